@@ -1,0 +1,195 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from './db/database.js';
+import { type Access, allows } from './http/access.js';
+import { errorBody, handleError } from './http/errors.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { API_TOKEN_PREFIX, resolveCredential, SESSION_COOKIE } from './modules/identity/identity.service.js';
+import { apiModules } from './modules/index.js';
+import type { Ctx } from './shared/context.js';
+import { errorCatalog } from './shared/errors.js';
+
+z.config(z.locales.es());
+
+export interface AppOptions {
+  database: Database;
+  /** The clock; tests pin it. */
+  now?: () => Date;
+  logger?: boolean | { level: string };
+  sessionTtlSeconds?: number;
+  secureCookies?: boolean;
+  /** Extra plugins to register (the web app, background workers). */
+  extensions?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    now: () => Date;
+    routeTable: RouteInfo[];
+    sessionTtlSeconds: number;
+    secureCookies: boolean;
+    /** The service context for this request: the principal's business, user and the clock. */
+    ctxFor(req: FastifyRequest): Ctx;
+    /** Runs `fn` in one transaction with the request's context; commit, then reply. */
+    inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+  }
+}
+
+export type App = FastifyInstance;
+
+function errorCodesMarkdown(): string {
+  const rows = [...errorCatalog().entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, s]) => `| \`${code}\` | ${s.status} | ${s.es} | ${s.en} |`);
+  return ['| code | HTTP | es-MX | en |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Builds the application: plugins and modules. It never listens. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 20 * 1024 * 1024,
+    genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+  });
+  app.decorate('database', options.database);
+  app.decorate('now', options.now ?? (() => new Date()));
+  app.decorate('routeTable', [] as RouteInfo[]);
+  app.decorate('sessionTtlSeconds', options.sessionTtlSeconds ?? 12 * 3600);
+  app.decorate('secureCookies', options.secureCookies ?? false);
+  app.decorateRequest('principal', null);
+  app.decorate('ctxFor', (req: FastifyRequest): Ctx => {
+    const p = req.principal;
+    if (!p) throw new Error('ctxFor called on a public route');
+    return {
+      db: options.database.db,
+      tenantId: p.tenantId,
+      userId: p.userId,
+      role: p.role,
+      locationIds: p.locationIds,
+      now: app.now(),
+    };
+  });
+  app.decorate('inTx', async <T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
+    const ctx = app.ctxFor(req);
+    return options.database.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(errorBody(req, 'ROUTE_NOT_FOUND', { method: req.method, url: req.url }));
+  });
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const access = route.config?.access;
+    if (route.url.startsWith('/api/') && !access) {
+      throw new Error(`route ${methods.join(',')} ${route.url} does not declare config.access`);
+    }
+    for (const m of methods) {
+      if (m === 'HEAD') continue;
+      app.routeTable.push({ method: m, url: route.url, access: access ?? 'public' });
+    }
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Mostrador API',
+        version: '1',
+        description: [
+          'Punto de venta omnicanal. REST JSON under `/api/v1`.',
+          '',
+          'Authentication: a web session cookie (`POST /api/v1/auth/login`) or `Authorization: Bearer mst_…` API token.',
+          'Money and quantities are decimal strings (`"149.90"`, `"0.750"`). Every POST honours `Idempotency-Key`.',
+          'Lists use cursor pagination (`limit`, `cursor` → `nextCursor`).',
+          '',
+          'Errors: `{ "error": { "code", "message", "details" } }`; the message follows `Accept-Language` (es-MX by default).',
+          '',
+          '### Error codes',
+          '',
+          errorCodesMarkdown(),
+        ].join('\n'),
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config?.access;
+    if (!access) return;
+    const header = req.headers.authorization;
+    let principal = null;
+    if (header?.startsWith('Bearer ')) {
+      const secret = header.slice(7).trim();
+      if (secret.startsWith(API_TOKEN_PREFIX))
+        principal = await resolveCredential(app.database.db, 'token', secret, app.now());
+    } else {
+      const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie) principal = await resolveCredential(app.database.db, 'session', cookie, app.now());
+    }
+    req.principal = principal;
+    const verdict = allows(access, principal);
+    if (verdict === 'unauthenticated') return reply.status(401).send(errorBody(req, 'UNAUTHENTICATED'));
+    if (verdict === 'forbidden')
+      return reply.status(403).send(errorBody(req, 'FORBIDDEN', { role: principal?.role }));
+  });
+  registerIdempotency(app, options.database);
+
+  app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
+    ok: true,
+    database: options.database.kind,
+  }));
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/api/v1/errors',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['meta'],
+        summary: 'Every error code with its HTTP status and its messages',
+        response: {
+          200: z.array(z.object({ code: z.string(), status: z.number(), es: z.string(), en: z.string() })),
+        },
+      },
+    },
+    async () => [...errorCatalog().entries()].map(([code, s]) => ({ code, ...s })),
+  );
+
+  for (const mod of apiModules) {
+    await app.register(mod, { prefix: '/api/v1' });
+  }
+  for (const ext of options.extensions ?? []) await ext(app);
+  return app;
+}

@@ -1,0 +1,131 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { DB } from './schema.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  kind: DatabaseKind;
+  db: Kysely<DB>;
+  /** Runs a script of several statements (migrations, restores); no parameters. */
+  exec(script: string): Promise<void>;
+  /**
+   * Runs `fn` with one dedicated session: scripts sent through `run` share it (advisory locks,
+   * multi-statement transactions). A failed script rolls back what it had begun.
+   */
+  exclusive<T>(fn: (run: (script: string) => Promise<void>) => Promise<T>): Promise<T>;
+  /** Subscribes to NOTIFY on `channel`; returns an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Where the data lives, for logs and backups: a directory, `memory://` or a masked URL. */
+  location: string;
+  /** The PGlite instance when kind is `pglite` (backups dump its data directory). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` for PostgreSQL; absent for the embedded database. */
+  url?: string;
+  /** PGlite data directory; absent (with no url) means in memory. */
+  dataDir?: string;
+  /** A PGlite data directory dump to start from (test templates). */
+  loadDataDir?: Blob | File;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 20) : openPglite(options);
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const pg = await PGlite.create({
+    dataDir: options.dataDir,
+    extensions: { pg_trgm },
+    loadDataDir: options.loadDataDir,
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
+  return {
+    kind: 'pglite',
+    db,
+    pglite: pg,
+    location: options.dataDir ?? 'memory://',
+    async exec(script) {
+      await pg.exec(script);
+    },
+    async exclusive(fn) {
+      return fn(async (script) => {
+        try {
+          await pg.exec(script);
+        } catch (err) {
+          await pg.exec('rollback').catch(() => {});
+          throw err;
+        }
+      });
+    },
+    async listen(channel, onPayload) {
+      const unsub = await pg.listen(channel, onPayload);
+      return async () => unsub();
+    },
+    async close() {
+      await db.destroy();
+      await pg.close();
+    },
+  };
+}
+
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const sql = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    // int8 (count(*), identity ids) as JS numbers, as PGlite returns them.
+    types: {
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (x: number | bigint) => x.toString(),
+        parse: (x: string) => Number(x),
+      },
+    },
+    connection: { application_name: 'mostrador' },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: sql }) });
+  return {
+    kind: 'postgres',
+    db,
+    location: maskUrl(url),
+    async exec(script) {
+      await sql.unsafe(script);
+    },
+    async exclusive(fn) {
+      const reserved = await sql.reserve();
+      try {
+        return await fn(async (script) => {
+          try {
+            await reserved.unsafe(script);
+          } catch (err) {
+            await reserved.unsafe('rollback').catch(() => {});
+            throw err;
+          }
+        });
+      } finally {
+        reserved.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      const sub = await sql.listen(channel, onPayload);
+      return async () => sub.unlisten();
+    },
+    async close() {
+      await db.destroy();
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

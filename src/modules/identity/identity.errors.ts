@@ -1,0 +1,33 @@
+import { defineErrors } from '../../shared/errors.js';
+
+export const IdentityErrors = defineErrors({
+  LOGIN_FAILED: {
+    status: 401,
+    es: 'Correo o contraseña incorrectos.',
+    en: 'Wrong e-mail or password.',
+  },
+  LOGIN_THROTTLED: {
+    status: 429,
+    es: 'Demasiados intentos fallidos. Espera {retryAfterSeconds} segundos e inténtalo de nuevo.',
+    en: 'Too many failed attempts. Wait {retryAfterSeconds} seconds and try again.',
+  },
+  USER_DISABLED: { status: 403, es: 'Este usuario está desactivado.', en: 'This user is disabled.' },
+  USER_NOT_FOUND: { status: 404, es: 'No existe ese usuario.', en: 'No such user.' },
+  USER_EMAIL_DUPLICATE: {
+    status: 409,
+    es: 'Ya hay un usuario con ese correo.',
+    en: 'A user with this e-mail already exists.',
+  },
+  PASSWORD_TOO_WEAK: {
+    status: 422,
+    es: 'La contraseña debe tener al menos 8 caracteres.',
+    en: 'The password must be at least 8 characters long.',
+  },
+  API_TOKEN_NOT_FOUND: { status: 404, es: 'No existe ese token de API.', en: 'No such API token.' },
+  LOCATION_NOT_FOUND: { status: 404, es: 'No existe esa sucursal o almacén.', en: 'No such location.' },
+  LAST_OWNER: {
+    status: 422,
+    es: 'El negocio necesita al menos un usuario dueño activo.',
+    en: 'The business needs at least one active owner.',
+  },
+});

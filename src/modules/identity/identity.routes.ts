@@ -1,0 +1,246 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { MANAGERS, OWNER } from '../../http/access.js';
+import { zOk } from '../../http/schemas.js';
+import {
+  zApiToken,
+  zCreateUserBody,
+  zLocation,
+  zLoginBody,
+  zUpdateUserBody,
+  zUser,
+} from './identity.schemas.js';
+import {
+  createApiToken,
+  createLocation,
+  createUser,
+  getUser,
+  listApiTokens,
+  listLocations,
+  listUsers,
+  login,
+  logout,
+  revokeApiToken,
+  SESSION_COOKIE,
+  updateUser,
+} from './identity.service.js';
+
+export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with e-mail and password; sets an HTTP-only session cookie',
+        body: zLoginBody,
+        response: { 200: z.object({ user: zUser, expiresAt: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const r = await login(app.database.db, req.body, { now: app.now(), ttlSeconds: app.sessionTtlSeconds });
+      reply.setCookie(SESSION_COOKIE, r.token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: app.secureCookies,
+        expires: r.expiresAt,
+      });
+      return { user: r.user, expiresAt: r.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'Sign out', response: { 200: zOk } },
+    },
+    async (req, reply) => {
+      const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie) await logout(app.database.db, cookie, app.now());
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: z.object({ user: zUser }) } },
+    },
+    async (req) => ({ user: await getUser(app.ctxFor(req), req.principal!.userId) }),
+  );
+
+  app.get(
+    '/users',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags: ['users'],
+        summary: 'List users',
+        response: { 200: z.object({ items: z.array(zUser) }) },
+      },
+    },
+    async (req) => ({ items: await listUsers(app.ctxFor(req)) }),
+  );
+
+  app.post(
+    '/users',
+    {
+      config: { access: OWNER },
+      schema: { tags: ['users'], summary: 'Create a user', body: zCreateUserBody, response: { 201: zUser } },
+    },
+    async (req, reply) => {
+      const user = await app.inTx(req, (ctx) => createUser(ctx, req.body));
+      return reply.status(201).send(user);
+    },
+  );
+
+  app.patch(
+    '/users/:userId',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['users'],
+        summary: 'Change a user (role, password, locations, active)',
+        params: z.object({ userId: z.string() }),
+        body: zUpdateUserBody,
+        response: { 200: zUser },
+      },
+    },
+    async (req) => app.inTx(req, (ctx) => updateUser(ctx, req.params.userId, req.body)),
+  );
+
+  app.get(
+    '/api-tokens',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['auth'],
+        summary: 'List API tokens',
+        response: { 200: z.object({ items: z.array(zApiToken) }) },
+      },
+    },
+    async (req) => ({ items: await listApiTokens(app.ctxFor(req)) }),
+  );
+
+  app.post(
+    '/api-tokens',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['auth'],
+        summary: 'Issue an API token; the secret is shown only in this answer',
+        body: z.object({ name: z.string().trim().min(1).max(100), userId: z.string().optional() }),
+        response: { 201: zApiToken.extend({ token: z.string() }) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await app.inTx(req, (ctx) => createApiToken(ctx, req.body))),
+  );
+
+  app.delete(
+    '/api-tokens/:tokenId',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke an API token',
+        params: z.object({ tokenId: z.string() }),
+        response: { 200: zOk },
+      },
+    },
+    async (req) => {
+      await app.inTx(req, (ctx) => revokeApiToken(ctx, req.params.tokenId));
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/locations',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['locations'],
+        summary: 'Locations this user may work in',
+        response: { 200: z.object({ items: z.array(zLocation) }) },
+      },
+    },
+    async (req) => ({ items: await listLocations(app.ctxFor(req)) }),
+  );
+
+  app.post(
+    '/locations',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['locations'],
+        summary: 'Add a store or warehouse',
+        body: z.object({
+          name: z.string().trim().min(1).max(120),
+          kind: z.enum(['store', 'warehouse']),
+          postalCode: z
+            .string()
+            .regex(/^\d{5}$/, 'El código postal tiene 5 dígitos.')
+            .optional(),
+          address: z.string().max(300).optional(),
+        }),
+        response: { 201: zLocation },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await app.inTx(req, (ctx) => createLocation(ctx, req.body))),
+  );
+
+  app.get(
+    '/audit-log',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['audit'],
+        summary: 'The append-only audit log, newest first',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          before: z.coerce.number().int().optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.number(),
+                userId: z.string().nullable(),
+                action: z.string(),
+                entityType: z.string(),
+                entityId: z.string(),
+                data: z.record(z.string(), z.unknown()),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const ctx = app.ctxFor(req);
+      let q = ctx.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('tenant_id', '=', ctx.tenantId)
+        .orderBy('id', 'desc')
+        .limit(req.query.limit);
+      if (req.query.before) q = q.where('id', '<', req.query.before);
+      const rows = await q.execute();
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          userId: r.user_id,
+          action: r.action,
+          entityType: r.entity_type,
+          entityId: r.entity_id,
+          data: r.data,
+          createdAt: r.created_at.toISOString(),
+        })),
+      };
+    },
+  );
+};

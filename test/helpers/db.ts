@@ -1,0 +1,49 @@
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+
+export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let pgliteTemplate: Promise<Blob> | undefined;
+
+async function migratedPgliteDump(): Promise<Blob> {
+  const db = await openDatabase({});
+  await migrate(db);
+  const dump = await db.pglite!.dumpDataDir('none');
+  await db.close();
+  return dump;
+}
+
+export interface TestDatabase extends Database {
+  /** Drops the test database (PostgreSQL) or discards it (PGlite). */
+  drop(): Promise<void>;
+  url?: string;
+}
+
+/**
+ * A fresh, migrated database for one test file: PGlite in memory restored from a migrated
+ * dump, or a PostgreSQL database cloned from the run's template and dropped afterwards.
+ */
+export async function freshDatabase(kind: 'pglite' | 'postgres' = TEST_DB): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    pgliteTemplate ??= migratedPgliteDump();
+    const db = await openDatabase({ loadDataDir: await pgliteTemplate });
+    return Object.assign(db, { drop: () => db.close() });
+  }
+  const template = inject('pgTemplate');
+  const name = `mostrador_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}" template "${template}"`);
+  const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  const db = await openDatabase({ url, poolSize: 10 });
+  return Object.assign(db, {
+    url,
+    drop: async () => {
+      await db.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  });
+}
