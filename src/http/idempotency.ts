@@ -21,13 +21,11 @@ export function registerIdempotency(app: FastifyInstance, database: Database): v
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key.length === 0 || !req.principal) return;
     if (key.length > 200) {
-      return reply
-        .status(400)
-        .send(
-          errorBody(req, 'VALIDATION_FAILED', {
-            issues: [{ path: 'Idempotency-Key', message: 'Máximo 200 caracteres.' }],
-          }),
-        );
+      return reply.status(400).send(
+        errorBody(req, 'VALIDATION_FAILED', {
+          issues: [{ path: 'Idempotency-Key', message: 'Máximo 200 caracteres.' }],
+        }),
+      );
     }
     const tenantId = req.principal.tenantId;
     const path = req.routeOptions.url ?? req.url;
