@@ -1,0 +1,285 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import postgres from 'postgres';
+import { type Database, openDatabase } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
+import { createApiToken, createBusiness } from '../src/modules/identity/identity.service.js';
+import { systemCtx } from '../src/shared/context.js';
+
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+export async function createPgDatabase(name: string): Promise<string> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  return ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+}
+
+export async function dropPgDatabase(name: string): Promise<void> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
+  await admin.end();
+}
+
+export interface BenchCatalog {
+  tenantId: string;
+  storeId: string;
+  token: string;
+  ownerEmail: string;
+  password: string;
+  skuIds: string[];
+  barcodes: string[];
+  hotSkuId: string;
+}
+
+const WORDS = [
+  'Café',
+  'Leche',
+  'Pan',
+  'Refresco',
+  'Galletas',
+  'Jabón',
+  'Atún',
+  'Frijol',
+  'Arroz',
+  'Aceite',
+  'Azúcar',
+  'Harina',
+  'Huevo',
+  'Queso',
+  'Yogur',
+  'Cereal',
+  'Chocolate',
+  'Papas',
+  'Salsa',
+  'Tortillas',
+  'Agua',
+  'Cerveza',
+  'Detergente',
+  'Cloro',
+  'Servilletas',
+  'Chiles',
+  'Mole',
+  'Sardinas',
+  'Avena',
+  'Miel',
+];
+const BRANDS = [
+  'La Costeña',
+  'Bimbo',
+  'Lala',
+  'Herdez',
+  'Maseca',
+  'Nestlé',
+  'Gamesa',
+  'Sabritas',
+  'Jumex',
+  'Alpura',
+];
+
+/**
+ * A business with `count` products (one SKU and one EAN-13 each) and plenty of stock at the
+ * store, put in through `inventory_add` so the ledger matches the levels.
+ */
+export async function setupCatalog(
+  database: Database,
+  count: number,
+  stock = '1000000000',
+): Promise<BenchCatalog> {
+  const password = 'bench-password-1';
+  const ownerEmail = `bench-${Date.now()}@example.mx`;
+  const b = await createBusiness(database.db, {
+    name: 'Benchmark',
+    locations: [
+      { name: 'Tienda', kind: 'store', postalCode: '06600' },
+      { name: 'Bodega', kind: 'warehouse', postalCode: '06600' },
+    ],
+    owner: { email: ownerEmail, name: 'Bench', password },
+  });
+  const t = b.tenantId;
+  const ctx = { ...systemCtx(database.db, t), userId: b.ownerId, role: 'owner' as const };
+  const token = (await createApiToken(ctx, { name: 'bench' })).token;
+  const skuIds: string[] = [];
+  const barcodes: string[] = [];
+  const chunk = 1000;
+  for (let start = 0; start < count; start += chunk) {
+    const n = Math.min(chunk, count - start);
+    const products: Record<string, unknown>[] = [];
+    const skus: Record<string, unknown>[] = [];
+    const codes: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = start + i;
+      const pid = `prd_${String(k).padStart(26, '0')}`;
+      const sid = `sku_${String(k).padStart(26, '0')}`;
+      const body = `750${String(k).padStart(9, '0')}`;
+      const code = body + gs1CheckDigit(body);
+      const name = `${WORDS[k % WORDS.length]} ${BRANDS[Math.floor(k / WORDS.length) % BRANDS.length]} ${100 + (k % 900)} g`;
+      const search = `${name} BEN-${k} ${code}`
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
+      products.push({
+        tenant_id: t,
+        id: pid,
+        name,
+        clave_prod_serv: '50202306',
+        clave_unidad: 'H87',
+        iva: k % 5 === 0 ? 'iva0' : 'iva16',
+        ieps_type: k % 7 === 0 ? 'rate' : 'none',
+        ieps_value: k % 7 === 0 ? '0.080000' : null,
+      });
+      skus.push({
+        tenant_id: t,
+        id: sid,
+        product_id: pid,
+        sku: `BEN-${k}`,
+        price: `${10 + (k % 90)}.${String(k % 100).padStart(2, '0')}`,
+        search_text: search,
+      });
+      codes.push({ tenant_id: t, code, sku_id: sid });
+      skuIds.push(sid);
+      barcodes.push(code);
+    }
+    // Raw inserts for speed of setup only; stock below still goes through the ledger.
+    // biome-ignore lint/suspicious/noExplicitAny: bulk setup rows
+    await database.db
+      .insertInto('products')
+      .values(products as any)
+      .execute();
+    // biome-ignore lint/suspicious/noExplicitAny: bulk setup rows
+    await database.db
+      .insertInto('skus')
+      .values(skus as any)
+      .execute();
+    // biome-ignore lint/suspicious/noExplicitAny: bulk setup rows
+    await database.db
+      .insertInto('barcodes')
+      .values(codes as any)
+      .execute();
+    const ids = skuIds.slice(start, start + n);
+    await sql`select inventory_add(${t}, ${b.locationIds[0]!}, ${ids}::text[], ${ids.map(() => stock)}::numeric[],
+      'receipt', 'bench', 'setup', ${b.ownerId}, now())`.execute(database.db);
+  }
+  return {
+    tenantId: t,
+    storeId: b.locationIds[0]!,
+    token,
+    ownerEmail,
+    password,
+    skuIds,
+    barcodes,
+    hotSkuId: skuIds[0]!,
+  };
+}
+
+export interface ServerHandle {
+  proc: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+  /** ms from spawn to the first answered request */
+  readyMs: number;
+}
+
+export async function startServer(env: Record<string, string>, port: number): Promise<ServerHandle> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(20);
+  }
+  const readyMs = performance.now() - t0;
+  return {
+    proc,
+    url,
+    readyMs,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await done;
+    },
+  };
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  rps: number;
+  okPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  seconds: number;
+}
+
+export async function load(opts: {
+  url: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  token: string;
+  connections: number;
+  seconds?: number;
+  amount?: number;
+  body?: () => unknown;
+  pathFn?: () => string;
+}): Promise<LoadResult> {
+  const instance = autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
+    headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        method: opts.method ?? 'POST',
+        path: opts.path,
+        setupRequest: (req) => {
+          const r = { ...req } as typeof req & { body?: string; path?: string };
+          if (opts.body) r.body = JSON.stringify(opts.body());
+          if (opts.pathFn) r.path = opts.pathFn();
+          return r;
+        },
+      },
+    ],
+  });
+  const res = await instance;
+  const ok = res['2xx'];
+  return {
+    requests: res.requests.total,
+    ok,
+    non2xx: res.non2xx,
+    errors: res.errors,
+    rps: res.requests.average,
+    okPerSec: ok / res.duration,
+    latencyMs: { p50: res.latency.p50, p90: res.latency.p90, p99: res.latency.p99, max: res.latency.max },
+    seconds: res.duration,
+  };
+}
+
+export async function openBenchDatabase(opts: { url?: string; dataDir?: string }): Promise<Database> {
+  const db = await openDatabase({ url: opts.url, dataDir: opts.dataDir, poolSize: 4 });
+  await migrate(db);
+  return db;
+}
+
+export function round(x: number, d = 3): number {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,97 @@
+import cluster from 'node:cluster';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { startBackground } from './background.js';
+
+/**
+ * The process: configuration from the environment, PostgreSQL (DATABASE_URL) or the embedded
+ * PGlite in DATA_DIR, migrations, demo data on first start, listen, graceful close.
+ * With PostgreSQL and WEB_CONCURRENCY > 1 the primary migrates and forks stateless workers.
+ */
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const config = loadConfig();
+  const clustered = config.workers > 1 && !!config.databaseUrl;
+  if (config.workers > 1 && !config.databaseUrl) {
+    console.warn('WEB_CONCURRENCY > 1 needs DATABASE_URL (PGlite is one process); starting one process.');
+  }
+  if (clustered && cluster.isPrimary) {
+    const database = await openDatabase({ url: config.databaseUrl, poolSize: 2 });
+    await migrate(database);
+    await database.close();
+    for (let i = 0; i < config.workers; i++) cluster.fork();
+    let stopping = false;
+    cluster.on('exit', (w, code) => {
+      if (!stopping) {
+        console.error(`worker ${w.process.pid} exited (${code}); starting another`);
+        cluster.fork();
+      }
+    });
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return;
+  }
+
+  if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : resolve(config.dataDir),
+    poolSize: config.dbPoolSize,
+  });
+  const applied = clustered ? [] : await migrate(database);
+  const app = await buildApp({
+    database,
+    logger: { level: config.logLevel },
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    secureCookies: config.secureCookies,
+  });
+  const background = await startBackground(app, config, { seed: !clustered || cluster.worker?.id === 1 });
+  await app.listen({ port: config.port, host: config.host });
+  const ms = Math.round(performance.now() - t0);
+  const url = config.publicUrl ?? `http://localhost:${config.port}`;
+  if (!clustered || cluster.worker?.id === 1) {
+    const lines = [
+      '',
+      `  Mostrador está listo en ${url}  (${ms} ms)`,
+      `  Base de datos: ${database.kind === 'pglite' ? `PGlite embebida en ${database.location}` : database.location}`,
+      applied.length ? `  Migraciones aplicadas: ${applied.join(', ')}` : '',
+      `  Documentación de la API: ${url}/docs`,
+      ...background.banner,
+      '',
+    ].filter((l) => l !== '');
+    console.log(lines.join('\n'));
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await background.stop();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      console.error(err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
