@@ -26,6 +26,20 @@ export default defineConfig({
           globalSetup: ['test/helpers/pg-global-setup.ts'],
         },
       },
+      {
+        // Browser tests: Debian's Chromium driven by playwright-core against a real server on a
+        // random port (fresh PGlite). One file at a time: each starts a browser and a server.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env: { TEST_DB: 'pglite' },
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

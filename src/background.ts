@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { scheduleBackups } from './backup/schedule.js';
 import type { Config } from './config.js';
+import { startWorkers } from './workers/index.js';
 
 export interface Background {
   /** Lines for the start banner (demo credentials, backups). */
@@ -18,9 +21,34 @@ export async function startBackground(
 ): Promise<Background> {
   const banner: string[] = [];
   const stops: (() => Promise<void> | void)[] = [];
-  void app;
-  void config;
-  void opts;
+  const database = app.database;
+
+  if (opts.seed && config.seedDemo) {
+    const { seedDemo } = await import('./seed/demo.js');
+    const demo = await seedDemo(database);
+    banner.push(
+      `  Negocio de demostración: ${demo.businessName}`,
+      `    Dueña:  ${demo.ownerEmail}  /  ${demo.ownerPassword}`,
+      `    Cajero: ${demo.cashierEmail}  /  ${demo.cashierPassword}`,
+    );
+  }
+
+  const workers = await startWorkers(app);
+  stops.push(() => workers.stop());
+
+  if (database.kind === 'pglite' && config.backupKeepDays > 0) {
+    const dir = resolve(config.backupDir);
+    const schedule = scheduleBackups({
+      database,
+      dir,
+      keepDays: config.backupKeepDays,
+      everyHours: config.backupEveryHours,
+      onError: (err) => app.log.error({ err }, 'automatic backup failed'),
+    });
+    stops.push(() => schedule.stop());
+    banner.push(`  Respaldos automáticos cada ${config.backupEveryHours} h en ${dir} (se guardan ${config.backupKeepDays} días)`);
+  }
+
   return {
     banner,
     async stop() {

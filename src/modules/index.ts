@@ -1,6 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { cashRoutes } from './cash/cash.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { customersRoutes } from './customers/customers.routes.js';
+import { eventsRoutes } from './events/events.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
+import { importsRoutes } from './imports/imports.routes.js';
+import { inventoryRoutes } from './inventory/inventory.routes.js';
+import { ordersRoutes } from './orders/orders.routes.js';
+import { returnsRoutes } from './returns/returns.routes.js';
+import { salesRoutes } from './sales/sales.routes.js';
 
 /** Every module's HTTP routes, mounted under /api/v1. Add a module here. */
-export const apiModules: FastifyPluginAsync[] = [identityRoutes, catalogRoutes];
+export const apiModules: FastifyPluginAsync[] = [identityRoutes, catalogRoutes, inventoryRoutes, eventsRoutes, customersRoutes, ordersRoutes, cashRoutes, salesRoutes, returnsRoutes, importsRoutes];

@@ -11,15 +11,26 @@ declare module 'vitest' {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Builds one migrated template database for this run; each test file clones it. */
 export default async function setup(project: TestProject) {
   const template = `mostrador_tmpl_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  // Leftovers of runs that were killed: drop clones and templates older than a day.
+  // Leftovers of runs that were killed: databases named after a test process that is gone
+  // (names carry the pid of the run that made them; live runs' databases are left alone).
   const stale = await admin<{ datname: string }[]>`
-    select datname from pg_database
-    where datname like 'mostrador_t%' and datname not like ${`${template}%`}`;
+    select datname from pg_database where datname ~ '^mostrador_(tmpl|test)_[0-9]+_'`;
   for (const s of stale) {
+    const pid = Number(s.datname.split('_')[2]);
+    if (isAlive(pid)) continue;
     await admin.unsafe(`drop database if exists "${s.datname}" with (force)`).catch(() => {});
   }
   await admin.unsafe(`create database "${template}"`);

@@ -1,0 +1,462 @@
+import { type Selectable, sql } from 'kysely';
+import type { z } from 'zod';
+import { json } from '../../db/types.js';
+import type { Ctx } from '../../shared/context.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { D, sum } from '../../shared/money.js';
+import { recordAudit, recordEvent } from '../events/events.service.js';
+import { assertLocationAccess } from '../identity/identity.service.js';
+import { sessionSalesSummary } from '../sales/sales.service.js';
+import { CashErrors as E } from './cash.errors.js';
+import type {
+  zCashMovement,
+  zCashReport,
+  zCashSession,
+  zCloseCashSessionInput,
+  zOpenCashSessionInput,
+  zRegister,
+} from './cash.schemas.js';
+import type { CashSessionsTable } from './cash.tables.js';
+
+export type Register = z.infer<typeof zRegister>;
+export type CashSession = z.infer<typeof zCashSession>;
+export type CashMovement = z.infer<typeof zCashMovement>;
+export type CashReport = z.infer<typeof zCashReport>;
+export type OpenCashSessionInput = z.infer<typeof zOpenCashSessionInput>;
+export type CloseCashSessionInput = z.infer<typeof zCloseCashSessionInput> & { cashSessionId: string };
+
+/** Advisory lock key space of a register: sales share it, a corte Z takes it alone. */
+const REGISTER_LOCK = 727005;
+
+async function lockRegister(ctx: Ctx, registerId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+  if (mode === 'shared')
+    await sql`select pg_advisory_xact_lock_shared(${REGISTER_LOCK}, hashtext(${registerId}))`.execute(ctx.db);
+  else await sql`select pg_advisory_xact_lock(${REGISTER_LOCK}, hashtext(${registerId}))`.execute(ctx.db);
+}
+
+/**
+ * Creates a register at a location and the location's ticket sequence (one per location, so
+ * concurrent checkouts never wait on a counter row). Errors: REFERENCE_NOT_FOUND (location),
+ * REGISTER_DUPLICATE, LOCATION_FORBIDDEN.
+ */
+export async function createRegister(
+  ctx: Ctx,
+  input: { locationId: string; name: string },
+): Promise<Register> {
+  assertLocationAccess(ctx, input.locationId);
+  const id = newId('reg');
+  await ctx.db
+    .insertInto('registers')
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      location_id: input.locationId,
+      name: input.name,
+      created_at: ctx.now,
+    })
+    .execute();
+  await sql`select ensure_ticket_sequence(${input.locationId})`.execute(ctx.db);
+  await recordAudit(ctx, {
+    action: 'register.created',
+    entityType: 'register',
+    entityId: id,
+    data: { locationId: input.locationId, name: input.name },
+  });
+  return { id, locationId: input.locationId, name: input.name, active: true, openCashSessionId: null };
+}
+
+/** Registers of the business (or of one location) with their open session, if any. */
+export async function listRegisters(ctx: Ctx, input: { locationId?: string } = {}): Promise<Register[]> {
+  let q = ctx.db
+    .selectFrom('registers as r')
+    .leftJoin('cash_sessions as s', (j) =>
+      j
+        .onRef('s.tenant_id', '=', 'r.tenant_id')
+        .onRef('s.register_id', '=', 'r.id')
+        .on('s.status', '=', 'open'),
+    )
+    .select(['r.id', 'r.location_id', 'r.name', 'r.active', 's.id as session_id'])
+    .where('r.tenant_id', '=', ctx.tenantId)
+    .orderBy('r.id');
+  if (input.locationId) q = q.where('r.location_id', '=', input.locationId);
+  const rows = await q.execute();
+  return rows
+    .filter((r) => ctx.locationIds === null || ctx.locationIds.includes(r.location_id))
+    .map((r) => ({
+      id: r.id,
+      locationId: r.location_id,
+      name: r.name,
+      active: r.active,
+      openCashSessionId: r.session_id,
+    }));
+}
+
+async function getRegisterRow(ctx: Ctx, registerId: string) {
+  const r = await ctx.db
+    .selectFrom('registers')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', registerId)
+    .executeTakeFirst();
+  if (!r) throw new AppError(E.REGISTER_NOT_FOUND, { registerId });
+  assertLocationAccess(ctx, r.location_id);
+  return r;
+}
+
+type SessionRow = Selectable<CashSessionsTable>;
+
+function toSession(r: {
+  id: string;
+  register_id: string;
+  location_id: string;
+  status: 'open' | 'closed';
+  opening_float: string;
+  opened_at: Date;
+  opened_by: string | null;
+  closed_at: Date | null;
+  expected_cash: string | null;
+  counted_cash: string | null;
+  difference: string | null;
+}): CashSession {
+  return {
+    id: r.id,
+    registerId: r.register_id,
+    locationId: r.location_id,
+    status: r.status,
+    openingFloat: r.opening_float,
+    openedAt: r.opened_at.toISOString(),
+    openedBy: r.opened_by,
+    closedAt: r.closed_at ? r.closed_at.toISOString() : null,
+    expectedCash: r.expected_cash,
+    countedCash: r.counted_cash,
+    difference: r.difference,
+  };
+}
+
+/**
+ * Opens a cash session on a register with an opening float; one open session per register.
+ * Errors: REGISTER_NOT_FOUND, CASH_SESSION_ALREADY_OPEN, LOCATION_FORBIDDEN.
+ */
+export async function openCashSession(ctx: Ctx, input: OpenCashSessionInput): Promise<CashSession> {
+  const reg = await getRegisterRow(ctx, input.registerId);
+  const id = newId('cs');
+  const row = await ctx.db
+    .insertInto('cash_sessions')
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      register_id: reg.id,
+      location_id: reg.location_id,
+      opening_float: input.openingFloat,
+      opened_by: ctx.userId,
+      opened_at: ctx.now,
+      note: input.note ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(ctx, 'cash.session_opened', {
+    cashSessionId: id,
+    registerId: reg.id,
+    locationId: reg.location_id,
+    openingFloat: input.openingFloat,
+  });
+  await recordAudit(ctx, {
+    action: 'cash.session_opened',
+    entityType: 'cash_session',
+    entityId: id,
+    data: { registerId: reg.id, openingFloat: input.openingFloat },
+  });
+  return toSession(row);
+}
+
+async function getSessionRow(ctx: Ctx, cashSessionId: string, forUpdate = false): Promise<SessionRow> {
+  let q = ctx.db
+    .selectFrom('cash_sessions')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', cashSessionId);
+  if (forUpdate) q = q.forUpdate();
+  const r = (await q.executeTakeFirst()) as SessionRow | undefined;
+  if (!r) throw new AppError(E.CASH_SESSION_NOT_FOUND, { cashSessionId });
+  assertLocationAccess(ctx, r.location_id);
+  return r;
+}
+
+/** One cash session. Errors: CASH_SESSION_NOT_FOUND. */
+export async function getCashSession(ctx: Ctx, cashSessionId: string): Promise<CashSession> {
+  return toSession(await getSessionRow(ctx, cashSessionId));
+}
+
+/** Sessions of a register, newest first. */
+export async function listCashSessions(
+  ctx: Ctx,
+  input: { registerId: string; limit: number },
+): Promise<CashSession[]> {
+  await getRegisterRow(ctx, input.registerId);
+  const rows = await ctx.db
+    .selectFrom('cash_sessions')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('register_id', '=', input.registerId)
+    .orderBy('opened_at', 'desc')
+    .limit(input.limit)
+    .execute();
+  return rows.map(toSession);
+}
+
+function toMovement(r: {
+  id: string;
+  cash_session_id: string;
+  kind: 'in' | 'out' | 'refund';
+  method: string;
+  amount: string;
+  reason: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  user_id: string | null;
+  created_at: Date;
+}): CashMovement {
+  return {
+    id: r.id,
+    cashSessionId: r.cash_session_id,
+    kind: r.kind,
+    method: r.method,
+    amount: r.amount,
+    reason: r.reason,
+    refType: r.ref_type,
+    refId: r.ref_id,
+    userId: r.user_id,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+async function insertMovement(
+  ctx: Ctx,
+  session: { id: string; register_id: string; location_id: string },
+  m: {
+    kind: 'in' | 'out' | 'refund';
+    method: string;
+    amount: string;
+    reason: string;
+    refType?: string;
+    refId?: string;
+  },
+): Promise<CashMovement> {
+  const row = await ctx.db
+    .insertInto('cash_movements')
+    .values({
+      tenant_id: ctx.tenantId,
+      id: newId('cmv'),
+      cash_session_id: session.id,
+      kind: m.kind,
+      method: m.method,
+      amount: m.amount,
+      reason: m.reason,
+      ref_type: m.refType ?? null,
+      ref_id: m.refId ?? null,
+      user_id: ctx.userId,
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const movement = toMovement(row);
+  await recordEvent(ctx, 'cash.movement_recorded', {
+    cashSessionId: session.id,
+    registerId: session.register_id,
+    movementId: movement.id,
+    kind: m.kind,
+    method: m.method,
+    amount: m.amount,
+  });
+  await recordAudit(ctx, {
+    action: `cash.${m.kind}`,
+    entityType: 'cash_session',
+    entityId: session.id,
+    data: { movementId: movement.id, method: m.method, amount: m.amount, reason: m.reason, refId: m.refId },
+  });
+  return movement;
+}
+
+/**
+ * Cash put into or taken out of the drawer, with a reason. Errors: CASH_SESSION_NOT_FOUND,
+ * CASH_SESSION_CLOSED.
+ */
+export async function recordCashMovement(
+  ctx: Ctx,
+  input: { cashSessionId: string; kind: 'in' | 'out'; amount: string; reason: string },
+): Promise<CashMovement> {
+  const s0 = await getSessionRow(ctx, input.cashSessionId);
+  await lockRegister(ctx, s0.register_id, 'shared');
+  const s = await getSessionRow(ctx, input.cashSessionId);
+  if (s.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id });
+  return insertMovement(ctx, s, { ...input, method: 'cash' });
+}
+
+/**
+ * Money handed back for a return at a register: a `refund` movement in the register's open
+ * session (cash leaves the drawer; a card refund lowers the card total). Errors:
+ * REGISTER_NOT_FOUND, CASH_SESSION_REQUIRED.
+ */
+export async function recordRefundMovement(
+  ctx: Ctx,
+  input: {
+    registerId: string;
+    method: string;
+    amount: string;
+    reason: string;
+    refType: string;
+    refId: string;
+  },
+): Promise<CashMovement> {
+  const reg = await getRegisterRow(ctx, input.registerId);
+  await lockRegister(ctx, reg.id, 'shared');
+  const s = await ctx.db
+    .selectFrom('cash_sessions')
+    .select(['id', 'register_id', 'location_id'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('register_id', '=', reg.id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId: reg.id });
+  return insertMovement(ctx, s, { kind: 'refund', ...input });
+}
+
+/** The open session of a register, or null. */
+export async function openSessionOf(ctx: Ctx, registerId: string): Promise<CashSession | null> {
+  const r = await ctx.db
+    .selectFrom('cash_sessions')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('register_id', '=', registerId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return r ? toSession(r) : null;
+}
+
+async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {
+  const [sales, movements] = await Promise.all([
+    sessionSalesSummary(ctx, s.id),
+    ctx.db
+      .selectFrom('cash_movements')
+      .select(['kind', 'method', (eb) => eb.fn.sum<string>('amount').as('amount')])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('cash_session_id', '=', s.id)
+      .groupBy(['kind', 'method'])
+      .execute(),
+  ]);
+  const mv = (kind: string, method?: string) =>
+    sum(movements.filter((m) => m.kind === kind && (!method || m.method === method)).map((m) => m.amount));
+  const methods = new Set<string>(['cash', ...Object.keys(sales.byMethod)]);
+  for (const m of movements) if (m.kind === 'refund') methods.add(m.method);
+  const cashIn = mv('in');
+  const cashOut = mv('out');
+  const byMethod = [...methods].map((method) => {
+    const salesAmount = new D(sales.byMethod[method] ?? '0');
+    const refunds = mv('refund', method);
+    let expected = salesAmount.minus(refunds);
+    if (method === 'cash') expected = expected.plus(s.opening_float).plus(cashIn).minus(cashOut);
+    return {
+      method,
+      sales: salesAmount.toFixed(2),
+      refunds: refunds.toFixed(2),
+      expected: expected.toFixed(2),
+    };
+  });
+  const expectedCash = byMethod.find((m) => m.method === 'cash')!.expected;
+  return {
+    cashSessionId: s.id,
+    registerId: s.register_id,
+    locationId: s.location_id,
+    status: s.status,
+    openingFloat: s.opening_float,
+    openedAt: s.opened_at.toISOString(),
+    openedBy: s.opened_by,
+    closedAt: s.closed_at ? s.closed_at.toISOString() : null,
+    closedBy: s.closed_by,
+    salesCount: sales.salesCount,
+    salesTotal: sales.total,
+    byMethod,
+    cashIn: cashIn.toFixed(2),
+    cashOut: cashOut.toFixed(2),
+    cashRefunds: mv('refund', 'cash').toFixed(2),
+    expectedCash,
+    countedCash: s.counted_cash,
+    difference: s.difference,
+    denominations: s.denominations,
+  };
+}
+
+/**
+ * Corte X: the session's figures so far (expected per payment method) without closing it; of
+ * a closed session, its corte Z. Errors: CASH_SESSION_NOT_FOUND.
+ */
+export async function cashSessionReport(ctx: Ctx, cashSessionId: string): Promise<CashReport> {
+  const s = await getSessionRow(ctx, cashSessionId);
+  if (s.status === 'closed' && s.closing_report) return s.closing_report as unknown as CashReport;
+  return buildReport(ctx, s);
+}
+
+/**
+ * Corte Z: closes the session with the cash counted (optionally by denomination) and stores
+ * expected per method and the difference. It waits for the sales in flight on the register
+ * (exclusive register lock), so every sale of the session is in the figures. Errors:
+ * CASH_SESSION_NOT_FOUND, CASH_SESSION_CLOSED, DENOMINATIONS_MISMATCH.
+ */
+export async function closeCashSession(ctx: Ctx, input: CloseCashSessionInput): Promise<CashReport> {
+  const s0 = await getSessionRow(ctx, input.cashSessionId);
+  if (s0.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s0.id });
+  if (input.denominations) {
+    const counted = sum(input.denominations.map((d) => new D(d.denomination).times(d.count)));
+    if (!counted.eq(input.countedCash))
+      throw new AppError(E.DENOMINATIONS_MISMATCH, {
+        counted: counted.toFixed(2),
+        countedCash: input.countedCash,
+      });
+  }
+  await lockRegister(ctx, s0.register_id, 'exclusive');
+  const s = await getSessionRow(ctx, input.cashSessionId, true);
+  if (s.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id });
+  const report = await buildReport(ctx, s);
+  const difference = new D(input.countedCash).minus(report.expectedCash).toFixed(2);
+  const closed: CashReport = {
+    ...report,
+    status: 'closed',
+    closedAt: ctx.now.toISOString(),
+    closedBy: ctx.userId,
+    countedCash: new D(input.countedCash).toFixed(2),
+    difference,
+    denominations: input.denominations ?? null,
+  };
+  await ctx.db
+    .updateTable('cash_sessions')
+    .set({
+      status: 'closed',
+      closed_at: ctx.now,
+      closed_by: ctx.userId,
+      expected_cash: report.expectedCash,
+      counted_cash: input.countedCash,
+      difference,
+      denominations: input.denominations ? json(input.denominations) : null,
+      closing_report: json(closed),
+      note: input.note ?? s.note,
+    })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', s.id)
+    .execute();
+  await recordEvent(ctx, 'cash.session_closed', {
+    cashSessionId: s.id,
+    registerId: s.register_id,
+    locationId: s.location_id,
+    expectedCash: report.expectedCash,
+    countedCash: closed.countedCash,
+    difference,
+  });
+  await recordAudit(ctx, {
+    action: 'cash.session_closed',
+    entityType: 'cash_session',
+    entityId: s.id,
+    data: { expectedCash: report.expectedCash, countedCash: closed.countedCash, difference },
+  });
+  return closed;
+}

@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { MANAGERS } from '../../http/access.js';
+import { AppError } from '../../shared/errors.js';
+import { exportProducts, importProducts } from './imports.service.js';
+
+const zCellError = z.object({ column: z.string(), code: z.string(), message: z.string() });
+
+export const zImportReport = z.object({
+  dryRun: z.boolean(),
+  encoding: z.enum(['utf-8', 'utf-8-bom', 'windows-1252']),
+  delimiter: z.enum([',', ';', '\t']),
+  total: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  failed: z.number(),
+  ignoredColumns: z.array(z.string()),
+  rows: z.array(
+    z.object({
+      row: z.number(),
+      sku: z.string(),
+      status: z.enum(['created', 'updated', 'error']),
+      errors: z.array(zCellError),
+      warnings: z.array(zCellError),
+      productId: z.string().optional(),
+      skuId: z.string().optional(),
+    }),
+  ),
+});
+
+const zImportJson = z.object({
+  content: z.string().min(1, 'Envía el archivo CSV en base64 en "content".').max(28_000_000),
+  dryRun: z.boolean().default(false),
+  mapping: z.record(z.string(), z.string()).optional(),
+  defaultLocationId: z.string().optional(),
+});
+
+const zImportQuery = z.object({
+  dryRun: z.enum(['true', 'false']).optional(),
+  defaultLocationId: z.string().optional(),
+});
+
+/** The JSON form is checked here: the body schema cannot say "CSV bytes or JSON" for OpenAPI. */
+function parseJsonBody(body: unknown): z.infer<typeof zImportJson> {
+  const r = zImportJson.safeParse(body ?? {});
+  if (r.success) return r.data;
+  throw new AppError('VALIDATION_FAILED', {
+    issues: r.error.issues.map((i) => ({
+      path: ['body', ...i.path.map(String)].join('.'),
+      message: i.message,
+    })),
+  });
+}
+
+export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['imports'];
+  // A CSV body arrives as raw bytes: its encoding (UTF-8, Windows-1252) is detected later.
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/imports/products',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Import products from CSV (upsert by SKU, initial stock, per-row error report)',
+        description:
+          'Body: the CSV file as `text/csv` (query `dryRun=true`), or JSON `{ content: base64, dryRun, mapping }`. ' +
+          'Each row is imported whole or listed with its errors; a dry run writes nothing.',
+        querystring: zImportQuery,
+        response: { 200: zImportReport },
+      },
+    },
+    async (req) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : parseJsonBody(req.body);
+      const input = Buffer.isBuffer(body)
+        ? {
+            content: body,
+            dryRun: req.query.dryRun === 'true',
+            defaultLocationId: req.query.defaultLocationId,
+          }
+        : {
+            content: Buffer.from(body.content, 'base64'),
+            dryRun: body.dryRun,
+            mapping: body.mapping,
+            defaultLocationId: body.defaultLocationId ?? req.query.defaultLocationId,
+          };
+      // Rows commit one by one (each its own transaction), so the route does not open one.
+      return importProducts(app.ctxFor(req), input);
+    },
+  );
+
+  app.get(
+    '/exports/products',
+    {
+      config: { access: MANAGERS },
+      schema: { tags, summary: 'The catalog as CSV (UTF-8 with BOM), in the import format' },
+    },
+    async (req, reply) => {
+      const csv = await exportProducts(app.ctxFor(req));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="productos.csv"')
+        .send(csv);
+    },
+  );
+};

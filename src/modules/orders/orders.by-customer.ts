@@ -1,0 +1,59 @@
+import type { Ctx } from '../../shared/context.js';
+import type { OrderChannel, OrderStatus } from './orders.tables.js';
+
+/**
+ * What the customers module needs from orders (purchase history, merges), kept apart from
+ * orders.service so that orders can depend on customers without a cycle.
+ */
+export interface CustomerOrderSummary {
+  id: string;
+  number: number;
+  channel: OrderChannel;
+  status: OrderStatus;
+  total: string;
+  locationId: string;
+  customerId: string;
+  createdAt: Date;
+}
+
+/** Orders of these customers, newest first. */
+export async function listOrdersOfCustomers(
+  ctx: Ctx,
+  customerIds: string[],
+  limit = 200,
+): Promise<CustomerOrderSummary[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('orders')
+    .select(['id', 'number', 'channel', 'status', 'total', 'location_id', 'customer_id', 'created_at'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    number: Number(r.number),
+    channel: r.channel,
+    status: r.status,
+    total: r.total,
+    locationId: r.location_id,
+    customerId: r.customer_id!,
+    createdAt: r.created_at,
+  }));
+}
+
+/** Moves every order of `fromId` to `toId` (a customer merge); returns how many moved. */
+export async function moveOrdersToCustomer(
+  ctx: Ctx,
+  input: { fromId: string; toId: string },
+): Promise<number> {
+  const r = await ctx.db
+    .updateTable('orders')
+    .set({ customer_id: input.toId, updated_at: ctx.now })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', '=', input.fromId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

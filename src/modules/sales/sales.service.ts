@@ -1,0 +1,576 @@
+import { createHash, randomInt } from 'node:crypto';
+import { type Selectable, sql } from 'kysely';
+import type { z } from 'zod';
+import { translateDbError } from '../../db/errors.js';
+import { json } from '../../db/types.js';
+import type { Ctx } from '../../shared/context.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { D } from '../../shared/money.js';
+import { businessDayRange, DEFAULT_TIMEZONE } from '../../shared/time.js';
+import { getSellableSkus, lookupBarcode, type SellableSku } from '../catalog/catalog.service.js';
+import { assertLocationAccess } from '../identity/identity.service.js';
+import '../inventory/inventory.errors.js';
+import { type PricedSale, priceSale } from './pricing.js';
+import { SalesErrors as E } from './sales.errors.js';
+import type { zParkedTicket, zParkInput, zSale, zSaleInput, zSaleSummary } from './sales.schemas.js';
+import type { SaleLinesTable, SalePaymentsTable, SalesTable } from './sales.tables.js';
+
+export type RecordSaleInput = z.infer<typeof zSaleInput>;
+export type Sale = z.infer<typeof zSale>;
+export type SaleSummary = z.infer<typeof zSaleSummary>;
+export type ParkInput = z.infer<typeof zParkInput>;
+export type ParkedTicket = z.infer<typeof zParkedTicket>;
+
+// ---------------------------------------------------------------------------------------------
+// SKU cache: prices and taxes per tenant, kept in memory. It is safe across app processes
+// because record_sale checks the version of every SKU it was priced with (PRICE_CHANGED).
+
+const CACHE_LIMIT = 20_000;
+const skuCache = new Map<string, SellableSku>();
+
+async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<string, SellableSku>> {
+  const out = new Map<string, SellableSku>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const hit = fresh ? undefined : skuCache.get(`${ctx.tenantId}:${id}`);
+    if (hit) out.set(id, hit);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    const read = await getSellableSkus(ctx, missing);
+    if (skuCache.size > CACHE_LIMIT) skuCache.clear();
+    for (const [id, s] of read) {
+      out.set(id, s);
+      skuCache.set(`${ctx.tenantId}:${id}`, s);
+    }
+  }
+  return out;
+}
+
+function forgetSkus(tenantId: string, ids: string[]): void {
+  for (const id of ids) skuCache.delete(`${tenantId}:${id}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Unambiguous for people reading a receipt: no 0/O, 1/I/L. */
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** A short code printed on the ticket for self-invoicing (8 characters, unique per business). */
+export function newInvoiceCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return s;
+}
+
+function requestHash(input: RecordSaleInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+const MANAGER_ROLES = new Set(['owner', 'manager', 'system']);
+
+export interface RecordSaleResult {
+  sale: Sale;
+  /** True when this sale id had been recorded before with the same body. */
+  replayed: boolean;
+}
+
+/**
+ * Records a counter sale exactly once: prices and taxes are computed here, then one statement
+ * (`record_sale`) checks the id (idempotency), the prices' versions, the open cash session and
+ * the store credit, takes the stock and writes sale, lines, payments, event and audit row.
+ * The same id with the same body answers the stored sale. Errors: SALE_ID_REUSED,
+ * SKU_NOT_FOUND, BARCODE_NOT_FOUND, SKU_NOT_SELLABLE, QUANTITY_NOT_INTEGER,
+ * PRICE_OVERRIDE_FORBIDDEN, DISCOUNT_EXCEEDS_PRICE, CUSTOMER_REQUIRED, NON_CASH_OVERPAYMENT,
+ * CHANGE_EXCEEDS_CASH, PAYMENTS_DO_NOT_COVER_TOTAL, PAYMENTS_EXCEED_TOTAL, REGISTER_NOT_FOUND,
+ * CASH_SESSION_REQUIRED, CASH_SESSION_CLOSED, LOCATION_FORBIDDEN, STOCK_INSUFFICIENT,
+ * STORE_CREDIT_INSUFFICIENT, PRICE_CHANGED.
+ */
+export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<RecordSaleResult> {
+  const hash = requestHash(input);
+  // Inside a caller's transaction a failed statement aborts it: no cache, no retry there.
+  const canRetry = !ctx.db.isTransaction;
+  let fresh = !canRetry;
+  for (let attempt = 0; ; attempt++) {
+    let priced: PricedSale;
+    let skuIds: string[];
+    let skus: Map<string, SellableSku>;
+    try {
+      const lines = await Promise.all(
+        input.lines.map(async (l) =>
+          l.skuId !== undefined
+            ? { ...l, skuId: l.skuId }
+            : { ...l, skuId: (await lookupBarcode(ctx, l.barcode!)).id },
+        ),
+      );
+      skuIds = [...new Set(lines.map((l) => l.skuId))];
+      skus = await loadSkus(ctx, skuIds, fresh);
+      priced = priceSale(
+        {
+          lines,
+          discount: input.discount,
+          payments: input.payments,
+          change: input.change,
+          customerId: input.customerId,
+          mayOverridePrice: MANAGER_ROLES.has(ctx.role),
+        },
+        skus,
+      );
+    } catch (err) {
+      // An offline terminal replaying a sale whose SKU changed since: the stored sale stands.
+      const replay = await replayOf(ctx, input.id, hash);
+      if (replay) return replay;
+      throw err;
+    }
+    const invoiceCode = newInvoiceCode();
+    const stock = new Map<string, InstanceType<typeof D>>();
+    for (const l of priced.lines) stock.set(l.skuId, (stock.get(l.skuId) ?? new D(0)).plus(l.quantity));
+    const payload = {
+      tenantId: ctx.tenantId,
+      saleId: input.id,
+      now: ctx.now.toISOString(),
+      registerId: input.registerId,
+      cashSessionId: input.cashSessionId ?? null,
+      customerId: input.customerId ?? null,
+      userId: ctx.userId,
+      locationIds: ctx.locationIds,
+      channel: 'counter',
+      requestHash: hash,
+      invoiceCode,
+      subtotal: priced.subtotal,
+      discountTotal: priced.discountTotal,
+      taxTotal: priced.taxTotal,
+      total: priced.total,
+      changeTotal: priced.change,
+      taxes: priced.taxes,
+      note: input.note ?? null,
+      storeCredit: priced.storeCredit,
+      skus: skuIds.map((id) => ({ id, version: skus.get(id)!.version })),
+      stock: [...stock.keys()].sort().map((id) => ({ sku_id: id, quantity: stock.get(id)!.toString() })),
+      lines: priced.lines.map((l) => ({
+        line_no: l.lineNo,
+        sku_id: l.skuId,
+        description: l.description,
+        clave_prod_serv: l.claveProdServ,
+        clave_unidad: l.claveUnidad,
+        unit_name: l.unitName,
+        quantity: l.quantity,
+        unit_price: l.unitPrice,
+        price_includes_tax: l.priceIncludesTax,
+        price_overridden: l.priceOverridden,
+        gross: l.gross,
+        discount: l.discount,
+        subtotal: l.subtotal,
+        tax_total: l.taxTotal,
+        total: l.total,
+        taxes: l.taxes,
+      })),
+      payments: priced.payments.map((p) => ({
+        payment_no: p.paymentNo,
+        method: p.method,
+        amount: p.amount,
+        kind: p.kind,
+        reference: p.reference,
+        details: p.details,
+      })),
+    };
+    let result: { replayed: boolean; ticketNumber?: number; locationId?: string; cashSessionId?: string };
+    try {
+      const r = await sql<{
+        r: typeof result;
+      }>`select record_sale(${JSON.stringify(payload)}::text::jsonb) as r`.execute(ctx.db);
+      result = r.rows[0]!.r;
+    } catch (err) {
+      const t = translateDbError(err);
+      if (canRetry && attempt === 0 && t instanceof AppError && t.code === E.PRICE_CHANGED) {
+        forgetSkus(ctx.tenantId, skuIds);
+        fresh = true;
+        continue;
+      }
+      const constraint =
+        (err as { constraint_name?: string; constraint?: string }).constraint_name ??
+        (err as { constraint?: string }).constraint;
+      if (canRetry && attempt === 0 && constraint === 'sales_invoice_code_key') continue;
+      throw t;
+    }
+    if (result.replayed) return { sale: await getSale(ctx, input.id), replayed: true };
+    return {
+      replayed: false,
+      sale: {
+        id: input.id,
+        channel: 'counter',
+        locationId: result.locationId!,
+        registerId: input.registerId,
+        cashSessionId: result.cashSessionId ?? null,
+        customerId: input.customerId ?? null,
+        userId: ctx.userId,
+        ticketNumber: Number(result.ticketNumber),
+        invoiceCode,
+        status: 'completed',
+        subtotal: priced.subtotal,
+        discountTotal: priced.discountTotal,
+        taxTotal: priced.taxTotal,
+        total: priced.total,
+        change: priced.change,
+        taxes: priced.taxes,
+        note: input.note ?? null,
+        createdAt: ctx.now.toISOString(),
+        lines: priced.lines,
+        payments: priced.payments,
+      },
+    };
+  }
+}
+
+async function replayOf(ctx: Ctx, saleId: string, hash: string): Promise<RecordSaleResult | null> {
+  const row = await ctx.db
+    .selectFrom('sales')
+    .select('request_hash')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', saleId)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.request_hash !== hash) throw new AppError(E.SALE_ID_REUSED, { saleId });
+  return { sale: await getSale(ctx, saleId), replayed: true };
+}
+
+function toSummary(r: Selectable<SalesTable>): SaleSummary {
+  return {
+    id: r.id,
+    channel: r.channel,
+    locationId: r.location_id,
+    registerId: r.register_id,
+    cashSessionId: r.cash_session_id,
+    customerId: r.customer_id,
+    userId: r.user_id,
+    ticketNumber: Number(r.ticket_number),
+    invoiceCode: r.invoice_code,
+    status: r.status,
+    subtotal: r.subtotal,
+    discountTotal: r.discount_total,
+    taxTotal: r.tax_total,
+    total: r.total,
+    change: r.change_total,
+    note: r.note,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+function toLine(l: Selectable<SaleLinesTable>): Sale['lines'][number] {
+  return {
+    lineNo: l.line_no,
+    skuId: l.sku_id,
+    description: l.description,
+    claveProdServ: l.clave_prod_serv,
+    claveUnidad: l.clave_unidad,
+    unitName: l.unit_name,
+    quantity: l.quantity,
+    unitPrice: l.unit_price,
+    priceIncludesTax: l.price_includes_tax,
+    priceOverridden: l.price_overridden,
+    gross: l.gross,
+    discount: l.discount,
+    subtotal: l.subtotal,
+    taxTotal: l.tax_total,
+    total: l.total,
+    taxes: l.taxes,
+    returnedQuantity: l.returned_quantity,
+  };
+}
+
+function toPayment(p: Selectable<SalePaymentsTable>): Sale['payments'][number] {
+  return {
+    paymentNo: p.payment_no,
+    method: p.method,
+    amount: p.amount,
+    kind: p.kind,
+    reference: p.reference,
+    details: p.details,
+  };
+}
+
+/** One sale with its lines and payments. Errors: SALE_NOT_FOUND, LOCATION_FORBIDDEN. */
+export async function getSale(ctx: Ctx, saleId: string): Promise<Sale> {
+  const s = await ctx.db
+    .selectFrom('sales')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', saleId)
+    .executeTakeFirst();
+  if (!s) throw new AppError(E.SALE_NOT_FOUND, { saleId });
+  assertLocationAccess(ctx, s.location_id);
+  const [lines, payments] = await Promise.all([
+    ctx.db
+      .selectFrom('sale_lines')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('sale_id', '=', saleId)
+      .orderBy('line_no')
+      .execute(),
+    ctx.db
+      .selectFrom('sale_payments')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('sale_id', '=', saleId)
+      .orderBy('payment_no')
+      .execute(),
+  ]);
+  return { ...toSummary(s), taxes: s.taxes, lines: lines.map(toLine), payments: payments.map(toPayment) };
+}
+
+export interface ListSalesInput {
+  locationId?: string;
+  registerId?: string;
+  cashSessionId?: string;
+  customerId?: string;
+  channel?: string;
+  ticketNumber?: number;
+  /** Business dates (YYYY-MM-DD) in the business's time zone, both inclusive. */
+  from?: string;
+  to?: string;
+  limit: number;
+  /** The last id of the previous page. */
+  after?: string;
+}
+
+async function tenantTimezone(ctx: Ctx): Promise<string> {
+  const t = await ctx.db
+    .selectFrom('tenants')
+    .select('timezone')
+    .where('id', '=', ctx.tenantId)
+    .executeTakeFirst();
+  return t?.timezone ?? DEFAULT_TIMEZONE;
+}
+
+/** Sales newest first, filtered; `last` is the cursor of the next page. */
+export async function listSales(
+  ctx: Ctx,
+  input: ListSalesInput,
+): Promise<{ items: SaleSummary[]; last: string | null }> {
+  let q = ctx.db.selectFrom('sales').selectAll().where('tenant_id', '=', ctx.tenantId);
+  if (input.locationId) q = q.where('location_id', '=', input.locationId);
+  if (ctx.locationIds !== null)
+    q = q.where('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
+  if (input.registerId) q = q.where('register_id', '=', input.registerId);
+  if (input.cashSessionId) q = q.where('cash_session_id', '=', input.cashSessionId);
+  if (input.customerId) q = q.where('customer_id', '=', input.customerId);
+  if (input.channel) q = q.where('channel', '=', input.channel);
+  if (input.ticketNumber !== undefined) q = q.where('ticket_number', '=', input.ticketNumber);
+  if (input.from || input.to) {
+    const tz = await tenantTimezone(ctx);
+    const [start, end] = businessDayRange(input.from ?? '2000-01-01', input.to ?? '2999-12-31', tz);
+    q = q.where('created_at', '>=', start).where('created_at', '<', end);
+  }
+  if (input.after) q = q.where('id', '<', input.after);
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
+  const more = rows.length > input.limit;
+  const items = rows.slice(0, input.limit).map(toSummary);
+  return { items, last: more ? items[items.length - 1]!.id : null };
+}
+
+/**
+ * Sales a customer may bring back, with their lines (and what was already returned): by
+ * ticket number (at a location), by customer or by business dates. At most 20.
+ */
+export async function findSalesForReturn(
+  ctx: Ctx,
+  input: { ticketNumber?: number; locationId?: string; customerId?: string; from?: string; to?: string },
+): Promise<Sale[]> {
+  const { items } = await listSales(ctx, { ...input, limit: 20 });
+  return Promise.all(items.map((s) => getSale(ctx, s.id)));
+}
+
+/** Sales and payments of a cash session, per method (cash net of change), for the cortes. */
+export async function sessionSalesSummary(
+  ctx: Ctx,
+  cashSessionId: string,
+): Promise<{ salesCount: number; total: string; byMethod: Record<string, string> }> {
+  const [totals, methods] = await Promise.all([
+    ctx.db
+      .selectFrom('sales')
+      .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<string>('total').as('total')])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('cash_session_id', '=', cashSessionId)
+      .executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('sale_payments as p')
+      .innerJoin('sales as s', (j) =>
+        j.onRef('s.tenant_id', '=', 'p.tenant_id').onRef('s.id', '=', 'p.sale_id'),
+      )
+      .select(['p.method', (eb) => eb.fn.sum<string>('p.amount').as('amount')])
+      .where('s.tenant_id', '=', ctx.tenantId)
+      .where('s.cash_session_id', '=', cashSessionId)
+      .groupBy('p.method')
+      .execute(),
+  ]);
+  const byMethod: Record<string, string> = {};
+  for (const m of methods) byMethod[m.method] = new D(m.amount).toFixed(2);
+  return { salesCount: Number(totals.n), total: new D(totals.total ?? '0').toFixed(2), byMethod };
+}
+
+export interface ReturnedLine {
+  lineNo: number;
+  skuId: string;
+  description: string;
+  quantity: string;
+  /** The share of the line total this quantity stands for; the last unit gets the remainder. */
+  amount: string;
+}
+
+/**
+ * Marks quantities of sale lines as returned, guarded in the UPDATE so that across several
+ * returns never more comes back than was sold. The amount is proportional to the line total
+ * paid (after discounts), computed on the cumulative quantity so the parts sum exactly to the
+ * line total. Errors: SALE_NOT_FOUND, RETURN_LINE_NOT_FOUND, RETURN_EXCEEDS_SOLD.
+ */
+export async function markLinesReturned(
+  ctx: Ctx,
+  input: { saleId: string; lines: { lineNo: number; quantity: string }[] },
+): Promise<ReturnedLine[]> {
+  const out: ReturnedLine[] = [];
+  for (const l of [...input.lines].sort((a, b) => a.lineNo - b.lineNo)) {
+    const q = new D(l.quantity).toFixed(3);
+    const r = await sql<{ sku_id: string; description: string; amount: string }>`
+      update sale_lines set returned_quantity = returned_quantity + ${q}::numeric
+       where tenant_id = ${ctx.tenantId} and sale_id = ${input.saleId} and line_no = ${l.lineNo}
+         and returned_quantity + ${q}::numeric <= quantity
+      returning sku_id, description,
+        (round(total * returned_quantity / quantity, 2)
+          - round(total * (returned_quantity - ${q}::numeric) / quantity, 2))::text as amount`.execute(
+      ctx.db,
+    );
+    const row = r.rows[0];
+    if (!row) {
+      const line = await ctx.db
+        .selectFrom('sale_lines')
+        .select(['quantity', 'returned_quantity'])
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('sale_id', '=', input.saleId)
+        .where('line_no', '=', l.lineNo)
+        .executeTakeFirst();
+      if (!line) throw new AppError(E.RETURN_LINE_NOT_FOUND, { saleId: input.saleId, lineNo: l.lineNo });
+      throw new AppError(E.RETURN_EXCEEDS_SOLD, {
+        lineNo: l.lineNo,
+        sold: line.quantity,
+        returned: line.returned_quantity,
+        requested: q,
+      });
+    }
+    out.push({
+      lineNo: l.lineNo,
+      skuId: row.sku_id,
+      description: row.description,
+      quantity: q,
+      amount: new D(row.amount).toFixed(2),
+    });
+  }
+  return out;
+}
+
+/** A customer's store credit balance (sum of its movements). */
+export async function storeCreditBalance(ctx: Ctx, customerId: string): Promise<string> {
+  const r = await ctx.db
+    .selectFrom('store_credit_movements')
+    .select((eb) => eb.fn.sum<string>('amount').as('balance'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return new D(r?.balance ?? '0').toFixed(2);
+}
+
+/** Adds store credit to a customer (a refund, a goodwill gesture); amount > 0. */
+export async function addStoreCredit(
+  ctx: Ctx,
+  input: { customerId: string; amount: string; refType: string; refId: string },
+): Promise<void> {
+  await ctx.db
+    .insertInto('store_credit_movements')
+    .values({
+      tenant_id: ctx.tenantId,
+      customer_id: input.customerId,
+      amount: input.amount,
+      ref_type: input.refType,
+      ref_id: input.refId,
+      user_id: ctx.userId,
+      created_at: ctx.now,
+    })
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parked tickets: a cart put aside while the customer fetches something; resumed once.
+
+function toParked(r: {
+  id: string;
+  location_id: string;
+  register_id: string | null;
+  user_id: string | null;
+  label: string | null;
+  cart: unknown;
+  created_at: Date;
+}): ParkedTicket {
+  return {
+    id: r.id,
+    locationId: r.location_id,
+    registerId: r.register_id,
+    userId: r.user_id,
+    label: r.label,
+    cart: r.cart as Record<string, unknown>,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Parks a cart at a location. Errors: LOCATION_FORBIDDEN. */
+export async function parkTicket(ctx: Ctx, input: ParkInput): Promise<ParkedTicket> {
+  assertLocationAccess(ctx, input.locationId);
+  const row = await ctx.db
+    .insertInto('parked_tickets')
+    .values({
+      tenant_id: ctx.tenantId,
+      id: newId('park'),
+      location_id: input.locationId,
+      register_id: input.registerId ?? null,
+      user_id: ctx.userId,
+      label: input.label ?? null,
+      cart: json(input.cart),
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toParked(row);
+}
+
+/** Parked tickets of a location (oldest first). */
+export async function listParkedTickets(ctx: Ctx, input: { locationId: string }): Promise<ParkedTicket[]> {
+  assertLocationAccess(ctx, input.locationId);
+  const rows = await ctx.db
+    .selectFrom('parked_tickets')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('location_id', '=', input.locationId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toParked);
+}
+
+/** Takes a parked ticket back (it is deleted: only one register can resume it). Errors: PARKED_TICKET_NOT_FOUND. */
+export async function resumeParkedTicket(ctx: Ctx, parkedTicketId: string): Promise<ParkedTicket> {
+  const row = await ctx.db
+    .deleteFrom('parked_tickets')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', parkedTicketId)
+    .where((eb) =>
+      ctx.locationIds === null
+        ? eb.lit(true)
+        : eb('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new AppError(E.PARKED_TICKET_NOT_FOUND, { parkedTicketId });
+  return toParked(row);
+}

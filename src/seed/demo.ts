@@ -1,0 +1,316 @@
+import type { Kysely } from 'kysely';
+import { ulid } from 'ulid';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+import { createCategory, createProduct, getSellableSkus } from '../modules/catalog/catalog.service.js';
+import { gs1CheckDigit } from '../modules/catalog/barcode.js';
+import { cashSessionReport, closeCashSession, createRegister, openCashSession } from '../modules/cash/cash.service.js';
+import { createBusiness, createUser } from '../modules/identity/identity.service.js';
+import { receiveStock } from '../modules/inventory/inventory.service.js';
+import { type PaymentInput, priceSale } from '../modules/sales/pricing.js';
+import { recordSale } from '../modules/sales/sales.service.js';
+import { type Ctx, systemCtx } from '../shared/context.js';
+import { D, toQuantity } from '../shared/money.js';
+import { businessDate, startOfBusinessDay } from '../shared/time.js';
+import { DEMO_PRODUCTS, type DemoProduct } from './demo-catalog.js';
+
+export const DEMO_BUSINESS = 'Abarrotes La Esperanza';
+export const DEMO_OWNER = { email: 'duena@laesperanza.mx', password: 'Esperanza2026!', name: 'Esperanza Ramírez' };
+export const DEMO_CASHIER = { email: 'cajero@laesperanza.mx', password: 'Cajero2026!', name: 'Luis Hernández' };
+
+export interface SeedDemoOptions {
+  /** The "today" of the demo: sales run over the 21 days before it. */
+  now?: Date;
+  /** Days of past sales (21) and sales per day (about 20); tests use fewer. */
+  days?: number;
+  salesPerDay?: number;
+}
+
+export interface SeedDemoResult {
+  tenantId: string;
+  ownerEmail: string;
+  ownerPassword: string;
+  cashierEmail: string;
+  cashierPassword: string;
+  /** False when the demo business was already there (nothing was written). */
+  created: boolean;
+  products: number;
+  sales: number;
+}
+
+/** A small deterministic generator, so every demo has the same sales (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A valid EAN-13 for the n-th demo SKU: 750 (GS1 México) + 9 digits + check digit. */
+export function demoBarcode(n: number): string {
+  const body = `7509${String(n).padStart(8, '0')}`;
+  return body + gs1CheckDigit(body);
+}
+
+/**
+ * Loads the demo business "Abarrotes La Esperanza": two locations, about 200 products with
+ * barcodes, SAT keys and taxes, stock in both locations through the ledger (lots with expiry
+ * dates for dairy), an owner and a cashier, and three weeks of counter sales in daily cash
+ * sessions. Idempotent: when the owner's e-mail exists nothing is written.
+ */
+export async function seedDemo(database: Database, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
+  const now = options.now ?? new Date();
+  const db = database.db;
+  const result = {
+    ownerEmail: DEMO_OWNER.email,
+    ownerPassword: DEMO_OWNER.password,
+    cashierEmail: DEMO_CASHIER.email,
+    cashierPassword: DEMO_CASHIER.password,
+  };
+  const existing = await db
+    .selectFrom('users')
+    .select('tenant_id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', DEMO_OWNER.email))
+    .executeTakeFirst();
+  if (existing) return { ...result, tenantId: existing.tenant_id, created: false, products: 0, sales: 0 };
+
+  const days = options.days ?? 21;
+  const start = new Date(now.getTime() - (days + 9) * 86_400_000);
+  const biz = await createBusiness(
+    db,
+    {
+      name: DEMO_BUSINESS,
+      // SAT's test RFC for CFDI 4.0 sandboxes, a persona moral: CFDI 4.0 requires the name and
+      // régimen to match SAT's records, so the legal name is SAT's and the régimen 601 (General
+      // de Ley Personas Morales).
+      legalName: 'ESCUELA KEMPER URGATE',
+      rfc: 'EKU9003173C9',
+      regimenFiscal: '601',
+      locations: [
+        { name: 'Tienda Centro', kind: 'store', postalCode: '06600' },
+        { name: 'Bodega', kind: 'warehouse', postalCode: '06600' },
+      ],
+      owner: DEMO_OWNER,
+    },
+    start,
+  );
+  const [storeId, warehouseId] = biz.locationIds as [string, string];
+  const owner: Ctx = { ...systemCtx(db, biz.tenantId, start), userId: biz.ownerId, role: 'owner' };
+  const cashier = await createUser(owner, {
+    email: DEMO_CASHIER.email,
+    name: DEMO_CASHIER.name,
+    role: 'cashier',
+    password: DEMO_CASHIER.password,
+    locationIds: [storeId],
+  });
+
+  let salesCount = 0;
+  let skuCount = 0;
+  await (db as Kysely<DB>).transaction().execute(async (trx) => {
+    const ctx: Ctx = { ...owner, db: trx };
+    let t = performance.now();
+    const lap = (l: string) => {
+      if (process.env.SEED_TIMING) console.log(l, Math.round(performance.now() - t));
+      t = performance.now();
+    };
+    const { skus, count } = await seedCatalog(ctx);
+    lap('catalog');
+    skuCount = count;
+    await seedStock({ ...ctx, now: new Date(start.getTime() + 86_400_000) }, skus, storeId, warehouseId, now);
+    lap('stock');
+    salesCount = await seedSales(
+      { ...ctx, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
+      skus,
+      storeId,
+      now,
+      days,
+      options.salesPerDay ?? 20,
+    );
+    lap('sales');
+  });
+  return { ...result, tenantId: biz.tenantId, created: true, products: skuCount, sales: salesCount };
+}
+
+interface SeededSku {
+  id: string;
+  product: DemoProduct;
+}
+
+async function seedCatalog(ctx: Ctx): Promise<{ skus: SeededSku[]; count: number }> {
+  const categoryIds = new Map<string, string>();
+  for (const name of [...new Set(DEMO_PRODUCTS.map((p) => p.category))]) {
+    categoryIds.set(name, (await createCategory(ctx, { name })).id);
+  }
+  const skus: SeededSku[] = [];
+  let n = 0;
+  for (const p of DEMO_PRODUCTS) {
+    const variants = p.variants ?? [{ suffix: '', name: '', attributes: {} }];
+    const created = await createProduct(ctx, {
+      name: p.name,
+      categoryId: categoryIds.get(p.category),
+      claveProdServ: p.clave,
+      claveUnidad: p.unit,
+      unitName: p.unitName ?? (p.soldByWeight ? 'Kilogramo' : p.unit === 'XPK' ? 'Paquete' : 'Pieza'),
+      soldByWeight: p.soldByWeight ?? false,
+      priceIncludesTax: true,
+      iva: p.iva,
+      ieps: p.ieps,
+      trackLots: p.trackLots ?? false,
+      skus: variants.map((v) => {
+        n++;
+        return {
+          sku: v.suffix ? `${p.key}-${v.suffix}` : p.key,
+          variantName: v.name || undefined,
+          attributes: v.attributes,
+          price: p.price,
+          // Cost about 72 % of the price: a typical abarrotes margin.
+          cost: new D(p.price).times('0.72').toDecimalPlaces(2).toFixed(2),
+          barcodes: p.soldByWeight ? [] : [demoBarcode(n)],
+          reorderPoint: p.reorderPoint,
+        };
+      }),
+    });
+    for (const s of created.skus) skus.push({ id: s.id, product: p });
+  }
+  return { skus, count: n };
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Stock in both locations as receipts; dairy arrives in two lots with expiry dates. */
+async function seedStock(ctx: Ctx, skus: SeededSku[], storeId: string, warehouseId: string, today: Date): Promise<void> {
+  const qty = (p: DemoProduct, factor: number) =>
+    toQuantity(p.soldByWeight ? 25 * factor + p.weight * 2 * factor : Math.round((24 + p.weight * 4) * factor));
+  const soon = isoDay(new Date(today.getTime() + 4 * 86_400_000));
+  const later = isoDay(new Date(today.getTime() + 18 * 86_400_000));
+  const lots = skus.filter((s) => s.product.trackLots);
+  for (const [locationId, factor] of [
+    [storeId, 1],
+    [warehouseId, 2],
+  ] as const) {
+    await receiveStock(ctx, {
+      locationId,
+      note: 'Inventario inicial',
+      lines: skus.map((s) => ({
+        skuId: s.id,
+        quantity: qty(s.product, factor),
+        unitCost: null,
+        ...(s.product.trackLots ? { lotCode: 'L-A', expiresOn: soon } : {}),
+      })),
+    });
+    await receiveStock(ctx, {
+      locationId,
+      note: 'Segunda entrega de lácteos',
+      lines: lots.map((s) => ({ skuId: s.id, quantity: qty(s.product, factor / 2), lotCode: 'L-B', expiresOn: later })),
+    });
+  }
+}
+
+const CASH_STEPS = ['20', '50', '100', '200', '500'];
+
+async function seedSales(
+  ctx: Ctx,
+  skus: SeededSku[],
+  storeId: string,
+  today: Date,
+  days: number,
+  perDay: number,
+): Promise<number> {
+  const rnd = random(20260101);
+  const register = await createRegister({ ...ctx, role: 'owner', locationIds: null }, { locationId: storeId, name: 'Caja 1' });
+  const sellable = await getSellableSkus(
+    ctx,
+    skus.map((s) => s.id),
+  );
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const s of skus) {
+    total += s.product.weight;
+    cumulative.push(total);
+  }
+  const pick = () => {
+    const x = rnd() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return skus[lo]!;
+  };
+  const todayDate = businessDate(today);
+  let count = 0;
+  for (let d = days; d >= 1; d--) {
+    const date = isoDay(new Date(startOfBusinessDay(todayDate).getTime() - d * 86_400_000 + 12 * 3_600_000));
+    const dayStart = startOfBusinessDay(date);
+    const at = (hours: number) => new Date(dayStart.getTime() + hours * 3_600_000);
+    const session = await openCashSession({ ...ctx, now: at(8) }, { registerId: register.id, openingFloat: '500.00' });
+    const n = Math.max(8, Math.round(perDay * (0.75 + rnd() * 0.5) * (date.endsWith('0') ? 1.2 : 1)));
+    for (let i = 0; i < n; i++) {
+      const when = at(8.5 + (12 * (i + rnd() * 0.9)) / n);
+      const chosen = new Map<string, string>();
+      const lines = 1 + Math.floor(rnd() * rnd() * 6);
+      for (let l = 0; l < lines; l++) {
+        const s = pick();
+        if (chosen.has(s.id)) continue;
+        const quantity = s.product.soldByWeight
+          ? toQuantity((250 + Math.floor(rnd() * 36) * 50) / 1000)
+          : String(1 + Math.floor(rnd() * rnd() * 4));
+        chosen.set(s.id, quantity);
+      }
+      const saleLines = [...chosen].map(([skuId, quantity]) => ({ skuId, quantity }));
+      const priced = priceSale(
+        { lines: saleLines, payments: [{ method: 'cash', amount: '99999.00' }], mayOverridePrice: false },
+        sellable,
+      );
+      const r = rnd();
+      let payments: PaymentInput[];
+      if (r < 0.65) {
+        const t = new D(priced.total);
+        const step = CASH_STEPS.find((c) => t.lte(c)) ?? '1000';
+        const tendered = rnd() < 0.25 ? t : t.div(step).ceil().times(step);
+        payments = [{ method: 'cash', amount: tendered.toFixed(2) }];
+      } else if (r < 0.95) {
+        payments = [
+          {
+            method: 'card',
+            amount: priced.total,
+            reference: `AUT${String(Math.floor(rnd() * 1e6)).padStart(6, '0')}`,
+            cardType: rnd() < 0.6 ? 'debito' : 'credito',
+            last4: String(Math.floor(rnd() * 1e4)).padStart(4, '0'),
+          },
+        ];
+      } else {
+        payments = [{ method: 'spei', amount: priced.total, reference: `SPEI${Math.floor(rnd() * 1e8)}` }];
+      }
+      await recordSale(
+        { ...ctx, now: when },
+        {
+          id: `sale_${ulid(when.getTime())}`,
+          registerId: register.id,
+          cashSessionId: session.id,
+          lines: saleLines,
+          payments,
+        },
+      );
+      count++;
+    }
+    const closeAt = { ...ctx, now: at(21) };
+    const report = await cashSessionReport(closeAt, session.id);
+    // Most days the drawer matches; now and then it is a few pesos short or over.
+    const off = rnd() < 0.8 ? '0' : rnd() < 0.5 ? '-10' : '5';
+    await closeCashSession(closeAt, {
+      cashSessionId: session.id,
+      countedCash: new D(report.expectedCash).plus(off).toFixed(2),
+      note: off === '0' ? undefined : 'Diferencia al cierre',
+    });
+  }
+  return count;
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import { sharedDispatcher } from '../modules/events/dispatcher.js';
+import { deliverDueWebhooks, queueWebhookDeliveries } from '../modules/events/webhooks.service.js';
+import { releaseExpiredReservations } from '../modules/inventory/inventory.service.js';
+
+export interface Loop {
+  /** Runs the step now (or right after the running one). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `step` every `ms`, never two at once; a step returning true ("more to do") runs again
+ * at once. Errors are reported and the loop goes on.
+ */
+export function every(ms: number, step: () => Promise<boolean>, onError: (err: unknown) => void): Loop {
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  const run = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    clearTimeout(timer);
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          if (await step()) again = true;
+        } catch (err) {
+          if (!stopped) onError(err);
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+      if (!stopped) {
+        timer = setTimeout(() => void run(), ms);
+        timer.unref();
+      }
+    });
+    return running;
+  };
+  timer = setTimeout(() => void run(), ms);
+  timer.unref();
+  return {
+    kick: () => void run(),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export interface Workers {
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  webhookPollMs?: number;
+  sweepMs?: number;
+}
+
+/**
+ * Starts this process's background work: the event dispatcher (SSE and in-process
+ * subscribers), the webhook queue and delivery loop, and the reservation sweeper. Every app
+ * process may run them; the database keeps them from doing the same work twice.
+ */
+export async function startWorkers(app: FastifyInstance, options: WorkerOptions = {}): Promise<Workers> {
+  const db = app.database.db;
+  const log = (what: string) => (err: unknown) => app.log.error({ err }, `${what} failed`);
+  const dispatcher = await sharedDispatcher(app.database, { onError: log('event dispatcher') });
+  const webhookMs = options.webhookPollMs ?? 1000;
+
+  const deliver = every(
+    webhookMs,
+    async () => (await deliverDueWebhooks(db, app.now())).length > 0,
+    log('webhook delivery'),
+  );
+  const queue = every(
+    webhookMs,
+    async () => {
+      const r = await queueWebhookDeliveries(db, app.now());
+      if (r.queued > 0) deliver.kick();
+      return r.more;
+    },
+    log('webhook queue'),
+  );
+  const unsubscribe = dispatcher.subscribe('*', () => queue.kick());
+  const sweeper = every(
+    options.sweepMs ?? 15_000,
+    async () => {
+      await releaseExpiredReservations(db, app.now());
+      return false;
+    },
+    log('reservation sweeper'),
+  );
+
+  return {
+    async stop() {
+      unsubscribe();
+      await Promise.all([queue.stop(), deliver.stop(), sweeper.stop()]);
+      await dispatcher.stop();
+    },
+  };
+}

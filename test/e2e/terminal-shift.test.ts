@@ -1,0 +1,135 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type E2eBrowser,
+  type E2eServer,
+  launchBrowser,
+  login,
+  openShift,
+  SCREENSHOTS,
+  scan,
+  startE2eServer,
+} from './harness.js';
+
+let server: E2eServer;
+let browser: E2eBrowser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function hasBytes(haystack: Buffer, needle: number[]): boolean {
+  return haystack.indexOf(Buffer.from(needle)) >= 0;
+}
+
+describe('a full shift at the counter', () => {
+  it('opens the session, sells three scanned products with a split payment, prints, returns one line and closes with the right corte Z', async () => {
+    const { page } = browser;
+    const { products: p } = server.biz;
+
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Entrar' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, '01-login.png') });
+    await login(page, server.url, server.biz.cashier);
+    await page.getByText('¿Qué caja es esta?').waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Caja 1' }).click();
+    await page.getByLabel(/Fondo de caja/).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, '02-abrir-caja.png') });
+    await page.getByLabel(/Fondo de caja/).fill('500');
+    await page.getByRole('button', { name: 'Abrir caja' }).click();
+    await expect(page.getByTestId('session-info')).toContainText('fondo $500.00');
+
+    // Three scans: digits + Enter into the focused field.
+    await scan(page, p.coca.barcode);
+    await scan(page, p.sabritas.barcode);
+    await scan(page, p.gansito.barcode);
+    await expect(page.getByTestId('ticket-line')).toHaveCount(3);
+    await expect(page.getByTestId('total')).toHaveText('$55.50');
+    await expect(page.getByTestId('line-stock').first()).toHaveText('Existencia: 50');
+    await page.screenshot({ path: join(SCREENSHOTS, '03-venta.png') });
+
+    // Split: $20.00 on a debit card, the rest in cash with a $50 bill.
+    await page.keyboard.press('F2');
+    await expect(page.getByTestId('charge-total')).toHaveText('$55.50');
+    await page.keyboard.press('Alt+2');
+    await page.getByLabel('débito').check();
+    await page.getByLabel('Marca').selectOption('Visa');
+    await page.getByLabel('Últimos 4').fill('4242');
+    await page.getByLabel(/Número de autorización/).fill('834211');
+    await page.getByLabel('Importe').fill('20');
+    await page.getByLabel('Importe').press('Enter');
+    await expect(page.getByTestId('charge-remaining')).toHaveText('$35.50');
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('button', { name: '$50.00' }).click();
+    await expect(page.getByTestId('charge-change')).toHaveText('$14.50');
+    await page.screenshot({ path: join(SCREENSHOTS, '04-cobro.png') });
+    await page.keyboard.press('F2');
+
+    // The receipt: recorded, ticket 1, self-invoicing code and QR; ESC/POS bytes downloadable.
+    await expect(page.getByTestId('receipt-status')).toHaveText('Venta registrada.');
+    await expect(page.getByTestId('receipt-ticket')).toHaveText('Ticket 1');
+    await expect(page.getByTestId('receipt-total')).toHaveText('$55.50');
+    await expect(page.getByTestId('receipt-invoice-code')).toContainText('Código de facturación');
+    await page.getByTestId('receipt-qr').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, '05-ticket.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-escpos').click()]);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]); // ESC @: initialise
+    expect(hasBytes(bytes, [0x1d, 0x28, 0x6b])).toBe(true); // GS ( k: the QR code
+    expect(hasBytes(bytes, [0x1d, 0x56])).toBe(true); // GS V: cut
+    const text = bytes.toString('latin1');
+    expect(text).toContain('Ticket 1');
+    expect(text).toContain('$55.50');
+    expect(text).toContain('RFC EKU9003173C9');
+    expect(text).toMatch(/\/facturar\?codigo=/);
+
+    const sales = await server.database.db.selectFrom('sales').selectAll().execute();
+    expect(sales).toHaveLength(1);
+    expect(sales[0]!.total).toBe('55.50');
+    expect(text).toContain(sales[0]!.invoice_code);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('ticket-line')).toHaveCount(0);
+
+    // Return the Gansito: find ticket 1, one piece, cash back from the drawer.
+    await page.keyboard.press('F9');
+    await page.getByLabel('Número de ticket').fill('1');
+    await page.getByRole('button', { name: 'Buscar venta' }).click();
+    await expect(page.getByTestId('return-line')).toHaveCount(3);
+    await page.getByLabel('Devolver Gansito Marinela').fill('1');
+    await page.getByLabel('Motivo').selectOption('defectuoso');
+    await expect(page.getByText('A devolver: $16.00')).toBeVisible();
+    await page.screenshot({ path: join(SCREENSHOTS, '06-devolucion.png') });
+    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect(page.getByTestId('return-done')).toContainText('Entrega $16.00 en efectivo');
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+
+    // Corte Z: float 500 + cash 50 - change 14.50 - refund 16 = 519.50, counted by denomination.
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+3');
+    await page.getByLabel('Cuántos $500.00').fill('1');
+    await page.getByLabel('Cuántos $10.00').fill('1');
+    await page.getByLabel('Cuántos $5.00').fill('1');
+    await page.getByLabel('Cuántos $2.00').fill('2');
+    await page.getByLabel('Cuántos $0.50').fill('1');
+    await expect(page.getByTestId('counted-cash')).toHaveText('Efectivo contado: $519.50');
+    await page.getByRole('button', { name: 'Hacer corte Z y cerrar caja' }).click();
+    await expect(page.getByTestId('expected-cash')).toHaveText('$519.50');
+    await expect(page.getByTestId('difference')).toHaveText('$0.00');
+    await page.screenshot({ path: join(SCREENSHOTS, '07-corte-z.png') });
+
+    const session = await server.database.db.selectFrom('cash_sessions').selectAll().executeTakeFirstOrThrow();
+    expect(session.status).toBe('closed');
+    expect(session.expected_cash).toBe('519.50');
+    expect(session.counted_cash).toBe('519.50');
+    expect(session.difference).toBe('0.00');
+    await page.getByRole('button', { name: 'Terminar' }).click();
+    await page.getByRole('button', { name: 'Abrir caja' }).waitFor();
+  });
+});

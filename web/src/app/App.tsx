@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useT } from '../lib/i18n';
+import { BackOfficeLayout } from '../pages/backoffice/BackOfficeLayout';
+import { BackOfficeHome } from '../pages/backoffice/BackOfficeHome';
+import { LoginPage } from '../pages/login/LoginPage';
+import { TerminalApp } from '../pages/terminal/TerminalApp';
+import { AuthProvider, isManager, type Role, SELLER_ROLES, useAuth } from './auth';
+
+/** Only signed-in users with one of `roles` see `children`; others go to login or home. */
+function Guard({ roles, children }: { roles?: Role[]; children: ReactNode }) {
+  const { user, loading } = useAuth();
+  const location = useLocation();
+  const t = useT();
+  if (loading) return <div className="splash">{t('common.loading')}</div>;
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (roles && !roles.includes(user.role)) return <Navigate to="/" replace state={{ forbidden: true }} />;
+  return <>{children}</>;
+}
+
+function Home() {
+  const { user } = useAuth();
+  if (!user) return <Navigate to="/login" replace />;
+  return <Navigate to={isManager(user) ? '/admin' : '/terminal'} replace />;
+}
+
+/**
+ * Routes: `/terminal` is the cashier's full-screen POS; `/admin/*` is the back office for
+ * owners and managers (its pages are added as children of BackOfficeLayout).
+ */
+export function App() {
+  return (
+    <AuthProvider>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/terminal/*"
+          element={
+            <Guard roles={SELLER_ROLES}>
+              <TerminalApp />
+            </Guard>
+          }
+        />
+        <Route
+          path="/admin"
+          element={
+            <Guard roles={['owner', 'manager']}>
+              <BackOfficeLayout />
+            </Guard>
+          }
+        >
+          <Route index element={<BackOfficeHome />} />
+        </Route>
+        <Route path="/" element={<Home />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </AuthProvider>
+  );
+}

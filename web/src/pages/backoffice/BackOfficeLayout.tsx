@@ -1,0 +1,41 @@
+import { NavLink, Outlet } from 'react-router-dom';
+import { LanguageSwitch } from '../../app/LanguageSwitch';
+import { useAuth } from '../../app/auth';
+import { useT } from '../../lib/i18n';
+import { backOfficeNav } from './nav';
+
+/** The owner's and manager's frame: a menu on the left, the page on the right. */
+export function BackOfficeLayout() {
+  const t = useT();
+  const { user, logout } = useAuth();
+  return (
+    <div className="bo">
+      <aside className="bo-nav">
+        <div className="brand-row">
+          <img src="/icon.svg" alt="" width={28} height={28} />
+          <strong>Mostrador</strong>
+        </div>
+        <nav>
+          {backOfficeNav
+            .filter((n) => !n.ownerOnly || user?.role === 'owner')
+            .map((n) => (
+              <NavLink key={n.to} to={n.to} end={n.to === '/admin'}>
+                {t(n.label)}
+              </NavLink>
+            ))}
+          <NavLink to="/terminal">{t('admin.nav.terminal')}</NavLink>
+        </nav>
+        <div className="bo-user">
+          <span>{user?.name}</span>
+          <LanguageSwitch />
+          <button type="button" className="link" onClick={() => void logout()}>
+            {t('common.logout')}
+          </button>
+        </div>
+      </aside>
+      <main className="bo-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,352 @@
+import { D } from '@server/shared/money.js';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Modal } from '../../app/Modal';
+import { ApiError, get, post } from '../../lib/api';
+import type { CashReport, CashSession } from '../../lib/endpoints';
+import { formatDateTime, formatMoney, parseMoneyInput } from '../../lib/format';
+import { type MessageKey, useT } from '../../lib/i18n';
+import { encodeCashReport } from '../../printing/escpos';
+import { downloadBytes } from '../../printing/printer';
+import { usePaper } from './ReceiptDialog';
+import { useQueueCounts } from './TerminalFrame';
+import { saveTerminal, type TerminalConfig } from './terminal-state';
+
+/** Mexican bills and coins, largest first ($20 exists as both: one row). */
+export const DENOMINATIONS = ['1000', '500', '200', '100', '50', '20', '10', '5', '2', '1', '0.50'];
+
+type Tab = 'movement' | 'x' | 'z';
+
+export const METHOD_NAMES: Record<string, MessageKey> = {
+  cash: 'pay.cash',
+  card: 'pay.card',
+  spei: 'pay.spei',
+  voucher: 'pay.voucher',
+  store_credit: 'pay.storeCredit',
+  on_account: 'pay.onAccount',
+};
+
+/** F10: cash in and out of the drawer, corte X (so far) and corte Z (count and close). */
+export function CashPanel({
+  tenantId,
+  cfg,
+  session,
+  onClose,
+}: {
+  tenantId: string;
+  cfg: TerminalConfig;
+  session: CashSession;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const [tab, setTab] = useState<Tab>('movement');
+  const [closed, setClosed] = useState<CashReport | null>(null);
+  const finish = () => {
+    saveTerminal(tenantId, { ...cfg, session: null });
+  };
+  return (
+    <Modal title={t('cash.title')} onClose={closed ? finish : onClose} wide>
+      {closed ? (
+        <div className="stack">
+          <p className="ok-box">{t('cash.closedOk')}</p>
+          <CashReportView report={closed} />
+          <PrintReport report={closed} />
+          <button type="button" className="primary big" onClick={finish} data-autofocus>
+            {t('cash.finish')}
+          </button>
+        </div>
+      ) : (
+        <>
+          <div className="methods" role="tablist">
+            {(
+              [
+                ['movement', 'cash.tab.movement', 'Alt+1'],
+                ['x', 'cash.tab.x', 'Alt+2'],
+                ['z', 'cash.tab.z', 'Alt+3'],
+              ] as [Tab, MessageKey, string][]
+            ).map(([k, label, key]) => (
+              <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'active' : ''} onClick={() => setTab(k)}>
+                <kbd>{key}</kbd> {t(label)}
+              </button>
+            ))}
+          </div>
+          <div
+            onKeyDown={(e) => {
+              if (e.altKey && ['1', '2', '3'].includes(e.key)) {
+                e.preventDefault();
+                setTab((['movement', 'x', 'z'] as Tab[])[Number(e.key) - 1]!);
+              }
+            }}
+          >
+            {tab === 'movement' && <MovementForm session={session} onDone={onClose} />}
+            {tab === 'x' && <CorteX session={session} />}
+            {tab === 'z' && <CorteZ tenantId={tenantId} session={session} onClosed={setClosed} />}
+          </div>
+        </>
+      )}
+    </Modal>
+  );
+}
+
+function MovementForm({ session, onDone }: { session: CashSession; onDone: () => void }) {
+  const t = useT();
+  const [kind, setKind] = useState<'in' | 'out'>('out');
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [ok, setOk] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const amt = parseMoneyInput(amount);
+    if (!amt || new D(amt).lte(0)) return setError(t('pay.badAmount'));
+    if (!reason.trim()) return setError(t('cash.reasonRequired'));
+    try {
+      await post(`/cash-sessions/${session.id}/movements`, { kind, amount: amt, reason: reason.trim() });
+      setOk(t(kind === 'in' ? 'cash.inDone' : 'cash.outDone', { amount: formatMoney(amt) }));
+      setAmount('');
+      setReason('');
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+
+  return (
+    <form className="stack" onSubmit={submit}>
+      <fieldset className="row">
+        <label className="check">
+          <input type="radio" name="kind" checked={kind === 'in'} onChange={() => setKind('in')} /> {t('cash.in')}
+        </label>
+        <label className="check">
+          <input type="radio" name="kind" checked={kind === 'out'} onChange={() => setKind('out')} /> {t('cash.out')}
+        </label>
+      </fieldset>
+      <div className="row">
+        <label>
+          {t('pay.amount')}
+          <input name="movementAmount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-autofocus />
+        </label>
+        <label className="grow">
+          {t('cash.reason')}
+          <input name="movementReason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('cash.reasonExample')} />
+        </label>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {ok && (
+        <p className="ok-box" role="status">
+          {ok}
+        </p>
+      )}
+      <div className="row end">
+        <button type="button" onClick={onDone}>
+          {t('common.close')}
+        </button>
+        <button type="submit" className="primary">
+          {t('cash.record')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CorteX({ session }: { session: CashSession }) {
+  const t = useT();
+  const [report, setReport] = useState<CashReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    get<CashReport>(`/cash-sessions/${session.id}/corte-x`)
+      .then(setReport)
+      .catch((err) => setError(err instanceof Error ? err.message : String(err)));
+  }, [session.id]);
+  if (error)
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
+  if (!report) return <p>{t('common.loading')}</p>;
+  return (
+    <div className="stack">
+      <CashReportView report={report} />
+      <PrintReport report={report} />
+    </div>
+  );
+}
+
+function CorteZ({
+  tenantId,
+  session,
+  onClosed,
+}: {
+  tenantId: string;
+  session: CashSession;
+  onClosed: (r: CashReport) => void;
+}) {
+  const t = useT();
+  const [counts, setCounts] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const queue = useQueueCounts(tenantId);
+  const counted = DENOMINATIONS.reduce((a, d) => a.plus(new D(d).times(Number.parseInt(counts[d] || '0', 10) || 0)), new D(0));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    if (queue.pending > 0) return setError(t('cash.pendingFirst', { n: queue.pending }));
+    setBusy(true);
+    try {
+      const denominations = DENOMINATIONS.map((d) => ({
+        denomination: new D(d).toFixed(2),
+        count: Number.parseInt(counts[d] || '0', 10) || 0,
+      })).filter((x) => x.count > 0);
+      const r = await post<CashReport>(`/cash-sessions/${session.id}/close`, {
+        countedCash: counted.toFixed(2),
+        denominations,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      onClosed(r);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="stack" onSubmit={submit}>
+      <p className="muted">{t('cash.countHelp')}</p>
+      <table className="denoms">
+        <thead>
+          <tr>
+            <th>{t('cash.denomination')}</th>
+            <th>{t('cash.count')}</th>
+            <th className="num">{t('cash.subtotal')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {DENOMINATIONS.map((d, i) => {
+            const n = Number.parseInt(counts[d] || '0', 10) || 0;
+            return (
+              <tr key={d}>
+                <td>{formatMoney(d)}</td>
+                <td>
+                  <input
+                    name={`denom-${d}`}
+                    aria-label={`${t('cash.count')} ${formatMoney(d)}`}
+                    inputMode="numeric"
+                    size={5}
+                    value={counts[d] ?? ''}
+                    onChange={(e) => setCounts({ ...counts, [d]: e.target.value.replace(/\D/g, '') })}
+                    data-autofocus={i === 0 ? true : undefined}
+                  />
+                </td>
+                <td className="num">{formatMoney(new D(d).times(n))}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="big-amount" data-testid="counted-cash">
+        {t('cash.counted')}: {formatMoney(counted)}
+      </p>
+      <label>
+        {t('note.title')}
+        <input name="closeNote" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+      </label>
+      {queue.pending > 0 && <p className="warn-box">{t('cash.pendingFirst', { n: queue.pending })}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary big" disabled={busy}>
+        {t('cash.closeZ')}
+      </button>
+    </form>
+  );
+}
+
+export function CashReportView({ report }: { report: CashReport }) {
+  const t = useT();
+  const diff = report.difference === null ? null : new D(report.difference);
+  return (
+    <div className="cash-report" data-testid={report.status === 'closed' ? 'corte-z' : 'corte-x'}>
+      <h3>{report.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')}</h3>
+      <p className="muted">
+        {t('cash.openedAt', { at: formatDateTime(report.openedAt) })}
+        {report.closedAt ? ` · ${t('cash.closedAt', { at: formatDateTime(report.closedAt) })}` : ''}
+      </p>
+      <table className="lines compact">
+        <thead>
+          <tr>
+            <th>{t('cash.method')}</th>
+            <th className="num">{t('cash.sales')}</th>
+            <th className="num">{t('cash.refunds')}</th>
+            <th className="num">{t('cash.expected')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.byMethod.map((m) => (
+            <tr key={m.method}>
+              <td>{METHOD_NAMES[m.method] ? t(METHOD_NAMES[m.method]!) : m.method}</td>
+              <td className="num">{formatMoney(m.sales)}</td>
+              <td className="num">{formatMoney(m.refunds)}</td>
+              <td className="num">{formatMoney(m.expected)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <dl className="totals small">
+        <dt>{t('cash.salesCount')}</dt>
+        <dd>{report.salesCount}</dd>
+        <dt>{t('cash.salesTotal')}</dt>
+        <dd>{formatMoney(report.salesTotal)}</dd>
+        <dt>{t('cash.float')}</dt>
+        <dd>{formatMoney(report.openingFloat)}</dd>
+        <dt>{t('cash.in')}</dt>
+        <dd>{formatMoney(report.cashIn)}</dd>
+        <dt>{t('cash.out')}</dt>
+        <dd>-{formatMoney(report.cashOut)}</dd>
+        <dt>{t('cash.cashRefunds')}</dt>
+        <dd>-{formatMoney(report.cashRefunds)}</dd>
+        <dt className="grand">{t('cash.expectedCash')}</dt>
+        <dd className="grand" data-testid="expected-cash">
+          {formatMoney(report.expectedCash)}
+        </dd>
+        {report.countedCash !== null && (
+          <>
+            <dt>{t('cash.counted')}</dt>
+            <dd>{formatMoney(report.countedCash)}</dd>
+            <dt>{t('cash.difference')}</dt>
+            <dd className={diff && !diff.isZero() ? (diff.isNeg() ? 'neg' : 'pos') : ''} data-testid="difference">
+              {formatMoney(report.difference)}
+            </dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+function PrintReport({ report }: { report: CashReport }) {
+  const t = useT();
+  const [paper] = usePaper();
+  return (
+    <div className="row">
+      <button type="button" onClick={() => window.print()}>
+        {t('receipt.print')}
+      </button>
+      <button
+        type="button"
+        onClick={() => downloadBytes(encodeCashReport(report, paper), `corte-${report.status === 'closed' ? 'z' : 'x'}-${report.cashSessionId}.bin`)}
+      >
+        {t('cash.downloadEscpos')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,400 @@
+import { newId } from '@server/shared/ids.js';
+import { D } from '@server/shared/money.js';
+import { useEffect, useRef, useState } from 'react';
+import { useAuth } from '../../app/auth';
+import { Modal } from '../../app/Modal';
+import { ApiError, NetworkError, post } from '../../lib/api';
+import type { CashSession, PaymentInput, PaymentMethod, Sale } from '../../lib/endpoints';
+import { formatMoney, formatQuantity, parseMoneyInput } from '../../lib/format';
+import { type MessageKey, useT } from '../../lib/i18n';
+import { useStore } from '../../lib/store';
+import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
+import { dbFor } from '../../offline/db';
+import type { Ticket, TicketTotals } from './ticket';
+import type { TerminalConfig } from './terminal-state';
+
+export interface ChargeResult {
+  saleId: string;
+  sale: Sale | null;
+}
+
+/** What the receipt shows before (or without) the server's answer. */
+export interface ReceiptSnapshot {
+  saleId: string;
+  createdAt: string;
+  cashier: string;
+  registerName: string;
+  locationName: string;
+  customer: { name: string; phone: string | null } | null;
+  note: string;
+  lines: { description: string; quantity: string; soldByWeight: boolean; unitPrice: string; discount: string; total: string }[];
+  subtotal: string;
+  discountTotal: string;
+  taxTotal: string;
+  total: string;
+  taxes: { tax: string; factor: string; rate: string | null; amount: string }[];
+  payments: { method: PaymentMethod; amount: string; reference?: string; details?: Record<string, string> }[];
+  change: string;
+}
+
+const METHODS: { method: PaymentMethod; label: MessageKey }[] = [
+  { method: 'cash', label: 'pay.cash' },
+  { method: 'card', label: 'pay.card' },
+  { method: 'spei', label: 'pay.spei' },
+  { method: 'voucher', label: 'pay.voucher' },
+  { method: 'store_credit', label: 'pay.storeCredit' },
+  { method: 'on_account', label: 'pay.onAccount' },
+];
+
+const BILLS = ['20', '50', '100', '200', '500'];
+const BRANDS = ['Visa', 'Mastercard', 'American Express', 'Carnet', 'Otra'];
+
+/**
+ * F2: split the total across cash (quick bills, change shown large), card (crédito/débito
+ * decides the CFDI forma de pago), SPEI, voucher, store credit and on account. The sale is stored
+ * in the browser before it is sent, under the id this terminal generated.
+ */
+export function ChargeDialog({
+  tenantId,
+  cfg,
+  session,
+  ticket,
+  totals,
+  shortages,
+  onClose,
+  onCharged,
+}: {
+  tenantId: string;
+  cfg: TerminalConfig;
+  session: CashSession;
+  ticket: Ticket;
+  totals: TicketTotals;
+  shortages: { description: string; available: string }[];
+  onClose: () => void;
+  onCharged: (r: ChargeResult) => void;
+}) {
+  const t = useT();
+  const { user } = useAuth();
+  const online = isOnline(useStore(connectivity));
+  const [payments, setPayments] = useState<PaymentInput[]>([]);
+  const [method, setMethod] = useState<PaymentMethod>('cash');
+  const [amount, setAmount] = useState('');
+  const [cardType, setCardType] = useState<'credito' | 'debito' | ''>('');
+  const [brand, setBrand] = useState('');
+  const [last4, setLast4] = useState('');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const amountRef = useRef<HTMLInputElement>(null);
+
+  const total = new D(totals.total);
+  const paid = payments.reduce((a, p) => a.plus(p.amount), new D(0));
+  const nonCash = payments.filter((p) => p.method !== 'cash').reduce((a, p) => a.plus(p.amount), new D(0));
+  const remaining = D.max(total.minus(paid), 0);
+  const change = D.max(paid.minus(total), 0);
+  const covered = paid.gte(total) && nonCash.lte(total);
+  const needsCustomer = method === 'store_credit' || method === 'on_account';
+
+  useEffect(() => {
+    amountRef.current?.focus();
+  }, [method]);
+
+  function addPayment(value?: string): boolean {
+    setError(null);
+    const raw = value ?? (amount.trim() === '' ? remaining.toFixed(2) : amount);
+    const amt = parseMoneyInput(raw);
+    if (!amt || new D(amt).lte(0)) {
+      setError(t('pay.badAmount'));
+      return false;
+    }
+    if (method !== 'cash' && nonCash.plus(amt).gt(total)) {
+      setError(t('pay.nonCashOver'));
+      return false;
+    }
+    if (needsCustomer && !ticket.customer) {
+      setError(t('pay.needsCustomer'));
+      return false;
+    }
+    let p: PaymentInput;
+    if (method === 'cash') p = { method, amount: amt };
+    else if (method === 'card') {
+      if (!cardType) return fail(t('pay.cardTypeRequired'));
+      if (last4 && !/^\d{4}$/.test(last4)) return fail(t('pay.last4'));
+      if (!reference.trim()) return fail(t('pay.authRequired'));
+      p = {
+        method,
+        amount: amt,
+        cardType,
+        reference: reference.trim(),
+        authCode: reference.trim(),
+        ...(brand ? { brand } : {}),
+        ...(last4 ? { last4 } : {}),
+      };
+    } else if (method === 'spei' || method === 'voucher') {
+      if (!reference.trim()) return fail(method === 'spei' ? t('pay.speiRequired') : t('pay.voucherRequired'));
+      p = { method, amount: amt, reference: reference.trim() };
+    } else p = { method, amount: amt };
+    setPayments((ps) => [...ps, p]);
+    setAmount('');
+    setReference('');
+    setLast4('');
+    return true;
+  }
+
+  function fail(msg: string): false {
+    setError(msg);
+    return false;
+  }
+
+  async function charge() {
+    if (busy) return;
+    if (!covered) {
+      setError(t('pay.notCovered', { remaining: formatMoney(remaining) }));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const id = newId('sale');
+    const body: Record<string, unknown> = {
+      id,
+      registerId: cfg.register.id,
+      cashSessionId: session.id,
+      lines: ticket.lines.map((l) => ({
+        skuId: l.skuId,
+        quantity: l.quantity,
+        ...(new D(l.discount).isZero() ? {} : { discount: new D(l.discount).toFixed(2) }),
+      })),
+      payments,
+      ...(ticket.customer ? { customerId: ticket.customer.id } : {}),
+      ...(new D(ticket.ticketDiscount || '0').isZero() ? {} : { discount: new D(ticket.ticketDiscount).toFixed(2) }),
+      ...(ticket.note ? { note: ticket.note } : {}),
+    };
+    const receipt: ReceiptSnapshot = {
+      saleId: id,
+      createdAt: new Date().toISOString(),
+      cashier: user?.name ?? '',
+      registerName: cfg.register.name,
+      locationName: cfg.location.name,
+      customer: ticket.customer ? { name: ticket.customer.name, phone: ticket.customer.phone } : null,
+      note: ticket.note,
+      lines: ticket.lines.map((l, i) => ({
+        description: l.description,
+        quantity: l.quantity,
+        soldByWeight: l.soldByWeight,
+        unitPrice: l.unitPrice,
+        discount: totals.lines[i]!.discount,
+        total: totals.lines[i]!.total,
+      })),
+      subtotal: totals.subtotal,
+      discountTotal: totals.discountTotal,
+      taxTotal: totals.taxTotal,
+      total: totals.total,
+      taxes: totals.taxes,
+      payments: payments.map((p) => ({ ...p })),
+      change: change.toFixed(2),
+    };
+    const db = dbFor(tenantId);
+    const createdAt = receipt.createdAt;
+    await db.outbox.put({ id, status: 'charging', body, receipt: receipt as unknown as Record<string, unknown>, createdAt, attempts: 0 });
+    if (!online) {
+      await db.outbox.update(id, { status: 'pending' });
+      setBusy(false);
+      onCharged({ saleId: id, sale: null });
+      return;
+    }
+    try {
+      const sale = await post<Sale>('/sales', body, { timeoutMs: 8000 });
+      markServerReachable(true);
+      await db.outbox.update(id, { status: 'sent', result: sale as unknown as Record<string, unknown>, sentAt: new Date().toISOString(), attempts: 1 });
+      onCharged({ saleId: id, sale });
+    } catch (err) {
+      if (err instanceof NetworkError) {
+        // No answer: the sale stands and waits in the queue; the server will take it exactly once.
+        markServerReachable(false);
+        await db.outbox.update(id, { status: 'pending', attempts: 1 });
+        onCharged({ saleId: id, sale: null });
+      } else {
+        // The server refused it while the cashier is still here: nothing was sold, fix and retry.
+        await db.outbox.delete(id);
+        setError(err instanceof ApiError ? err.message : String(err));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onKey(e: React.KeyboardEvent) {
+    if (e.altKey && /^[1-6]$/.test(e.key)) {
+      e.preventDefault();
+      setMethod(METHODS[Number(e.key) - 1]!.method);
+      return;
+    }
+    if (e.key === 'F2') {
+      e.preventDefault();
+      void charge();
+    }
+  }
+
+  return (
+    <Modal title={t('pay.title')} onClose={onClose} wide className="charge">
+      <div className="charge-grid" onKeyDown={onKey}>
+        <div className="charge-summary">
+          <div className="sum-row">
+            <span>{t('pay.total')}</span>
+            <strong className="amount-xl" data-testid="charge-total">
+              {formatMoney(total)}
+            </strong>
+          </div>
+          <div className="sum-row">
+            <span>{t('pay.paid')}</span>
+            <strong data-testid="charge-paid">{formatMoney(paid)}</strong>
+          </div>
+          {change.gt(0) ? (
+            <div className="sum-row change">
+              <span>{t('pay.change')}</span>
+              <strong className="amount-xxl" data-testid="charge-change">
+                {formatMoney(change)}
+              </strong>
+            </div>
+          ) : (
+            <div className="sum-row remaining">
+              <span>{t('pay.remaining')}</span>
+              <strong className="amount-xl" data-testid="charge-remaining">
+                {formatMoney(remaining)}
+              </strong>
+            </div>
+          )}
+          <ul className="payments" data-testid="payments">
+            {payments.map((p, i) => (
+              <li key={`${p.method}${i}`}>
+                <span>
+                  {t(METHODS.find((m) => m.method === p.method)!.label)}
+                  {p.method === 'card' && p.cardType ? ` ${t(p.cardType === 'credito' ? 'pay.credit' : 'pay.debit')}` : ''}
+                  {'reference' in p && p.reference ? ` · ${p.reference}` : ''}
+                </span>
+                <strong>{formatMoney(p.amount)}</strong>
+                <button type="button" className="icon" aria-label={t('common.remove')} onClick={() => setPayments((ps) => ps.filter((_, j) => j !== i))}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+          {shortages.length > 0 && (
+            <div className="warn-box" role="alert">
+              {shortages.map((s) => (
+                <div key={s.description}>
+                  {new D(s.available).lte(0)
+                    ? t('sell.soldOutNamed', { name: s.description })
+                    : t('sell.shortNamed', { name: s.description, n: formatQuantity(s.available) })}
+                </div>
+              ))}
+            </div>
+          )}
+          {!online && <p className="info">{t('pay.offlineNote')}</p>}
+        </div>
+        <div className="charge-entry">
+          <div className="methods" role="tablist">
+            {METHODS.map((m, i) => (
+              <button
+                key={m.method}
+                type="button"
+                role="tab"
+                aria-selected={method === m.method}
+                className={method === m.method ? 'active' : ''}
+                onClick={() => setMethod(m.method)}
+              >
+                <kbd>Alt+{i + 1}</kbd> {t(m.label)}
+              </button>
+            ))}
+          </div>
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (amount.trim() === '' && covered) void charge();
+              else addPayment();
+            }}
+          >
+            <label>
+              {t('pay.amount')}
+              <input
+                ref={amountRef}
+                name="amount"
+                inputMode="decimal"
+                placeholder={remaining.toFixed(2)}
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
+            </label>
+            {method === 'cash' && (
+              <div className="bills">
+                {BILLS.map((b) => (
+                  <button key={b} type="button" onClick={() => addPayment(b)}>
+                    {formatMoney(b)}
+                  </button>
+                ))}
+                <button type="button" onClick={() => addPayment(remaining.toFixed(2))} disabled={remaining.isZero()}>
+                  {t('pay.exact')}
+                </button>
+              </div>
+            )}
+            {method === 'card' && (
+              <>
+                <fieldset className="row">
+                  <legend>{t('pay.cardType')}</legend>
+                  <label className="check">
+                    <input type="radio" name="cardType" checked={cardType === 'credito'} onChange={() => setCardType('credito')} />
+                    {t('pay.credit')}
+                  </label>
+                  <label className="check">
+                    <input type="radio" name="cardType" checked={cardType === 'debito'} onChange={() => setCardType('debito')} />
+                    {t('pay.debit')}
+                  </label>
+                </fieldset>
+                <div className="row">
+                  <label className="grow">
+                    {t('pay.brand')}
+                    <select name="brand" value={brand} onChange={(e) => setBrand(e.target.value)}>
+                      <option value="">—</option>
+                      {BRANDS.map((b) => (
+                        <option key={b} value={b}>
+                          {b}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    {t('pay.last4Label')}
+                    <input name="last4" inputMode="numeric" maxLength={4} size={5} value={last4} onChange={(e) => setLast4(e.target.value)} />
+                  </label>
+                </div>
+                <label>
+                  {t('pay.authCode')}
+                  <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
+                </label>
+              </>
+            )}
+            {(method === 'spei' || method === 'voucher') && (
+              <label>
+                {method === 'spei' ? t('pay.speiRef') : t('pay.voucherRef')}
+                <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
+              </label>
+            )}
+            {needsCustomer && !ticket.customer && <p className="error">{t('pay.needsCustomer')}</p>}
+            <button type="submit" disabled={busy}>
+              {t('pay.add')} <kbd>Enter</kbd>
+            </button>
+          </form>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="button" className="primary big" disabled={!covered || busy} onClick={() => void charge()} data-testid="charge-confirm">
+            {busy ? t('common.wait') : t('pay.confirm')} <kbd>F2</kbd>
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}

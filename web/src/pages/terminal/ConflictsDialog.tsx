@@ -1,0 +1,50 @@
+import { Modal } from '../../app/Modal';
+import { formatDateTime, formatMoney } from '../../lib/format';
+import { useT } from '../../lib/i18n';
+import { useLiveQuery } from '../../lib/store';
+import { dbFor, type QueuedSale } from '../../offline/db';
+import { retryConflict } from '../../offline/outbox';
+import type { ReceiptSnapshot } from './ChargeDialog';
+
+/**
+ * Sales made offline that the server would not take (stock gone, session closed…). They stay
+ * here, with the server's reason, until someone sends them again or settles them.
+ */
+export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
+  const t = useT();
+  const rows = useLiveQuery(
+    () => dbFor(tenantId).outbox.where('status').anyOf('conflict', 'rejected').sortBy('id'),
+    [tenantId],
+    [] as QueuedSale[],
+  );
+  return (
+    <Modal title={t('conflicts.title')} onClose={onClose} wide>
+      <p className="muted">{t('conflicts.help')}</p>
+      {rows.length === 0 && <p>{t('conflicts.none')}</p>}
+      <table className="lines compact" data-testid="conflicts">
+        <tbody>
+          {rows.map((r) => {
+            const s = r.receipt as unknown as ReceiptSnapshot;
+            return (
+              <tr key={r.id}>
+                <td>
+                  <div>
+                    <strong>{formatDateTime(r.createdAt)}</strong> · {formatMoney(s.total)} ·{' '}
+                    {s.lines.map((l) => l.description).join(', ')}
+                  </div>
+                  <div className="error">{r.lastError?.message ?? r.status}</div>
+                  <div className="muted small">{r.id}</div>
+                </td>
+                <td>
+                  <button type="button" onClick={() => void retryConflict(tenantId, r.id)}>
+                    {t('conflicts.retry')}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Modal>
+  );
+}

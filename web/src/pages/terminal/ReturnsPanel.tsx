@@ -1,0 +1,286 @@
+import { newId } from '@server/shared/ids.js';
+import { D } from '@server/shared/money.js';
+import { type FormEvent, useState } from 'react';
+import { Modal } from '../../app/Modal';
+import { ApiError, get, post, qs } from '../../lib/api';
+import type { CashSession, Sale } from '../../lib/endpoints';
+import { businessToday, formatDate, formatMoney, formatQuantity, formatTime, parseQuantityInput } from '../../lib/format';
+import { type MessageKey, useT } from '../../lib/i18n';
+import type { TerminalConfig } from './terminal-state';
+
+const REASONS: { value: string; label: MessageKey }[] = [
+  { value: 'defectuoso', label: 'ret.reason.defectuoso' },
+  { value: 'no_le_quedo', label: 'ret.reason.no_le_quedo' },
+  { value: 'cambio', label: 'ret.reason.cambio' },
+  { value: 'error_cobro', label: 'ret.reason.error_cobro' },
+  { value: 'otro', label: 'ret.reason.otro' },
+];
+
+interface ReturnResult {
+  id: string;
+  refund: { method: 'cash' | 'card' | 'store_credit'; amount: string };
+  lines: { description: string; quantity: string; amount: string }[];
+}
+
+/** F9: find the sale (ticket number, phone or date), pick lines and quantities, reason, refund. */
+export function ReturnsPanel({
+  cfg,
+  onClose,
+}: {
+  tenantId: string;
+  cfg: TerminalConfig;
+  session: CashSession;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const [ticketNumber, setTicketNumber] = useState('');
+  const [phone, setPhone] = useState('');
+  const [date, setDate] = useState(businessToday());
+  const [sales, setSales] = useState<Sale[] | null>(null);
+  const [sale, setSale] = useState<Sale | null>(null);
+  const [qty, setQty] = useState<Record<number, string>>({});
+  const [restock, setRestock] = useState<Record<number, boolean>>({});
+  const [reason, setReason] = useState('no_le_quedo');
+  const [refundMethod, setRefundMethod] = useState<'cash' | 'card' | 'store_credit'>('cash');
+  const [reference, setReference] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<ReturnResult | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function find(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const q = ticketNumber.trim()
+        ? { ticketNumber: ticketNumber.trim(), locationId: cfg.location.id }
+        : phone.trim()
+          ? { phone: phone.trim() }
+          : { from: date, to: date, locationId: cfg.location.id };
+      const r = await get<{ items: Sale[] }>(`/sales/for-return${qs(q)}`);
+      setSales(r.items);
+      if (r.items.length === 1) choose(r.items[0]!);
+      if (r.items.length === 0) setError(t('ret.noneFound'));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  function choose(s: Sale) {
+    setSale(s);
+    setQty({});
+    setRestock(Object.fromEntries(s.lines.map((l) => [l.lineNo, true])));
+  }
+
+  const picked = sale
+    ? sale.lines
+        .map((l) => ({ line: l, q: parseQuantityInput(qty[l.lineNo] ?? '') }))
+        .filter((x): x is { line: Sale['lines'][number]; q: string } => x.q !== null)
+    : [];
+  // What the customer gets back: the line's paid total in proportion to the quantity returned.
+  const estimate = picked.reduce(
+    (a, x) => a.plus(new D(x.line.total).times(x.q).div(x.line.quantity).toDecimalPlaces(2, D.ROUND_HALF_UP)),
+    new D(0),
+  );
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!sale) return;
+    setError(null);
+    if (picked.length === 0) return setError(t('ret.pickLines'));
+    for (const x of picked) {
+      const left = new D(x.line.quantity).minus(x.line.returnedQuantity);
+      if (new D(x.q).gt(left)) return setError(t('ret.tooMany', { name: x.line.description, n: formatQuantity(left) }));
+    }
+    const refund =
+      refundMethod === 'cash'
+        ? { method: 'cash', registerId: cfg.register.id }
+        : refundMethod === 'card'
+          ? { method: 'card', reference: reference.trim(), registerId: cfg.register.id }
+          : { method: 'store_credit' };
+    setBusy(true);
+    try {
+      const r = await post<ReturnResult>('/returns', {
+        id: newId('ret'),
+        saleId: sale.id,
+        reason,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        lines: picked.map((x) => ({
+          lineNo: x.line.lineNo,
+          quantity: x.q,
+          disposition: restock[x.line.lineNo] === false ? 'write_off' : 'restock',
+        })),
+        refund,
+      });
+      setDone(r);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={t('ret.title')} onClose={onClose} wide>
+      {done ? (
+        <div className="stack" data-testid="return-done">
+          <p className="ok-box">{t('ret.done')}</p>
+          <p className="big-amount">
+            {t(refundMethod === 'cash' ? 'ret.giveCash' : refundMethod === 'card' ? 'ret.toCard' : 'ret.toCredit', {
+              amount: formatMoney(done.refund.amount),
+            })}
+          </p>
+          <button type="button" className="primary" onClick={onClose} data-autofocus>
+            {t('common.close')}
+          </button>
+        </div>
+      ) : !sale ? (
+        <form className="stack" onSubmit={find}>
+          <div className="row">
+            <label>
+              {t('ret.ticketNumber')}
+              <input name="ticketNumber" inputMode="numeric" value={ticketNumber} onChange={(e) => setTicketNumber(e.target.value)} data-autofocus />
+            </label>
+            <label>
+              {t('ret.phone')}
+              <input name="phone" inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
+            </label>
+            <label>
+              {t('ret.date')}
+              <input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+            </label>
+            <button type="submit" className="primary">
+              {t('ret.find')}
+            </button>
+          </div>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          {sales && sales.length > 1 && (
+            <ul className="pick-list">
+              {sales.map((s) => (
+                <li key={s.id}>
+                  <button type="button" className="plain" onClick={() => choose(s)}>
+                    <strong>
+                      {t('receipt.ticket')} {s.ticketNumber}
+                    </strong>{' '}
+                    {formatDate(s.createdAt)} {formatTime(s.createdAt)} · {formatMoney(s.total)}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </form>
+      ) : (
+        <form className="stack" onSubmit={submit}>
+          <p>
+            <strong>
+              {t('receipt.ticket')} {sale.ticketNumber}
+            </strong>{' '}
+            · {formatDate(sale.createdAt)} {formatTime(sale.createdAt)} · {formatMoney(sale.total)}{' '}
+            <button type="button" className="link" onClick={() => setSale(null)}>
+              {t('ret.otherSale')}
+            </button>
+          </p>
+          <table className="lines compact">
+            <thead>
+              <tr>
+                <th>{t('sell.col.description')}</th>
+                <th className="num">{t('ret.sold')}</th>
+                <th className="num">{t('ret.returned')}</th>
+                <th className="num">{t('ret.toReturn')}</th>
+                <th>{t('ret.restock')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sale.lines.map((l, i) => {
+                const left = new D(l.quantity).minus(l.returnedQuantity);
+                return (
+                  <tr key={l.lineNo} data-testid="return-line">
+                    <td>
+                      {l.description} <span className="muted">{formatMoney(l.total)}</span>
+                    </td>
+                    <td className="num">{formatQuantity(l.quantity)}</td>
+                    <td className="num">{formatQuantity(l.returnedQuantity)}</td>
+                    <td className="num">
+                      <input
+                        name={`qty-${l.lineNo}`}
+                        aria-label={`${t('ret.toReturn')} ${l.description}`}
+                        inputMode="decimal"
+                        size={6}
+                        disabled={left.lte(0)}
+                        value={qty[l.lineNo] ?? ''}
+                        onChange={(e) => setQty({ ...qty, [l.lineNo]: e.target.value })}
+                        data-autofocus={i === 0 ? true : undefined}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={t('ret.restock')}
+                        checked={restock[l.lineNo] !== false}
+                        onChange={(e) => setRestock({ ...restock, [l.lineNo]: e.target.checked })}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <div className="row">
+            <label>
+              {t('ret.reason')}
+              <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)}>
+                {REASONS.map((r) => (
+                  <option key={r.value} value={r.value}>
+                    {t(r.label)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('ret.refund')}
+              <select
+                name="refundMethod"
+                value={refundMethod}
+                onChange={(e) => setRefundMethod(e.target.value as 'cash' | 'card' | 'store_credit')}
+              >
+                <option value="cash">{t('pay.cash')}</option>
+                <option value="card">{t('pay.card')}</option>
+                <option value="store_credit" disabled={!sale.customerId}>
+                  {t('pay.storeCredit')}
+                </option>
+              </select>
+            </label>
+            {refundMethod === 'card' && (
+              <label>
+                {t('ret.cardReference')}
+                <input name="refundReference" value={reference} onChange={(e) => setReference(e.target.value)} />
+              </label>
+            )}
+            <label className="grow">
+              {t('note.title')}
+              <input name="returnNote" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+            </label>
+          </div>
+          <p className="big-amount">{t('ret.estimate', { amount: formatMoney(estimate) })}</p>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="row end">
+            <button type="button" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className="primary" disabled={busy}>
+              {t('ret.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

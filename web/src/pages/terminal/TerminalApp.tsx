@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react';
+import { useAuth } from '../../app/auth';
+import { setBusinessTimeZone } from '../../lib/format';
+import { useStore } from '../../lib/store';
+import { refreshCatalog } from '../../offline/catalog';
+import { startConnectivityWatch } from '../../offline/connectivity';
+import { startLiveStream } from '../../offline/live';
+import { startOutboxWorker } from '../../offline/outbox';
+import { OpenSessionScreen } from './OpenSessionScreen';
+import { RegisterPicker } from './RegisterPicker';
+import { SellScreen } from './SellScreen';
+import { loadTerminal, terminalStore } from './terminal-state';
+
+/**
+ * The cashier's terminal: pick the register once, open the cash session with the float, then
+ * sell. Background work runs while it is open: the sales queue, the live stock stream and the
+ * browser copy of the catalog.
+ */
+export function TerminalApp() {
+  const { user } = useAuth();
+  const tenantId = user!.tenantId;
+  const [ready, setReady] = useState(false);
+  const cfg = useStore(terminalStore);
+
+  useEffect(() => {
+    terminalStore.set(loadTerminal(tenantId));
+    setReady(true);
+    const stops = [startConnectivityWatch(), startOutboxWorker(tenantId), startLiveStream(tenantId)];
+    return () => {
+      for (const s of stops) s();
+    };
+  }, [tenantId]);
+
+  const locationId = cfg?.location.id;
+  useEffect(() => {
+    if (!locationId) return;
+    void refreshCatalog(tenantId, locationId).catch((e) => console.warn(e));
+    const timer = setInterval(() => void refreshCatalog(tenantId, locationId).catch(() => {}), 10 * 60_000);
+    return () => clearInterval(timer);
+  }, [tenantId, locationId]);
+
+  useEffect(() => setBusinessTimeZone(cfg?.business?.timezone), [cfg?.business?.timezone]);
+
+  if (!ready) return null;
+  if (!cfg) return <RegisterPicker tenantId={tenantId} />;
+  if (!cfg.session || cfg.session.status !== 'open') return <OpenSessionScreen tenantId={tenantId} cfg={cfg} />;
+  return <SellScreen tenantId={tenantId} cfg={cfg} session={cfg.session} />;
+}
