@@ -93,8 +93,8 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
   const sweeper = every(
     options.sweepMs ?? 15_000,
     async () => {
-      await releaseExpiredReservations(db, app.now());
-      return false;
+      // A full batch means more may have expired meanwhile.
+      return (await releaseExpiredReservations(db, app.now())) >= 500;
     },
     log('reservation sweeper'),
   );

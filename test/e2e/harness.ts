@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -179,3 +179,10 @@ export async function scan(page: Page, code: string): Promise<void> {
 }
 
 export const SCREENSHOTS = join(REPO, 'docs/screenshots');
+
+/** For `expect.poll`: the trimmed text of a locator, waiting for it to exist. */
+export function textOf(loc: Locator): () => Promise<string> {
+  return async () => ((await loc.textContent({ timeout: 5000 })) ?? '').trim();
+}
+
+export const POLL = { timeout: 10_000, interval: 100 };

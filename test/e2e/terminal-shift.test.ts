@@ -6,10 +6,11 @@ import {
   type E2eServer,
   launchBrowser,
   login,
-  openShift,
+  POLL,
   SCREENSHOTS,
   scan,
   startE2eServer,
+  textOf,
 } from './harness.js';
 
 let server: E2eServer;
@@ -44,20 +45,20 @@ describe('a full shift at the counter', () => {
     await page.screenshot({ path: join(SCREENSHOTS, '02-abrir-caja.png') });
     await page.getByLabel(/Fondo de caja/).fill('500');
     await page.getByRole('button', { name: 'Abrir caja' }).click();
-    await expect(page.getByTestId('session-info')).toContainText('fondo $500.00');
+    await expect.poll(textOf(page.getByTestId('session-info')), POLL).toContain('fondo $500.00');
 
     // Three scans: digits + Enter into the focused field.
     await scan(page, p.coca.barcode);
     await scan(page, p.sabritas.barcode);
     await scan(page, p.gansito.barcode);
-    await expect(page.getByTestId('ticket-line')).toHaveCount(3);
-    await expect(page.getByTestId('total')).toHaveText('$55.50');
-    await expect(page.getByTestId('line-stock').first()).toHaveText('Existencia: 50');
+    await expect.poll(() => page.getByTestId('ticket-line').count(), POLL).toBe(3);
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$55.50');
+    await expect.poll(textOf(page.getByTestId('line-stock').first()), POLL).toBe('Existencia: 50');
     await page.screenshot({ path: join(SCREENSHOTS, '03-venta.png') });
 
     // Split: $20.00 on a debit card, the rest in cash with a $50 bill.
     await page.keyboard.press('F2');
-    await expect(page.getByTestId('charge-total')).toHaveText('$55.50');
+    await expect.poll(textOf(page.getByTestId('charge-total')), POLL).toBe('$55.50');
     await page.keyboard.press('Alt+2');
     await page.getByLabel('débito').check();
     await page.getByLabel('Marca').selectOption('Visa');
@@ -65,18 +66,18 @@ describe('a full shift at the counter', () => {
     await page.getByLabel(/Número de autorización/).fill('834211');
     await page.getByLabel('Importe').fill('20');
     await page.getByLabel('Importe').press('Enter');
-    await expect(page.getByTestId('charge-remaining')).toHaveText('$35.50');
+    await expect.poll(textOf(page.getByTestId('charge-remaining')), POLL).toBe('$35.50');
     await page.keyboard.press('Alt+1');
     await page.getByRole('button', { name: '$50.00' }).click();
-    await expect(page.getByTestId('charge-change')).toHaveText('$14.50');
+    await expect.poll(textOf(page.getByTestId('charge-change')), POLL).toBe('$14.50');
     await page.screenshot({ path: join(SCREENSHOTS, '04-cobro.png') });
     await page.keyboard.press('F2');
 
     // The receipt: recorded, ticket 1, self-invoicing code and QR; ESC/POS bytes downloadable.
-    await expect(page.getByTestId('receipt-status')).toHaveText('Venta registrada.');
-    await expect(page.getByTestId('receipt-ticket')).toHaveText('Ticket 1');
-    await expect(page.getByTestId('receipt-total')).toHaveText('$55.50');
-    await expect(page.getByTestId('receipt-invoice-code')).toContainText('Código de facturación');
+    await expect.poll(textOf(page.getByTestId('receipt-status')), POLL).toBe('Venta registrada.');
+    await expect.poll(textOf(page.getByTestId('receipt-ticket')), POLL).toBe('Ticket 1');
+    await expect.poll(textOf(page.getByTestId('receipt-total')), POLL).toBe('$55.50');
+    await expect.poll(textOf(page.getByTestId('receipt-invoice-code')), POLL).toContain('Código de facturación');
     await page.getByTestId('receipt-qr').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '05-ticket.png') });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-escpos').click()]);
@@ -95,19 +96,19 @@ describe('a full shift at the counter', () => {
     expect(sales[0]!.total).toBe('55.50');
     expect(text).toContain(sales[0]!.invoice_code);
     await page.keyboard.press('Enter');
-    await expect(page.getByTestId('ticket-line')).toHaveCount(0);
+    await expect.poll(() => page.getByTestId('ticket-line').count(), POLL).toBe(0);
 
     // Return the Gansito: find ticket 1, one piece, cash back from the drawer.
     await page.keyboard.press('F9');
     await page.getByLabel('Número de ticket').fill('1');
     await page.getByRole('button', { name: 'Buscar venta' }).click();
-    await expect(page.getByTestId('return-line')).toHaveCount(3);
+    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(3);
     await page.getByLabel('Devolver Gansito Marinela').fill('1');
     await page.getByLabel('Motivo').selectOption('defectuoso');
-    await expect(page.getByText('A devolver: $16.00')).toBeVisible();
+    await page.getByText('A devolver: $16.00').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '06-devolucion.png') });
     await page.getByRole('button', { name: 'Registrar devolución' }).click();
-    await expect(page.getByTestId('return-done')).toContainText('Entrega $16.00 en efectivo');
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
 
     // Corte Z: float 500 + cash 50 - change 14.50 - refund 16 = 519.50, counted by denomination.
@@ -118,10 +119,10 @@ describe('a full shift at the counter', () => {
     await page.getByLabel('Cuántos $5.00').fill('1');
     await page.getByLabel('Cuántos $2.00').fill('2');
     await page.getByLabel('Cuántos $0.50').fill('1');
-    await expect(page.getByTestId('counted-cash')).toHaveText('Efectivo contado: $519.50');
+    await expect.poll(textOf(page.getByTestId('counted-cash')), POLL).toBe('Efectivo contado: $519.50');
     await page.getByRole('button', { name: 'Hacer corte Z y cerrar caja' }).click();
-    await expect(page.getByTestId('expected-cash')).toHaveText('$519.50');
-    await expect(page.getByTestId('difference')).toHaveText('$0.00');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$519.50');
+    await expect.poll(textOf(page.getByTestId('difference')), POLL).toBe('$0.00');
     await page.screenshot({ path: join(SCREENSHOTS, '07-corte-z.png') });
 
     const session = await server.database.db.selectFrom('cash_sessions').selectAll().executeTakeFirstOrThrow();

@@ -448,6 +448,23 @@ describe('orders', () => {
     expect(wrongLocation.statusCode).toBe(404);
   });
 
+  it('records a web order that arrives already paid: settled and its stock taken at once', async () => {
+    const sku = await givenStock('2', '30.00');
+    const res = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', {
+      channel: 'storefront',
+      externalId: 'web-9',
+      locationId: biz.storeId,
+      customer: { email: 'web@example.mx' },
+      fulfilment: 'pickup',
+      lines: [{ skuId: sku.id, quantity: '1' }],
+      payments: [{ method: 'online', amount: '30.00', reference: 'pi_123' }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ paymentStatus: 'paid', balance: '0.00' });
+    expect(res.json().lines[0].stockStatus).toBe('confirmed');
+    expect(await level(sku.id)).toEqual({ onHand: '1.000', reserved: '0.000', available: '1.000' });
+  });
+
   it('throws AppErrors with known codes only', () => {
     expect(() => new AppError('ORDER_RESERVATION_EXPIRED')).not.toThrow();
   });

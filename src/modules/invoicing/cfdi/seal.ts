@@ -17,14 +17,11 @@ export function signCadena(cadenaOriginal: string, csd: Pick<Csd, 'privateKey'>)
   return sign('sha256', Buffer.from(cadenaOriginal, 'utf8'), csd.privateKey).toString('base64');
 }
 
-/** The instant of a zone-less local `Fecha` in `timeZone`. */
-export function instantOfFecha(fecha: string, timeZone: string = DEFAULT_TIMEZONE): Date {
-  const [d, t] = fecha.split('T') as [string, string];
-  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
-  const [hh, mm, ss] = t.split(':').map(Number) as [number, number, number];
-  const asUtc = Date.UTC(y, m - 1, day, hh, mm, ss);
-  const offsetAt = (ms: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', {
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -33,7 +30,21 @@ export function instantOfFecha(fecha: string, timeZone: string = DEFAULT_TIMEZON
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    }).formatToParts(new Date(ms));
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The instant of a zone-less local `Fecha` in `timeZone`. */
+export function instantOfFecha(fecha: string, timeZone: string = DEFAULT_TIMEZONE): Date {
+  const [d, t] = fecha.split('T') as [string, string];
+  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+  const [hh, mm, ss] = t.split(':').map(Number) as [number, number, number];
+  const asUtc = Date.UTC(y, m - 1, day, hh, mm, ss);
+  const fmt = formatterFor(timeZone);
+  const offsetAt = (ms: number) => {
+    const parts = fmt.formatToParts(new Date(ms));
     const g = (k: string) => Number(parts.find((p) => p.type === k)?.value ?? '0');
     return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second')) - ms;
   };
