@@ -13,7 +13,7 @@ export default defineConfig({
           name: 'pglite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
-          env: { TEST_DB: 'pglite' },
+          env: { TEST_DB: 'pglite', MOSTRADOR_FAST_HASH: '1' },
         },
       },
       {
@@ -22,7 +22,7 @@ export default defineConfig({
           name: 'postgres',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
-          env: { TEST_DB: 'postgres' },
+          env: { TEST_DB: 'postgres', MOSTRADOR_FAST_HASH: '1' },
           globalSetup: ['test/helpers/pg-global-setup.ts'],
         },
       },
@@ -33,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          env: { TEST_DB: 'pglite' },
+          env: { TEST_DB: 'pglite', MOSTRADOR_FAST_HASH: '1' },
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,

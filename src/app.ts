@@ -65,6 +65,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 20 * 1024 * 1024,
+    // On close: finish requests in flight, drop idle keep-alive sockets (SSE streams end in preClose).
+    forceCloseConnections: 'idle',
     genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
   });
   app.decorate('database', options.database);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { scheduleBackups } from './backup/schedule.js';
 import type { Config } from './config.js';
+import { DEMO_BUSINESS, seedDemo } from './seed/demo.js';
 import { startWorkers } from './workers/index.js';
 
 export interface Background {
@@ -23,11 +24,18 @@ export async function startBackground(
   const stops: (() => Promise<void> | void)[] = [];
   const database = app.database;
 
-  if (opts.seed && config.seedDemo) {
-    const { seedDemo } = await import('./seed/demo.js');
+  // Demo data only on a database without any business: never mixed into a real one.
+  const anyTenant = await database.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
+  const demoTenant = await database.db
+    .selectFrom('tenants')
+    .select('id')
+    .where('name', '=', DEMO_BUSINESS)
+    .limit(1)
+    .executeTakeFirst();
+  if (opts.seed && config.seedDemo && (!anyTenant || demoTenant)) {
     const demo = await seedDemo(database);
     banner.push(
-      `  Negocio de demostración: ${demo.businessName}`,
+      `  Negocio de demostración: ${DEMO_BUSINESS}${demo.created ? ' (recién creado)' : ''}`,
       `    Dueña:  ${demo.ownerEmail}  /  ${demo.ownerPassword}`,
       `    Cajero: ${demo.cashierEmail}  /  ${demo.cashierPassword}`,
     );

@@ -7,8 +7,9 @@ import { identityRoutes } from './identity/identity.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { inventoryRoutes } from './inventory/inventory.routes.js';
 import { ordersRoutes } from './orders/orders.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 import { returnsRoutes } from './returns/returns.routes.js';
 import { salesRoutes } from './sales/sales.routes.js';
 
 /** Every module's HTTP routes, mounted under /api/v1. Add a module here. */
-export const apiModules: FastifyPluginAsync[] = [identityRoutes, catalogRoutes, inventoryRoutes, eventsRoutes, customersRoutes, ordersRoutes, cashRoutes, salesRoutes, returnsRoutes, importsRoutes];
+export const apiModules: FastifyPluginAsync[] = [identityRoutes, catalogRoutes, inventoryRoutes, eventsRoutes, customersRoutes, ordersRoutes, cashRoutes, salesRoutes, returnsRoutes, importsRoutes, reportsRoutes];

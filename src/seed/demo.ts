@@ -108,31 +108,32 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
     locationIds: [storeId],
   });
 
-  let salesCount = 0;
-  let skuCount = 0;
-  await (db as Kysely<DB>).transaction().execute(async (trx) => {
+  let t = performance.now();
+  const lap = (label: string) => {
+    if (process.env.SEED_TIMING) console.log(`seed ${label}: ${Math.round(performance.now() - t)} ms`);
+    t = performance.now();
+  };
+  // Catalog and stock in one transaction: a demo without its stock is never left behind.
+  const skus = await (db as Kysely<DB>).transaction().execute(async (trx) => {
     const ctx: Ctx = { ...owner, db: trx };
-    let t = performance.now();
-    const lap = (l: string) => {
-      if (process.env.SEED_TIMING) console.log(l, Math.round(performance.now() - t));
-      t = performance.now();
-    };
-    const { skus, count } = await seedCatalog(ctx);
+    const seeded = await seedCatalog(ctx);
     lap('catalog');
-    skuCount = count;
-    await seedStock({ ...ctx, now: new Date(start.getTime() + 86_400_000) }, skus, storeId, warehouseId, now);
+    await seedStock({ ...ctx, now: new Date(start.getTime() + 86_400_000) }, seeded, storeId, warehouseId, now);
     lap('stock');
-    salesCount = await seedSales(
-      { ...ctx, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
-      skus,
-      storeId,
-      now,
-      days,
-      options.salesPerDay ?? 20,
-    );
-    lap('sales');
+    return seeded;
   });
-  return { ...result, tenantId: biz.tenantId, created: true, products: skuCount, sales: salesCount };
+  // Sales commit one by one, as at the counter: outside a caller's transaction recordSale is
+  // one statement per sale (its SKU cache stays warm).
+  const salesCount = await seedSales(
+    { ...owner, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
+    skus,
+    storeId,
+    now,
+    days,
+    options.salesPerDay ?? 20,
+  );
+  lap('sales');
+  return { ...result, tenantId: biz.tenantId, created: true, products: skus.length, sales: salesCount };
 }
 
 interface SeededSku {
@@ -140,7 +141,7 @@ interface SeededSku {
   product: DemoProduct;
 }
 
-async function seedCatalog(ctx: Ctx): Promise<{ skus: SeededSku[]; count: number }> {
+async function seedCatalog(ctx: Ctx): Promise<SeededSku[]> {
   const categoryIds = new Map<string, string>();
   for (const name of [...new Set(DEMO_PRODUCTS.map((p) => p.category))]) {
     categoryIds.set(name, (await createCategory(ctx, { name })).id);
@@ -176,7 +177,7 @@ async function seedCatalog(ctx: Ctx): Promise<{ skus: SeededSku[]; count: number
     });
     for (const s of created.skus) skus.push({ id: s.id, product: p });
   }
-  return { skus, count: n };
+  return skus;
 }
 
 function isoDay(d: Date): string {

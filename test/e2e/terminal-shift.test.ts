@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
   type E2eBrowser,
   type E2eServer,
@@ -34,6 +34,9 @@ describe('a full shift at the counter', () => {
   it('opens the session, sells three scanned products with a split payment, prints, returns one line and closes with the right corte Z', async () => {
     const { page } = browser;
     const { products: p } = server.biz;
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-shift.png') }).catch(() => {});
+    });
 
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'Entrar' }).waitFor();

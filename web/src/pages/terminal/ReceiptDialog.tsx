@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Modal } from '../../app/Modal';
 import type { Sale } from '../../lib/endpoints';
 import { useT } from '../../lib/i18n';
@@ -56,12 +56,16 @@ export function ReceiptDialog({
   );
   const bytes = useMemo(() => (model ? encodeReceipt(model, paper) : null), [model, paper]);
   const support = printerSupport();
+  const nextRef = useRef<HTMLButtonElement>(null);
+  // After printing or downloading, Enter means "next sale" again.
+  const refocus = () => setTimeout(() => nextRef.current?.focus(), 0);
 
   useEffect(() => {
     void reconnectPrinter();
   }, []);
 
   async function print() {
+    refocus();
     if (!bytes) return;
     const printer = connectedPrinter() ?? (await reconnectPrinter());
     if (printer) {
@@ -77,6 +81,7 @@ export function ReceiptDialog({
   }
 
   async function connect(kind: 'usb' | 'serial') {
+    refocus();
     try {
       const p = await connectPrinter(kind);
       setStatus(t('receipt.connected', { name: p.name }));
@@ -133,11 +138,14 @@ export function ReceiptDialog({
               {t('receipt.connectSerial')}
             </button>
           )}
-          <button type="button" onClick={() => bytes && downloadBytes(bytes, fileName)} data-testid="download-escpos">
+          <button type="button" onClick={() => {
+              if (bytes) downloadBytes(bytes, fileName);
+              refocus();
+            }} data-testid="download-escpos">
             {t('receipt.download', { n: bytes?.length ?? 0 })}
           </button>
           {status && <p className="muted">{status}</p>}
-          <button type="button" className="big" onClick={onClose} data-autofocus>
+          <button type="button" className="big" onClick={onClose} data-autofocus ref={nextRef}>
             {t('receipt.next')} <kbd>Enter</kbd>
           </button>
         </div>
