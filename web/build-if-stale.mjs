@@ -33,6 +33,8 @@ const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const src = Math.max(...sources.map(newest));
 if (!force && built > src) process.exit(0);
 
+// A test runner's NODE_ENV=test would otherwise give React's development build.
+process.env.NODE_ENV = 'production';
 let vite;
 try {
   vite = await import('vite');
@@ -43,7 +45,7 @@ try {
 const t0 = Date.now();
 console.log('Mostrador: compilando la interfaz web…');
 try {
-  await vite.build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+  await vite.build({ configFile: join(web, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
 } catch (err) {
   console.error(err);
   process.exit(1);

@@ -9,7 +9,12 @@ import { type Database, openDatabase } from '../db/database.js';
 import { translateDbError } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
 import { parseMappingArg } from '../modules/imports/columns.js';
-import { exportProducts, findLocation, type ImportReport, importProducts } from '../modules/imports/imports.service.js';
+import {
+  exportProducts,
+  findLocation,
+  type ImportReport,
+  importProducts,
+} from '../modules/imports/imports.service.js';
 import { createBusiness, createUser, listLocations } from '../modules/identity/identity.service.js';
 import type { Role } from '../modules/identity/identity.tables.js';
 import { checkLedger } from '../modules/inventory/inventory.service.js';
@@ -25,7 +30,10 @@ import { AppError, messageFor } from '../shared/errors.js';
  */
 class UsageError extends Error {}
 
-async function withDatabase<T>(fn: (db: Database) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+async function withDatabase<T>(
+  fn: (db: Database) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
   const database = await openDatabase({
@@ -46,12 +54,18 @@ async function tenantOf(database: Database, tenant: string | undefined): Promise
   const rows = await database.db.selectFrom('tenants').select(['id', 'name']).orderBy('created_at').execute();
   if (tenant) {
     const t = rows.find((r) => r.id === tenant || r.name.toLowerCase() === tenant.toLowerCase());
-    if (!t) throw new UsageError(`No existe el negocio "${tenant}". Negocios: ${rows.map((r) => `${r.id} (${r.name})`).join(', ') || 'ninguno'}.`);
+    if (!t)
+      throw new UsageError(
+        `No existe el negocio "${tenant}". Negocios: ${rows.map((r) => `${r.id} (${r.name})`).join(', ') || 'ninguno'}.`,
+      );
     return t.id;
   }
   if (rows.length === 1) return rows[0]!.id;
-  if (rows.length === 0) throw new UsageError('No hay ningún negocio: crea uno con `create-business` o carga la demo con `seed`.');
-  throw new UsageError(`Hay ${rows.length} negocios; indica cuál con --tenant: ${rows.map((r) => `${r.id} (${r.name})`).join(', ')}.`);
+  if (rows.length === 0)
+    throw new UsageError('No hay ningún negocio: crea uno con `create-business` o carga la demo con `seed`.');
+  throw new UsageError(
+    `Hay ${rows.length} negocios; indica cuál con --tenant: ${rows.map((r) => `${r.id} (${r.name})`).join(', ')}.`,
+  );
 }
 
 async function ownerCtx(database: Database, tenantId: string): Promise<Ctx> {
@@ -72,9 +86,11 @@ function printReport(report: ImportReport): void {
     `\nArchivo: ${report.encoding}, separador "${report.delimiter === '\t' ? 'tabulador' : report.delimiter}", ${report.total} renglones.`,
   );
   console.log(`  ${verb}: ${report.created}   ${verbU}: ${report.updated}   con errores: ${report.failed}`);
-  if (report.ignoredColumns.length > 0) console.log(`  Columnas ignoradas: ${report.ignoredColumns.join(', ')}`);
+  if (report.ignoredColumns.length > 0)
+    console.log(`  Columnas ignoradas: ${report.ignoredColumns.join(', ')}`);
   for (const r of report.rows) {
-    for (const e of r.errors) console.log(`  Renglón ${r.row} (${r.sku || 'sin SKU'}) [${e.column || '-'}] ${e.code}: ${e.message}`);
+    for (const e of r.errors)
+      console.log(`  Renglón ${r.row} (${r.sku || 'sin SKU'}) [${e.column || '-'}] ${e.code}: ${e.message}`);
     for (const w of r.warnings) console.log(`  Renglón ${r.row} (${r.sku}) aviso ${w.code}: ${w.message}`);
   }
   if (report.dryRun) console.log('\nSimulación (--dry-run): no se guardó nada.');
@@ -90,7 +106,11 @@ export function buildProgram(): Command {
     .description('Aplica las migraciones pendientes')
     .action(async () => {
       const applied = await withDatabase((db) => migrate(db), { migrate: false });
-      console.log(applied.length ? `Migraciones aplicadas: ${applied.join(', ')}` : 'La base de datos ya estaba al día.');
+      console.log(
+        applied.length
+          ? `Migraciones aplicadas: ${applied.join(', ')}`
+          : 'La base de datos ya estaba al día.',
+      );
     });
 
   program
@@ -104,57 +124,68 @@ export function buildProgram(): Command {
           ? `Demo creada en ${Math.round(performance.now() - t0)} ms: ${r.products} SKUs, ${r.sales} ventas.`
           : 'La demo ya existía; no se cambió nada.',
       );
-      console.log(`  Dueña:  ${r.ownerEmail} / ${r.ownerPassword}\n  Cajero: ${r.cashierEmail} / ${r.cashierPassword}`);
+      console.log(
+        `  Dueña:  ${r.ownerEmail} / ${r.ownerPassword}\n  Cajero: ${r.cashierEmail} / ${r.cashierPassword}`,
+      );
     });
 
   const imp = program.command('import').description('Importa datos');
   imp
     .command('products <file>')
-    .description('Importa productos desde CSV: alta o actualización por SKU, existencia inicial, reporte por renglón')
+    .description(
+      'Importa productos desde CSV: alta o actualización por SKU, existencia inicial, reporte por renglón',
+    )
     .option('--tenant <id>', 'negocio (id o nombre); por omisión el único que haya')
     .option('--dry-run', 'revisa todo sin guardar nada', false)
     .option('--map <pares>', 'columna=campo separados por comas, p. ej. "Clave=sku,Precio Público=precio"')
     .option('--location <sucursal>', 'sucursal (nombre o id) para una columna "existencia" sin sucursal')
     .option('--json', 'imprime el reporte completo en JSON', false)
-    .action(async (file: string, opts: { tenant?: string; dryRun: boolean; map?: string; location?: string; json: boolean }) => {
-      let content: Buffer;
-      try {
-        content = readFileSync(file);
-      } catch {
-        throw new UsageError(`No se pudo leer el archivo ${file}.`);
-      }
-      const report = await withDatabase(async (db) => {
-        const ctx = await ownerCtx(db, await tenantOf(db, opts.tenant));
-        const defaultLocationId = opts.location ? findLocation(await listLocations(ctx), opts.location).id : undefined;
-        const bar = new SingleBar({
-          format: 'Importando [{bar}] {percentage}% | {value}/{total} renglones',
-          hideCursor: true,
-          clearOnComplete: true,
-          stream: process.stderr,
-        });
-        let started = false;
+    .action(
+      async (
+        file: string,
+        opts: { tenant?: string; dryRun: boolean; map?: string; location?: string; json: boolean },
+      ) => {
+        let content: Buffer;
         try {
-          return await importProducts(ctx, {
-            content,
-            dryRun: opts.dryRun,
-            mapping: opts.map ? parseMappingArg(opts.map) : undefined,
-            defaultLocationId,
-            onProgress: (done, total) => {
-              if (!started && process.stderr.isTTY) {
-                bar.start(total, 0);
-                started = true;
-              }
-              if (started) bar.update(done);
-            },
-          });
-        } finally {
-          if (started) bar.stop();
+          content = readFileSync(file);
+        } catch {
+          throw new UsageError(`No se pudo leer el archivo ${file}.`);
         }
-      });
-      if (opts.json) console.log(JSON.stringify(report, null, 2));
-      else printReport(report);
-      if (report.failed > 0) process.exitCode = 1;
-    });
+        const report = await withDatabase(async (db) => {
+          const ctx = await ownerCtx(db, await tenantOf(db, opts.tenant));
+          const defaultLocationId = opts.location
+            ? findLocation(await listLocations(ctx), opts.location).id
+            : undefined;
+          const bar = new SingleBar({
+            format: 'Importando [{bar}] {percentage}% | {value}/{total} renglones',
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: process.stderr,
+          });
+          let started = false;
+          try {
+            return await importProducts(ctx, {
+              content,
+              dryRun: opts.dryRun,
+              mapping: opts.map ? parseMappingArg(opts.map) : undefined,
+              defaultLocationId,
+              onProgress: (done, total) => {
+                if (!started && process.stderr.isTTY) {
+                  bar.start(total, 0);
+                  started = true;
+                }
+                if (started) bar.update(done);
+              },
+            });
+          } finally {
+            if (started) bar.stop();
+          }
+        });
+        if (opts.json) console.log(JSON.stringify(report, null, 2));
+        else printReport(report);
+        if (report.failed > 0) process.exitCode = 1;
+      },
+    );
 
   const exp = program.command('export').description('Exporta datos');
   exp
@@ -163,7 +194,9 @@ export function buildProgram(): Command {
     .option('--tenant <id>', 'negocio (id o nombre)')
     .option('--out <file>', 'archivo de salida; por omisión la salida estándar')
     .action(async (opts: { tenant?: string; out?: string }) => {
-      const csv = await withDatabase(async (db) => exportProducts(await ownerCtx(db, await tenantOf(db, opts.tenant))));
+      const csv = await withDatabase(async (db) =>
+        exportProducts(await ownerCtx(db, await tenantOf(db, opts.tenant))),
+      );
       if (opts.out) {
         writeFileSync(opts.out, csv);
         console.error(`Catálogo exportado a ${opts.out}.`);
@@ -177,7 +210,9 @@ export function buildProgram(): Command {
     .action(async (opts: { out: string }) => {
       const file = resolve(opts.out || backupFileName(new Date()));
       const r = await withDatabase((db) => backupDatabase(db, file));
-      console.log(`Respaldo listo: ${r.file} (${r.tables} tablas, ${r.rows} renglones, migraciones hasta ${r.migrations.at(-1)}).`);
+      console.log(
+        `Respaldo listo: ${r.file} (${r.tables} tablas, ${r.rows} renglones, migraciones hasta ${r.migrations.at(-1)}).`,
+      );
     });
 
   program
@@ -219,14 +254,21 @@ export function buildProgram(): Command {
     .requiredOption('--email <email>', 'correo con el que inicia sesión')
     .requiredOption('--name <nombre>', 'nombre')
     .addOption(
-      new Option('--role <rol>', 'rol').choices(['owner', 'manager', 'cashier', 'agent', 'kitchen']).makeOptionMandatory(),
+      new Option('--role <rol>', 'rol')
+        .choices(['owner', 'manager', 'cashier', 'agent', 'kitchen'])
+        .makeOptionMandatory(),
     )
     .requiredOption('--password <contraseña>', 'contraseña (8 caracteres o más)')
     .option('--tenant <id>', 'negocio (id o nombre)')
     .action(async (opts: { email: string; name: string; role: Role; password: string; tenant?: string }) => {
       const user = await withDatabase(async (db) => {
         const ctx = await ownerCtx(db, await tenantOf(db, opts.tenant));
-        return createUser(ctx, { email: opts.email, name: opts.name, role: opts.role, password: opts.password });
+        return createUser(ctx, {
+          email: opts.email,
+          name: opts.name,
+          role: opts.role,
+          password: opts.password,
+        });
       });
       console.log(`Usuario creado: ${user.email} (${user.role}), id ${user.id}.`);
     });
@@ -259,7 +301,8 @@ export function buildProgram(): Command {
         warehouse?: string;
         timezone: string;
       }) => {
-        if (opts.ownerPassword.length < 8) throw new UsageError('La contraseña debe tener al menos 8 caracteres.');
+        if (opts.ownerPassword.length < 8)
+          throw new UsageError('La contraseña debe tener al menos 8 caracteres.');
         const r = await withDatabase(async (db) => {
           const taken = await db.db
             .selectFrom('users')
@@ -275,7 +318,9 @@ export function buildProgram(): Command {
             timezone: opts.timezone,
             locations: [
               { name: opts.store, kind: 'store', postalCode: opts.postalCode },
-              ...(opts.warehouse ? [{ name: opts.warehouse, kind: 'warehouse' as const, postalCode: opts.postalCode }] : []),
+              ...(opts.warehouse
+                ? [{ name: opts.warehouse, kind: 'warehouse' as const, postalCode: opts.postalCode }]
+                : []),
             ],
             owner: { email: opts.ownerEmail, name: opts.ownerName, password: opts.ownerPassword },
           });
@@ -303,7 +348,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const code = (e as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 2;
     console.error(`Error inesperado: ${(e as Error).message ?? String(e)}`);
     return 1;

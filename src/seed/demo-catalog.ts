@@ -47,14 +47,16 @@ const q = (ml: number): DemoIeps => ({ type: 'quota', value: drinkQuota(ml) });
 const ieps8: DemoIeps = { type: 'rate', value: '0.080000' };
 const beer: DemoIeps = { type: 'rate', value: '0.265000' };
 
-type Row = [name: string, price: string, clave: string, unit: string, weight: number, extra?: Partial<DemoProduct>];
+type Row = [
+  name: string,
+  price: string,
+  clave: string,
+  unit: string,
+  weight: number,
+  extra?: Partial<DemoProduct>,
+];
 
-function family(
-  category: string,
-  iva: DemoProduct['iva'],
-  ieps: DemoIeps,
-  rows: Row[],
-): DemoProduct[] {
+function family(category: string, iva: DemoProduct['iva'], ieps: DemoIeps, rows: Row[]): DemoProduct[] {
   return rows.map(([name, price, clave, unit, weight, extra]) => ({
     key: '',
     name,
@@ -103,7 +105,9 @@ const drinks: DemoProduct[] = [
     ['Té Lipton Manzanilla 20 sobres', '32.00', '50201710', 'H87', 1, { iva: 'iva0' }],
   ]),
   // A 20 L garrafón is IVA 0 % (LIVA art. 2-A, I, b: agua no gaseosa en envases de 10 L o más).
-  ...family('Refrescos y bebidas', 'iva0', null, [['Garrafón de agua Epura 20 L', '45.00', '50202301', 'H87', 6]]),
+  ...family('Refrescos y bebidas', 'iva0', null, [
+    ['Garrafón de agua Epura 20 L', '45.00', '50202301', 'H87', 6],
+  ]),
 ];
 
 const snacks = family('Botanas y dulces', 'iva0', ieps8, [
@@ -157,7 +161,14 @@ const bakery = [
 ];
 
 const dairy = family('Lácteos y huevo', 'iva0', null, [
-  ['Leche Lala Entera 1 L', '28.50', '50131702', 'LTR', 22, { trackLots: true, unitName: 'Litro', reorderPoint: '24' }],
+  [
+    'Leche Lala Entera 1 L',
+    '28.50',
+    '50131702',
+    'LTR',
+    22,
+    { trackLots: true, unitName: 'Litro', reorderPoint: '24' },
+  ],
   ['Leche Lala Deslactosada 1 L', '30.00', '50131702', 'LTR', 10, { trackLots: true, unitName: 'Litro' }],
   ['Leche Alpura Clásica 1 L', '29.00', '50131702', 'LTR', 8, { trackLots: true, unitName: 'Litro' }],
   ['Leche Nido Kinder 800 g', '189.00', '50131704', 'H87', 1],

@@ -4,7 +4,12 @@ import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { createCategory, createProduct, getSellableSkus } from '../modules/catalog/catalog.service.js';
 import { gs1CheckDigit } from '../modules/catalog/barcode.js';
-import { cashSessionReport, closeCashSession, createRegister, openCashSession } from '../modules/cash/cash.service.js';
+import {
+  cashSessionReport,
+  closeCashSession,
+  createRegister,
+  openCashSession,
+} from '../modules/cash/cash.service.js';
 import { createBusiness, createUser } from '../modules/identity/identity.service.js';
 import { receiveStock } from '../modules/inventory/inventory.service.js';
 import { type PaymentInput, priceSale } from '../modules/sales/pricing.js';
@@ -15,8 +20,16 @@ import { businessDate, startOfBusinessDay } from '../shared/time.js';
 import { DEMO_PRODUCTS, type DemoProduct } from './demo-catalog.js';
 
 export const DEMO_BUSINESS = 'Abarrotes La Esperanza';
-export const DEMO_OWNER = { email: 'duena@laesperanza.mx', password: 'Esperanza2026!', name: 'Esperanza Ramírez' };
-export const DEMO_CASHIER = { email: 'cajero@laesperanza.mx', password: 'Cajero2026!', name: 'Luis Hernández' };
+export const DEMO_OWNER = {
+  email: 'duena@laesperanza.mx',
+  password: 'Esperanza2026!',
+  name: 'Esperanza Ramírez',
+};
+export const DEMO_CASHIER = {
+  email: 'cajero@laesperanza.mx',
+  password: 'Cajero2026!',
+  name: 'Luis Hernández',
+};
 
 export interface SeedDemoOptions {
   /** The "today" of the demo: sales run over the 21 days before it. */
@@ -24,6 +37,11 @@ export interface SeedDemoOptions {
   /** Days of past sales (21) and sales per day (about 20); tests use fewer. */
   days?: number;
   salesPerDay?: number;
+  /**
+   * Return once the catalog, stock and users are in, and record the past sales afterwards
+   * (`salesDone`): a first start can answer while the sales history fills in.
+   */
+  deferSales?: boolean;
 }
 
 export interface SeedDemoResult {
@@ -35,7 +53,10 @@ export interface SeedDemoResult {
   /** False when the demo business was already there (nothing was written). */
   created: boolean;
   products: number;
+  /** Sales recorded (0 when deferred: see salesDone). */
   sales: number;
+  /** With deferSales: resolves with the number of sales once they are all recorded. */
+  salesDone?: Promise<number>;
 }
 
 /** A small deterministic generator, so every demo has the same sales (mulberry32). */
@@ -118,21 +139,40 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
     const ctx: Ctx = { ...owner, db: trx };
     const seeded = await seedCatalog(ctx);
     lap('catalog');
-    await seedStock({ ...ctx, now: new Date(start.getTime() + 86_400_000) }, seeded, storeId, warehouseId, now);
+    await seedStock(
+      { ...ctx, now: new Date(start.getTime() + 86_400_000) },
+      seeded,
+      storeId,
+      warehouseId,
+      now,
+    );
     lap('stock');
     return seeded;
   });
   // Sales commit one by one, as at the counter: outside a caller's transaction recordSale is
   // one statement per sale (its SKU cache stays warm).
-  const salesCount = await seedSales(
+  const history = seedSales(
     { ...owner, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
     skus,
     storeId,
     now,
     days,
     options.salesPerDay ?? 20,
-  );
-  lap('sales');
+  ).then((n) => {
+    lap('sales');
+    return n;
+  });
+  if (options.deferSales) {
+    return {
+      ...result,
+      tenantId: biz.tenantId,
+      created: true,
+      products: skus.length,
+      sales: 0,
+      salesDone: history,
+    };
+  }
+  const salesCount = await history;
   return { ...result, tenantId: biz.tenantId, created: true, products: skus.length, sales: salesCount };
 }
 
@@ -185,9 +225,17 @@ function isoDay(d: Date): string {
 }
 
 /** Stock in both locations as receipts; dairy arrives in two lots with expiry dates. */
-async function seedStock(ctx: Ctx, skus: SeededSku[], storeId: string, warehouseId: string, today: Date): Promise<void> {
+async function seedStock(
+  ctx: Ctx,
+  skus: SeededSku[],
+  storeId: string,
+  warehouseId: string,
+  today: Date,
+): Promise<void> {
   const qty = (p: DemoProduct, factor: number) =>
-    toQuantity(p.soldByWeight ? 25 * factor + p.weight * 2 * factor : Math.round((24 + p.weight * 4) * factor));
+    toQuantity(
+      p.soldByWeight ? 25 * factor + p.weight * 2 * factor : Math.round((24 + p.weight * 4) * factor),
+    );
   const soon = isoDay(new Date(today.getTime() + 4 * 86_400_000));
   const later = isoDay(new Date(today.getTime() + 18 * 86_400_000));
   const lots = skus.filter((s) => s.product.trackLots);
@@ -208,7 +256,12 @@ async function seedStock(ctx: Ctx, skus: SeededSku[], storeId: string, warehouse
     await receiveStock(ctx, {
       locationId,
       note: 'Segunda entrega de lácteos',
-      lines: lots.map((s) => ({ skuId: s.id, quantity: qty(s.product, factor / 2), lotCode: 'L-B', expiresOn: later })),
+      lines: lots.map((s) => ({
+        skuId: s.id,
+        quantity: qty(s.product, factor / 2),
+        lotCode: 'L-B',
+        expiresOn: later,
+      })),
     });
   }
 }
@@ -224,7 +277,10 @@ async function seedSales(
   perDay: number,
 ): Promise<number> {
   const rnd = random(20260101);
-  const register = await createRegister({ ...ctx, role: 'owner', locationIds: null }, { locationId: storeId, name: 'Caja 1' });
+  const register = await createRegister(
+    { ...ctx, role: 'owner', locationIds: null },
+    { locationId: storeId, name: 'Caja 1' },
+  );
   const sellable = await getSellableSkus(
     ctx,
     skus.map((s) => s.id),
@@ -252,7 +308,10 @@ async function seedSales(
     const date = isoDay(new Date(startOfBusinessDay(todayDate).getTime() - d * 86_400_000 + 12 * 3_600_000));
     const dayStart = startOfBusinessDay(date);
     const at = (hours: number) => new Date(dayStart.getTime() + hours * 3_600_000);
-    const session = await openCashSession({ ...ctx, now: at(8) }, { registerId: register.id, openingFloat: '500.00' });
+    const session = await openCashSession(
+      { ...ctx, now: at(8) },
+      { registerId: register.id, openingFloat: '500.00' },
+    );
     const n = Math.max(8, Math.round(perDay * (0.75 + rnd() * 0.5) * (date.endsWith('0') ? 1.2 : 1)));
     for (let i = 0; i < n; i++) {
       const when = at(8.5 + (12 * (i + rnd() * 0.9)) / n);

@@ -49,8 +49,9 @@ async function browserDb(page: Page, tenantId: string) {
   }, `mostrador-${tenantId}`);
 }
 
-/** Charges the ticket in cash, exact amount: F2, Enter (adds the exact cash), F2, then the next sale. */
-async function chargeExactCash(page: Page): Promise<void> {
+/** Once the ticket shows `total`: F2, Enter (adds the exact cash), F2, then Enter for the next sale. */
+async function chargeExactCash(page: Page, total: string): Promise<void> {
+  await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);
   await page.keyboard.press('F2');
   await page.getByLabel('Importe').press('Enter');
   await page.keyboard.press('F2');
@@ -95,7 +96,7 @@ describe('selling without a connection', () => {
       await route.abort('connectionreset');
     });
     await scan(page, p.coca.barcode);
-    await chargeExactCash(page);
+    await chargeExactCash(page, '$18.00');
     await page.unroute('**/api/v1/sales');
     await expect.poll(async () => (await server.database.db.selectFrom('sales').select('id').execute()).length, POLL).toBe(1);
 
@@ -103,15 +104,15 @@ describe('selling without a connection', () => {
     await context.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
     await scan(page, p.sabritas.barcode);
-    await chargeExactCash(page);
+    await chargeExactCash(page, '$21.50');
     await scan(page, p.gansito.barcode);
     await scan(page, p.gansito.barcode);
-    await chargeExactCash(page);
+    await chargeExactCash(page, '$32.00');
     await scan(page, p.maseca.barcode);
-    await chargeExactCash(page);
+    await chargeExactCash(page, '$24.90');
     await scan(page, p.coca.barcode);
     await scan(page, p.sabritas.barcode);
-    await chargeExactCash(page);
+    await chargeExactCash(page, '$39.50');
     await expect.poll(textOf(page.getByTestId('offline-banner')), POLL).toContain('Sin conexión — 5 ventas por enviar');
     await page.screenshot({ path: join(SCREENSHOTS, '08-sin-conexion.png') });
 

@@ -197,7 +197,10 @@ export interface InventoryValueGroup {
 }
 
 /** On hand at the end of the period (levels minus later ledger rows) × the SKU's cost, per location. */
-export async function inventoryValueByLocation(db: Executor, scope: ReportScope): Promise<InventoryValueGroup[]> {
+export async function inventoryValueByLocation(
+  db: Executor,
+  scope: ReportScope,
+): Promise<InventoryValueGroup[]> {
   const r = await sql<InventoryValueGroup>`
     with later as (
       select m.sku_id, m.location_id, sum(m.quantity) as qty

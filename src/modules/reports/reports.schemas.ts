@@ -3,9 +3,13 @@ import { z } from 'zod';
 const zDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha inválida: usa el formato AAAA-MM-DD, p. ej. 2026-11-23.')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-    message: 'Esa fecha no existe en el calendario.',
-  });
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    {
+      message: 'Esa fecha no existe en el calendario.',
+    },
+  );
 
 /** Every report: a range of business days (both inclusive), an optional location, a format. */
 export const zReportQuery = z.object({

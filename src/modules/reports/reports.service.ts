@@ -212,7 +212,9 @@ export async function getBestSellers(
   const sold = (await rotationRows(ctx, scope)).filter((r) => new D(r.units).gt(0));
   sold.sort(
     (a, b) =>
-      new D(b.units).comparedTo(a.units) || new D(b.revenue).comparedTo(a.revenue) || a.sku.localeCompare(b.sku),
+      new D(b.units).comparedTo(a.units) ||
+      new D(b.revenue).comparedTo(a.revenue) ||
+      a.sku.localeCompare(b.sku),
   );
   return envelope(scope, sold.slice(0, input.limit), {
     skus: sold.length,

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  type E2eBrowser,
+  type E2eServer,
+  launchBrowser,
+  login,
+  openShift,
+  POLL,
+  SCREENSHOTS,
+  scan,
+  startE2eServer,
+  textOf,
+} from './harness.js';
+
+let server: E2eServer;
+let browser: E2eBrowser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function ownerCookie(): Promise<string> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: server.biz.owner.email, password: server.biz.owner.password },
+  });
+  expect(res.statusCode).toBe(200);
+  const raw = res.headers['set-cookie'];
+  return (Array.isArray(raw) ? raw[0]! : raw!).split(';')[0]!;
+}
+
+describe('live stock on an open terminal', () => {
+  it('shows a stock change made through the API within a second, and a sold-out product before charging', async () => {
+    const { page } = browser;
+    const { products: p, storeId } = server.biz;
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-live.png') }).catch(() => {});
+    });
+    await login(page, server.url, server.biz.cashier);
+    await openShift(page, '300');
+    await scan(page, p.gansito.barcode);
+    await expect.poll(textOf(page.getByTestId('line-stock')), POLL).toBe('Existencia: 50');
+    const cookie = await ownerCookie();
+
+    // Another channel takes 47 pieces: the terminal shows 3 left.
+    let t0 = Date.now();
+    let res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/inventory/adjustments',
+      headers: { cookie },
+      payload: { locationId: storeId, skuId: p.gansito.skuId, quantity: '-47', note: 'Vendidas por WhatsApp' },
+    });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    await expect.poll(textOf(page.getByTestId('line-stock')), { timeout: 1000, interval: 25 }).toBe('Existencia: 3');
+    const firstMs = Date.now() - t0;
+
+    // It sells out elsewhere: the line and the totals panel say so before the cashier charges.
+    t0 = Date.now();
+    res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/inventory/adjustments',
+      headers: { cookie },
+      payload: { locationId: storeId, skuId: p.gansito.skuId, countedQuantity: '0', note: 'Conteo: no queda ninguno' },
+    });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    await expect.poll(textOf(page.getByTestId('line-stock')), { timeout: 1000, interval: 25 }).toBe('Agotado');
+    const secondMs = Date.now() - t0;
+    await expect.poll(textOf(page.getByTestId('stock-warning')), POLL).toBe('Gansito Marinela: agotado en esta tienda.');
+    await page.keyboard.press('F2');
+    await page.getByRole('dialog', { name: 'Cobrar' }).getByText('Gansito Marinela: agotado en esta tienda.').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, '09-agotado.png') });
+    console.log(`stock change on screen after ${firstMs} ms and ${secondMs} ms`);
+
+    // Charging anyway is refused by the server while online: nothing is sold.
+    await page.getByLabel('Importe').press('Enter');
+    await page.keyboard.press('F2');
+    await page.getByRole('dialog', { name: 'Cobrar' }).getByRole('alert').filter({ hasText: /existencia|suficiente/i }).waitFor();
+    expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(0);
+  });
+});

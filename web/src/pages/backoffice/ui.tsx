@@ -1,0 +1,180 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { API_BASE, ApiError, get, qs } from '../../lib/api';
+import type { Location } from '../../lib/endpoints';
+import { businessToday } from '../../lib/format';
+import { useL } from './lang';
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <header className="bo-page-head">
+      <h1>{title}</h1>
+      <div className="bo-actions">{children}</div>
+    </header>
+  );
+}
+
+/** A labelled input with the server's message for it underneath. */
+export function Field({
+  label,
+  error,
+  children,
+  wide,
+}: {
+  label: string;
+  error?: string;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  return (
+    <label className={`bo-field${error ? ' has-error' : ''}${wide ? ' wide' : ''}`}>
+      <span>{label}</span>
+      {children}
+      {error ? (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+/** What went wrong, in the server's words. */
+export function ErrorBox({ error }: { error: unknown }) {
+  const l = useL();
+  if (!error) return null;
+  const msg =
+    error instanceof ApiError
+      ? error.message
+      : l('No hay conexión con el servidor. Intenta de nuevo.', 'The server cannot be reached. Try again.');
+  return (
+    <p className="error bo-error" role="alert">
+      {msg}
+    </p>
+  );
+}
+
+export function Loading() {
+  const l = useL();
+  return <p className="muted">{l('Cargando…', 'Loading…')}</p>;
+}
+
+export function useLocations() {
+  return useQuery({
+    queryKey: ['locations'],
+    queryFn: () => get<{ items: Location[] }>('/locations').then((r) => r.items),
+  });
+}
+
+export function LocationSelect({
+  value,
+  onChange,
+  allowAll = true,
+  label,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  allowAll?: boolean;
+  label?: string;
+}) {
+  const l = useL();
+  const locations = useLocations();
+  return (
+    <label className="bo-inline">
+      <span>{label ?? l('Sucursal', 'Location')}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {allowAll ? <option value="">{l('Todas', 'All')}</option> : null}
+        {(locations.data ?? []).map((loc) => (
+          <option key={loc.id} value={loc.id}>
+            {loc.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+function shift(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function lastDays(n: number): DateRange {
+  const to = businessToday();
+  return { from: shift(to, -(n - 1)), to };
+}
+
+/** From/to business days with quick choices. */
+export function DateRangePicker({ value, onChange }: { value: DateRange; onChange: (r: DateRange) => void }) {
+  const l = useL();
+  const today = businessToday();
+  const presets: [string, DateRange][] = [
+    [l('Hoy', 'Today'), { from: today, to: today }],
+    [l('7 días', '7 days'), lastDays(7)],
+    [l('30 días', '30 days'), lastDays(30)],
+    [l('Este mes', 'This month'), { from: `${today.slice(0, 8)}01`, to: today }],
+  ];
+  return (
+    <div className="bo-range">
+      <label className="bo-inline">
+        <span>{l('Del', 'From')}</span>
+        <input
+          type="date"
+          value={value.from}
+          max={value.to}
+          onChange={(e) => e.target.value && onChange({ ...value, from: e.target.value })}
+        />
+      </label>
+      <label className="bo-inline">
+        <span>{l('al', 'to')}</span>
+        <input
+          type="date"
+          value={value.to}
+          min={value.from}
+          onChange={(e) => e.target.value && onChange({ ...value, to: e.target.value })}
+        />
+      </label>
+      {presets.map(([label, r]) => (
+        <button
+          key={label}
+          type="button"
+          className={`chip${r.from === value.from && r.to === value.to ? ' on' : ''}`}
+          onClick={() => onChange(r)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** CSV / Excel links for one report with the same filters. */
+export function Downloads({ report, params }: { report: string; params: Record<string, string | undefined> }) {
+  const l = useL();
+  const href = (format: string) => `${API_BASE}/reports/${report}${qs({ ...params, format })}`;
+  return (
+    <span className="bo-downloads">
+      <a className="button small" href={href('csv')} download data-testid={`csv-${report}`}>
+        CSV
+      </a>
+      <a className="button small" href={href('xlsx')} download data-testid={`xlsx-${report}`}>
+        {l('Excel', 'Excel')}
+      </a>
+    </span>
+  );
+}
+
+/** Field messages of a failed save: validation issues by path, plus the code-specific one. */
+export function fieldErrorsOf(err: unknown, byCode: (e: ApiError) => string | null = () => null) {
+  if (!(err instanceof ApiError)) return {};
+  const out = err.fieldErrors();
+  const field = byCode(err);
+  if (field) out[field] = err.message;
+  return out;
+}
