@@ -33,7 +33,16 @@ export async function startBackground(
     .limit(1)
     .executeTakeFirst();
   if (opts.seed && config.seedDemo && (!anyTenant || demoTenant)) {
-    const demo = await seedDemo(database);
+    // The sales history (three weeks of tickets for the reports) fills in after the server
+    // answers, so a first start is quick; it takes a few more seconds on an idle machine.
+    const demo = await seedDemo(database, { deferSales: true });
+    if (demo.salesDone) {
+      const history = demo.salesDone.then(
+        (n) => app.log.info({ sales: n }, 'demo sales history loaded'),
+        (err) => app.log.error({ err }, 'demo sales history failed'),
+      );
+      stops.push(() => history);
+    }
     banner.push(
       `  Negocio de demostración: ${DEMO_BUSINESS}${demo.created ? ' (recién creado)' : ''}`,
       `    Dueña:  ${demo.ownerEmail}  /  ${demo.ownerPassword}`,

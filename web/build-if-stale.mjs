@@ -39,7 +39,9 @@ let vite;
 try {
   vite = await import('vite');
 } catch {
-  console.warn('Mostrador: vite no está instalado (¿npm install --omit=dev?); la interfaz web no se compiló.');
+  console.warn(
+    'Mostrador: vite no está instalado (¿npm install --omit=dev?); la interfaz web no se compiló.',
+  );
   process.exit(existsSync(stamp) ? 0 : process.argv.includes('--strict') ? 1 : 0);
 }
 const t0 = Date.now();

@@ -4,6 +4,7 @@ import { Kysely } from 'kysely';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { PGliteDialect } from './pglite-dialect.js';
+import { templateFor } from './pglite-template.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -45,7 +46,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const pg = await PGlite.create({
     dataDir: options.dataDir,
     extensions: { pg_trgm },
-    loadDataDir: options.loadDataDir,
+    loadDataDir: options.loadDataDir ?? (options.dataDir ? templateFor(options.dataDir) : undefined),
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
   return {

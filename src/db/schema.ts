@@ -3,6 +3,7 @@ import type { CatalogTables } from '../modules/catalog/catalog.tables.js';
 import type { CustomersTables } from '../modules/customers/customers.tables.js';
 import type { EventsTables } from '../modules/events/events.tables.js';
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
+import type { InvoicingTables } from '../modules/invoicing/invoicing.tables.js';
 import type { InventoryTables } from '../modules/inventory/inventory.tables.js';
 import type { OrdersTables } from '../modules/orders/orders.tables.js';
 import type { ReturnsTables } from '../modules/returns/returns.tables.js';
@@ -12,4 +13,4 @@ import type { SalesTables } from '../modules/sales/sales.tables.js';
  * The whole database as Kysely sees it: each module declares its own tables in
  * `<module>.tables.ts` and they are joined here.
  */
-export interface DB extends IdentityTables, CatalogTables, EventsTables, InventoryTables, CustomersTables, OrdersTables, CashTables, SalesTables, ReturnsTables {}
+export interface DB extends IdentityTables, CatalogTables, EventsTables, InventoryTables, CustomersTables, OrdersTables, CashTables, SalesTables, ReturnsTables, InvoicingTables {}

@@ -30,6 +30,7 @@ export const ID_PREFIXES = [
   'whd',
   'evt',
   'inv',
+  'ipay',
   'imp',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];

@@ -41,7 +41,8 @@ function noCache(reply: FastifyReply): void {
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const root = options.root ?? WEB_DIST;
   // The receipt's business data; a module that serves it later takes precedence.
-  if (!app.hasRoute({ method: 'GET', url: '/api/v1/business' })) await app.register(businessRoutes, { prefix: '/api/v1' });
+  if (!app.hasRoute({ method: 'GET', url: '/api/v1/business' }))
+    await app.register(businessRoutes, { prefix: '/api/v1' });
   const built = existsSync(resolve(root, 'index.html'));
   if (!built) {
     app.log.warn({ root }, 'web app not built; run npm run build:web');

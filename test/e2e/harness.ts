@@ -82,11 +82,27 @@ export async function startE2eServer(): Promise<E2eServer> {
   const cashierEmail = `cajero-${tag}@example.mx`;
   await createUser(ctx, { email: cashierEmail, name: 'Luis Cajero', role: 'cashier', password: PASSWORD });
   const products = {
-    coca: seeded(await givenProduct(ctx, { name: 'Coca-Cola 600 ml', price: '18.00', iva: 'iva16', ieps: { type: 'quota', value: '1.6451' } })),
-    sabritas: seeded(await givenProduct(ctx, { name: 'Sabritas Original 45 g', price: '21.50', iva: 'iva16', ieps: { type: 'rate', value: '0.080000' } })),
+    coca: seeded(
+      await givenProduct(ctx, {
+        name: 'Coca-Cola 600 ml',
+        price: '18.00',
+        iva: 'iva16',
+        ieps: { type: 'quota', value: '1.6451' },
+      }),
+    ),
+    sabritas: seeded(
+      await givenProduct(ctx, {
+        name: 'Sabritas Original 45 g',
+        price: '21.50',
+        iva: 'iva16',
+        ieps: { type: 'rate', value: '0.080000' },
+      }),
+    ),
     gansito: seeded(await givenProduct(ctx, { name: 'Gansito Marinela', price: '16.00', iva: 'iva16' })),
     maseca: seeded(await givenProduct(ctx, { name: 'Harina Maseca 1 kg', price: '24.90', iva: 'iva0' })),
-    jitomate: seeded(await givenProduct(ctx, { name: 'Jitomate saladet', price: '32.90', iva: 'iva0', soldByWeight: true })),
+    jitomate: seeded(
+      await givenProduct(ctx, { name: 'Jitomate saladet', price: '32.90', iva: 'iva0', soldByWeight: true }),
+    ),
   };
   await receiveStock(ctx, {
     locationId: storeId,
@@ -154,7 +170,11 @@ export async function launchBrowser(opts: { width?: number; height?: number } = 
 }
 
 /** Signs in through the login form. */
-export async function login(page: Page, url: string, who: { email: string; password: string }): Promise<void> {
+export async function login(
+  page: Page,
+  url: string,
+  who: { email: string; password: string },
+): Promise<void> {
   await page.goto(`${url}/login`);
   await page.getByLabel('Correo').fill(who.email);
   await page.getByLabel('Contraseña').fill(who.password);

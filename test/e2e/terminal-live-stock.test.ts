@@ -43,7 +43,9 @@ describe('live stock on an open terminal', () => {
     const { page } = browser;
     const { products: p, storeId } = server.biz;
     onTestFailed(async () => {
-      await page.screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-live.png') }).catch(() => {});
+      await page
+        .screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-live.png') })
+        .catch(() => {});
     });
     await login(page, server.url, server.biz.cashier);
     await openShift(page, '300');
@@ -57,10 +59,17 @@ describe('live stock on an open terminal', () => {
       method: 'POST',
       url: '/api/v1/inventory/adjustments',
       headers: { cookie },
-      payload: { locationId: storeId, skuId: p.gansito.skuId, quantity: '-47', note: 'Vendidas por WhatsApp' },
+      payload: {
+        locationId: storeId,
+        skuId: p.gansito.skuId,
+        quantity: '-47',
+        note: 'Vendidas por WhatsApp',
+      },
     });
     expect(res.statusCode, res.body).toBeLessThan(300);
-    await expect.poll(textOf(page.getByTestId('line-stock')), { timeout: 1000, interval: 25 }).toBe('Existencia: 3');
+    await expect
+      .poll(textOf(page.getByTestId('line-stock')), { timeout: 1000, interval: 25 })
+      .toBe('Existencia: 3');
     const firstMs = Date.now() - t0;
 
     // It sells out elsewhere: the line and the totals panel say so before the cashier charges.
@@ -69,21 +78,37 @@ describe('live stock on an open terminal', () => {
       method: 'POST',
       url: '/api/v1/inventory/adjustments',
       headers: { cookie },
-      payload: { locationId: storeId, skuId: p.gansito.skuId, countedQuantity: '0', note: 'Conteo: no queda ninguno' },
+      payload: {
+        locationId: storeId,
+        skuId: p.gansito.skuId,
+        countedQuantity: '0',
+        note: 'Conteo: no queda ninguno',
+      },
     });
     expect(res.statusCode, res.body).toBeLessThan(300);
-    await expect.poll(textOf(page.getByTestId('line-stock')), { timeout: 1000, interval: 25 }).toBe('Agotado');
+    await expect
+      .poll(textOf(page.getByTestId('line-stock')), { timeout: 1000, interval: 25 })
+      .toBe('Agotado');
     const secondMs = Date.now() - t0;
-    await expect.poll(textOf(page.getByTestId('stock-warning')), POLL).toBe('Gansito Marinela: agotado en esta tienda.');
+    await expect
+      .poll(textOf(page.getByTestId('stock-warning')), POLL)
+      .toBe('Gansito Marinela: agotado en esta tienda.');
     await page.keyboard.press('F2');
-    await page.getByRole('dialog', { name: 'Cobrar' }).getByText('Gansito Marinela: agotado en esta tienda.').waitFor();
+    await page
+      .getByRole('dialog', { name: 'Cobrar' })
+      .getByText('Gansito Marinela: agotado en esta tienda.')
+      .waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '09-agotado.png') });
     console.log(`stock change on screen after ${firstMs} ms and ${secondMs} ms`);
 
     // Charging anyway is refused by the server while online: nothing is sold.
     await page.getByLabel('Importe').press('Enter');
     await page.keyboard.press('F2');
-    await page.getByRole('dialog', { name: 'Cobrar' }).getByRole('alert').filter({ hasText: /existencia|suficiente/i }).waitFor();
+    await page
+      .getByRole('dialog', { name: 'Cobrar' })
+      .getByRole('alert')
+      .filter({ hasText: /existencia|suficiente/i })
+      .waitFor();
     expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(0);
   });
 });

@@ -36,7 +36,7 @@ async function browserDb(page: Page, tenantId: string) {
       r.onsuccess = () => ok(r.result);
       r.onerror = () => ko(r.error);
     });
-    const all = <T,>(store: string) =>
+    const all = <T>(store: string) =>
       new Promise<T[]>((ok, ko) => {
         const r = db.transaction(store).objectStore(store).getAll();
         r.onsuccess = () => ok(r.result as T[]);
@@ -75,7 +75,9 @@ describe('selling without a connection', () => {
     const { page, context } = browser;
     const { products: p, tenantId } = server.biz;
     onTestFailed(async () => {
-      await page.screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-offline.png') }).catch(() => {});
+      await page
+        .screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-offline.png') })
+        .catch(() => {});
     });
 
     await login(page, server.url, server.biz.cashier);
@@ -98,7 +100,9 @@ describe('selling without a connection', () => {
     await scan(page, p.coca.barcode);
     await chargeExactCash(page, '$18.00');
     await page.unroute('**/api/v1/sales');
-    await expect.poll(async () => (await server.database.db.selectFrom('sales').select('id').execute()).length, POLL).toBe(1);
+    await expect
+      .poll(async () => (await server.database.db.selectFrom('sales').select('id').execute()).length, POLL)
+      .toBe(1);
 
     // The network goes away: sales 2–5 are made offline.
     await context.setOffline(true);
@@ -113,13 +117,17 @@ describe('selling without a connection', () => {
     await scan(page, p.coca.barcode);
     await scan(page, p.sabritas.barcode);
     await chargeExactCash(page, '$39.50');
-    await expect.poll(textOf(page.getByTestId('offline-banner')), POLL).toContain('Sin conexión — 5 ventas por enviar');
+    await expect
+      .poll(textOf(page.getByTestId('offline-banner')), POLL)
+      .toContain('Sin conexión — 5 ventas por enviar');
     await page.screenshot({ path: join(SCREENSHOTS, '08-sin-conexion.png') });
 
     // Reloading while offline loses nothing: the shell comes from the service worker, the sales from IndexedDB.
     await page.reload();
     await page.getByTestId('scan-input').waitFor();
-    await expect.poll(textOf(page.getByTestId('offline-banner')), POLL).toContain('Sin conexión — 5 ventas por enviar');
+    await expect
+      .poll(textOf(page.getByTestId('offline-banner')), POLL)
+      .toContain('Sin conexión — 5 ventas por enviar');
     const queued = (await browserDb(page, tenantId)).outbox;
     expect(queued).toHaveLength(5);
     expect(queued.filter((q) => q.status === 'pending')).toHaveLength(5);
@@ -135,7 +143,11 @@ describe('selling without a connection', () => {
       .toBe(5);
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
 
-    const sales = await server.database.db.selectFrom('sales').select(['id', 'ticket_number', 'total']).orderBy('id').execute();
+    const sales = await server.database.db
+      .selectFrom('sales')
+      .select(['id', 'ticket_number', 'total'])
+      .orderBy('id')
+      .execute();
     expect(sales.map((s) => s.id)).toEqual(queued.map((q) => q.id).sort());
     expect(sales.map((s) => Number(s.ticket_number)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     expect(sales.map((s) => s.total)).toEqual(['18.00', '21.50', '32.00', '24.90', '39.50']);

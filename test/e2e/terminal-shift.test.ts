@@ -35,7 +35,9 @@ describe('a full shift at the counter', () => {
     const { page } = browser;
     const { products: p } = server.biz;
     onTestFailed(async () => {
-      await page.screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-shift.png') }).catch(() => {});
+      await page
+        .screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-shift.png') })
+        .catch(() => {});
     });
 
     await page.goto(`${server.url}/`);
@@ -80,10 +82,15 @@ describe('a full shift at the counter', () => {
     await expect.poll(textOf(page.getByTestId('receipt-status')), POLL).toBe('Venta registrada.');
     await expect.poll(textOf(page.getByTestId('receipt-ticket')), POLL).toBe('Ticket 1');
     await expect.poll(textOf(page.getByTestId('receipt-total')), POLL).toBe('$55.50');
-    await expect.poll(textOf(page.getByTestId('receipt-invoice-code')), POLL).toContain('Código de facturación');
+    await expect
+      .poll(textOf(page.getByTestId('receipt-invoice-code')), POLL)
+      .toContain('Código de facturación');
     await page.getByTestId('receipt-qr').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '05-ticket.png') });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-escpos').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-escpos').click(),
+    ]);
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]); // ESC @: initialise
     expect(hasBytes(bytes, [0x1d, 0x28, 0x6b])).toBe(true); // GS ( k: the QR code
@@ -128,7 +135,10 @@ describe('a full shift at the counter', () => {
     await expect.poll(textOf(page.getByTestId('difference')), POLL).toBe('$0.00');
     await page.screenshot({ path: join(SCREENSHOTS, '07-corte-z.png') });
 
-    const session = await server.database.db.selectFrom('cash_sessions').selectAll().executeTakeFirstOrThrow();
+    const session = await server.database.db
+      .selectFrom('cash_sessions')
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(session.status).toBe('closed');
     expect(session.expected_cash).toBe('519.50');
     expect(session.counted_cash).toBe('519.50');

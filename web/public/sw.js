@@ -62,7 +62,8 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/docs') || url.pathname === '/health') return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/docs') || url.pathname === '/health')
+    return;
 
   if (req.mode === 'navigate') {
     // Network first: a new build shows at once; offline, the cached shell answers every route.
@@ -80,7 +81,11 @@ self.addEventListener('fetch', (event) => {
     return;
   }
 
-  if (url.pathname.startsWith('/assets/') || url.pathname === '/icon.svg' || url.pathname === '/manifest.webmanifest') {
+  if (
+    url.pathname.startsWith('/assets/') ||
+    url.pathname === '/icon.svg' ||
+    url.pathname === '/manifest.webmanifest'
+  ) {
     // Hashed files never change: cache first, and keep what the network brings.
     event.respondWith(
       (async () => {

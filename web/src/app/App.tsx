@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useT } from '../lib/i18n';
 import { BackOfficeLayout } from '../pages/backoffice/BackOfficeLayout';
 import { BackOfficeHome } from '../pages/backoffice/BackOfficeHome';
+import { backOfficeRoutes } from '../pages/backoffice/routes';
 import { LoginPage } from '../pages/login/LoginPage';
 import { TerminalApp } from '../pages/terminal/TerminalApp';
 import { AuthProvider, isManager, type Role, SELLER_ROLES, useAuth } from './auth';
@@ -50,6 +51,7 @@ export function App() {
           }
         >
           <Route index element={<BackOfficeHome />} />
+          {backOfficeRoutes}
         </Route>
         <Route path="/" element={<Home />} />
         <Route path="*" element={<Navigate to="/" replace />} />

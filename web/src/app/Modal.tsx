@@ -23,11 +23,14 @@ export function Modal({
     if (!el) return;
     const target =
       el.querySelector<HTMLElement>('[data-autofocus]') ??
-      el.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled]), select, textarea, button.primary');
+      el.querySelector<HTMLElement>(
+        'input:not([type=hidden]):not([disabled]), select, textarea, button.primary',
+      );
     target?.focus();
     if (target instanceof HTMLInputElement) target.select();
   }, []);
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes, Esc does the same by keyboard
     <div
       className="modal-backdrop"
       onMouseDown={(e) => {

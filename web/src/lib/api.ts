@@ -83,8 +83,9 @@ export async function api<T>(
     }
   }
   if (!res.ok) {
-    const e = (data as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null)
-      ?.error;
+    const e = (
+      data as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null
+    )?.error;
     if (res.status === 401) for (const l of unauthenticatedListeners) l();
     if (!e) {
       if (res.status >= 500 || res.status === 503) throw new NetworkError(`HTTP ${res.status}`);
@@ -102,7 +103,8 @@ export const post = <T>(path: string, body?: unknown, opts?: RequestOptions) =>
 /** A query string from defined values. */
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
 }

@@ -6,7 +6,8 @@ export type Locale = 'es' | 'en';
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { es, en };
 
 const STORAGE_KEY = 'mostrador.locale';
-let locale: Locale = (typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEY) === 'en') ? 'en' : 'es';
+let locale: Locale =
+  typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'es';
 const listeners = new Set<() => void>();
 
 export function getLocale(): Locale {

@@ -49,7 +49,8 @@ export const en: Record<MessageKey, string> = {
   'frame.liveOff': 'Reconnecting…',
   'frame.liveHelp': 'Stock changes from other channels reach this register by themselves.',
   'frame.backOffice': 'Back office',
-  'frame.offlineBanner': 'Offline — {n} sales waiting to be sent. Keep selling; they are sent when the connection is back.',
+  'frame.offlineBanner':
+    'Offline — {n} sales waiting to be sent. Keep selling; they are sent when the connection is back.',
   'frame.pendingBanner': '{n} sales waiting to be sent.',
   'frame.sending': 'Sending {n} sales…',
   'frame.conflictBanner': '{n} offline sales need a manager to review them.',
@@ -250,7 +251,8 @@ export const en: Record<MessageKey, string> = {
   'cash.signature': 'Cashier signature',
 
   'conflicts.title': 'Sales with problems',
-  'conflicts.help': 'These sales were made offline and the server could not record them. They are kept: check the reason, fix it (e.g. receive the stock) and send them again.',
+  'conflicts.help':
+    'These sales were made offline and the server could not record them. They are kept: check the reason, fix it (e.g. receive the stock) and send them again.',
   'conflicts.none': 'No sales with problems.',
   'conflicts.retry': 'Send again',
 };

@@ -15,7 +15,8 @@ export const es = {
   'login.email': 'Correo',
   'login.password': 'Contraseña',
   'login.submit': 'Entrar',
-  'login.offline': 'No hay conexión con el servidor. Revisa el internet o el cable de red e intenta de nuevo.',
+  'login.offline':
+    'No hay conexión con el servidor. Revisa el internet o el cable de red e intenta de nuevo.',
 
   'admin.nav.home': 'Inicio',
   'admin.nav.terminal': 'Ir a la caja',
@@ -47,7 +48,8 @@ export const es = {
   'frame.liveOff': 'Reconectando…',
   'frame.liveHelp': 'Los cambios de existencias de otros canales llegan solos a esta caja.',
   'frame.backOffice': 'Administración',
-  'frame.offlineBanner': 'Sin conexión — {n} ventas por enviar. Puedes seguir vendiendo; se envían solas al volver la conexión.',
+  'frame.offlineBanner':
+    'Sin conexión — {n} ventas por enviar. Puedes seguir vendiendo; se envían solas al volver la conexión.',
   'frame.pendingBanner': '{n} ventas por enviar.',
   'frame.sending': 'Enviando {n} ventas…',
   'frame.conflictBanner': '{n} ventas hechas sin conexión necesitan revisión del encargado.',
@@ -248,7 +250,8 @@ export const es = {
   'cash.signature': 'Firma del cajero',
 
   'conflicts.title': 'Ventas con problema',
-  'conflicts.help': 'Estas ventas se hicieron sin conexión y el servidor no pudo registrarlas. No se pierden: revisa el motivo, corrige (p. ej. da entrada a la mercancía) y vuelve a enviarlas.',
+  'conflicts.help':
+    'Estas ventas se hicieron sin conexión y el servidor no pudo registrarlas. No se pierden: revisa el motivo, corrige (p. ej. da entrada a la mercancía) y vuelve a enviarlas.',
   'conflicts.none': 'No hay ventas con problema.',
   'conflicts.retry': 'Enviar de nuevo',
 } as const;

@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 /** A tiny observable value for app-wide state (connectivity, the current terminal). */
 export function createStore<T>(initial: T) {
@@ -29,10 +29,16 @@ export function useStore<T>(store: Store<T>): T {
 /** Re-runs a Dexie query whenever the tables it read change (in this tab or another). */
 export function useLiveQuery<T>(query: () => Promise<T>, deps: unknown[], initial: T): T {
   const [value, setValue] = useState<T>(initial);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names the dependencies
+  const key = JSON.stringify(deps);
+  const queryRef = useRef(query);
+  queryRef.current = query;
   useEffect(() => {
-    const sub = liveQuery(query).subscribe({ next: setValue, error: (e) => console.error(e) });
+    void key;
+    const sub = liveQuery(() => queryRef.current()).subscribe({
+      next: setValue,
+      error: (e) => console.error(e),
+    });
     return () => sub.unsubscribe();
-  }, deps);
+  }, [key]);
   return value;
 }

@@ -8,7 +8,10 @@ interface ProductPage {
     id: string;
     name: string;
     active: boolean;
-    skus: (Pick<SellableSku, 'id' | 'sku' | 'variantName' | 'price' | 'barcodes' | 'channels' | 'active' | 'version'> & {
+    skus: (Pick<
+      SellableSku,
+      'id' | 'sku' | 'variantName' | 'price' | 'barcodes' | 'channels' | 'active' | 'version'
+    > & {
       productId: string;
     })[];
   })[];
@@ -24,9 +27,12 @@ async function fetchAllSkus(): Promise<SellableSku[]> {
   const out: SellableSku[] = [];
   let cursor: string | null = null;
   do {
-    const page: ProductPage = await get<ProductPage>(`/products${qs({ limit: 200, cursor, active: 'true' })}`, {
-      timeoutMs: 30_000,
-    });
+    const page: ProductPage = await get<ProductPage>(
+      `/products${qs({ limit: 200, cursor, active: 'true' })}`,
+      {
+        timeoutMs: 30_000,
+      },
+    );
     for (const p of page.items) {
       for (const s of p.skus) {
         if (!s.active) continue;

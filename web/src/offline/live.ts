@@ -28,7 +28,19 @@ interface ProductRow {
   trackLots: boolean;
   imageUrls: string[];
   active: boolean;
-  skus: Omit<SellableSku, 'productName' | 'claveProdServ' | 'claveUnidad' | 'unitName' | 'soldByWeight' | 'priceIncludesTax' | 'iva' | 'ieps' | 'trackLots' | 'imageUrls'>[];
+  skus: Omit<
+    SellableSku,
+    | 'productName'
+    | 'claveProdServ'
+    | 'claveUnidad'
+    | 'unitName'
+    | 'soldByWeight'
+    | 'priceIncludesTax'
+    | 'iva'
+    | 'ieps'
+    | 'trackLots'
+    | 'imageUrls'
+  >[];
 }
 
 /** A price or barcode changed: copy that product's SKUs again. */
@@ -36,7 +48,10 @@ async function refreshProduct(tenantId: string, productId: string): Promise<void
   const p = await get<ProductRow>(`/products/${encodeURIComponent(productId)}`);
   const db = dbFor(tenantId);
   await db.transaction('rw', db.skus, async () => {
-    await db.skus.where('id').anyOf(p.skus.map((s) => s.id)).delete();
+    await db.skus
+      .where('id')
+      .anyOf(p.skus.map((s) => s.id))
+      .delete();
     const rows = p.skus
       .filter((s) => s.active && p.active)
       .map((s) => {
@@ -66,7 +81,9 @@ async function refreshProduct(tenantId: string, productId: string): Promise<void
  * reconnects by itself and resumes from the last event id.
  */
 export function startLiveStream(tenantId: string): () => void {
-  const es = new EventSource(`${API_BASE}/events/stream?types=stock.changed,product.*`, { withCredentials: true });
+  const es = new EventSource(`${API_BASE}/events/stream?types=stock.changed,product.*`, {
+    withCredentials: true,
+  });
   es.onopen = () => liveState.set({ ...liveState.get(), connected: true });
   es.onerror = () => liveState.set({ ...liveState.get(), connected: false });
   es.addEventListener('stock.changed', (ev) => {

@@ -14,8 +14,17 @@ export interface SyncState {
 export const syncState = createStore<SyncState>({ running: false, lastRunAt: null, lastError: null });
 
 /** Stores the sale in the browser first (so a reload or a dead network loses nothing), then sends it. */
-export async function enqueueSale(tenantId: string, sale: Omit<QueuedSale, 'status' | 'attempts'>): Promise<void> {
-  await dbFor(tenantId).outbox.put({ ...sale, status: 'pending', attempts: 0, lastError: null, result: null });
+export async function enqueueSale(
+  tenantId: string,
+  sale: Omit<QueuedSale, 'status' | 'attempts'>,
+): Promise<void> {
+  await dbFor(tenantId).outbox.put({
+    ...sale,
+    status: 'pending',
+    attempts: 0,
+    lastError: null,
+    result: null,
+  });
 }
 
 /**
@@ -103,11 +112,7 @@ export function startOutboxWorker(tenantId: string): () => void {
   };
   window.addEventListener('online', kick);
   // A sale whose first send was cut short by a reload is queued like any other.
-  void dbFor(tenantId)
-    .outbox.where('status')
-    .equals('charging')
-    .modify({ status: 'pending' })
-    .then(kick);
+  void dbFor(tenantId).outbox.where('status').equals('charging').modify({ status: 'pending' }).then(kick);
   const timer = setInterval(async () => {
     const n = await dbFor(tenantId).outbox.where('status').equals('pending').count();
     if (n > 0 && navigator.onLine) kick();

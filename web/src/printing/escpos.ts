@@ -22,7 +22,12 @@ function pair(left: string, right: string, width: number): string {
  */
 export function encodeReceipt(r: ReceiptModel, paper: PaperWidth): Uint8Array {
   const w = COLUMNS[paper];
-  const e = new ReceiptPrinterEncoder({ language: 'esc-pos', columns: w, codepageMapping: 'epson', feedBeforeCut: 4 });
+  const e = new ReceiptPrinterEncoder({
+    language: 'esc-pos',
+    columns: w,
+    codepageMapping: 'epson',
+    feedBeforeCut: 4,
+  });
   e.initialize().codepage('auto').align('center').bold(true).line(r.businessName).bold(false);
   if (r.legalName && r.legalName !== r.businessName) e.line(r.legalName);
   if (r.rfc) e.line(`RFC ${r.rfc}`);
@@ -31,7 +36,13 @@ export function encodeReceipt(r: ReceiptModel, paper: PaperWidth): Uint8Array {
   if (r.locationAddress) e.line(r.locationAddress);
   e.newline();
   e.align('left');
-  e.line(pair(`${r.date} ${r.time}`, r.ticketNumber ? `${t('receipt.ticket')} ${r.ticketNumber}` : t('receipt.pendingShort'), w));
+  e.line(
+    pair(
+      `${r.date} ${r.time}`,
+      r.ticketNumber ? `${t('receipt.ticket')} ${r.ticketNumber}` : t('receipt.pendingShort'),
+      w,
+    ),
+  );
   e.line(pair(r.registerName, r.cashier, w));
   if (r.customer) e.line(`${t('receipt.customer')}: ${r.customer}`);
   e.rule({ style: 'single' });
@@ -44,10 +55,17 @@ export function encodeReceipt(r: ReceiptModel, paper: PaperWidth): Uint8Array {
   e.line(pair(t('receipt.subtotal'), r.subtotal, w));
   if (r.discountTotal) e.line(pair(t('receipt.discount'), r.discountTotal, w));
   for (const x of r.taxes) e.line(pair(x.label, x.amount, w));
-  e.bold(true).size(2, 1).line(pair(t('receipt.total'), r.total, Math.floor(w / 2))).size(1, 1).bold(false);
+  e.bold(true)
+    .size(2, 1)
+    .line(pair(t('receipt.total'), r.total, Math.floor(w / 2)))
+    .size(1, 1)
+    .bold(false);
   e.newline();
   for (const p of r.payments) e.line(pair(p.label, p.amount, w));
-  if (r.change) e.bold(true).line(pair(t('receipt.change'), r.change, w)).bold(false);
+  if (r.change)
+    e.bold(true)
+      .line(pair(t('receipt.change'), r.change, w))
+      .bold(false);
   if (r.note) {
     e.newline();
     e.line(r.note.slice(0, w * 3));
@@ -56,7 +74,9 @@ export function encodeReceipt(r: ReceiptModel, paper: PaperWidth): Uint8Array {
   e.align('center');
   if (r.invoiceCode) {
     e.line(t('receipt.invoiceHere'));
-    e.bold(true).line(`${t('receipt.invoiceCode')}: ${r.invoiceCode}`).bold(false);
+    e.bold(true)
+      .line(`${t('receipt.invoiceCode')}: ${r.invoiceCode}`)
+      .bold(false);
   } else e.line(t('receipt.invoiceLater'));
   e.qrcode(r.invoiceUrl, { model: 2, size: paper === 58 ? 4 : 6, errorlevel: 'm' });
   e.line(r.invoiceUrl.length <= w ? r.invoiceUrl : r.invoiceUrl.replace(/^https?:\/\//, '').slice(0, w));
@@ -69,7 +89,12 @@ export function encodeReceipt(r: ReceiptModel, paper: PaperWidth): Uint8Array {
 /** A corte X or Z for the thermal printer. */
 export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   const w = COLUMNS[paper];
-  const e = new ReceiptPrinterEncoder({ language: 'esc-pos', columns: w, codepageMapping: 'epson', feedBeforeCut: 4 });
+  const e = new ReceiptPrinterEncoder({
+    language: 'esc-pos',
+    columns: w,
+    codepageMapping: 'epson',
+    feedBeforeCut: 4,
+  });
   e.initialize().codepage('auto').align('center').bold(true);
   e.line(r.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')).bold(false);
   e.line(t('cash.openedAt', { at: formatDateTime(r.openedAt) }));
@@ -85,17 +110,31 @@ export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   e.line(pair(t('cash.in'), formatMoney(r.cashIn), w));
   e.line(pair(t('cash.out'), `-${formatMoney(r.cashOut)}`, w));
   e.line(pair(t('cash.cashRefunds'), `-${formatMoney(r.cashRefunds)}`, w));
-  e.bold(true).line(pair(t('cash.expectedCash'), formatMoney(r.expectedCash), w)).bold(false);
+  e.bold(true)
+    .line(pair(t('cash.expectedCash'), formatMoney(r.expectedCash), w))
+    .bold(false);
   if (r.countedCash !== null) {
     e.line(pair(t('cash.counted'), formatMoney(r.countedCash), w));
-    e.bold(true).line(pair(t('cash.difference'), formatMoney(r.difference), w)).bold(false);
+    e.bold(true)
+      .line(pair(t('cash.difference'), formatMoney(r.difference), w))
+      .bold(false);
   }
   if (r.denominations?.length) {
     e.rule({ style: 'single' });
     for (const d of r.denominations)
-      e.line(pair(`${d.count} x ${formatMoney(d.denomination)}`, formatMoney(new D(d.denomination).times(d.count)), w));
+      e.line(
+        pair(
+          `${d.count} x ${formatMoney(d.denomination)}`,
+          formatMoney(new D(d.denomination).times(d.count)),
+          w,
+        ),
+      );
   }
-  e.newline().newline().align('center').line('_'.repeat(Math.min(24, w))).line(t('cash.signature'));
+  e.newline()
+    .newline()
+    .align('center')
+    .line('_'.repeat(Math.min(24, w)))
+    .line(t('cash.signature'));
   e.cut();
   return e.encode();
 }

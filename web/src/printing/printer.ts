@@ -9,7 +9,12 @@ interface UsbDevice {
   selectConfiguration(n: number): Promise<void>;
   claimInterface(n: number): Promise<void>;
   transferOut(endpoint: number, data: BufferSource): Promise<unknown>;
-  configuration: { interfaces: { interfaceNumber: number; alternate: { interfaceClass: number; endpoints: UsbEndpoint[] } }[] } | null;
+  configuration: {
+    interfaces: {
+      interfaceNumber: number;
+      alternate: { interfaceClass: number; endpoints: UsbEndpoint[] };
+    }[];
+  } | null;
   opened: boolean;
   productName?: string;
 }
@@ -19,7 +24,10 @@ interface SerialPortLike {
   readable: unknown;
 }
 interface NavigatorDevices {
-  usb?: { requestDevice(o: { filters: { classCode?: number }[] }): Promise<UsbDevice>; getDevices(): Promise<UsbDevice[]> };
+  usb?: {
+    requestDevice(o: { filters: { classCode?: number }[] }): Promise<UsbDevice>;
+    getDevices(): Promise<UsbDevice[]>;
+  };
   serial?: { requestPort(): Promise<SerialPortLike>; getPorts(): Promise<SerialPortLike[]> };
 }
 
@@ -46,7 +54,8 @@ async function fromUsb(device: UsbDevice): Promise<ConnectedPrinter> {
   if (!device.configuration) await device.selectConfiguration(1);
   // Printer class (7) interface with a bulk OUT endpoint.
   const iface =
-    device.configuration!.interfaces.find((i) => i.alternate.interfaceClass === 7) ?? device.configuration!.interfaces[0]!;
+    device.configuration!.interfaces.find((i) => i.alternate.interfaceClass === 7) ??
+    device.configuration!.interfaces[0]!;
   await device.claimInterface(iface.interfaceNumber);
   const out = iface.alternate.endpoints.find((e) => e.direction === 'out');
   if (!out) throw new Error('La impresora USB no tiene un canal de salida.');
@@ -95,10 +104,16 @@ export async function reconnectPrinter(): Promise<ConnectedPrinter | null> {
   try {
     const usb = nav().usb;
     const [dev] = usb ? await usb.getDevices() : [];
-    if (dev) return (current = await fromUsb(dev));
+    if (dev) {
+      current = await fromUsb(dev);
+      return current;
+    }
     const serial = nav().serial;
     const [port] = serial ? await serial.getPorts() : [];
-    if (port) return (current = await fromSerial(port));
+    if (port) {
+      current = await fromSerial(port);
+      return current;
+    }
   } catch {
     current = null;
   }

@@ -48,7 +48,14 @@ function taxLabel(x: { tax: string; factor: string; rate: string | null }): stri
   return `${x.tax} ${new D(x.rate ?? '0').times(100).toDecimalPlaces(2).toString()}%`;
 }
 
-function paymentLabel(p: { method: PaymentMethod; reference?: string | null; details?: Record<string, string>; cardType?: string; brand?: string; last4?: string }): string {
+function paymentLabel(p: {
+  method: PaymentMethod;
+  reference?: string | null;
+  details?: Record<string, string>;
+  cardType?: string;
+  brand?: string;
+  last4?: string;
+}): string {
   const d = p.details ?? {};
   const cardType = d.cardType ?? p.cardType;
   const brand = d.brand ?? p.brand;
@@ -83,19 +90,28 @@ export function buildReceiptModel(input: {
         description: l.description,
         detail: `${formatQuantity(l.quantity, s.lines[i]?.soldByWeight ?? false)} x ${formatMoney(l.unitPrice)}`,
         total: formatMoney(new D(l.gross).toDecimalPlaces(2, D.ROUND_HALF_UP)),
-        discount: new D(l.discount).isZero() ? null : `-${formatMoney(new D(l.discount).toDecimalPlaces(2, D.ROUND_HALF_UP))}`,
+        discount: new D(l.discount).isZero()
+          ? null
+          : `-${formatMoney(new D(l.discount).toDecimalPlaces(2, D.ROUND_HALF_UP))}`,
       }))
     : s.lines.map((l) => ({
         description: l.description,
         detail: `${formatQuantity(l.quantity, l.soldByWeight)} x ${formatMoney(l.unitPrice)}`,
         total: formatMoney(new D(l.quantity).times(l.unitPrice).toDecimalPlaces(2, D.ROUND_HALF_UP)),
-        discount: new D(l.discount).isZero() ? null : `-${formatMoney(new D(l.discount).toDecimalPlaces(2, D.ROUND_HALF_UP))}`,
+        discount: new D(l.discount).isZero()
+          ? null
+          : `-${formatMoney(new D(l.discount).toDecimalPlaces(2, D.ROUND_HALF_UP))}`,
       }));
   const taxes = (sale?.taxes ?? s.taxes)
     .filter((x) => x.factor !== 'Exento')
-    .map((x) => ({ label: taxLabel(x), amount: formatMoney(new D(x.amount ?? '0').toDecimalPlaces(2, D.ROUND_HALF_UP)) }));
+    .map((x) => ({
+      label: taxLabel(x),
+      amount: formatMoney(new D(x.amount ?? '0').toDecimalPlaces(2, D.ROUND_HALF_UP)),
+    }));
   const payments = sale
-    ? sale.payments.filter((p) => p.kind === 'payment').map((p) => ({ label: paymentLabel(p), amount: formatMoney(p.amount) }))
+    ? sale.payments
+        .filter((p) => p.kind === 'payment')
+        .map((p) => ({ label: paymentLabel(p), amount: formatMoney(p.amount) }))
     : s.payments.map((p) => ({ label: paymentLabel(p as never), amount: formatMoney(p.amount) }));
   const change = sale ? sale.change : s.change;
   const discount = sale ? sale.discountTotal : s.discountTotal;

@@ -2,11 +2,14 @@ import { NavLink, Outlet } from 'react-router-dom';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { useAuth } from '../../app/auth';
 import { useT } from '../../lib/i18n';
+import { pick, useL } from './lang';
 import { backOfficeNav } from './nav';
+import './backoffice.css';
 
 /** The owner's and manager's frame: a menu on the left, the page on the right. */
 export function BackOfficeLayout() {
   const t = useT();
+  const l = useL();
   const { user, logout } = useAuth();
   return (
     <div className="bo">
@@ -20,7 +23,7 @@ export function BackOfficeLayout() {
             .filter((n) => !n.ownerOnly || user?.role === 'owner')
             .map((n) => (
               <NavLink key={n.to} to={n.to} end={n.to === '/admin'}>
-                {t(n.label)}
+                {pick(l, n.label, n.to)}
               </NavLink>
             ))}
           <NavLink to="/terminal">{t('admin.nav.terminal')}</NavLink>

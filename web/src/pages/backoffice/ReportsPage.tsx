@@ -18,7 +18,15 @@ import {
 import { get, qs } from '../../lib/api';
 import { formatDateTime, formatMoney, formatQuantity } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, pick, REASON_LABEL, useL } from './lang';
-import { type DateRange, DateRangePicker, Downloads, ErrorBox, LocationSelect, lastDays, PageHeader } from './ui';
+import {
+  type DateRange,
+  DateRangePicker,
+  Downloads,
+  ErrorBox,
+  LocationSelect,
+  lastDays,
+  PageHeader,
+} from './ui';
 
 interface Report<Row, Totals> {
   from: string;
@@ -165,31 +173,62 @@ export function ReportsPage() {
       </div>
 
       <div className="bo-charts">
-        <ChartCard id="sales-by-day" title={l('Ventas por día', 'Sales by day')} params={params} error={byDay.error} wide>
+        <ChartCard
+          id="sales-by-day"
+          title={l('Ventas por día', 'Sales by day')}
+          params={params}
+          error={byDay.error}
+          wide
+        >
           <ResponsiveContainer width="100%" height={220}>
-            <ComposedChart data={(byDay.data?.rows ?? []).map((r) => ({ ...r, label: day(r.date), v: n(r.total) }))}>
+            <ComposedChart
+              data={(byDay.data?.rows ?? []).map((r) => ({ ...r, label: day(r.date), v: n(r.total) }))}
+            >
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" fontSize={12} />
               <YAxis yAxisId="m" tickFormatter={moneyTick} fontSize={12} width={50} />
               <YAxis yAxisId="c" orientation="right" allowDecimals={false} fontSize={12} width={30} />
               <Tooltip
                 formatter={(v, name, item) =>
-                  name === 'v' ? [formatMoney(item.payload.total), l('Ventas', 'Sales')] : [v, l('Tickets', 'Tickets')]
+                  name === 'v'
+                    ? [formatMoney(item.payload.total), l('Ventas', 'Sales')]
+                    : [v, l('Tickets', 'Tickets')]
                 }
               />
               <Bar yAxisId="m" dataKey="v" fill={COLORS[0]} name="v" isAnimationActive={false} />
-              <Line yAxisId="c" dataKey="count" stroke={COLORS[1]} name="count" dot={false} isAnimationActive={false} />
+              <Line
+                yAxisId="c"
+                dataKey="count"
+                stroke={COLORS[1]}
+                name="count"
+                dot={false}
+                isAnimationActive={false}
+              />
             </ComposedChart>
           </ResponsiveContainer>
         </ChartCard>
 
-        <ChartCard id="sales-by-hour" title={l('Ventas por hora', 'Sales by hour')} params={params} error={byHour.error}>
+        <ChartCard
+          id="sales-by-hour"
+          title={l('Ventas por hora', 'Sales by hour')}
+          params={params}
+          error={byHour.error}
+        >
           <ResponsiveContainer width="100%" height={200}>
-            <BarChart data={(byHour.data?.rows ?? []).filter((r) => r.hour >= 6 || r.count > 0).map((r) => ({ ...r, v: n(r.total) }))}>
+            <BarChart
+              data={(byHour.data?.rows ?? [])
+                .filter((r) => r.hour >= 6 || r.count > 0)
+                .map((r) => ({ ...r, v: n(r.total) }))}
+            >
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="hour" fontSize={12} tickFormatter={(h: number) => `${h}h`} />
               <YAxis tickFormatter={moneyTick} fontSize={12} width={50} />
-              <Tooltip formatter={(_v, _n, item) => [`${formatMoney(item.payload.total)} · ${item.payload.count} tickets`, '']} />
+              <Tooltip
+                formatter={(_v, _n, item) => [
+                  `${formatMoney(item.payload.total)} · ${item.payload.count} tickets`,
+                  '',
+                ]}
+              />
               <Bar dataKey="v" fill={COLORS[1]} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
@@ -204,16 +243,20 @@ export function ReportsPage() {
           <ResponsiveContainer width="100%" height={200}>
             <PieChart>
               <Pie
-                data={(byChannel.data?.rows ?? []).filter((r) => r.count > 0).map((r) => ({ name: channelName(r.channel), value: n(r.total), total: r.total }))}
+                data={(byChannel.data?.rows ?? [])
+                  .filter((r) => r.count > 0)
+                  .map((r) => ({ name: channelName(r.channel), value: n(r.total), total: r.total }))}
                 dataKey="value"
                 nameKey="name"
                 outerRadius={75}
                 isAnimationActive={false}
                 label={({ name }) => name}
               >
-                {(byChannel.data?.rows ?? []).filter((r) => r.count > 0).map((r, i) => (
-                  <Cell key={r.channel} fill={COLORS[i % COLORS.length]} />
-                ))}
+                {(byChannel.data?.rows ?? [])
+                  .filter((r) => r.count > 0)
+                  .map((r, i) => (
+                    <Cell key={r.channel} fill={COLORS[i % COLORS.length]} />
+                  ))}
               </Pie>
               <Tooltip formatter={(_v, _n, item) => formatMoney(item.payload.total)} />
             </PieChart>
@@ -256,10 +299,15 @@ export function ReportsPage() {
           error={byLocation.error}
         >
           <ResponsiveContainer width="100%" height={180}>
-            <BarChart layout="vertical" data={(byLocation.data?.rows ?? []).map((r) => ({ ...r, v: n(r.total) }))}>
+            <BarChart
+              layout="vertical"
+              data={(byLocation.data?.rows ?? []).map((r) => ({ ...r, v: n(r.total) }))}
+            >
               <XAxis type="number" tickFormatter={moneyTick} fontSize={12} />
               <YAxis type="category" dataKey="locationName" width={110} fontSize={12} />
-              <Tooltip formatter={(_v, _n, item) => [formatMoney(item.payload.total), l('Ventas', 'Sales')]} />
+              <Tooltip
+                formatter={(_v, _n, item) => [formatMoney(item.payload.total), l('Ventas', 'Sales')]}
+              />
               <Bar dataKey="v" fill={COLORS[2]} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
@@ -272,16 +320,29 @@ export function ReportsPage() {
           error={byCashier.error}
         >
           <ResponsiveContainer width="100%" height={180}>
-            <BarChart layout="vertical" data={(byCashier.data?.rows ?? []).map((r) => ({ ...r, v: n(r.total) }))}>
+            <BarChart
+              layout="vertical"
+              data={(byCashier.data?.rows ?? []).map((r) => ({ ...r, v: n(r.total) }))}
+            >
               <XAxis type="number" tickFormatter={moneyTick} fontSize={12} />
               <YAxis type="category" dataKey="userName" width={110} fontSize={12} />
-              <Tooltip formatter={(_v, _n, item) => [`${formatMoney(item.payload.total)} · ${item.payload.count} tickets`, '']} />
+              <Tooltip
+                formatter={(_v, _n, item) => [
+                  `${formatMoney(item.payload.total)} · ${item.payload.count} tickets`,
+                  '',
+                ]}
+              />
               <Bar dataKey="v" fill={COLORS[3]} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
         </ChartCard>
 
-        <ChartCard id="best-sellers" title={l('Más vendidos', 'Best sellers')} params={params} error={best.error}>
+        <ChartCard
+          id="best-sellers"
+          title={l('Más vendidos', 'Best sellers')}
+          params={params}
+          error={best.error}
+        >
           <ResponsiveContainer width="100%" height={200}>
             <BarChart layout="vertical" data={(best.data?.rows ?? []).map((r) => ({ ...r, v: n(r.units) }))}>
               <XAxis type="number" fontSize={12} allowDecimals={false} />
@@ -297,7 +358,12 @@ export function ReportsPage() {
           </ResponsiveContainer>
         </ChartCard>
 
-        <ChartCard id="slow-movers" title={l('Lento movimiento', 'Slow movers')} params={params} error={slow.error}>
+        <ChartCard
+          id="slow-movers"
+          title={l('Lento movimiento', 'Slow movers')}
+          params={params}
+          error={slow.error}
+        >
           <RotationTable rows={slow.data?.rows ?? []} />
         </ChartCard>
 
@@ -341,11 +407,20 @@ export function ReportsPage() {
         >
           <ResponsiveContainer width="100%" height={180}>
             <BarChart
-              data={(returns.data?.rows ?? []).map((r) => ({ ...r, label: pick(l, REASON_LABEL[r.reason], r.reason), v: n(r.amount) }))}
+              data={(returns.data?.rows ?? []).map((r) => ({
+                ...r,
+                label: pick(l, REASON_LABEL[r.reason], r.reason),
+                v: n(r.amount),
+              }))}
             >
               <XAxis dataKey="label" fontSize={11} interval={0} />
               <YAxis tickFormatter={moneyTick} fontSize={12} width={50} />
-              <Tooltip formatter={(_v, _n, item) => [`${item.payload.count} · ${formatMoney(item.payload.amount)}`, '']} />
+              <Tooltip
+                formatter={(_v, _n, item) => [
+                  `${item.payload.count} · ${formatMoney(item.payload.amount)}`,
+                  '',
+                ]}
+              />
               <Bar dataKey="v" fill={COLORS[4]} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
@@ -368,10 +443,21 @@ export function ReportsPage() {
         >
           <div className="bo-split">
             <ResponsiveContainer width="100%" height={180}>
-              <BarChart data={(cash.data?.rows ?? []).map((r) => ({ ...r, label: `${r.registerName} ${formatDateTime(r.closedAt).slice(0, 5)}`, v: n(r.difference) }))}>
+              <BarChart
+                data={(cash.data?.rows ?? []).map((r) => ({
+                  ...r,
+                  label: `${r.registerName} ${formatDateTime(r.closedAt).slice(0, 5)}`,
+                  v: n(r.difference),
+                }))}
+              >
                 <XAxis dataKey="label" fontSize={11} />
                 <YAxis fontSize={12} width={45} />
-                <Tooltip formatter={(_v, _n, item) => [formatMoney(item.payload.difference), l('Diferencia', 'Difference')]} />
+                <Tooltip
+                  formatter={(_v, _n, item) => [
+                    formatMoney(item.payload.difference),
+                    l('Diferencia', 'Difference'),
+                  ]}
+                />
                 <Bar dataKey="v" isAnimationActive={false}>
                   {(cash.data?.rows ?? []).map((r) => (
                     <Cell key={r.cashSessionId} fill={r.difference.startsWith('-') ? '#dc3545' : COLORS[0]} />
@@ -396,7 +482,9 @@ export function ReportsPage() {
                     <td>{formatDateTime(r.closedAt)}</td>
                     <td className="num">{formatMoney(r.expectedCash)}</td>
                     <td className="num">{formatMoney(r.countedCash)}</td>
-                    <td className={`num${r.difference.startsWith('-') ? ' neg' : ''}`}>{formatMoney(r.difference)}</td>
+                    <td className={`num${r.difference.startsWith('-') ? ' neg' : ''}`}>
+                      {formatMoney(r.difference)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -419,7 +507,13 @@ export function ReportsPage() {
           }
         >
           <ResponsiveContainer width="100%" height={160}>
-            <BarChart data={(accuracy.data?.rows ?? []).map((r) => ({ ...r, label: `${r.locationName} ${formatDateTime(r.postedAt).slice(0, 5)}`, v: n(r.accuracy) }))}>
+            <BarChart
+              data={(accuracy.data?.rows ?? []).map((r) => ({
+                ...r,
+                label: `${r.locationName} ${formatDateTime(r.postedAt).slice(0, 5)}`,
+                v: n(r.accuracy),
+              }))}
+            >
               <XAxis dataKey="label" fontSize={11} />
               <YAxis domain={[0, 100]} fontSize={12} width={35} />
               <Legend />
@@ -435,7 +529,8 @@ export function ReportsPage() {
 
 function RotationTable({ rows }: { rows: RotationRow[] }) {
   const l = useL();
-  if (rows.length === 0) return <p className="muted">{l('Sin productos con existencia.', 'No stocked products.')}</p>;
+  if (rows.length === 0)
+    return <p className="muted">{l('Sin productos con existencia.', 'No stocked products.')}</p>;
   return (
     <table className="lines compact">
       <thead>

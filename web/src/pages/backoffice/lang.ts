@@ -58,6 +58,10 @@ export const MOVEMENT_REASON_LABEL: Record<string, [string, string]> = {
   write_off: ['Merma', 'Write-off'],
 };
 
-export function pick(l: (es: string, en: string) => string, pair: [string, string] | undefined, fallback: string) {
+export function pick(
+  l: (es: string, en: string) => string,
+  pair: [string, string] | undefined,
+  fallback: string,
+) {
   return pair ? l(pair[0], pair[1]) : fallback;
 }

@@ -1,11 +1,23 @@
-import type { MessageKey } from '../../lib/i18n';
-
 export interface NavItem {
   to: string;
-  label: MessageKey;
+  /** [es-MX, en] */
+  label: [string, string];
   /** Owner-only sections are hidden from managers. */
   ownerOnly?: boolean;
 }
 
 /** The back office menu; each page added under /admin gets one entry here. */
-export const backOfficeNav: NavItem[] = [{ to: '/admin', label: 'admin.nav.home' }];
+export const backOfficeNav: NavItem[] = [
+  { to: '/admin', label: ['Inicio', 'Home'] },
+  { to: '/admin/reports', label: ['Reportes', 'Reports'] },
+  { to: '/admin/products', label: ['Productos', 'Products'] },
+  { to: '/admin/stock', label: ['Existencias', 'Stock'] },
+  { to: '/admin/transfers', label: ['Traspasos', 'Transfers'] },
+  { to: '/admin/counts', label: ['Conteos', 'Counts'] },
+  { to: '/admin/reservations', label: ['Apartados', 'Reservations'] },
+  { to: '/admin/orders', label: ['Pedidos', 'Orders'] },
+  { to: '/admin/customers', label: ['Clientes', 'Customers'] },
+  { to: '/admin/cash', label: ['Cajas y cortes', 'Registers'] },
+  { to: '/admin/users', label: ['Usuarios', 'Users'] },
+  { to: '/admin/settings', label: ['Configuración', 'Settings'] },
+];

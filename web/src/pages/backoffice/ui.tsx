@@ -155,7 +155,13 @@ export function DateRangePicker({ value, onChange }: { value: DateRange; onChang
 }
 
 /** CSV / Excel links for one report with the same filters. */
-export function Downloads({ report, params }: { report: string; params: Record<string, string | undefined> }) {
+export function Downloads({
+  report,
+  params,
+}: {
+  report: string;
+  params: Record<string, string | undefined>;
+}) {
   const l = useL();
   const href = (format: string) => `${API_BASE}/reports/${report}${qs({ ...params, format })}`;
   return (

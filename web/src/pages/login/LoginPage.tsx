@@ -52,7 +52,7 @@ export function LoginPage() {
             name="email"
             type="email"
             autoComplete="username"
-            autoFocus
+            ref={(el) => el?.focus()}
             required
             value={email}
             onChange={(e) => setEmail(e.target.value)}

@@ -64,11 +64,19 @@ export function CashPanel({
                 ['z', 'cash.tab.z', 'Alt+3'],
               ] as [Tab, MessageKey, string][]
             ).map(([k, label, key]) => (
-              <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'active' : ''} onClick={() => setTab(k)}>
+              <button
+                key={k}
+                type="button"
+                role="tab"
+                aria-selected={tab === k}
+                className={tab === k ? 'active' : ''}
+                onClick={() => setTab(k)}
+              >
                 <kbd>{key}</kbd> {t(label)}
               </button>
             ))}
           </div>
+          {/* biome-ignore lint/a11y/noStaticElementInteractions: the panel's own shortcuts (Alt+1…3) */}
           <div
             onKeyDown={(e) => {
               if (e.altKey && ['1', '2', '3'].includes(e.key)) {
@@ -115,20 +123,33 @@ function MovementForm({ session, onDone }: { session: CashSession; onDone: () =>
     <form className="stack" onSubmit={submit}>
       <fieldset className="row">
         <label className="check">
-          <input type="radio" name="kind" checked={kind === 'in'} onChange={() => setKind('in')} /> {t('cash.in')}
+          <input type="radio" name="kind" checked={kind === 'in'} onChange={() => setKind('in')} />{' '}
+          {t('cash.in')}
         </label>
         <label className="check">
-          <input type="radio" name="kind" checked={kind === 'out'} onChange={() => setKind('out')} /> {t('cash.out')}
+          <input type="radio" name="kind" checked={kind === 'out'} onChange={() => setKind('out')} />{' '}
+          {t('cash.out')}
         </label>
       </fieldset>
       <div className="row">
         <label>
           {t('pay.amount')}
-          <input name="movementAmount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-autofocus />
+          <input
+            name="movementAmount"
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            data-autofocus
+          />
         </label>
         <label className="grow">
           {t('cash.reason')}
-          <input name="movementReason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('cash.reasonExample')} />
+          <input
+            name="movementReason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder={t('cash.reasonExample')}
+          />
         </label>
       </div>
       {error && (
@@ -192,7 +213,10 @@ function CorteZ({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const queue = useQueueCounts(tenantId);
-  const counted = DENOMINATIONS.reduce((a, d) => a.plus(new D(d).times(Number.parseInt(counts[d] || '0', 10) || 0)), new D(0));
+  const counted = DENOMINATIONS.reduce(
+    (a, d) => a.plus(new D(d).times(Number.parseInt(counts[d] || '0', 10) || 0)),
+    new D(0),
+  );
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -323,7 +347,10 @@ export function CashReportView({ report }: { report: CashReport }) {
             <dt>{t('cash.counted')}</dt>
             <dd>{formatMoney(report.countedCash)}</dd>
             <dt>{t('cash.difference')}</dt>
-            <dd className={diff && !diff.isZero() ? (diff.isNeg() ? 'neg' : 'pos') : ''} data-testid="difference">
+            <dd
+              className={diff && !diff.isZero() ? (diff.isNeg() ? 'neg' : 'pos') : ''}
+              data-testid="difference"
+            >
               {formatMoney(report.difference)}
             </dd>
           </>
@@ -343,7 +370,12 @@ function PrintReport({ report }: { report: CashReport }) {
       </button>
       <button
         type="button"
-        onClick={() => downloadBytes(encodeCashReport(report, paper), `corte-${report.status === 'closed' ? 'z' : 'x'}-${report.cashSessionId}.bin`)}
+        onClick={() =>
+          downloadBytes(
+            encodeCashReport(report, paper),
+            `corte-${report.status === 'closed' ? 'z' : 'x'}-${report.cashSessionId}.bin`,
+          )
+        }
       >
         {t('cash.downloadEscpos')}
       </button>

@@ -27,7 +27,14 @@ export interface ReceiptSnapshot {
   locationName: string;
   customer: { name: string; phone: string | null } | null;
   note: string;
-  lines: { description: string; quantity: string; soldByWeight: boolean; unitPrice: string; discount: string; total: string }[];
+  lines: {
+    description: string;
+    quantity: string;
+    soldByWeight: boolean;
+    unitPrice: string;
+    discount: string;
+    total: string;
+  }[];
   subtotal: string;
   discountTotal: string;
   taxTotal: string;
@@ -95,9 +102,14 @@ export function ChargeDialog({
   const covered = paid.gte(total) && nonCash.lte(total);
   const needsCustomer = method === 'store_credit' || method === 'on_account';
 
+  // A new method: the amount field gets the focus again.
+  const focusAmount = (m: PaymentMethod) => {
+    setMethod(m);
+    setTimeout(() => amountRef.current?.focus(), 0);
+  };
   useEffect(() => {
     amountRef.current?.focus();
-  }, [method]);
+  }, []);
 
   function addPayment(value?: string): boolean {
     setError(null);
@@ -131,7 +143,8 @@ export function ChargeDialog({
         ...(last4 ? { last4 } : {}),
       };
     } else if (method === 'spei' || method === 'voucher') {
-      if (!reference.trim()) return fail(method === 'spei' ? t('pay.speiRequired') : t('pay.voucherRequired'));
+      if (!reference.trim())
+        return fail(method === 'spei' ? t('pay.speiRequired') : t('pay.voucherRequired'));
       p = { method, amount: amt, reference: reference.trim() };
     } else p = { method, amount: amt };
     setPayments((ps) => [...ps, p]);
@@ -166,7 +179,9 @@ export function ChargeDialog({
       })),
       payments,
       ...(ticket.customer ? { customerId: ticket.customer.id } : {}),
-      ...(new D(ticket.ticketDiscount || '0').isZero() ? {} : { discount: new D(ticket.ticketDiscount).toFixed(2) }),
+      ...(new D(ticket.ticketDiscount || '0').isZero()
+        ? {}
+        : { discount: new D(ticket.ticketDiscount).toFixed(2) }),
       ...(ticket.note ? { note: ticket.note } : {}),
     };
     const receipt: ReceiptSnapshot = {
@@ -195,7 +210,14 @@ export function ChargeDialog({
     };
     const db = dbFor(tenantId);
     const createdAt = receipt.createdAt;
-    await db.outbox.put({ id, status: 'charging', body, receipt: receipt as unknown as Record<string, unknown>, createdAt, attempts: 0 });
+    await db.outbox.put({
+      id,
+      status: 'charging',
+      body,
+      receipt: receipt as unknown as Record<string, unknown>,
+      createdAt,
+      attempts: 0,
+    });
     if (!online) {
       await db.outbox.update(id, { status: 'pending' });
       setBusy(false);
@@ -205,7 +227,12 @@ export function ChargeDialog({
     try {
       const sale = await post<Sale>('/sales', body, { timeoutMs: 8000 });
       markServerReachable(true);
-      await db.outbox.update(id, { status: 'sent', result: sale as unknown as Record<string, unknown>, sentAt: new Date().toISOString(), attempts: 1 });
+      await db.outbox.update(id, {
+        status: 'sent',
+        result: sale as unknown as Record<string, unknown>,
+        sentAt: new Date().toISOString(),
+        attempts: 1,
+      });
       onCharged({ saleId: id, sale });
     } catch (err) {
       if (err instanceof NetworkError) {
@@ -226,7 +253,7 @@ export function ChargeDialog({
   function onKey(e: React.KeyboardEvent) {
     if (e.altKey && /^[1-6]$/.test(e.key)) {
       e.preventDefault();
-      setMethod(METHODS[Number(e.key) - 1]!.method);
+      focusAmount(METHODS[Number(e.key) - 1]!.method);
       return;
     }
     if (e.key === 'F2') {
@@ -237,6 +264,7 @@ export function ChargeDialog({
 
   return (
     <Modal title={t('pay.title')} onClose={onClose} wide className="charge">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the dialog's own shortcuts (Alt+1…6, F2) */}
       <div className="charge-grid" onKeyDown={onKey}>
         <div className="charge-summary">
           <div className="sum-row">
@@ -266,14 +294,22 @@ export function ChargeDialog({
           )}
           <ul className="payments" data-testid="payments">
             {payments.map((p, i) => (
-              <li key={`${p.method}${i}`}>
+              // biome-ignore lint/suspicious/noArrayIndexKey: payments are only appended or removed; position is identity
+              <li key={i}>
                 <span>
                   {t(METHODS.find((m) => m.method === p.method)!.label)}
-                  {p.method === 'card' && p.cardType ? ` ${t(p.cardType === 'credito' ? 'pay.credit' : 'pay.debit')}` : ''}
+                  {p.method === 'card' && p.cardType
+                    ? ` ${t(p.cardType === 'credito' ? 'pay.credit' : 'pay.debit')}`
+                    : ''}
                   {'reference' in p && p.reference ? ` · ${p.reference}` : ''}
                 </span>
                 <strong>{formatMoney(p.amount)}</strong>
-                <button type="button" className="icon" aria-label={t('common.remove')} onClick={() => setPayments((ps) => ps.filter((_, j) => j !== i))}>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={t('common.remove')}
+                  onClick={() => setPayments((ps) => ps.filter((_, j) => j !== i))}
+                >
                   ×
                 </button>
               </li>
@@ -301,7 +337,7 @@ export function ChargeDialog({
                 role="tab"
                 aria-selected={method === m.method}
                 className={method === m.method ? 'active' : ''}
-                onClick={() => setMethod(m.method)}
+                onClick={() => focusAmount(m.method)}
               >
                 <kbd>Alt+{i + 1}</kbd> {t(m.label)}
               </button>
@@ -333,7 +369,11 @@ export function ChargeDialog({
                     {formatMoney(b)}
                   </button>
                 ))}
-                <button type="button" onClick={() => addPayment(remaining.toFixed(2))} disabled={remaining.isZero()}>
+                <button
+                  type="button"
+                  onClick={() => addPayment(remaining.toFixed(2))}
+                  disabled={remaining.isZero()}
+                >
                   {t('pay.exact')}
                 </button>
               </div>
@@ -343,11 +383,21 @@ export function ChargeDialog({
                 <fieldset className="row">
                   <legend>{t('pay.cardType')}</legend>
                   <label className="check">
-                    <input type="radio" name="cardType" checked={cardType === 'credito'} onChange={() => setCardType('credito')} />
+                    <input
+                      type="radio"
+                      name="cardType"
+                      checked={cardType === 'credito'}
+                      onChange={() => setCardType('credito')}
+                    />
                     {t('pay.credit')}
                   </label>
                   <label className="check">
-                    <input type="radio" name="cardType" checked={cardType === 'debito'} onChange={() => setCardType('debito')} />
+                    <input
+                      type="radio"
+                      name="cardType"
+                      checked={cardType === 'debito'}
+                      onChange={() => setCardType('debito')}
+                    />
                     {t('pay.debit')}
                   </label>
                 </fieldset>
@@ -365,7 +415,14 @@ export function ChargeDialog({
                   </label>
                   <label>
                     {t('pay.last4Label')}
-                    <input name="last4" inputMode="numeric" maxLength={4} size={5} value={last4} onChange={(e) => setLast4(e.target.value)} />
+                    <input
+                      name="last4"
+                      inputMode="numeric"
+                      maxLength={4}
+                      size={5}
+                      value={last4}
+                      onChange={(e) => setLast4(e.target.value)}
+                    />
                   </label>
                 </div>
                 <label>
@@ -390,7 +447,13 @@ export function ChargeDialog({
               {error}
             </p>
           )}
-          <button type="button" className="primary big" disabled={!covered || busy} onClick={() => void charge()} data-testid="charge-confirm">
+          <button
+            type="button"
+            className="primary big"
+            disabled={!covered || busy}
+            onClick={() => void charge()}
+            data-testid="charge-confirm"
+          >
             {busy ? t('common.wait') : t('pay.confirm')} <kbd>F2</kbd>
           </button>
         </div>

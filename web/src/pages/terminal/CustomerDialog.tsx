@@ -6,7 +6,13 @@ import { useT } from '../../lib/i18n';
 import type { TicketCustomer } from './ticket';
 
 /** F3: find the customer by phone (any Mexican form) or name; register a new one in two fields. */
-export function CustomerDialog({ onClose, onPick }: { onClose: () => void; onPick: (c: TicketCustomer) => void }) {
+export function CustomerDialog({
+  onClose,
+  onPick,
+}: {
+  onClose: () => void;
+  onPick: (c: TicketCustomer) => void;
+}) {
   const t = useT();
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Customer[] | null>(null);
@@ -21,7 +27,8 @@ export function CustomerDialog({ onClose, onPick }: { onClose: () => void; onPic
     setError(null);
     const text = q.trim();
     if (!text) return;
-    if (found && found[hi]) return pick(found[hi]!);
+    const hit = found?.[hi];
+    if (hit) return pick(hit);
     const digits = text.replace(/[^\d]/g, '');
     try {
       if (digits.length >= 10 && /^[\d\s+()-]+$/.test(text)) {
@@ -41,7 +48,13 @@ export function CustomerDialog({ onClose, onPick }: { onClose: () => void; onPic
       setHi(0);
       if (r.items.length === 0) setError(t('customer.none'));
     } catch (err) {
-      setError(err instanceof NetworkError ? t('customer.offline') : err instanceof Error ? err.message : String(err));
+      setError(
+        err instanceof NetworkError
+          ? t('customer.offline')
+          : err instanceof Error
+            ? err.message
+            : String(err),
+      );
     }
   }
 
@@ -49,7 +62,10 @@ export function CustomerDialog({ onClose, onPick }: { onClose: () => void; onPic
     e.preventDefault();
     if (!creating) return;
     try {
-      const c = await post<Customer>('/customers', { name: creating.name.trim() || undefined, phone: creating.phone });
+      const c = await post<Customer>('/customers', {
+        name: creating.name.trim() || undefined,
+        phone: creating.phone,
+      });
       pick(c);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -105,9 +121,9 @@ export function CustomerDialog({ onClose, onPick }: { onClose: () => void; onPic
             />
           </label>
           {found && found.length > 0 && (
-            <ul className="pick-list" role="listbox">
+            <ul className="pick-list">
               {found.map((c, i) => (
-                <li key={c.id} role="option" aria-selected={i === hi} className={i === hi ? 'active' : ''}>
+                <li key={c.id} className={i === hi ? 'active' : ''}>
                   <button type="button" className="plain" onClick={() => pick(c)}>
                     <strong>{c.name}</strong> <span className="muted">{c.phone ?? c.email ?? ''}</span>
                   </button>

@@ -23,7 +23,9 @@ export function QuantityDialog({
   const byWeight = weighing ? true : !!line?.soldByWeight;
   const name = weighing ? skuLabel(weighing) : (line?.description ?? '');
   const price = weighing ? counterPrice(weighing) : (line?.unitPrice ?? '0');
-  const [value, setValue] = useState(line ? (byWeight ? line.quantity : new D(line.quantity).toFixed(0)) : '');
+  const [value, setValue] = useState(
+    line ? (byWeight ? line.quantity : new D(line.quantity).toFixed(0)) : '',
+  );
   const [error, setError] = useState<string | null>(null);
   const parsed = parseQuantityInput(value);
 
@@ -51,7 +53,11 @@ export function QuantityDialog({
             data-autofocus
           />
         </label>
-        {parsed && <p className="big-amount">{formatMoney(new D(parsed).times(price).toDecimalPlaces(2, D.ROUND_HALF_UP))}</p>}
+        {parsed && (
+          <p className="big-amount">
+            {formatMoney(new D(parsed).times(price).toDecimalPlaces(2, D.ROUND_HALF_UP))}
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
@@ -97,7 +103,8 @@ export function DiscountDialog({
   if (value.trim() === '') amount = '0.00';
   else if (percent) {
     const p = parseMoneyInput(value);
-    if (p && new D(p).lte(100)) amount = base.times(p).div(100).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
+    if (p && new D(p).lte(100))
+      amount = base.times(p).div(100).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
   } else amount = parseMoneyInput(value);
 
   function submit(e: FormEvent) {
@@ -111,7 +118,8 @@ export function DiscountDialog({
     <Modal title={target === 'line' ? t('discount.lineTitle') : t('discount.ticketTitle')} onClose={onClose}>
       <form onSubmit={submit} className="stack">
         <p>
-          {target === 'line' ? <strong>{line?.description}</strong> : t('discount.onTicket')} · {formatMoney(base)}
+          {target === 'line' ? <strong>{line?.description}</strong> : t('discount.onTicket')} ·{' '}
+          {formatMoney(base)}
         </p>
         <div className="row">
           <label className="grow">
@@ -159,7 +167,15 @@ export function DiscountDialog({
 }
 
 /** F7: a note for the ticket (printed on the receipt). */
-export function NoteDialog({ note, onClose, onSave }: { note: string; onClose: () => void; onSave: (n: string) => void }) {
+export function NoteDialog({
+  note,
+  onClose,
+  onSave,
+}: {
+  note: string;
+  onClose: () => void;
+  onSave: (n: string) => void;
+}) {
   const t = useT();
   const [value, setValue] = useState(note);
   return (
@@ -171,7 +187,13 @@ export function NoteDialog({ note, onClose, onSave }: { note: string; onClose: (
           onSave(value.trim().slice(0, 500));
         }}
       >
-        <input name="note" maxLength={500} value={value} onChange={(e) => setValue(e.target.value)} data-autofocus />
+        <input
+          name="note"
+          maxLength={500}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          data-autofocus
+        />
         <div className="row end">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}

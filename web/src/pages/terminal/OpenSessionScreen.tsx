@@ -33,7 +33,10 @@ export function OpenSessionScreen({ tenantId, cfg }: { tenantId: string; cfg: Te
     setBusy(true);
     setError(null);
     try {
-      const session = await post<CashSession>('/cash-sessions', { registerId: cfg.register.id, openingFloat: amount });
+      const session = await post<CashSession>('/cash-sessions', {
+        registerId: cfg.register.id,
+        openingFloat: amount,
+      });
       saveTerminal(tenantId, { ...cfg, session });
     } catch (err) {
       if (err instanceof NetworkError) setError(t('open.offline'));
@@ -60,7 +63,7 @@ export function OpenSessionScreen({ tenantId, cfg }: { tenantId: string; cfg: Te
           <input
             name="openingFloat"
             inputMode="decimal"
-            autoFocus
+            ref={(el) => el?.focus()}
             value={float}
             onChange={(e) => setFloat(e.target.value)}
             onFocus={(e) => e.target.select()}

@@ -58,9 +58,9 @@ export function ParkedDialog({
   onResume: (t: Ticket) => void;
 }) {
   const t = useT();
-  const [items, setItems] = useState<{ id: string; label: string; cart: Ticket; createdAt: string; local: boolean }[] | null>(
-    null,
-  );
+  const [items, setItems] = useState<
+    { id: string; label: string; cart: Ticket; createdAt: string; local: boolean }[] | null
+  >(null);
   const [error, setError] = useState<string | null>(null);
   const [hi, setHi] = useState(0);
 
@@ -73,7 +73,9 @@ export function ParkedDialog({
       }));
       let remote: { id: string; label: string; cart: Ticket; createdAt: string; local: boolean }[] = [];
       try {
-        const r = await get<{ items: ParkedTicket[] }>(`/parked-tickets${qs({ locationId: cfg.location.id })}`);
+        const r = await get<{ items: ParkedTicket[] }>(
+          `/parked-tickets${qs({ locationId: cfg.location.id })}`,
+        );
         remote = r.items.map((p) => ({
           id: p.id,
           label: p.label ?? '',
@@ -108,6 +110,7 @@ export function ParkedDialog({
 
   return (
     <Modal title={t('parked.title')} onClose={onClose}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: arrow keys move through the list */}
       <div
         className="stack"
         onKeyDown={(e) => {
@@ -121,7 +124,13 @@ export function ParkedDialog({
         <ul className="pick-list">
           {items?.map((p, i) => (
             <li key={p.id} className={i === hi ? 'active' : ''}>
-              <button type="button" className="plain" data-autofocus={i === 0 ? true : undefined} onClick={() => void resume(i)} onFocus={() => setHi(i)}>
+              <button
+                type="button"
+                className="plain"
+                data-autofocus={i === 0 ? true : undefined}
+                onClick={() => void resume(i)}
+                onFocus={() => setHi(i)}
+              >
                 <span>{formatTime(p.createdAt)}</span> <strong>{p.label}</strong>{' '}
                 <span className="muted">{formatMoney(computeTicket(p.cart).total)}</span>
                 {p.local && <span className="badge warn">{t('parked.local')}</span>}

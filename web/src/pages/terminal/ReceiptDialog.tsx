@@ -5,7 +5,13 @@ import { useT } from '../../lib/i18n';
 import { useLiveQuery } from '../../lib/store';
 import { dbFor, type QueuedSale } from '../../offline/db';
 import { encodeReceipt, type PaperWidth } from '../../printing/escpos';
-import { connectPrinter, connectedPrinter, downloadBytes, printerSupport, reconnectPrinter } from '../../printing/printer';
+import {
+  connectPrinter,
+  connectedPrinter,
+  downloadBytes,
+  printerSupport,
+  reconnectPrinter,
+} from '../../printing/printer';
 import { buildReceiptModel } from '../../printing/receipt-model';
 import type { ReceiptSnapshot } from './ChargeDialog';
 import { ReceiptView } from './ReceiptView';
@@ -39,7 +45,11 @@ export function ReceiptDialog({
   const t = useT();
   const [paper, setPaper] = usePaper();
   const [status, setStatus] = useState<string | null>(null);
-  const row = useLiveQuery(() => dbFor(tenantId).outbox.get(saleId), [tenantId, saleId], undefined as QueuedSale | undefined);
+  const row = useLiveQuery(
+    () => dbFor(tenantId).outbox.get(saleId),
+    [tenantId, saleId],
+    undefined as QueuedSale | undefined,
+  );
   const model = useMemo(
     () =>
       row
@@ -93,6 +103,7 @@ export function ReceiptDialog({
   const fileName = model ? `ticket-${model.ticketNumber ?? model.saleId}-${paper}mm.bin` : 'ticket.bin';
   return (
     <Modal title={t('receipt.title')} onClose={onClose} wide className="receipt-modal">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: Enter = next sale, Ctrl+P = print, anywhere in the dialog */}
       <div
         className="receipt-layout"
         onKeyDown={(e) => {
@@ -138,10 +149,14 @@ export function ReceiptDialog({
               {t('receipt.connectSerial')}
             </button>
           )}
-          <button type="button" onClick={() => {
+          <button
+            type="button"
+            onClick={() => {
               if (bytes) downloadBytes(bytes, fileName);
               refocus();
-            }} data-testid="download-escpos">
+            }}
+            data-testid="download-escpos"
+          >
             {t('receipt.download', { n: bytes?.length ?? 0 })}
           </button>
           {status && <p className="muted">{status}</p>}

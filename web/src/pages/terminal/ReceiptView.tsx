@@ -45,6 +45,7 @@ export function ReceiptView({ r, paper }: { r: ReceiptModel; paper: 58 | 80 }) {
       )}
       <hr />
       {r.lines.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a printed receipt never reorders
         <div key={`${l.description}${i}`} className="r-line">
           <div>{l.description}</div>
           <div className="r-pair">
@@ -81,6 +82,7 @@ export function ReceiptView({ r, paper }: { r: ReceiptModel; paper: 58 | 80 }) {
         <span data-testid="receipt-total">{r.total}</span>
       </div>
       {r.payments.map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a printed receipt never reorders
         <div key={`${p.label}${i}`} className="r-pair">
           <span>{p.label}</span>
           <span>{p.amount}</span>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { isManager, useAuth } from '../../app/auth';
 import { ApiError, get, post, qs } from '../../lib/api';
 import type { Location, Register } from '../../lib/endpoints';
@@ -26,6 +26,11 @@ export function RegisterPicker({ tenantId }: { tenantId: string }) {
     enabled: !!chosen,
     queryFn: () => get<{ items: Register[] }>(`/registers${qs({ locationId: chosen })}`),
   });
+
+  // The first register gets the focus: Enter picks it.
+  useEffect(() => {
+    if (registers.data) document.querySelector<HTMLButtonElement>('.register-button[data-first]')?.focus();
+  }, [registers.data]);
 
   async function pick(register: Register) {
     setError(null);
@@ -70,25 +75,27 @@ export function RegisterPicker({ tenantId }: { tenantId: string }) {
           </label>
         )}
         {chosen && (
-          <div className="register-list" role="list">
+          <ul className="register-list">
             {(registers.data?.items ?? [])
               .filter((r) => r.active)
               .map((r, i) => (
-                <button
-                  type="button"
-                  key={r.id}
-                  role="listitem"
-                  className="register-button"
-                  autoFocus={i === 0}
-                  onClick={() => void pick(r)}
-                >
-                  <strong>{r.name}</strong>
-                  <span className="muted">{r.openCashSessionId ? t('setup.registerOpen') : t('setup.registerClosed')}</span>
-                </button>
+                <li key={r.id}>
+                  <button
+                    type="button"
+                    className="register-button"
+                    data-first={i === 0 ? true : undefined}
+                    onClick={() => void pick(r)}
+                  >
+                    <strong>{r.name}</strong>
+                    <span className="muted">
+                      {r.openCashSessionId ? t('setup.registerOpen') : t('setup.registerClosed')}
+                    </span>
+                  </button>
+                </li>
               ))}
-            {registers.data && registers.data.items.length === 0 && <p>{t('setup.noRegisters')}</p>}
-          </div>
+          </ul>
         )}
+        {chosen && registers.data && registers.data.items.length === 0 && <p>{t('setup.noRegisters')}</p>}
         {chosen && isManager(user) && (
           <form className="row" onSubmit={create}>
             <input

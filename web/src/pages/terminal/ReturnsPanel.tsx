@@ -4,7 +4,14 @@ import { type FormEvent, useState } from 'react';
 import { Modal } from '../../app/Modal';
 import { ApiError, get, post, qs } from '../../lib/api';
 import type { CashSession, Sale } from '../../lib/endpoints';
-import { businessToday, formatDate, formatMoney, formatQuantity, formatTime, parseQuantityInput } from '../../lib/format';
+import {
+  businessToday,
+  formatDate,
+  formatMoney,
+  formatQuantity,
+  formatTime,
+  parseQuantityInput,
+} from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
 import type { TerminalConfig } from './terminal-state';
 
@@ -90,7 +97,8 @@ export function ReturnsPanel({
     if (picked.length === 0) return setError(t('ret.pickLines'));
     for (const x of picked) {
       const left = new D(x.line.quantity).minus(x.line.returnedQuantity);
-      if (new D(x.q).gt(left)) return setError(t('ret.tooMany', { name: x.line.description, n: formatQuantity(left) }));
+      if (new D(x.q).gt(left))
+        return setError(t('ret.tooMany', { name: x.line.description, n: formatQuantity(left) }));
     }
     const refund =
       refundMethod === 'cash'
@@ -126,9 +134,16 @@ export function ReturnsPanel({
         <div className="stack" data-testid="return-done">
           <p className="ok-box">{t('ret.done')}</p>
           <p className="big-amount">
-            {t(refundMethod === 'cash' ? 'ret.giveCash' : refundMethod === 'card' ? 'ret.toCard' : 'ret.toCredit', {
-              amount: formatMoney(done.refund.amount),
-            })}
+            {t(
+              refundMethod === 'cash'
+                ? 'ret.giveCash'
+                : refundMethod === 'card'
+                  ? 'ret.toCard'
+                  : 'ret.toCredit',
+              {
+                amount: formatMoney(done.refund.amount),
+              },
+            )}
           </p>
           <button type="button" className="primary" onClick={onClose} data-autofocus>
             {t('common.close')}
@@ -139,7 +154,13 @@ export function ReturnsPanel({
           <div className="row">
             <label>
               {t('ret.ticketNumber')}
-              <input name="ticketNumber" inputMode="numeric" value={ticketNumber} onChange={(e) => setTicketNumber(e.target.value)} data-autofocus />
+              <input
+                name="ticketNumber"
+                inputMode="numeric"
+                value={ticketNumber}
+                onChange={(e) => setTicketNumber(e.target.value)}
+                data-autofocus
+              />
             </label>
             <label>
               {t('ret.phone')}
@@ -257,12 +278,21 @@ export function ReturnsPanel({
             {refundMethod === 'card' && (
               <label>
                 {t('ret.cardReference')}
-                <input name="refundReference" value={reference} onChange={(e) => setReference(e.target.value)} />
+                <input
+                  name="refundReference"
+                  value={reference}
+                  onChange={(e) => setReference(e.target.value)}
+                />
               </label>
             )}
             <label className="grow">
               {t('note.title')}
-              <input name="returnNote" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+              <input
+                name="returnNote"
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                maxLength={500}
+              />
             </label>
           </div>
           <p className="big-amount">{t('ret.estimate', { amount: formatMoney(estimate) })}</p>

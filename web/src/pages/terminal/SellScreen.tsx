@@ -47,7 +47,15 @@ interface FKey {
 }
 
 /** The sell screen: scan or search, adjust lines, see exact totals, charge. Keyboard first. */
-export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: TerminalConfig; session: CashSession }) {
+export function SellScreen({
+  tenantId,
+  cfg,
+  session,
+}: {
+  tenantId: string;
+  cfg: TerminalConfig;
+  session: CashSession;
+}) {
   const t = useT();
   const { user } = useAuth();
   const conn = useStore(connectivity);
@@ -106,22 +114,19 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
     focusInput();
   }, [focusInput]);
 
-  const addSku = useCallback(
-    (sku: SellableSku, quantity: string | null, barcode: string | null) => {
-      setQuery('');
-      setResults([]);
-      setMessage(null);
-      if (sku.soldByWeight && !quantity) {
-        setDialog({ kind: 'weight', sku, barcode });
-        return;
-      }
-      let q = new D(quantity ?? '1');
-      if (!sku.soldByWeight && !q.isInteger()) q = q.ceil();
-      dispatch({ type: 'add', sku, quantity: q.toFixed(3), barcode });
-      setSelected(null);
-    },
-    [],
-  );
+  const addSku = useCallback((sku: SellableSku, quantity: string | null, barcode: string | null) => {
+    setQuery('');
+    setResults([]);
+    setMessage(null);
+    if (sku.soldByWeight && !quantity) {
+      setDialog({ kind: 'weight', sku, barcode });
+      return;
+    }
+    let q = new D(quantity ?? '1');
+    if (!sku.soldByWeight && !q.isInteger()) q = q.ceil();
+    dispatch({ type: 'add', sku, quantity: q.toFixed(3), barcode });
+    setSelected(null);
+  }, []);
 
   const lookupBarcode = useCallback(
     async (code: string): Promise<SellableSku | null> => {
@@ -129,7 +134,9 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
       if (local) return local;
       if (!online) return null;
       try {
-        const sku = await get<SellableSku>(`/catalog/barcodes/${encodeURIComponent(code)}`, { timeoutMs: 4000 });
+        const sku = await get<SellableSku>(`/catalog/barcodes/${encodeURIComponent(code)}`, {
+          timeoutMs: 4000,
+        });
         markServerReachable(true);
         await rememberSku(tenantId, sku);
         return sku;
@@ -154,8 +161,9 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
       let items: SellableSku[] = [];
       if (online) {
         try {
-          items = (await get<{ items: SellableSku[] }>(`/catalog/search${qs({ q, limit: 12 })}`, { timeoutMs: 4000 }))
-            .items;
+          items = (
+            await get<{ items: SellableSku[] }>(`/catalog/search${qs({ q, limit: 12 })}`, { timeoutMs: 4000 })
+          ).items;
         } catch (err) {
           if (err instanceof NetworkError) markServerReachable(false);
           items = await searchCachedSkus(tenantId, q, 12);
@@ -227,7 +235,12 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
   }
 
   const fkeys: FKey[] = [
-    { key: 'F2', label: 'sell.f.charge', action: () => setDialog({ kind: 'charge' }), disabled: ticket.lines.length === 0 },
+    {
+      key: 'F2',
+      label: 'sell.f.charge',
+      action: () => setDialog({ kind: 'charge' }),
+      disabled: ticket.lines.length === 0,
+    },
     { key: 'F3', label: 'sell.f.customer', action: () => setDialog({ kind: 'customer' }) },
     {
       key: 'F4',
@@ -293,7 +306,12 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
     } else if ((e.key === 'Delete' || (e.key === 'Backspace' && e.ctrlKey)) && query === '') {
       e.preventDefault();
       removeSelected();
-    } else if ((e.key === '+' || e.key === '-') && query === '' && selectedLine && !selectedLine.soldByWeight) {
+    } else if (
+      (e.key === '+' || e.key === '-') &&
+      query === '' &&
+      selectedLine &&
+      !selectedLine.soldByWeight
+    ) {
       e.preventDefault();
       const q = new D(selectedLine.quantity).plus(e.key === '+' ? 1 : -1);
       if (q.gt(0)) dispatch({ type: 'setQuantity', key: selectedLine.key, quantity: q.toFixed(3) });
@@ -302,7 +320,9 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
 
   function moveSelection(delta: number) {
     if (ticket.lines.length === 0) return;
-    const idx = selectedLine ? ticket.lines.findIndex((l) => l.key === selectedLine.key) : ticket.lines.length - 1;
+    const idx = selectedLine
+      ? ticket.lines.findIndex((l) => l.key === selectedLine.key)
+      : ticket.lines.length - 1;
     const next = Math.min(Math.max(idx + delta, 0), ticket.lines.length - 1);
     setSelected(ticket.lines[next]!.key);
   }
@@ -320,7 +340,6 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
               data-testid="scan-input"
               aria-label={t('sell.scanLabel')}
               placeholder={t('sell.scanPlaceholder')}
-              autoFocus
               autoComplete="off"
               spellCheck={false}
               value={query}
@@ -328,11 +347,12 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
               onKeyDown={onInputKey}
             />
             {results.length > 0 && (
-              <ul className="search-results" role="listbox" aria-label={t('sell.results')}>
+              <div className="search-results" role="listbox" aria-label={t('sell.results')}>
                 {results.map((s, i) => (
-                  <li
+                  <div
                     key={s.id}
                     role="option"
+                    tabIndex={-1}
                     aria-selected={i === highlight}
                     className={i === highlight ? 'active' : ''}
                     onMouseDown={(e) => {
@@ -346,13 +366,16 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
                       {formatMoney(counterPrice(s))}
                       {s.soldByWeight ? ' /kg' : ''}
                     </strong>
-                  </li>
+                  </div>
                 ))}
-              </ul>
+              </div>
             )}
           </div>
           {message && (
-            <p className={message.kind === 'error' ? 'error' : 'info'} role={message.kind === 'error' ? 'alert' : 'status'}>
+            <p
+              className={message.kind === 'error' ? 'error' : 'info'}
+              role={message.kind === 'error' ? 'alert' : 'status'}
+            >
               {message.text}
             </p>
           )}
@@ -396,7 +419,9 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
                       </td>
                       <td className="num">{formatQuantity(l.quantity, l.soldByWeight)}</td>
                       <td className="num">{formatMoney(l.unitPrice)}</td>
-                      <td className="num">{new D(lt.discount).isZero() ? '' : `-${formatMoney(lt.discount)}`}</td>
+                      <td className="num">
+                        {new D(lt.discount).isZero() ? '' : `-${formatMoney(lt.discount)}`}
+                      </td>
                       <td className="num strong">{formatMoney(lt.total)}</td>
                     </tr>
                   );
@@ -412,7 +437,11 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
               <>
                 <span>{t('sell.customer')}</span>
                 <strong data-testid="customer-name">{ticket.customer.name || ticket.customer.phone}</strong>
-                <button type="button" className="link" onClick={() => dispatch({ type: 'setCustomer', customer: null })}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => dispatch({ type: 'setCustomer', customer: null })}
+                >
                   {t('common.remove')}
                 </button>
               </>
@@ -461,14 +490,14 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
           </button>
         </aside>
       </div>
-      <footer className="fkeys" aria-label={t('sell.shortcuts')}>
+      <div className="fkeys" role="toolbar" aria-label={t('sell.shortcuts')}>
         {fkeys.map((f) => (
           <button key={f.key} type="button" disabled={f.disabled} onClick={f.action} title={t(f.label)}>
             <kbd>{f.key}</kbd> {t(f.label)}
           </button>
         ))}
         <span className="hint">{t('sell.hint')}</span>
-      </footer>
+      </div>
 
       {dialog?.kind === 'quantity' && selectedLine && (
         <QuantityDialog
@@ -494,7 +523,11 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
         <DiscountDialog
           target={dialog.target}
           line={dialog.target === 'line' ? selectedLine : undefined}
-          lineTotal={dialog.target === 'line' && selectedLine ? new D(selectedLine.quantity).times(selectedLine.unitPrice).toFixed(2) : totals.total}
+          lineTotal={
+            dialog.target === 'line' && selectedLine
+              ? new D(selectedLine.quantity).times(selectedLine.unitPrice).toFixed(2)
+              : totals.total
+          }
           current={dialog.target === 'line' ? (selectedLine?.discount ?? '0.00') : ticket.ticketDiscount}
           onClose={closeDialog}
           onSave={(discount) => {
@@ -551,8 +584,12 @@ export function SellScreen({ tenantId, cfg, session }: { tenantId: string; cfg: 
       {dialog?.kind === 'receipt' && (
         <ReceiptDialog tenantId={tenantId} cfg={cfg} saleId={dialog.saleId} onClose={closeDialog} />
       )}
-      {dialog?.kind === 'returns' && <ReturnsPanel tenantId={tenantId} cfg={cfg} session={session} onClose={closeDialog} />}
-      {dialog?.kind === 'cash' && <CashPanel tenantId={tenantId} cfg={cfg} session={session} onClose={closeDialog} />}
+      {dialog?.kind === 'returns' && (
+        <ReturnsPanel tenantId={tenantId} cfg={cfg} session={session} onClose={closeDialog} />
+      )}
+      {dialog?.kind === 'cash' && (
+        <CashPanel tenantId={tenantId} cfg={cfg} session={session} onClose={closeDialog} />
+      )}
       {dialog?.kind === 'conflicts' && <ConflictsDialog tenantId={tenantId} onClose={closeDialog} />}
     </TerminalFrame>
   );

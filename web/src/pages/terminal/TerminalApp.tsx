@@ -43,6 +43,7 @@ export function TerminalApp() {
 
   if (!ready) return null;
   if (!cfg) return <RegisterPicker tenantId={tenantId} />;
-  if (!cfg.session || cfg.session.status !== 'open') return <OpenSessionScreen tenantId={tenantId} cfg={cfg} />;
+  if (cfg.session?.status !== 'open' || !cfg.session)
+    return <OpenSessionScreen tenantId={tenantId} cfg={cfg} />;
   return <SellScreen tenantId={tenantId} cfg={cfg} session={cfg.session} />;
 }

@@ -94,7 +94,10 @@ export interface TicketTotals {
 export function computeTicket(ticket: Ticket): TicketTotals {
   const nets = ticket.lines.map((l) => new D(l.quantity).times(l.unitPrice).minus(l.discount || '0'));
   const ticketDiscount = new D(ticket.ticketDiscount || '0');
-  const shares = ticketDiscount.isZero() || ticket.lines.length === 0 ? ticket.lines.map(() => '0') : allocate(ticketDiscount, nets);
+  const shares =
+    ticketDiscount.isZero() || ticket.lines.length === 0
+      ? ticket.lines.map(() => '0')
+      : allocate(ticketDiscount, nets);
   const lines: LineTotals[] = ticket.lines.map((l, i) => {
     const amounts = computeLine({
       quantity: l.quantity,

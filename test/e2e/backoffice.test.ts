@@ -1,0 +1,159 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { updateSku } from '../../src/modules/catalog/catalog.service.js';
+import { createUser } from '../../src/modules/identity/identity.service.js';
+import { closeCashSession, openCashSession } from '../../src/modules/cash/cash.service.js';
+import { createOrder } from '../../src/modules/orders/orders.service.js';
+import { recordReturn } from '../../src/modules/returns/returns.service.js';
+import { recordSale } from '../../src/modules/sales/sales.service.js';
+import { newId } from '../../src/shared/ids.js';
+import { type E2eBrowser, type E2eServer, launchBrowser, login, PASSWORD, POLL, SCREENSHOTS, startE2eServer, textOf } from './harness.js';
+
+let server: E2eServer;
+let browser: E2eBrowser;
+const manager = { email: `gerente-${Date.now().toString(36)}@example.mx`, password: PASSWORD };
+
+/** A day of business through the services: counter sales, a WhatsApp order, a return, a corte Z. */
+async function seedDay(s: E2eServer): Promise<void> {
+  const { ctx, registerId, products: p, storeId } = s.biz;
+  await createUser(ctx, { email: manager.email, name: 'Marta Gerente', role: 'manager', password: PASSWORD });
+  // costs, so the inventory has a value
+  for (const [skuId, cost] of [
+    [p.coca.skuId, '11.50'],
+    [p.sabritas.skuId, '14.00'],
+    [p.gansito.skuId, '9.80'],
+    [p.maseca.skuId, '17.25'],
+  ] as const) {
+    await updateSku(ctx, skuId, { cost });
+  }
+  const session = await openCashSession(ctx, { registerId, openingFloat: '500.00' });
+  const sales = [
+    { lines: [{ skuId: p.coca.skuId, quantity: '3' }], cash: '54.00' },
+    { lines: [{ skuId: p.sabritas.skuId, quantity: '2' }, { skuId: p.coca.skuId, quantity: '1' }], cash: '61.00' },
+    { lines: [{ skuId: p.gansito.skuId, quantity: '4' }], cash: '64.00' },
+    { lines: [{ skuId: p.maseca.skuId, quantity: '2' }], cash: '49.80' },
+  ];
+  const ids: string[] = [];
+  for (const sale of sales) {
+    const id = newId('sale');
+    await recordSale(ctx, { id, registerId, lines: sale.lines, payments: [{ method: 'cash', amount: sale.cash }] });
+    ids.push(id);
+  }
+  await createOrder(ctx, {
+    channel: 'whatsapp',
+    locationId: storeId,
+    fulfilment: 'pickup',
+    lines: [{ skuId: p.gansito.skuId, quantity: '2' }],
+  });
+  await recordReturn(ctx, {
+    saleId: ids[2]!,
+    reason: 'defectuoso',
+    lines: [{ lineNo: 1, quantity: '1', disposition: 'write_off' }],
+    refund: { method: 'cash' },
+  });
+  await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '700.00' });
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startE2eServer(), launchBrowser({ width: 1366, height: 768 })]);
+  await seedDay(server);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the back office', () => {
+  const onFail = (name: string) =>
+    onTestFailed(async () => {
+      await browser.page.screenshot({ path: join('/tmp', `failed-${name}.png`), fullPage: true }).catch(() => {});
+    });
+  it('renders the reports page with its charts from the day’s sales', async () => {
+    const { page } = browser;
+    onFail('reports');
+    await login(page, server.url, server.biz.owner);
+    await page.waitForURL(/\/admin/);
+    await page.goto(`${server.url}/admin/reports`);
+    await page.getByRole('heading', { name: 'Reportes' }).waitFor();
+    // 54.00 + 61.00 + 64.00 + 49.80 at the counter and 32.00 on WhatsApp
+    await expect.poll(textOf(page.getByTestId('report-kpis')), POLL).toContain('$260.80');
+    for (const id of ['sales-by-day', 'sales-by-hour', 'sales-by-location', 'sales-by-cashier', 'best-sellers', 'inventory-value', 'returns-by-reason', 'cash-differences']) {
+      await expect
+        .poll(() => page.locator(`[data-testid="chart-${id}"] .recharts-bar-rectangle`).count(), { ...POLL, message: id })
+        .toBeGreaterThan(0);
+    }
+    await expect.poll(() => page.locator('[data-testid="chart-sales-by-channel"] .recharts-pie-sector').count(), POLL).toBe(2);
+    await expect.poll(textOf(page.getByTestId('chart-average-ticket-by-channel')), POLL).toContain('$57.20');
+    const csv = page.getByTestId('csv-sales-by-channel');
+    expect(await csv.getAttribute('href')).toMatch(/\/api\/v1\/reports\/sales-by-channel\?from=.*&format=csv$/);
+    const res = await page.request.get(`${server.url}${await csv.getAttribute('href')}`);
+    expect(res.status()).toBe(200);
+    expect((await res.body()).subarray(3).toString('utf8')).toContain('Mostrador,4,228.80,57.20');
+    // nothing overflows sideways on a 1366×768 counter screen
+    const overflow = await page.evaluate(() => {
+      const main = document.querySelector('.bo-main')!;
+      return main.scrollWidth - main.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, '20-reportes.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, '21-reportes-completo.png'), fullPage: true });
+  });
+
+  it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
+    const { page } = browser;
+    onFail('product');
+    await page.goto(`${server.url}/admin/products`);
+    await page.getByTestId('products-table').getByText('Gansito Marinela').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, '22-productos.png') });
+    await page.getByTestId('products-table').getByRole('link', { name: 'Gansito Marinela' }).click();
+    const name = page.getByLabel('Nombre', { exact: true });
+    await expect.poll(() => name.inputValue(), POLL).toBe('Gansito Marinela');
+    await name.fill('Gansito Marinela 50 g');
+    const price = page.getByTestId('sku-0').getByLabel('Precio');
+    await price.fill('17.50');
+    const barcodes = page.getByTestId('sku-0').getByLabel(/Códigos de barras/);
+    await barcodes.fill('7501000111112');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    const field = page.getByTestId('sku-0').locator('.bo-field', { has: page.getByLabel(/Códigos de barras/) });
+    await expect
+      .poll(textOf(field.locator('.field-error')), POLL)
+      .toMatch(/El dígito verificador del código 7501000111112 no cuadra \(debería ser \d\)/);
+    expect(await name.inputValue()).toBe('Gansito Marinela 50 g');
+    expect(await price.inputValue()).toBe('17.50');
+    expect(await barcodes.inputValue()).toBe('7501000111112');
+    // and the failed save changed nothing on the server
+    const stored = await page.request.get(`${server.url}/api/v1/catalog/barcodes/${server.biz.products.gansito.barcode}`);
+    expect((await stored.json()).productName).toBe('Gansito Marinela');
+    expect((await stored.json()).price).toBe('16.00');
+    await page.screenshot({ path: join(SCREENSHOTS, '23-producto-error.png') });
+  });
+
+  it('shows the orders board and the stock ledger to a manager', async () => {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await login(page, server.url, manager);
+    await page.waitForURL(/\/admin/);
+    await page.goto(`${server.url}/admin/orders`);
+    await expect.poll(textOf(page.getByTestId('orders-board')), POLL).toContain('Gansito Marinela');
+    await page.screenshot({ path: join(SCREENSHOTS, '24-pedidos.png') });
+    await page.goto(`${server.url}/admin/stock`);
+    await expect.poll(textOf(page.getByTestId('movements-table')), POLL).toContain('Venta');
+    await page.screenshot({ path: join(SCREENSHOTS, '25-existencias.png') });
+  });
+
+  it('keeps a cashier out of the owner’s pages', async () => {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await login(page, server.url, server.biz.cashier);
+    await page.waitForURL(/\/terminal/);
+    await page.goto(`${server.url}/admin/reports`);
+    await page.waitForURL(/\/terminal/);
+    expect(new URL(page.url()).pathname.startsWith('/admin')).toBe(false);
+    expect(await page.getByRole('heading', { name: 'Reportes' }).count()).toBe(0);
+    const api = await page.request.get(`${server.url}/api/v1/reports/sales-by-day?from=2026-01-01&to=2026-01-31`);
+    expect(api.status()).toBe(403);
+  });
+});

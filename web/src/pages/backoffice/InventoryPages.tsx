@@ -1,0 +1,600 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { ApiError, api, get, post, qs } from '../../lib/api';
+import { formatDateTime, formatQuantity } from '../../lib/format';
+import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
+import type { Page } from './types';
+import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
+
+interface StockLevel {
+  skuId: string;
+  locationId: string;
+  sku: string;
+  productName: string;
+  onHand: string;
+  reserved: string;
+  available: string;
+  reorderPoint: string | null;
+}
+interface Movement {
+  id: number;
+  skuId: string;
+  locationId: string;
+  quantity: string;
+  reason: string;
+  refType: string | null;
+  refId: string | null;
+  note: string | null;
+  createdAt: string;
+}
+interface Transfer {
+  id: string;
+  fromLocationId: string;
+  toLocationId: string;
+  status: 'draft' | 'sent' | 'received' | 'cancelled';
+  note: string | null;
+  lines: { skuId: string; quantity: string; quantityReceived: string | null; difference: string | null }[];
+  createdAt: string;
+}
+interface StockCount {
+  id: string;
+  locationId: string;
+  status: 'open' | 'posted' | 'cancelled';
+  lines: { skuId: string; expected: string; counted: string | null; variance: string | null }[];
+  linesCounted: number | null;
+  linesExact: number | null;
+  accuracy: string | null;
+  createdAt: string;
+  postedAt: string | null;
+}
+interface Reservation {
+  id: string;
+  skuId: string;
+  locationId: string;
+  quantity: string;
+  holderType: string;
+  holderId: string;
+  status: string;
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** Every level the user may see (for names of SKUs in ledgers, transfers and counts). */
+function useLevels(locationId = '') {
+  return useQuery({
+    queryKey: ['levels', locationId],
+    queryFn: () =>
+      get<Page<StockLevel>>(
+        `/inventory/levels${qs({ locationId: locationId || undefined, limit: 500 })}`,
+      ).then((r) => r.items),
+  });
+}
+
+function useNames() {
+  const levels = useLevels();
+  const locations = useLocations();
+  return useMemo(() => {
+    const sku = new Map((levels.data ?? []).map((x) => [x.skuId, `${x.productName} (${x.sku})`]));
+    const loc = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
+    return {
+      sku: (id: string) => sku.get(id) ?? id,
+      loc: (id: string) => loc.get(id) ?? id,
+      levels: levels.data ?? [],
+    };
+  }, [levels.data, locations.data]);
+}
+
+/** Stock by location (on hand, reserved, available) and the ledger, filterable. */
+export function StockPage() {
+  const l = useL();
+  const [locationId, setLocationId] = useState('');
+  const [q, setQ] = useState('');
+  const [reason, setReason] = useState('');
+  const [skuId, setSkuId] = useState('');
+  const levels = useLevels(locationId);
+  const names = useNames();
+  const movements = useQuery({
+    queryKey: ['movements', locationId, reason, skuId],
+    queryFn: () =>
+      get<Page<Movement>>(
+        `/inventory/movements${qs({ locationId: locationId || undefined, reason: reason || undefined, skuId: skuId || undefined, limit: 100 })}`,
+      ),
+  });
+  const shown = (levels.data ?? []).filter((x) =>
+    `${x.productName} ${x.sku}`.toLowerCase().includes(q.trim().toLowerCase()),
+  );
+  return (
+    <div>
+      <PageHeader title={l('Existencias', 'Stock')}>
+        <LocationSelect value={locationId} onChange={setLocationId} />
+      </PageHeader>
+      <div className="bo-two">
+        <section className="card bo-section">
+          <h2>{l('Por sucursal', 'By location')}</h2>
+          <input
+            type="search"
+            placeholder={l('Filtrar por producto o SKU…', 'Filter by product or SKU…')}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+          <ErrorBox error={levels.error} />
+          <div className="bo-scroll">
+            <table className="lines compact" data-testid="levels-table">
+              <thead>
+                <tr>
+                  <th>{l('Producto', 'Product')}</th>
+                  <th>{l('Sucursal', 'Location')}</th>
+                  <th className="num">{l('Existencia', 'On hand')}</th>
+                  <th className="num">{l('Apartado', 'Reserved')}</th>
+                  <th className="num">{l('Disponible', 'Available')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((x) => (
+                  <tr
+                    key={`${x.skuId}-${x.locationId}`}
+                    className={
+                      x.reorderPoint && Number(x.available) <= Number(x.reorderPoint) ? 'row-warn' : ''
+                    }
+                    onClick={() => setSkuId(x.skuId === skuId ? '' : x.skuId)}
+                  >
+                    <td>
+                      {x.productName} <span className="muted">{x.sku}</span>
+                    </td>
+                    <td>{names.loc(x.locationId)}</td>
+                    <td className="num">{formatQuantity(x.onHand)}</td>
+                    <td className="num">{formatQuantity(x.reserved)}</td>
+                    <td className="num strong">{formatQuantity(x.available)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+        <section className="card bo-section">
+          <h2>{l('Movimientos (kárdex)', 'Movements (ledger)')}</h2>
+          <div className="bo-filters">
+            <select
+              aria-label={l('Motivo', 'Reason')}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            >
+              <option value="">{l('Todos los motivos', 'All reasons')}</option>
+              {Object.keys(MOVEMENT_REASON_LABEL).map((k) => (
+                <option key={k} value={k}>
+                  {pick(l, MOVEMENT_REASON_LABEL[k], k)}
+                </option>
+              ))}
+            </select>
+            {skuId ? (
+              <button type="button" className="chip on" onClick={() => setSkuId('')}>
+                {names.sku(skuId)} ✕
+              </button>
+            ) : (
+              <span className="muted small">
+                {l('Toca un producto para ver solo sus movimientos.', 'Click a product to filter.')}
+              </span>
+            )}
+          </div>
+          <ErrorBox error={movements.error} />
+          <div className="bo-scroll">
+            <table className="lines compact" data-testid="movements-table">
+              <thead>
+                <tr>
+                  <th>{l('Fecha', 'Date')}</th>
+                  <th>{l('Producto', 'Product')}</th>
+                  <th>{l('Motivo', 'Reason')}</th>
+                  <th className="num">{l('Cantidad', 'Quantity')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(movements.data?.items ?? []).map((m) => (
+                  <tr key={m.id}>
+                    <td>{formatDateTime(m.createdAt)}</td>
+                    <td>
+                      {names.sku(m.skuId)}
+                      <div className="muted small">{names.loc(m.locationId)}</div>
+                    </td>
+                    <td>{pick(l, MOVEMENT_REASON_LABEL[m.reason], m.reason)}</td>
+                    <td className={`num${m.quantity.startsWith('-') ? ' neg' : ''}`}>
+                      {formatQuantity(m.quantity)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+const TRANSFER_STATUS: Record<Transfer['status'], [string, string]> = {
+  draft: ['Borrador', 'Draft'],
+  sent: ['Enviado', 'Sent'],
+  received: ['Recibido', 'Received'],
+  cancelled: ['Cancelado', 'Cancelled'],
+};
+
+/** Transfers between locations: create, send, receive, cancel. */
+export function TransfersPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const names = useNames();
+  const list = useQuery({
+    queryKey: ['transfers'],
+    queryFn: () => get<{ items: Transfer[] }>('/inventory/transfers').then((r) => r.items),
+  });
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [lines, setLines] = useState<{ skuId: string; quantity: string }[]>([{ skuId: '', quantity: '' }]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: () =>
+      post<Transfer>('/inventory/transfers', {
+        fromLocationId: from,
+        toLocationId: to,
+        lines: lines.filter((x) => x.skuId),
+      }),
+    onSuccess: () => {
+      setLines([{ skuId: '', quantity: '' }]);
+      setErrors({});
+      void qc.invalidateQueries({ queryKey: ['transfers'] });
+    },
+    onError: (err) => setErrors(err instanceof ApiError ? err.fieldErrors() : {}),
+  });
+  const act = useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'send' | 'receive' | 'cancel' }) =>
+      post<Transfer>(`/inventory/transfers/${id}/${action}`, {}),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['transfers'] });
+      void qc.invalidateQueries({ queryKey: ['levels'] });
+    },
+  });
+  const fromSkus = names.levels.filter((x) => x.locationId === from && Number(x.available) > 0);
+  return (
+    <div>
+      <PageHeader title={l('Traspasos entre sucursales', 'Transfers')} />
+      <section className="card bo-section">
+        <h2>{l('Nuevo traspaso', 'New transfer')}</h2>
+        <div className="bo-filters">
+          <LocationSelect value={from} onChange={setFrom} allowAll={false} label={l('Sale de', 'From')} />
+          <LocationSelect value={to} onChange={setTo} allowAll={false} label={l('Llega a', 'To')} />
+        </div>
+        {lines.map((line, i) => (
+          <div className="bo-row" key={i}>
+            <Field label={l('Producto', 'Product')} error={errors[`lines.${i}.skuId`]}>
+              <select
+                value={line.skuId}
+                onChange={(e) =>
+                  setLines(lines.map((x, j) => (j === i ? { ...x, skuId: e.target.value } : x)))
+                }
+              >
+                <option value="">{l('Elige…', 'Choose…')}</option>
+                {fromSkus.map((x) => (
+                  <option key={x.skuId} value={x.skuId}>
+                    {x.productName} ({l('disp.', 'avail.')} {formatQuantity(x.available)})
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={l('Cantidad', 'Quantity')} error={errors[`lines.${i}.quantity`]}>
+              <input
+                inputMode="decimal"
+                value={line.quantity}
+                onChange={(e) =>
+                  setLines(lines.map((x, j) => (j === i ? { ...x, quantity: e.target.value } : x)))
+                }
+              />
+            </Field>
+          </div>
+        ))}
+        <div className="bo-row">
+          <button
+            type="button"
+            className="button small"
+            onClick={() => setLines([...lines, { skuId: '', quantity: '' }])}
+          >
+            {l('Otra línea', 'Add line')}
+          </button>
+          <button
+            type="button"
+            className="button primary"
+            disabled={!from || !to || create.isPending}
+            onClick={() => create.mutate()}
+          >
+            {l('Crear traspaso', 'Create transfer')}
+          </button>
+        </div>
+        <ErrorBox error={Object.keys(errors).length ? null : create.error} />
+      </section>
+      <ErrorBox error={act.error ?? list.error} />
+      <section className="card bo-section">
+        <table className="lines compact">
+          <thead>
+            <tr>
+              <th>{l('Fecha', 'Date')}</th>
+              <th>{l('De → a', 'From → to')}</th>
+              <th>{l('Productos', 'Products')}</th>
+              <th>{l('Estado', 'Status')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(list.data ?? []).map((t) => (
+              <tr key={t.id}>
+                <td>{formatDateTime(t.createdAt)}</td>
+                <td>
+                  {names.loc(t.fromLocationId)} → {names.loc(t.toLocationId)}
+                </td>
+                <td>
+                  {t.lines.map((x) => (
+                    <div key={x.skuId}>
+                      {formatQuantity(x.quantity)} × {names.sku(x.skuId)}
+                      {x.difference && x.difference !== '0.000' ? (
+                        <span className="neg">
+                          {' '}
+                          ({l('dif.', 'diff.')} {x.difference})
+                        </span>
+                      ) : null}
+                    </div>
+                  ))}
+                </td>
+                <td>{pick(l, TRANSFER_STATUS[t.status], t.status)}</td>
+                <td className="bo-row">
+                  {t.status === 'draft' ? (
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => act.mutate({ id: t.id, action: 'send' })}
+                    >
+                      {l('Enviar', 'Send')}
+                    </button>
+                  ) : null}
+                  {t.status === 'sent' ? (
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => act.mutate({ id: t.id, action: 'receive' })}
+                    >
+                      {l('Recibir completo', 'Receive all')}
+                    </button>
+                  ) : null}
+                  {t.status === 'draft' || t.status === 'sent' ? (
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => act.mutate({ id: t.id, action: 'cancel' })}
+                    >
+                      {l('Cancelar', 'Cancel')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+/** Cycle counts: start one for a location, capture what is on the shelf, post it, see accuracy. */
+export function CountsPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const names = useNames();
+  const [locationId, setLocationId] = useState('');
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [counted, setCounted] = useState<Record<string, string>>({});
+  const list = useQuery({
+    queryKey: ['counts'],
+    queryFn: () => get<{ items: StockCount[] }>('/inventory/counts').then((r) => r.items),
+  });
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['counts'] });
+    void qc.invalidateQueries({ queryKey: ['levels'] });
+  };
+  const create = useMutation({
+    mutationFn: () => post<StockCount>('/inventory/counts', { locationId }),
+    onSuccess: (c) => {
+      setOpenId(c.id);
+      refresh();
+    },
+  });
+  const save = useMutation({
+    mutationFn: async (andPost: boolean) => {
+      const lines = Object.entries(counted)
+        .filter(([, v]) => v.trim() !== '')
+        .map(([skuId, countedQuantity]) => ({ skuId, countedQuantity: countedQuantity.trim() }));
+      if (lines.length > 0) await post(`/inventory/counts/${openId}/lines`, { lines });
+      if (andPost) await post(`/inventory/counts/${openId}/post`, {});
+    },
+    onSuccess: (_r, andPost) => {
+      if (andPost) {
+        setOpenId(null);
+        setCounted({});
+      }
+      refresh();
+    },
+  });
+  const open = (list.data ?? []).find((c) => c.id === openId);
+  const posted = (list.data ?? []).filter((c) => c.status === 'posted');
+  const sumC = posted.reduce((n, c) => n + (c.linesCounted ?? 0), 0);
+  const sumE = posted.reduce((n, c) => n + (c.linesExact ?? 0), 0);
+  return (
+    <div>
+      <PageHeader title={l('Conteos cíclicos', 'Cycle counts')}>
+        <span className="badge">
+          {l('Exactitud', 'Accuracy')}: {sumC ? `${((sumE * 100) / sumC).toFixed(2)} %` : '—'} (
+          {l('meta', 'goal')} &gt; 98 %)
+        </span>
+      </PageHeader>
+      <section className="card bo-section">
+        <div className="bo-filters">
+          <LocationSelect value={locationId} onChange={setLocationId} allowAll={false} />
+          <button
+            type="button"
+            className="button primary"
+            disabled={!locationId || create.isPending}
+            onClick={() => create.mutate()}
+          >
+            {l('Empezar conteo', 'Start count')}
+          </button>
+        </div>
+        <ErrorBox error={create.error ?? save.error ?? list.error} />
+      </section>
+      {open ? (
+        <section className="card bo-section" data-testid="open-count">
+          <h2>
+            {l('Conteo en', 'Count at')} {names.loc(open.locationId)}
+          </h2>
+          <div className="bo-scroll">
+            <table className="lines compact">
+              <thead>
+                <tr>
+                  <th>{l('Producto', 'Product')}</th>
+                  <th className="num">{l('Sistema', 'System')}</th>
+                  <th className="num">{l('Contado', 'Counted')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {open.lines.map((x) => (
+                  <tr key={x.skuId}>
+                    <td>{names.sku(x.skuId)}</td>
+                    <td className="num">{formatQuantity(x.expected)}</td>
+                    <td className="num">
+                      <input
+                        className="qty"
+                        inputMode="decimal"
+                        aria-label={`${l('Contado', 'Counted')} ${names.sku(x.skuId)}`}
+                        value={counted[x.skuId] ?? x.counted ?? ''}
+                        onChange={(e) => setCounted({ ...counted, [x.skuId]: e.target.value })}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="bo-row">
+            <button type="button" className="button" onClick={() => save.mutate(false)}>
+              {l('Guardar avance', 'Save progress')}
+            </button>
+            <button type="button" className="button primary" onClick={() => save.mutate(true)}>
+              {l('Aplicar conteo', 'Post count')}
+            </button>
+          </div>
+        </section>
+      ) : null}
+      <section className="card bo-section">
+        <table className="lines compact">
+          <thead>
+            <tr>
+              <th>{l('Fecha', 'Date')}</th>
+              <th>{l('Sucursal', 'Location')}</th>
+              <th>{l('Estado', 'Status')}</th>
+              <th className="num">{l('Líneas', 'Lines')}</th>
+              <th className="num">{l('Exactitud', 'Accuracy')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(list.data ?? []).map((c) => (
+              <tr key={c.id}>
+                <td>{formatDateTime(c.postedAt ?? c.createdAt)}</td>
+                <td>{names.loc(c.locationId)}</td>
+                <td>
+                  {c.status === 'posted'
+                    ? l('Aplicado', 'Posted')
+                    : c.status === 'open'
+                      ? l('Abierto', 'Open')
+                      : l('Cancelado', 'Cancelled')}
+                </td>
+                <td className="num">{c.linesCounted ?? c.lines.length}</td>
+                <td className="num">{c.accuracy ? `${c.accuracy} %` : '—'}</td>
+                <td>
+                  {c.status === 'open' ? (
+                    <button type="button" className="button small" onClick={() => setOpenId(c.id)}>
+                      {l('Capturar', 'Enter counts')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+/** Stock held for orders and carts that have not expired yet. */
+export function ReservationsPage() {
+  const l = useL();
+  const names = useNames();
+  const qc = useQueryClient();
+  const list = useQuery({
+    queryKey: ['reservations'],
+    queryFn: () =>
+      get<{ items: Reservation[] }>('/inventory/reservations?status=active&limit=500').then((r) => r.items),
+    refetchInterval: 30_000,
+  });
+  const release = useMutation({
+    mutationFn: (id: string) => api('POST', `/inventory/reservations/${id}/release`, {}),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['reservations'] }),
+  });
+  const HOLDER: Record<string, [string, string]> = {
+    order: ['Pedido', 'Order'],
+    whatsapp_cart: ['Carrito de WhatsApp', 'WhatsApp cart'],
+    online_order: ['Pedido en línea', 'Online order'],
+  };
+  return (
+    <div>
+      <PageHeader title={l('Apartados vigentes', 'Reservations in force')} />
+      <ErrorBox error={list.error ?? release.error} />
+      {list.isLoading ? <Loading /> : null}
+      <section className="card bo-section">
+        <table className="lines compact">
+          <thead>
+            <tr>
+              <th>{l('Producto', 'Product')}</th>
+              <th>{l('Sucursal', 'Location')}</th>
+              <th className="num">{l('Cantidad', 'Quantity')}</th>
+              <th>{l('Para', 'For')}</th>
+              <th>{l('Vence', 'Expires')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(list.data ?? []).map((r) => (
+              <tr key={r.id}>
+                <td>{names.sku(r.skuId)}</td>
+                <td>{names.loc(r.locationId)}</td>
+                <td className="num">{formatQuantity(r.quantity)}</td>
+                <td>
+                  {pick(l, HOLDER[r.holderType], r.holderType)}{' '}
+                  <span className="muted small">{r.holderId}</span>
+                </td>
+                <td>{formatDateTime(r.expiresAt)}</td>
+                <td>
+                  <button type="button" className="link" onClick={() => release.mutate(r.id)}>
+                    {l('Liberar', 'Release')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {list.data?.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="muted">
+                  {l('No hay apartados vigentes.', 'No active reservations.')}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

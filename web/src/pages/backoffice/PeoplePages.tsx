@@ -1,0 +1,636 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useAuth } from '../../app/auth';
+import { ApiError, api, get, post, qs } from '../../lib/api';
+import type { CashSession, Register } from '../../lib/endpoints';
+import { formatDateTime, formatMoney } from '../../lib/format';
+import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
+import type { Page } from './types';
+import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
+
+interface Order {
+  id: string;
+  number: number;
+  channel: Channel;
+  locationId: string;
+  customerId: string | null;
+  status: string;
+  nextStatuses: string[];
+  fulfilment: 'pickup' | 'delivery' | 'dine_in';
+  total: string;
+  balance: string;
+  paymentStatus: string;
+  lines: { description: string; quantity: string }[];
+  createdAt: string;
+}
+
+const BOARD = ['new', 'confirmed', 'preparing', 'ready', 'out_for_delivery', 'delivered'] as const;
+
+/** Orders from every channel, one column per status; each card moves to its next status. */
+export function OrdersBoardPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const [channel, setChannel] = useState('');
+  const [locationId, setLocationId] = useState('');
+  const board = useQuery({
+    queryKey: ['orders-board', channel, locationId],
+    queryFn: async () => {
+      const lists = await Promise.all(
+        BOARD.map((status) =>
+          get<Page<Order>>(
+            `/orders${qs({ status, channel: channel || undefined, locationId: locationId || undefined, limit: 30 })}`,
+          ),
+        ),
+      );
+      return Object.fromEntries(BOARD.map((s, i) => [s, lists[i]!.items])) as Record<string, Order[]>;
+    },
+    refetchInterval: 15_000,
+  });
+  const move = useMutation({
+    mutationFn: ({ id, status }: { id: string; status: string }) => post(`/orders/${id}/status`, { status }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['orders-board'] }),
+  });
+  return (
+    <div>
+      <PageHeader title={l('Pedidos', 'Orders')}>
+        <label className="bo-inline">
+          <span>{l('Canal', 'Channel')}</span>
+          <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+            <option value="">{l('Todos', 'All')}</option>
+            {(Object.keys(CHANNEL_LABEL) as Channel[]).map((c) => (
+              <option key={c} value={c}>
+                {pick(l, CHANNEL_LABEL[c], c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <LocationSelect value={locationId} onChange={setLocationId} />
+      </PageHeader>
+      <ErrorBox error={board.error ?? move.error} />
+      <div className="bo-board" data-testid="orders-board">
+        {BOARD.map((status) => (
+          <section key={status} className="bo-column">
+            <h2>
+              {pick(l, ORDER_STATUS_LABEL[status], status)}{' '}
+              <span className="badge">{board.data?.[status]?.length ?? 0}</span>
+            </h2>
+            {(board.data?.[status] ?? []).map((o) => (
+              <article key={o.id} className="card bo-order">
+                <div className="bo-row">
+                  <strong>#{o.number}</strong>
+                  <span className={`badge ch-${o.channel}`}>
+                    {pick(l, CHANNEL_LABEL[o.channel], o.channel)}
+                  </span>
+                </div>
+                <div className="small">
+                  {o.lines
+                    .slice(0, 3)
+                    .map((x) => `${x.quantity.replace(/\.000$/, '')} × ${x.description}`)
+                    .join(', ')}
+                  {o.lines.length > 3 ? '…' : ''}
+                </div>
+                <div className="bo-row small">
+                  <span>{formatMoney(o.total)}</span>
+                  <span className="muted">{formatDateTime(o.createdAt)}</span>
+                </div>
+                <div className="bo-row">
+                  {o.nextStatuses.map((s) => (
+                    <button
+                      type="button"
+                      key={s}
+                      className={`button small${s === 'cancelled' ? ' danger' : ''}`}
+                      onClick={() => move.mutate({ id: o.id, status: s })}
+                    >
+                      {s === 'cancelled' ? l('Cancelar', 'Cancel') : `→ ${pick(l, ORDER_STATUS_LABEL[s], s)}`}
+                    </button>
+                  ))}
+                </div>
+              </article>
+            ))}
+          </section>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+interface Customer {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  rfc: string | null;
+  razonSocial: string | null;
+  codigoPostal: string | null;
+  marketingConsent: { granted: boolean; at: string | null; channel: string | null };
+  notes: string | null;
+}
+interface History {
+  entries: {
+    kind: 'order' | 'sale';
+    id: string;
+    channel: string;
+    status: string | null;
+    total: string;
+    createdAt: string;
+  }[];
+  totals: { orders: number; sales: number; spent: string };
+}
+interface Consent {
+  id: number;
+  granted: boolean;
+  channel: string;
+  note: string | null;
+  at: string;
+}
+
+/** Customers: search, purchase history across channels, marketing consent with its record. */
+export function CustomersPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const [q, setQ] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const list = useQuery({
+    queryKey: ['customers', q],
+    queryFn: () => get<Page<Customer>>(`/customers${qs({ q: q.trim() || undefined, limit: 50 })}`),
+  });
+  const customer = (list.data?.items ?? []).find((c) => c.id === selected);
+  const history = useQuery({
+    queryKey: ['customer-history', selected],
+    queryFn: () => get<History>(`/customers/${selected}/history`),
+    enabled: !!selected,
+  });
+  const consents = useQuery({
+    queryKey: ['customer-consent', selected],
+    queryFn: () => get<{ items: Consent[] }>(`/customers/${selected}/consent`).then((r) => r.items),
+    enabled: !!selected,
+  });
+  const consent = useMutation({
+    mutationFn: (granted: boolean) => post(`/customers/${selected}/consent`, { granted, channel: 'counter' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['customers'] });
+      void qc.invalidateQueries({ queryKey: ['customer-consent', selected] });
+    },
+  });
+  return (
+    <div>
+      <PageHeader title={l('Clientes', 'Customers')} />
+      <div className="bo-two">
+        <section className="card bo-section">
+          <input
+            type="search"
+            placeholder={l('Buscar por nombre, teléfono o correo…', 'Search by name, phone or e-mail…')}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+          <ErrorBox error={list.error} />
+          <div className="bo-scroll">
+            <table className="lines compact">
+              <thead>
+                <tr>
+                  <th>{l('Nombre', 'Name')}</th>
+                  <th>{l('Teléfono', 'Phone')}</th>
+                  <th>RFC</th>
+                  <th>{l('Promociones', 'Marketing')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(list.data?.items ?? []).map((c) => (
+                  <tr
+                    key={c.id}
+                    className={c.id === selected ? 'selected' : ''}
+                    onClick={() => setSelected(c.id)}
+                  >
+                    <td>{c.name}</td>
+                    <td>{c.phone ?? ''}</td>
+                    <td>{c.rfc ?? ''}</td>
+                    <td>{c.marketingConsent.granted ? l('Sí acepta', 'Yes') : l('No', 'No')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+        <section className="card bo-section">
+          {!customer ? (
+            <p className="muted">
+              {l('Elige un cliente para ver sus compras.', 'Pick a customer to see their purchases.')}
+            </p>
+          ) : (
+            <>
+              <h2>{customer.name}</h2>
+              <p className="small">
+                {[customer.phone, customer.email, customer.rfc && `RFC ${customer.rfc}`, customer.razonSocial]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+              <div className="bo-row">
+                <span>
+                  {l('Promociones por WhatsApp/correo', 'Marketing messages')}:{' '}
+                  <strong>
+                    {customer.marketingConsent.granted
+                      ? l('acepta', 'granted')
+                      : l('no acepta', 'not granted')}
+                  </strong>
+                  {customer.marketingConsent.at ? ` (${formatDateTime(customer.marketingConsent.at)})` : ''}
+                </span>
+                <button
+                  type="button"
+                  className="button small"
+                  onClick={() => consent.mutate(!customer.marketingConsent.granted)}
+                >
+                  {customer.marketingConsent.granted
+                    ? l('Retirar consentimiento', 'Withdraw')
+                    : l('Registrar consentimiento', 'Record consent')}
+                </button>
+              </div>
+              <ErrorBox error={consent.error ?? history.error} />
+              {history.data ? (
+                <>
+                  <h3>
+                    {l('Historial', 'History')}: {history.data.totals.sales} {l('ventas', 'sales')} ·{' '}
+                    {history.data.totals.orders} {l('pedidos', 'orders')} ·{' '}
+                    {formatMoney(history.data.totals.spent)}
+                  </h3>
+                  <table className="lines compact">
+                    <tbody>
+                      {history.data.entries.map((e) => (
+                        <tr key={e.id}>
+                          <td>{formatDateTime(e.createdAt)}</td>
+                          <td>{e.kind === 'sale' ? l('Venta', 'Sale') : l('Pedido', 'Order')}</td>
+                          <td>{pick(l, CHANNEL_LABEL[e.channel as Channel], e.channel)}</td>
+                          <td className="num">{formatMoney(e.total)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </>
+              ) : (
+                <Loading />
+              )}
+              <h3>{l('Registro de consentimiento', 'Consent record')}</h3>
+              <ul className="small">
+                {(consents.data ?? []).map((c) => (
+                  <li key={c.id}>
+                    {formatDateTime(c.at)} — {c.granted ? l('aceptó', 'granted') : l('retiró', 'withdrew')} (
+                    {c.channel}){c.note ? `: ${c.note}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  locationIds: string[] | null;
+  active: boolean;
+}
+
+/** Users and roles (the owner adds people and changes roles; managers only look). */
+export function UsersPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const { user } = useAuth();
+  const isOwner = user?.role === 'owner';
+  const locations = useLocations();
+  const list = useQuery({
+    queryKey: ['users'],
+    queryFn: () => get<{ items: UserRow[] }>('/users').then((r) => r.items),
+  });
+  const [form, setForm] = useState({ name: '', email: '', role: 'cashier', password: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: () => post<UserRow>('/users', form),
+    onSuccess: () => {
+      setForm({ name: '', email: '', role: 'cashier', password: '' });
+      setErrors({});
+      void qc.invalidateQueries({ queryKey: ['users'] });
+    },
+    onError: (err) => setErrors(err instanceof ApiError ? err.fieldErrors() : {}),
+  });
+  const patch = useMutation({
+    mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) =>
+      api('PATCH', `/users/${id}`, body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const locName = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <div>
+      <PageHeader title={l('Usuarios y permisos', 'Users and roles')} />
+      <ErrorBox error={list.error ?? patch.error} />
+      <section className="card bo-section">
+        <table className="lines compact">
+          <thead>
+            <tr>
+              <th>{l('Nombre', 'Name')}</th>
+              <th>{l('Correo', 'E-mail')}</th>
+              <th>{l('Puesto', 'Role')}</th>
+              <th>{l('Sucursales', 'Locations')}</th>
+              <th>{l('Activo', 'Active')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(list.data ?? []).map((u) => (
+              <tr key={u.id} className={u.active ? '' : 'inactive'}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>
+                  {isOwner && u.id !== user?.id ? (
+                    <select
+                      value={u.role}
+                      onChange={(e) => patch.mutate({ id: u.id, body: { role: e.target.value } })}
+                    >
+                      {Object.keys(ROLE_LABEL).map((r) => (
+                        <option key={r} value={r}>
+                          {pick(l, ROLE_LABEL[r], r)}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    pick(l, ROLE_LABEL[u.role], u.role)
+                  )}
+                </td>
+                <td>
+                  {u.locationIds
+                    ? u.locationIds.map((id) => locName.get(id) ?? id).join(', ')
+                    : l('Todas', 'All')}
+                </td>
+                <td>
+                  {isOwner && u.id !== user?.id ? (
+                    <input
+                      type="checkbox"
+                      checked={u.active}
+                      onChange={(e) => patch.mutate({ id: u.id, body: { active: e.target.checked } })}
+                    />
+                  ) : u.active ? (
+                    '✓'
+                  ) : (
+                    ''
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {isOwner ? (
+        <form className="card bo-section" onSubmit={submit} noValidate>
+          <h2>{l('Agregar usuario', 'Add user')}</h2>
+          <div className="bo-grid">
+            <Field label={l('Nombre', 'Name')} error={errors.name}>
+              <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+            </Field>
+            <Field label={l('Correo', 'E-mail')} error={errors.email}>
+              <input
+                type="email"
+                value={form.email}
+                onChange={(e) => setForm({ ...form, email: e.target.value })}
+              />
+            </Field>
+            <Field label={l('Puesto', 'Role')} error={errors.role}>
+              <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+                {Object.keys(ROLE_LABEL).map((r) => (
+                  <option key={r} value={r}>
+                    {pick(l, ROLE_LABEL[r], r)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={l('Contraseña inicial', 'Initial password')} error={errors.password}>
+              <input
+                type="password"
+                value={form.password}
+                onChange={(e) => setForm({ ...form, password: e.target.value })}
+              />
+            </Field>
+          </div>
+          <ErrorBox error={Object.keys(errors).length ? null : create.error} />
+          <button type="submit" className="button primary" disabled={create.isPending}>
+            {l('Agregar', 'Add')}
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+/** Registers per location and their cash sessions (cortes) with expected vs counted cash. */
+export function CashPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const [locationId, setLocationId] = useState('');
+  const [registerId, setRegisterId] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const locations = useLocations();
+  const registers = useQuery({
+    queryKey: ['registers', locationId],
+    queryFn: () =>
+      get<{ items: Register[] }>(`/registers${qs({ locationId: locationId || undefined })}`).then(
+        (r) => r.items,
+      ),
+  });
+  const sessions = useQuery({
+    queryKey: ['cash-sessions', registerId],
+    queryFn: () =>
+      get<{ items: CashSession[] }>(`/registers/${registerId}/cash-sessions?limit=50`).then((r) => r.items),
+    enabled: !!registerId,
+  });
+  const create = useMutation({
+    mutationFn: () => post<Register>('/registers', { locationId, name }),
+    onSuccess: () => {
+      setName('');
+      void qc.invalidateQueries({ queryKey: ['registers'] });
+    },
+  });
+  const locName = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
+  return (
+    <div>
+      <PageHeader title={l('Cajas y cortes', 'Registers and cash sessions')}>
+        <LocationSelect value={locationId} onChange={setLocationId} />
+      </PageHeader>
+      <div className="bo-two">
+        <section className="card bo-section">
+          <h2>{l('Cajas', 'Registers')}</h2>
+          <ErrorBox error={registers.error} />
+          <table className="lines compact">
+            <tbody>
+              {(registers.data ?? []).map((r) => (
+                <tr
+                  key={r.id}
+                  className={r.id === registerId ? 'selected' : ''}
+                  onClick={() => setRegisterId(r.id)}
+                >
+                  <td>{r.name}</td>
+                  <td>{locName.get(r.locationId) ?? ''}</td>
+                  <td>
+                    {r.openCashSessionId ? (
+                      <span className="badge">{l('Abierta', 'Open')}</span>
+                    ) : (
+                      l('Cerrada', 'Closed')
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {locationId ? (
+            <div className="bo-row">
+              <input
+                aria-label={l('Nombre de la caja', 'Register name')}
+                placeholder={l('Caja 2', 'Register 2')}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
+              <button
+                type="button"
+                className="button small"
+                disabled={!name.trim()}
+                onClick={() => create.mutate()}
+              >
+                {l('Agregar caja', 'Add register')}
+              </button>
+            </div>
+          ) : (
+            <p className="muted small">
+              {l('Elige una sucursal para agregar cajas.', 'Pick a location to add registers.')}
+            </p>
+          )}
+          <ErrorBox error={create.error} />
+        </section>
+        <section className="card bo-section">
+          <h2>{l('Turnos de caja', 'Cash sessions')}</h2>
+          {!registerId ? <p className="muted">{l('Elige una caja.', 'Pick a register.')}</p> : null}
+          <ErrorBox error={sessions.error} />
+          <table className="lines compact">
+            <thead>
+              <tr>
+                <th>{l('Apertura', 'Opened')}</th>
+                <th>{l('Corte Z', 'Closed')}</th>
+                <th className="num">{l('Fondo', 'Float')}</th>
+                <th className="num">{l('Esperado', 'Expected')}</th>
+                <th className="num">{l('Contado', 'Counted')}</th>
+                <th className="num">{l('Diferencia', 'Difference')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(sessions.data ?? []).map((s) => (
+                <tr key={s.id}>
+                  <td>{formatDateTime(s.openedAt)}</td>
+                  <td>{s.closedAt ? formatDateTime(s.closedAt) : l('Abierto', 'Open')}</td>
+                  <td className="num">{formatMoney(s.openingFloat)}</td>
+                  <td className="num">{s.expectedCash ? formatMoney(s.expectedCash) : '—'}</td>
+                  <td className="num">{s.countedCash ? formatMoney(s.countedCash) : '—'}</td>
+                  <td className={`num${s.difference?.startsWith('-') ? ' neg' : ''}`}>
+                    {s.difference ? formatMoney(s.difference) : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** Business locations (the owner adds stores and warehouses). */
+export function SettingsPage() {
+  const l = useL();
+  const qc = useQueryClient();
+  const { user } = useAuth();
+  const locations = useLocations();
+  const [form, setForm] = useState({ name: '', kind: 'store', postalCode: '', address: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: () =>
+      post('/locations', {
+        name: form.name,
+        kind: form.kind,
+        postalCode: form.postalCode.trim() || undefined,
+        address: form.address.trim() || undefined,
+      }),
+    onSuccess: () => {
+      setForm({ name: '', kind: 'store', postalCode: '', address: '' });
+      setErrors({});
+      void qc.invalidateQueries({ queryKey: ['locations'] });
+    },
+    onError: (err) => setErrors(err instanceof ApiError ? err.fieldErrors() : {}),
+  });
+  return (
+    <div>
+      <PageHeader title={l('Configuración', 'Settings')} />
+      <section className="card bo-section">
+        <h2>{l('Datos fiscales del negocio', 'Business fiscal data')}</h2>
+        <p className="muted">
+          {l(
+            'La razón social, el RFC y el régimen fiscal se capturan al dar de alta el negocio; todavía no se pueden cambiar desde aquí.',
+            'Legal name, RFC and tax regime are set when the business is created; they cannot be edited here yet.',
+          )}
+        </p>
+      </section>
+      <section className="card bo-section">
+        <h2>{l('Sucursales y almacenes', 'Locations')}</h2>
+        <ErrorBox error={locations.error} />
+        <table className="lines compact">
+          <tbody>
+            {(locations.data ?? []).map((loc) => (
+              <tr key={loc.id}>
+                <td>{loc.name}</td>
+                <td>{loc.kind === 'store' ? l('Tienda', 'Store') : l('Almacén', 'Warehouse')}</td>
+                <td>{loc.postalCode ? `C.P. ${loc.postalCode}` : ''}</td>
+                <td>{loc.address ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {user?.role === 'owner' ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              create.mutate();
+            }}
+            noValidate
+          >
+            <div className="bo-grid">
+              <Field label={l('Nombre', 'Name')} error={errors.name}>
+                <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+              </Field>
+              <Field label={l('Tipo', 'Kind')} error={errors.kind}>
+                <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+                  <option value="store">{l('Tienda', 'Store')}</option>
+                  <option value="warehouse">{l('Almacén', 'Warehouse')}</option>
+                </select>
+              </Field>
+              <Field label={l('Código postal', 'Postal code')} error={errors.postalCode}>
+                <input
+                  inputMode="numeric"
+                  value={form.postalCode}
+                  onChange={(e) => setForm({ ...form, postalCode: e.target.value })}
+                />
+              </Field>
+              <Field label={l('Dirección', 'Address')} error={errors.address} wide>
+                <input value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} />
+              </Field>
+            </div>
+            <ErrorBox error={Object.keys(errors).length ? null : create.error} />
+            <button type="submit" className="button primary" disabled={create.isPending}>
+              {l('Agregar sucursal', 'Add location')}
+            </button>
+          </form>
+        ) : null}
+      </section>
+    </div>
+  );
+}
