@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
+import type { DB } from '../src/db/schema.js';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
@@ -112,9 +113,9 @@ export async function setupCatalog(
   const chunk = 1000;
   for (let start = 0; start < count; start += chunk) {
     const n = Math.min(chunk, count - start);
-    const products: Record<string, unknown>[] = [];
-    const skus: Record<string, unknown>[] = [];
-    const codes: Record<string, unknown>[] = [];
+    const products: Insertable<DB['products']>[] = [];
+    const skus: Insertable<DB['skus']>[] = [];
+    const codes: Insertable<DB['barcodes']>[] = [];
     for (let i = 0; i < n; i++) {
       const k = start + i;
       const pid = `prd_${String(k).padStart(26, '0')}`;
@@ -149,21 +150,9 @@ export async function setupCatalog(
       barcodes.push(code);
     }
     // Raw inserts for speed of setup only; stock below still goes through the ledger.
-    // biome-ignore lint/suspicious/noExplicitAny: bulk setup rows
-    await database.db
-      .insertInto('products')
-      .values(products as any)
-      .execute();
-    // biome-ignore lint/suspicious/noExplicitAny: bulk setup rows
-    await database.db
-      .insertInto('skus')
-      .values(skus as any)
-      .execute();
-    // biome-ignore lint/suspicious/noExplicitAny: bulk setup rows
-    await database.db
-      .insertInto('barcodes')
-      .values(codes as any)
-      .execute();
+    await database.db.insertInto('products').values(products).execute();
+    await database.db.insertInto('skus').values(skus).execute();
+    await database.db.insertInto('barcodes').values(codes).execute();
     const ids = skuIds.slice(start, start + n);
     await sql`select inventory_add(${t}, ${b.locationIds[0]!}, ${ids}::text[], ${ids.map(() => stock)}::numeric[],
       'receipt', 'bench', 'setup', ${b.ownerId}, now())`.execute(database.db);

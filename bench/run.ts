@@ -63,10 +63,16 @@ async function api(server: ServerHandle, token: string, method: string, path: st
 }
 
 async function openRegister(server: ServerHandle, cat: BenchCatalog, name: string): Promise<string> {
-  const reg = (await api(server, cat.token, 'POST', '/api/v1/registers', { locationId: cat.storeId, name })) as {
+  const reg = (await api(server, cat.token, 'POST', '/api/v1/registers', {
+    locationId: cat.storeId,
+    name,
+  })) as {
     id: string;
   };
-  await api(server, cat.token, 'POST', '/api/v1/cash-sessions', { registerId: reg.id, openingFloat: '500.00' });
+  await api(server, cat.token, 'POST', '/api/v1/cash-sessions', {
+    registerId: reg.id,
+    openingFloat: '500.00',
+  });
   return reg.id;
 }
 
@@ -98,20 +104,45 @@ async function hotSku(dbUrl: string, cat: BenchCatalog, units: number, tag: stri
   const body = `779${tag.padStart(9, '0')}`;
   await db.db
     .insertInto('products')
-    .values({ tenant_id: cat.tenantId, id: pid, name: `Oferta relámpago ${tag}`, clave_prod_serv: '50202306', clave_unidad: 'H87', iva: 'iva16', ieps_value: null })
+    .values({
+      tenant_id: cat.tenantId,
+      id: pid,
+      name: `Oferta relámpago ${tag}`,
+      clave_prod_serv: '50202306',
+      clave_unidad: 'H87',
+      iva: 'iva16',
+      ieps_value: null,
+    })
     .execute();
   await db.db
     .insertInto('skus')
-    .values({ tenant_id: cat.tenantId, id: sid, product_id: pid, sku: `HOT-${tag}`, price: '99.00', search_text: `oferta ${tag}` })
+    .values({
+      tenant_id: cat.tenantId,
+      id: sid,
+      product_id: pid,
+      sku: `HOT-${tag}`,
+      price: '99.00',
+      search_text: `oferta ${tag}`,
+    })
     .execute();
-  await db.db.insertInto('barcodes').values({ tenant_id: cat.tenantId, code: body + gs1CheckDigit(body), sku_id: sid }).execute();
+  await db.db
+    .insertInto('barcodes')
+    .values({ tenant_id: cat.tenantId, code: body + gs1CheckDigit(body), sku_id: sid })
+    .execute();
   await sql`select inventory_add(${cat.tenantId}, ${cat.storeId}, ${[sid]}::text[], ${[String(units)]}::numeric[],
     'receipt', 'bench', 'hot', null, now())`.execute(db.db);
   await db.close();
   return sid;
 }
 
-async function flash(server: ServerHandle, dbUrl: string, cat: BenchCatalog, registerId: string, buyers: number, tag: string) {
+async function flash(
+  server: ServerHandle,
+  dbUrl: string,
+  cat: BenchCatalog,
+  registerId: string,
+  buyers: number,
+  tag: string,
+) {
   const skuId = await hotSku(dbUrl, cat, 20, tag);
   const r = await load({
     url: server.url,
@@ -133,7 +164,10 @@ async function flash(server: ServerHandle, dbUrl: string, cat: BenchCatalog, reg
     .where('tenant_id', '=', cat.tenantId)
     .where('sku_id', '=', skuId)
     .executeTakeFirstOrThrow();
-  const sold = await sql<{ n: number; q: string }>`select count(distinct sale_id)::int as n, coalesce(sum(quantity),0)::text as q
+  const sold = await sql<{
+    n: number;
+    q: string;
+  }>`select count(distinct sale_id)::int as n, coalesce(sum(quantity),0)::text as q
     from sale_lines where tenant_id = ${cat.tenantId} and sku_id = ${skuId}`.execute(db.db);
   const mismatches = await checkLedger(db.db);
   await db.close();
@@ -185,8 +219,22 @@ async function main() {
     try {
       if (!SKIP.has('checkout')) {
         log(`checkout: 50 connections, ${SECONDS}s`);
-        await load({ url: server.url, path: '/api/v1/sales', token: cat.token, connections: 50, seconds: 2, body: saleBody(cat, registerId) });
-        const r = await load({ url: server.url, path: '/api/v1/sales', token: cat.token, connections: 50, seconds: SECONDS, body: saleBody(cat, registerId) });
+        await load({
+          url: server.url,
+          path: '/api/v1/sales',
+          token: cat.token,
+          connections: 50,
+          seconds: 2,
+          body: saleBody(cat, registerId),
+        });
+        const r = await load({
+          url: server.url,
+          path: '/api/v1/sales',
+          token: cat.token,
+          connections: 50,
+          seconds: SECONDS,
+          body: saleBody(cat, registerId),
+        });
         const db = await openBenchDatabase({ url: dbUrl });
         const mismatches = await checkLedger(db.db);
         await db.close();
@@ -205,10 +253,30 @@ async function main() {
       }
       if (!SKIP.has('search')) {
         log('search: barcode and 3-letter name over the catalog');
-        const words = ['caf', 'lec', 'pan', 'ref', 'gal', 'jab', 'atu', 'fri', 'arr', 'ace', 'azu', 'har', 'hue', 'que'];
+        const words = [
+          'caf',
+          'lec',
+          'pan',
+          'ref',
+          'gal',
+          'jab',
+          'atu',
+          'fri',
+          'arr',
+          'ace',
+          'azu',
+          'har',
+          'hue',
+          'que',
+        ];
         out.search = {
           products: PRODUCTS,
-          barcode: await latencies(server, cat.token, () => `/api/v1/catalog/barcodes/${pick(cat.barcodes)}`, 1000),
+          barcode: await latencies(
+            server,
+            cat.token,
+            () => `/api/v1/catalog/barcodes/${pick(cat.barcodes)}`,
+            1000,
+          ),
           name3: await latencies(server, cat.token, () => `/api/v1/catalog/search?q=${pick(words)}`, 1000),
           targetP95Ms: 20,
         };
@@ -216,14 +284,25 @@ async function main() {
       }
       if (!SKIP.has('embedded')) {
         log('one client on PostgreSQL');
-        const pg1 = await load({ url: server.url, path: '/api/v1/sales', token: cat.token, connections: 1, seconds: SECONDS, body: saleBody(cat, registerId) });
+        const pg1 = await load({
+          url: server.url,
+          path: '/api/v1/sales',
+          token: cat.token,
+          connections: 1,
+          seconds: SECONDS,
+          body: saleBody(cat, registerId),
+        });
         out.embedded = { postgresOneClientPerSec: round(pg1.okPerSec, 1) };
       }
       if (!SKIP.has('flash')) {
         log('flash sale, one app process');
         const one64 = await flash(server, dbUrl, cat, registerId, 64, '1');
         const one4 = await flash(server, dbUrl, cat, registerId, 4, '2');
-        out.flashOneProcess = { at64: one64, at4: one4, throughputRatio64to4: round(one64.attemptsPerSec / one4.attemptsPerSec) };
+        out.flashOneProcess = {
+          at64: one64,
+          at4: one4,
+          throughputRatio64to4: round(one64.attemptsPerSec / one4.attemptsPerSec),
+        };
         log(JSON.stringify(out.flashOneProcess));
       }
     } finally {
@@ -231,12 +310,19 @@ async function main() {
     }
     if (!SKIP.has('flash')) {
       log('flash sale, two app processes on the same PostgreSQL');
-      const two = await startServer({ DATABASE_URL: dbUrl, SEED_DEMO: 'false', WEB_CONCURRENCY: '2', DB_POOL_SIZE: '20' }, 3902);
+      const two = await startServer(
+        { DATABASE_URL: dbUrl, SEED_DEMO: 'false', WEB_CONCURRENCY: '2', DB_POOL_SIZE: '20' },
+        3902,
+      );
       try {
         const reg2 = await openRegister(two, cat, 'Caja bench 2');
         const two64 = await flash(two, dbUrl, cat, reg2, 64, '3');
         const two4 = await flash(two, dbUrl, cat, reg2, 4, '4');
-        out.flashTwoProcesses = { at64: two64, at4: two4, throughputRatio64to4: round(two64.attemptsPerSec / two4.attemptsPerSec) };
+        out.flashTwoProcesses = {
+          at64: two64,
+          at4: two4,
+          throughputRatio64to4: round(two64.attemptsPerSec / two4.attemptsPerSec),
+        };
         log(JSON.stringify(out.flashTwoProcesses));
       } finally {
         await two.stop();
@@ -249,10 +335,20 @@ async function main() {
         const pdb = await openBenchDatabase({ dataDir: join(dir, 'bench') });
         const pcat = await setupCatalog(pdb, 3000);
         await pdb.close();
-        const ps = await startServer({ DATA_DIR: join(dir, 'bench'), SEED_DEMO: 'false', BACKUP_KEEP_DAYS: '0' }, 3903);
+        const ps = await startServer(
+          { DATA_DIR: join(dir, 'bench'), SEED_DEMO: 'false', BACKUP_KEEP_DAYS: '0' },
+          3903,
+        );
         try {
           const preg = await openRegister(ps, pcat, 'Caja PGlite');
-          const p1 = await load({ url: ps.url, path: '/api/v1/sales', token: pcat.token, connections: 1, seconds: SECONDS, body: saleBody(pcat, preg) });
+          const p1 = await load({
+            url: ps.url,
+            path: '/api/v1/sales',
+            token: pcat.token,
+            connections: 1,
+            seconds: SECONDS,
+            body: saleBody(pcat, preg),
+          });
           const e = out.embedded as Record<string, number>;
           e.pgliteOneClientPerSec = round(p1.okPerSec, 1);
           e.ratioPgliteToPostgres = round(p1.okPerSec / e.postgresOneClientPerSec!);
@@ -260,9 +356,15 @@ async function main() {
           await ps.stop();
         }
         log('first start with demo data, then restart');
-        const first = await startServer({ DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' }, 3904);
+        const first = await startServer(
+          { DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' },
+          3904,
+        );
         await first.stop();
-        const again = await startServer({ DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' }, 3904);
+        const again = await startServer(
+          { DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' },
+          3904,
+        );
         await again.stop();
         Object.assign(out.embedded as object, {
           firstStartWithDemoMs: Math.round(first.readyMs),

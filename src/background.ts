@@ -63,7 +63,9 @@ export async function startBackground(
       onError: (err) => app.log.error({ err }, 'automatic backup failed'),
     });
     stops.push(() => schedule.stop());
-    banner.push(`  Respaldos automáticos cada ${config.backupEveryHours} h en ${dir} (se guardan ${config.backupKeepDays} días)`);
+    banner.push(
+      `  Respaldos automáticos cada ${config.backupEveryHours} h en ${dir} (se guardan ${config.backupKeepDays} días)`,
+    );
   }
 
   return {

@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { startBackground } from './background.js';
+import { registerWebApp } from './web/web.plugin.js';
 
 /**
  * The process: configuration from the environment, PostgreSQL (DATABASE_URL) or the embedded
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
     sessionTtlSeconds: config.sessionTtlSeconds,
     secureCookies: config.secureCookies,
+    extensions: [registerWebApp],
   });
   const background = await startBackground(app, config, { seed: !clustered || cluster.worker?.id === 1 });
   await app.listen({ port: config.port, host: config.host });

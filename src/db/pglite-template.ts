@@ -13,7 +13,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * and the current migrations; a first start with a new data directory starts from it.
  */
 export function templateFile(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+  ) as {
     version: string;
   };
   const h = createHash('sha256');

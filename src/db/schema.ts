@@ -13,4 +13,14 @@ import type { SalesTables } from '../modules/sales/sales.tables.js';
  * The whole database as Kysely sees it: each module declares its own tables in
  * `<module>.tables.ts` and they are joined here.
  */
-export interface DB extends IdentityTables, CatalogTables, EventsTables, InventoryTables, CustomersTables, OrdersTables, CashTables, SalesTables, ReturnsTables, InvoicingTables {}
+export interface DB
+  extends IdentityTables,
+    CatalogTables,
+    EventsTables,
+    InventoryTables,
+    CustomersTables,
+    OrdersTables,
+    CashTables,
+    SalesTables,
+    ReturnsTables,
+    InvoicingTables {}

@@ -12,4 +12,16 @@ import { returnsRoutes } from './returns/returns.routes.js';
 import { salesRoutes } from './sales/sales.routes.js';
 
 /** Every module's HTTP routes, mounted under /api/v1. Add a module here. */
-export const apiModules: FastifyPluginAsync[] = [identityRoutes, catalogRoutes, inventoryRoutes, eventsRoutes, customersRoutes, ordersRoutes, cashRoutes, salesRoutes, returnsRoutes, importsRoutes, reportsRoutes];
+export const apiModules: FastifyPluginAsync[] = [
+  identityRoutes,
+  catalogRoutes,
+  inventoryRoutes,
+  eventsRoutes,
+  customersRoutes,
+  ordersRoutes,
+  cashRoutes,
+  salesRoutes,
+  returnsRoutes,
+  importsRoutes,
+  reportsRoutes,
+];

@@ -68,7 +68,11 @@ function keyIndex(name: string): Map<string, string> {
 }
 
 /** True when the key exists in the catalog and is in force (no `vigencia_hasta` in the past). */
-export function isValidSatKey(name: string, key: string, today = new Date().toISOString().slice(0, 10)): boolean {
+export function isValidSatKey(
+  name: string,
+  key: string,
+  today = new Date().toISOString().slice(0, 10),
+): boolean {
   const until = keyIndex(name).get(key);
   if (until === undefined) return false;
   return !until || until >= today;

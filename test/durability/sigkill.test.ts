@@ -27,7 +27,15 @@ afterAll(async () => {
 
 function startServer(env: Record<string, string>, port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', LOG_LEVEL: 'error', BACKUP_KEEP_DAYS: '0' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'error',
+      BACKUP_KEEP_DAYS: '0',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -107,7 +115,9 @@ describe('durability', () => {
     await waitReady(url, server);
     const missing: string[] = [];
     for (const id of acknowledged) {
-      const r = await fetch(`${url}/api/v1/sales/${id}`, { headers: { authorization: `Bearer ${fx.token}` } });
+      const r = await fetch(`${url}/api/v1/sales/${id}`, {
+        headers: { authorization: `Bearer ${fx.token}` },
+      });
       if (r.status !== 200) missing.push(id);
       await r.arrayBuffer();
     }

@@ -8,7 +8,17 @@ import { createOrder } from '../../src/modules/orders/orders.service.js';
 import { recordReturn } from '../../src/modules/returns/returns.service.js';
 import { recordSale } from '../../src/modules/sales/sales.service.js';
 import { newId } from '../../src/shared/ids.js';
-import { type E2eBrowser, type E2eServer, launchBrowser, login, PASSWORD, POLL, SCREENSHOTS, startE2eServer, textOf } from './harness.js';
+import {
+  type E2eBrowser,
+  type E2eServer,
+  launchBrowser,
+  login,
+  PASSWORD,
+  POLL,
+  SCREENSHOTS,
+  startE2eServer,
+  textOf,
+} from './harness.js';
 
 let server: E2eServer;
 let browser: E2eBrowser;
@@ -30,14 +40,25 @@ async function seedDay(s: E2eServer): Promise<void> {
   const session = await openCashSession(ctx, { registerId, openingFloat: '500.00' });
   const sales = [
     { lines: [{ skuId: p.coca.skuId, quantity: '3' }], cash: '54.00' },
-    { lines: [{ skuId: p.sabritas.skuId, quantity: '2' }, { skuId: p.coca.skuId, quantity: '1' }], cash: '61.00' },
+    {
+      lines: [
+        { skuId: p.sabritas.skuId, quantity: '2' },
+        { skuId: p.coca.skuId, quantity: '1' },
+      ],
+      cash: '61.00',
+    },
     { lines: [{ skuId: p.gansito.skuId, quantity: '4' }], cash: '64.00' },
     { lines: [{ skuId: p.maseca.skuId, quantity: '2' }], cash: '49.80' },
   ];
   const ids: string[] = [];
   for (const sale of sales) {
     const id = newId('sale');
-    await recordSale(ctx, { id, registerId, lines: sale.lines, payments: [{ method: 'cash', amount: sale.cash }] });
+    await recordSale(ctx, {
+      id,
+      registerId,
+      lines: sale.lines,
+      payments: [{ method: 'cash', amount: sale.cash }],
+    });
     ids.push(id);
   }
   await createOrder(ctx, {
@@ -69,7 +90,9 @@ afterAll(async () => {
 describe('the back office', () => {
   const onFail = (name: string) =>
     onTestFailed(async () => {
-      await browser.page.screenshot({ path: join('/tmp', `failed-${name}.png`), fullPage: true }).catch(() => {});
+      await browser.page
+        .screenshot({ path: join('/tmp', `failed-${name}.png`), fullPage: true })
+        .catch(() => {});
     });
   it('renders the reports page with its charts from the day’s sales', async () => {
     const { page } = browser;
@@ -80,15 +103,31 @@ describe('the back office', () => {
     await page.getByRole('heading', { name: 'Reportes' }).waitFor();
     // 54.00 + 61.00 + 64.00 + 49.80 at the counter and 32.00 on WhatsApp
     await expect.poll(textOf(page.getByTestId('report-kpis')), POLL).toContain('$260.80');
-    for (const id of ['sales-by-day', 'sales-by-hour', 'sales-by-location', 'sales-by-cashier', 'best-sellers', 'inventory-value', 'returns-by-reason', 'cash-differences']) {
+    for (const id of [
+      'sales-by-day',
+      'sales-by-hour',
+      'sales-by-location',
+      'sales-by-cashier',
+      'best-sellers',
+      'inventory-value',
+      'returns-by-reason',
+      'cash-differences',
+    ]) {
       await expect
-        .poll(() => page.locator(`[data-testid="chart-${id}"] .recharts-bar-rectangle`).count(), { ...POLL, message: id })
+        .poll(() => page.locator(`[data-testid="chart-${id}"] .recharts-bar-rectangle`).count(), {
+          ...POLL,
+          message: id,
+        })
         .toBeGreaterThan(0);
     }
-    await expect.poll(() => page.locator('[data-testid="chart-sales-by-channel"] .recharts-pie-sector').count(), POLL).toBe(2);
+    await expect
+      .poll(() => page.locator('[data-testid="chart-sales-by-channel"] .recharts-pie-sector').count(), POLL)
+      .toBe(2);
     await expect.poll(textOf(page.getByTestId('chart-average-ticket-by-channel')), POLL).toContain('$57.20');
-    const csv = page.getByTestId('csv-sales-by-channel');
-    expect(await csv.getAttribute('href')).toMatch(/\/api\/v1\/reports\/sales-by-channel\?from=.*&format=csv$/);
+    const csv = page.getByTestId('csv-sales-by-channel').first();
+    expect(await csv.getAttribute('href')).toMatch(
+      /\/api\/v1\/reports\/sales-by-channel\?from=.*&format=csv$/,
+    );
     const res = await page.request.get(`${server.url}${await csv.getAttribute('href')}`);
     expect(res.status()).toBe(200);
     expect((await res.body()).subarray(3).toString('utf8')).toContain('Mostrador,4,228.80,57.20');
@@ -99,7 +138,10 @@ describe('the back office', () => {
     });
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, '20-reportes.png') });
-    await page.screenshot({ path: join(SCREENSHOTS, '21-reportes-completo.png'), fullPage: true });
+    // every chart at once: the page scrolls inside .bo-main, so make the window as tall as it
+    await page.setViewportSize({ width: 1366, height: 2300 });
+    await page.screenshot({ path: join(SCREENSHOTS, '21-reportes-completo.png') });
+    await page.setViewportSize({ width: 1366, height: 768 });
   });
 
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
@@ -117,7 +159,9 @@ describe('the back office', () => {
     const barcodes = page.getByTestId('sku-0').getByLabel(/Códigos de barras/);
     await barcodes.fill('7501000111112');
     await page.getByRole('button', { name: 'Guardar' }).click();
-    const field = page.getByTestId('sku-0').locator('.bo-field', { has: page.getByLabel(/Códigos de barras/) });
+    const field = page
+      .getByTestId('sku-0')
+      .locator('.bo-field', { has: page.getByLabel(/Códigos de barras/) });
     await expect
       .poll(textOf(field.locator('.field-error')), POLL)
       .toMatch(/El dígito verificador del código 7501000111112 no cuadra \(debería ser \d\)/);
@@ -125,7 +169,9 @@ describe('the back office', () => {
     expect(await price.inputValue()).toBe('17.50');
     expect(await barcodes.inputValue()).toBe('7501000111112');
     // and the failed save changed nothing on the server
-    const stored = await page.request.get(`${server.url}/api/v1/catalog/barcodes/${server.biz.products.gansito.barcode}`);
+    const stored = await page.request.get(
+      `${server.url}/api/v1/catalog/barcodes/${server.biz.products.gansito.barcode}`,
+    );
     expect((await stored.json()).productName).toBe('Gansito Marinela');
     expect((await stored.json()).price).toBe('16.00');
     await page.screenshot({ path: join(SCREENSHOTS, '23-producto-error.png') });
@@ -153,7 +199,9 @@ describe('the back office', () => {
     await page.waitForURL(/\/terminal/);
     expect(new URL(page.url()).pathname.startsWith('/admin')).toBe(false);
     expect(await page.getByRole('heading', { name: 'Reportes' }).count()).toBe(0);
-    const api = await page.request.get(`${server.url}/api/v1/reports/sales-by-day?from=2026-01-01&to=2026-01-31`);
+    const api = await page.request.get(
+      `${server.url}/api/v1/reports/sales-by-day?from=2026-01-01&to=2026-01-31`,
+    );
     expect(api.status()).toBe(403);
   });
 });

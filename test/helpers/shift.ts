@@ -6,7 +6,10 @@ import { systemCtx } from '../../src/shared/context.js';
 import { givenProduct } from './factories.js';
 
 /** A business with products in stock, a register with an open cash session and an API token. */
-export async function createOpenSessionFixture(database: Database, opts: { products: number; stock: string }) {
+export async function createOpenSessionFixture(
+  database: Database,
+  opts: { products: number; stock: string },
+) {
   const b = await createBusiness(database.db, {
     name: 'Tienda de prueba',
     locations: [{ name: 'Tienda', kind: 'store', postalCode: '06600' }],
@@ -25,5 +28,13 @@ export async function createOpenSessionFixture(database: Database, opts: { produ
   const register = await createRegister(ctx, { locationId: b.locationIds[0]!, name: 'Caja 1' });
   const session = await openCashSession(ctx, { registerId: register.id, openingFloat: '500.00' });
   const token = (await createApiToken(ctx, { name: 'test' })).token;
-  return { tenantId: b.tenantId, storeId: b.locationIds[0]!, registerId: register.id, cashSessionId: session.id, token, skuIds, ctx };
+  return {
+    tenantId: b.tenantId,
+    storeId: b.locationIds[0]!,
+    registerId: register.id,
+    cashSessionId: session.id,
+    token,
+    skuIds,
+    ctx,
+  };
 }

@@ -249,8 +249,11 @@ export function ImportPage() {
                   [
                     ...r.errors.map((e) => ({ ...e, kind: 'error' })),
                     ...r.warnings.map((e) => ({ ...e, kind: 'warn' })),
-                  ].map((e, i) => (
-                    <tr key={`${r.row}-${i}`} className={e.kind === 'error' ? 'row-error' : 'row-warn'}>
+                  ].map((e) => (
+                    <tr
+                      key={`${r.row}:${e.kind}:${e.column}:${e.code}:${e.message}`}
+                      className={e.kind === 'error' ? 'row-error' : 'row-warn'}
+                    >
                       <td className="num">{r.row}</td>
                       <td>{r.sku}</td>
                       <td>{e.column}</td>

@@ -217,6 +217,9 @@ const TRANSFER_STATUS: Record<Transfer['status'], [string, string]> = {
   cancelled: ['Cancelado', 'Cancelled'],
 };
 
+let lineSeq = 0;
+const newLine = () => ({ uid: ++lineSeq, skuId: '', quantity: '' });
+
 /** Transfers between locations: create, send, receive, cancel. */
 export function TransfersPage() {
   const l = useL();
@@ -228,17 +231,17 @@ export function TransfersPage() {
   });
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [lines, setLines] = useState<{ skuId: string; quantity: string }[]>([{ skuId: '', quantity: '' }]);
+  const [lines, setLines] = useState<{ uid: number; skuId: string; quantity: string }[]>([newLine()]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useMutation({
     mutationFn: () =>
       post<Transfer>('/inventory/transfers', {
         fromLocationId: from,
         toLocationId: to,
-        lines: lines.filter((x) => x.skuId),
+        lines: lines.filter((x) => x.skuId).map(({ skuId, quantity }) => ({ skuId, quantity })),
       }),
     onSuccess: () => {
-      setLines([{ skuId: '', quantity: '' }]);
+      setLines([newLine()]);
       setErrors({});
       void qc.invalidateQueries({ queryKey: ['transfers'] });
     },
@@ -263,7 +266,7 @@ export function TransfersPage() {
           <LocationSelect value={to} onChange={setTo} allowAll={false} label={l('Llega a', 'To')} />
         </div>
         {lines.map((line, i) => (
-          <div className="bo-row" key={i}>
+          <div className="bo-row" key={line.uid}>
             <Field label={l('Producto', 'Product')} error={errors[`lines.${i}.skuId`]}>
               <select
                 value={line.skuId}
@@ -291,11 +294,7 @@ export function TransfersPage() {
           </div>
         ))}
         <div className="bo-row">
-          <button
-            type="button"
-            className="button small"
-            onClick={() => setLines([...lines, { skuId: '', quantity: '' }])}
-          >
+          <button type="button" className="button small" onClick={() => setLines([...lines, newLine()])}>
             {l('Otra línea', 'Add line')}
           </button>
           <button

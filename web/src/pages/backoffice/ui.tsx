@@ -27,6 +27,7 @@ export function Field({
   wide?: boolean;
 }) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child passed in
     <label className={`bo-field${error ? ' has-error' : ''}${wide ? ' wide' : ''}`}>
       <span>{label}</span>
       {children}

@@ -1,0 +1,718 @@
+/**
+ * Issuing CFDIs: invoices from tickets, the global invoice, credit notes from returns, Pagos
+ * 2.0 complements, cancellation requests, and the control report. Each operation seals the
+ * XML and writes the invoice, its tickets, the sealed document and a PAC job in the caller's
+ * transaction; stamping happens later, outside it (stamping.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { json } from '../../db/types.js';
+import type { Ctx } from '../../shared/context.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { D } from '../../shared/money.js';
+import { businessDayRange } from '../../shared/time.js';
+import { getCustomer } from '../customers/customers.service.js';
+import { recordAudit, recordEvent } from '../events/events.service.js';
+import { getReturn } from '../returns/returns.service.js';
+import { getSale, type Sale } from '../sales/sales.service.js';
+import {
+  type CfdiInput,
+  type ConceptoInput,
+  fechaCfdi,
+  type ReceptorInput,
+  sealCfdi,
+  summarize,
+  computeConcepto,
+} from './cfdi/index.js';
+import { allocateFolio, type Issuer, loadIssuer } from './fiscal.service.js';
+import { conceptoFor, conceptosFromSales, fitTotal, formaPagoOfPayment, globalConceptos, paymentTermsOf } from './from-sales.js';
+import { InvoicingErrors as E } from './invoicing.errors.js';
+import type { InvoiceKind, InvoicesTable, InvoiceSummary } from './invoicing.tables.js';
+import type { CancelMotivo } from './pac/pac.js';
+import type { Selectable } from 'kysely';
+
+export interface Invoice {
+  id: string;
+  kind: InvoiceKind;
+  tipoComprobante: 'I' | 'E' | 'P';
+  serie: string;
+  folio: string;
+  /** pending (sealed, waiting for the PAC), stamped, rejected (the PAC refused it). */
+  status: 'pending' | 'stamped' | 'rejected';
+  cancelStatus: 'requested' | 'in_process' | 'cancelled' | 'rejected' | null;
+  cancelMotivo: string | null;
+  uuid: string | null;
+  locationId: string | null;
+  customerId: string | null;
+  receptor: { rfc: string; nombre: string };
+  fecha: string;
+  subtotal: string;
+  descuento: string | null;
+  total: string;
+  metodoPago: string | null;
+  formaPago: string | null;
+  saleIds: string[];
+  relatedInvoiceId: string | null;
+  tipoRelacion: string | null;
+  returnId: string | null;
+  pacError: Record<string, unknown> | null;
+  selfInvoiced: boolean;
+  stampedAt: string | null;
+  createdAt: string;
+  /** For PPD invoices: what is still owed. */
+  balance: string | null;
+}
+
+function toInvoice(r: Selectable<InvoicesTable>, saleIds: string[], balance: string | null): Invoice {
+  return {
+    id: r.id,
+    kind: r.kind,
+    tipoComprobante: r.tipo_comprobante,
+    serie: r.serie,
+    folio: String(r.folio),
+    status: r.status,
+    cancelStatus: r.cancel_status,
+    cancelMotivo: r.cancel_motivo,
+    uuid: r.uuid,
+    locationId: r.location_id,
+    customerId: r.customer_id,
+    receptor: { rfc: r.receptor_rfc, nombre: r.receptor_nombre },
+    fecha: r.fecha,
+    subtotal: new D(r.subtotal).toFixed(2),
+    descuento: r.descuento === null ? null : new D(r.descuento).toFixed(2),
+    total: new D(r.total).toFixed(2),
+    metodoPago: r.metodo_pago,
+    formaPago: r.forma_pago,
+    saleIds,
+    relatedInvoiceId: r.related_invoice_id,
+    tipoRelacion: r.tipo_relacion,
+    returnId: r.return_id,
+    pacError: r.pac_error,
+    selfInvoiced: r.self_invoiced,
+    stampedAt: r.stamped_at ? r.stamped_at.toISOString() : null,
+    createdAt: r.created_at.toISOString(),
+    balance,
+  };
+}
+
+async function invoiceRow(ctx: Ctx, invoiceId: string) {
+  const r = await ctx.db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', invoiceId)
+    .executeTakeFirst();
+  if (!r) throw new AppError(E.INVOICE_NOT_FOUND, { invoiceId });
+  return r;
+}
+
+async function balanceOf(ctx: Ctx, r: Selectable<InvoicesTable>): Promise<string | null> {
+  if (r.metodo_pago !== 'PPD') return null;
+  const paid = await ctx.db
+    .selectFrom('invoice_payments')
+    .select((eb) => eb.fn.sum<string>('amount').as('paid'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', r.id)
+    .executeTakeFirst();
+  return new D(r.total).minus(paid?.paid ?? '0').toFixed(2);
+}
+
+/** One invoice with its tickets. Errors: INVOICE_NOT_FOUND. */
+export async function getInvoice(ctx: Ctx, invoiceId: string): Promise<Invoice> {
+  const r = await invoiceRow(ctx, invoiceId);
+  const sales = await ctx.db
+    .selectFrom('invoice_sales')
+    .select('sale_id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('sale_id')
+    .execute();
+  return toInvoice(
+    r,
+    sales.map((s) => s.sale_id),
+    await balanceOf(ctx, r),
+  );
+}
+
+/** Invoices newest first, filtered by status, kind, customer or sale. */
+export async function listInvoices(
+  ctx: Ctx,
+  input: { status?: string; kind?: string; customerId?: string; saleId?: string; limit: number; after?: string },
+): Promise<{ items: Invoice[]; last: string | null }> {
+  let q = ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenantId);
+  if (input.status) q = q.where('status', '=', input.status as Invoice['status']);
+  if (input.kind) q = q.where('kind', '=', input.kind as InvoiceKind);
+  if (input.customerId) q = q.where('customer_id', '=', input.customerId);
+  if (input.saleId) {
+    const saleId = input.saleId;
+    q = q.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('invoice_sales')
+        .select('invoice_id')
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('sale_id', '=', saleId),
+    );
+  }
+  if (input.after) q = q.where('id', '<', input.after);
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
+  const more = rows.length > input.limit;
+  const items = await Promise.all(rows.slice(0, input.limit).map((r) => getInvoice(ctx, r.id)));
+  return { items, last: more ? items[items.length - 1]!.id : null };
+}
+
+/** The XML as issued: the stamped one when there is one, else the sealed one. */
+export async function getInvoiceXml(ctx: Ctx, invoiceId: string): Promise<{ xml: string; stamped: boolean }> {
+  await invoiceRow(ctx, invoiceId);
+  const docs = await ctx.db
+    .selectFrom('invoice_documents')
+    .select(['kind', 'content'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .where('kind', 'in', ['sealed', 'stamped'])
+    .execute();
+  const stamped = docs.find((d) => d.kind === 'stamped');
+  const doc = stamped ?? docs.find((d) => d.kind === 'sealed');
+  if (!doc) throw new AppError(E.INVOICE_NOT_FOUND, { invoiceId });
+  return { xml: doc.content, stamped: !!stamped };
+}
+
+/** Every document kept for an invoice (sealed, stamped, acuses), oldest first. */
+export async function listInvoiceDocuments(ctx: Ctx, invoiceId: string) {
+  await invoiceRow(ctx, invoiceId);
+  const rows = await ctx.db
+    .selectFrom('invoice_documents')
+    .select(['id', 'kind', 'content', 'created_at'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, content: r.content, createdAt: r.created_at.toISOString() }));
+}
+
+interface IssueInput {
+  kind: InvoiceKind;
+  locationId: string | null;
+  customerId: string | null;
+  /** The CFDI without serie, folio, fecha, lugar and emisor (filled here). */
+  cfdi: Omit<CfdiInput, 'serie' | 'folio' | 'fecha' | 'lugarExpedicion' | 'emisor'>;
+  saleIds: string[];
+  summary: InvoiceSummary;
+  relatedInvoiceId?: string;
+  returnId?: string;
+  selfInvoiced?: boolean;
+  issuer?: Issuer;
+}
+
+/** Seal and store one CFDI with its PAC job; the caller's transaction commits it all. */
+async function issue(ctx: Ctx, input: IssueInput): Promise<Invoice> {
+  const issuer = input.issuer ?? (await loadIssuer(ctx, input.locationId));
+  const tipo = input.cfdi.tipoDeComprobante;
+  for (const saleId of input.saleIds) await assertNotDocumented(ctx, saleId);
+  const { serie, folio } = await allocateFolio(ctx, tipo);
+  const fecha = fechaCfdi(ctx.now, issuer.timeZone);
+  const sealed = sealCfdi(
+    { ...input.cfdi, serie, folio, fecha, lugarExpedicion: issuer.lugarExpedicion, emisor: issuer.emisor },
+    issuer.csd,
+    issuer.timeZone,
+  );
+  const id = newId('inv');
+  const rel = input.cfdi.cfdiRelacionados?.[0];
+  await ctx.db
+    .insertInto('invoices')
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      kind: input.kind,
+      tipo_comprobante: tipo,
+      serie,
+      folio,
+      status: 'pending',
+      cancel_status: null,
+      cancel_motivo: null,
+      cancel_replacement_uuid: null,
+      location_id: input.locationId,
+      customer_id: input.customerId,
+      receptor_rfc: input.cfdi.receptor.rfc,
+      receptor_nombre: input.cfdi.receptor.nombre,
+      fecha,
+      subtotal: sealed.subTotal,
+      descuento: sealed.descuento ?? null,
+      total: tipo === 'P' ? (input.cfdi.pagos?.[0]?.monto ?? '0') : sealed.total,
+      metodo_pago: input.cfdi.metodoPago ?? null,
+      forma_pago: input.cfdi.formaPago ?? null,
+      uuid: null,
+      stamped_at: null,
+      summary: json(input.summary),
+      related_invoice_id: input.relatedInvoiceId ?? null,
+      tipo_relacion: rel?.tipoRelacion ?? null,
+      return_id: input.returnId ?? null,
+      pac_error: null,
+      access_secret: randomBytes(24).toString('base64url'),
+      self_invoiced: input.selfInvoiced ?? false,
+      created_by: ctx.userId,
+      created_at: ctx.now,
+    })
+    .execute();
+  if (input.saleIds.length) {
+    await ctx.db
+      .insertInto('invoice_sales')
+      .values(input.saleIds.map((s) => ({ tenant_id: ctx.tenantId, invoice_id: id, sale_id: s, released_at: null })))
+      .execute();
+  }
+  await ctx.db
+    .insertInto('invoice_documents')
+    .values({ tenant_id: ctx.tenantId, invoice_id: id, kind: 'sealed', content: sealed.xml, created_at: ctx.now })
+    .execute();
+  await ctx.db
+    .insertInto('pac_jobs')
+    .values({
+      tenant_id: ctx.tenantId,
+      invoice_id: id,
+      kind: 'stamp',
+      status: 'pending',
+      next_attempt_at: ctx.now,
+      locked_until: null,
+      last_error: null,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .execute();
+  const data = { kind: input.kind, serie, folio, total: sealed.total, receptorRfc: input.cfdi.receptor.rfc, saleIds: input.saleIds };
+  await recordEvent(ctx, 'invoice.issued', { invoiceId: id, ...data });
+  await recordAudit(ctx, { action: 'invoice.issued', entityType: 'invoice', entityId: id, data });
+  return getInvoice(ctx, id);
+}
+
+async function assertNotDocumented(ctx: Ctx, saleId: string): Promise<void> {
+  const live = await ctx.db
+    .selectFrom('invoice_sales')
+    .select('invoice_id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('sale_id', '=', saleId)
+    .where('released_at', 'is', null)
+    .executeTakeFirst();
+  if (live) throw new AppError(E.SALE_ALREADY_INVOICED, { saleId, invoiceId: live.invoice_id });
+}
+
+export interface InvoiceSalesInput {
+  saleIds: string[];
+  /** A customer with fiscal data, or the receptor typed in (self-invoicing, terminal). */
+  customerId?: string;
+  receptor?: ReceptorInput;
+  /** Overrides the customer's usoCfdi. */
+  usoCfdi?: string;
+  selfInvoiced?: boolean;
+}
+
+/**
+ * One ingreso CFDI for one or several tickets of the same customer; the CFDI Total equals
+ * what was paid to the centavo. Errors: SALE_NOT_FOUND, SALE_ALREADY_INVOICED,
+ * INVOICE_SALES_CUSTOMER_MISMATCH, INVOICE_SALE_HAS_RETURNS, CUSTOMER_FISCAL_DATA_INCOMPLETE,
+ * FISCAL_PROFILE_REQUIRED, CSD_REQUIRED, EXPEDITION_POSTAL_CODE_REQUIRED, every CFDI_* code.
+ */
+export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<Invoice> {
+  const ids = [...new Set(input.saleIds)].sort();
+  const sales: Sale[] = [];
+  for (const id of ids) sales.push(await getSale(ctx, id));
+  const customers = new Set(sales.map((s) => s.customerId).filter((c): c is string => !!c));
+  const customerId = input.customerId ?? (customers.size === 1 ? [...customers][0]! : null);
+  if (customers.size > 1 || (input.customerId && [...customers].some((c) => c !== input.customerId)))
+    throw new AppError(E.INVOICE_SALES_CUSTOMER_MISMATCH);
+  for (const s of sales) {
+    if (s.lines.some((l) => new D(l.returnedQuantity).gt(0))) throw new AppError(E.INVOICE_SALE_HAS_RETURNS, { saleId: s.id });
+  }
+  let receptor = input.receptor;
+  if (!receptor) {
+    if (!customerId) throw new AppError(E.CUSTOMER_FISCAL_DATA_INCOMPLETE, { missing: 'cliente' });
+    const c = await getCustomer(ctx, customerId);
+    const missing = [
+      !c.rfc && 'RFC',
+      !c.razonSocial && 'razón social',
+      !c.regimenFiscal && 'régimen fiscal',
+      !c.codigoPostal && 'código postal',
+      !(input.usoCfdi ?? c.usoCfdi) && 'uso CFDI',
+    ].filter(Boolean);
+    if (missing.length) throw new AppError(E.CUSTOMER_FISCAL_DATA_INCOMPLETE, { missing: missing.join(', ') });
+    receptor = {
+      rfc: c.rfc!,
+      nombre: c.razonSocial!,
+      domicilioFiscalReceptor: c.codigoPostal!,
+      regimenFiscalReceptor: c.regimenFiscal!,
+      usoCfdi: (input.usoCfdi ?? c.usoCfdi)!,
+    };
+  } else if (input.usoCfdi) receptor = { ...receptor, usoCfdi: input.usoCfdi };
+  const conceptos = conceptosFromSales(sales);
+  const terms = paymentTermsOf(sales);
+  const amounts = summarize(conceptos.map(computeConcepto));
+  return issue(ctx, {
+    kind: 'ingreso',
+    locationId: sales[0]!.locationId,
+    customerId,
+    saleIds: ids,
+    selfInvoiced: input.selfInvoiced,
+    cfdi: { tipoDeComprobante: 'I', receptor, ...terms, conceptos },
+    summary: {
+      receptor,
+      saleIds: ids,
+      objetoImp: amounts.traslados.length ? '02' : '01',
+      traslados: amounts.traslados.map((t) => ({
+        impuesto: t.impuesto as 'IVA' | 'IEPS',
+        tipoFactor: t.tipoFactor,
+        ...(t.tasaOCuota ? { tasaOCuota: t.tasaOCuota } : {}),
+        base: t.base,
+      })),
+    },
+  });
+}
+
+export type Periodicidad = '01' | '02' | '03' | '04' | '05';
+
+/** The [from, to] business dates and SAT's Meses/Año of the period containing `date`. */
+export function globalPeriod(periodicidad: Periodicidad, date: string): { from: string; to: string; meses: string; año: string } {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const ym = `${y}-${pad(m)}`;
+  const meses = pad(m);
+  switch (periodicidad) {
+    case '01':
+      return { from: date, to: date, meses, año: String(y) };
+    case '02': {
+      // Monday to Sunday, clipped to the month (Meses names one month).
+      const dow = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+      const from = Math.max(1, d - dow);
+      const to = Math.min(last, d - dow + 6);
+      return { from: `${ym}-${pad(from)}`, to: `${ym}-${pad(to)}`, meses, año: String(y) };
+    }
+    case '03':
+      return d <= 15
+        ? { from: `${ym}-01`, to: `${ym}-15`, meses, año: String(y) }
+        : { from: `${ym}-16`, to: `${ym}-${pad(last)}`, meses, año: String(y) };
+    case '04':
+      return { from: `${ym}-01`, to: `${ym}-${pad(last)}`, meses, año: String(y) };
+    case '05': {
+      const first = m % 2 === 1 ? m : m - 1;
+      const lastDay = new Date(Date.UTC(y, first + 1, 0)).getUTCDate();
+      return {
+        from: `${y}-${pad(first)}-01`,
+        to: `${y}-${pad(first + 1)}-${pad(lastDay)}`,
+        meses: String(12 + (first + 1) / 2),
+        año: String(y),
+      };
+    }
+  }
+}
+
+/** Sales of a location in [from, to] not in any live invoice and not on account. */
+async function undocumentedSaleIds(ctx: Ctx, locationId: string | null, from: string, to: string, tz: string) {
+  const [start, end] = businessDayRange(from, to, tz);
+  let q = ctx.db
+    .selectFrom('sales as s')
+    .select(['s.id', 's.channel', 's.location_id', 's.total', 's.created_at', 's.ticket_number'])
+    .where('s.tenant_id', '=', ctx.tenantId)
+    .where('s.status', '=', 'completed')
+    .where('s.created_at', '>=', start)
+    .where('s.created_at', '<', end)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('invoice_sales as i')
+            .select(sql`1`.as('x'))
+            .whereRef('i.tenant_id', '=', 's.tenant_id')
+            .whereRef('i.sale_id', '=', 's.id')
+            .where('i.released_at', 'is', null),
+        ),
+      ),
+    );
+  if (locationId) q = q.where('s.location_id', '=', locationId);
+  return q.orderBy('s.created_at').orderBy('s.id').execute();
+}
+
+/**
+ * The factura global to público en general for a location's tickets nobody invoiced in the
+ * period (day, week, fortnight, month, two months) that contains `date`; on-account tickets
+ * stay out (they need their customer's PPD invoice). Errors: GLOBAL_NOTHING_TO_INVOICE,
+ * CFDI_GLOBAL_* codes, FISCAL_PROFILE_REQUIRED, CSD_REQUIRED, EXPEDITION_POSTAL_CODE_REQUIRED.
+ */
+export async function issueGlobalInvoice(
+  ctx: Ctx,
+  input: { locationId: string; periodicidad: Periodicidad; date: string },
+): Promise<Invoice> {
+  const issuer = await loadIssuer(ctx, input.locationId);
+  const p = globalPeriod(input.periodicidad, input.date);
+  const rows = await undocumentedSaleIds(ctx, input.locationId, p.from, p.to, issuer.timeZone);
+  const sales: Sale[] = [];
+  for (const r of rows) {
+    const s = await getSale(ctx, r.id);
+    if (s.payments.some((x) => x.method === 'on_account')) continue;
+    if (s.lines.every((l) => new D(l.returnedQuantity).eq(l.quantity))) continue;
+    sales.push(s);
+  }
+  if (!sales.length) throw new AppError(E.GLOBAL_NOTHING_TO_INVOICE, { from: p.from, to: p.to });
+  const conceptos = globalConceptos(sales);
+  const { formaPago } = paymentTermsOf(sales);
+  const receptor: ReceptorInput = {
+    rfc: 'XAXX010101000',
+    nombre: 'PUBLICO EN GENERAL',
+    domicilioFiscalReceptor: issuer.lugarExpedicion,
+    regimenFiscalReceptor: '616',
+    usoCfdi: 'S01',
+  };
+  return issue(ctx, {
+    kind: 'global',
+    locationId: input.locationId,
+    customerId: null,
+    saleIds: sales.map((s) => s.id),
+    issuer,
+    cfdi: {
+      tipoDeComprobante: 'I',
+      receptor,
+      formaPago,
+      metodoPago: 'PUE',
+      informacionGlobal: { periodicidad: input.periodicidad, meses: p.meses, año: p.año },
+      conceptos,
+    },
+    summary: { receptor, saleIds: sales.map((s) => s.id), periodo: { periodicidad: input.periodicidad, ...p } },
+  });
+}
+
+/**
+ * A credit note (egreso) for a return on an invoiced sale, related to the invoice with
+ * TipoRelacion 03 (devolución) or 01 (nota de crédito); its Total equals the refund.
+ * Errors: RETURN_NOT_FOUND, RETURN_SALE_NOT_INVOICED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
+ */
+export async function issueCreditNote(ctx: Ctx, input: { returnId: string; tipoRelacion?: '01' | '03' }): Promise<Invoice> {
+  const ret = await getReturn(ctx, input.returnId).catch(() => {
+    throw new AppError(E.RETURN_NOT_FOUND, { returnId: input.returnId });
+  });
+  const dup = await ctx.db
+    .selectFrom('invoices')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('return_id', '=', ret.id)
+    .where('status', '<>', 'rejected')
+    .executeTakeFirst();
+  if (dup) throw new AppError(E.CREDIT_NOTE_DUPLICATE, { returnId: ret.id, invoiceId: dup.id });
+  const inv = await ctx.db
+    .selectFrom('invoices as i')
+    .innerJoin('invoice_sales as s', (j) => j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.invoice_id', '=', 'i.id'))
+    .selectAll('i')
+    .where('i.tenant_id', '=', ctx.tenantId)
+    .where('s.sale_id', '=', ret.saleId)
+    .where('s.released_at', 'is', null)
+    .where('i.kind', '=', 'ingreso')
+    .where('i.status', '=', 'stamped')
+    .executeTakeFirst();
+  if (!inv?.uuid || !inv.summary.receptor) throw new AppError(E.RETURN_SALE_NOT_INVOICED, { saleId: ret.saleId });
+  const sale = await getSale(ctx, ret.saleId);
+  const conceptos: ConceptoInput[] = ret.lines.map((rl) => {
+    const line = sale.lines.find((l) => l.lineNo === rl.saleLineNo)!;
+    // The pre-tax share of the refunded amount, in the line's own base-to-total proportion.
+    const base = new D(line.subtotal).times(rl.amount).div(line.total).toDecimalPlaces(6, D.ROUND_HALF_UP);
+    return conceptoFor(line, { quantity: rl.quantity, base: base.toFixed(6), discountShare: '0' });
+  });
+  const fitted = fitTotal(conceptos, ret.refund.amount);
+  const card = sale.payments.find((p) => p.method === 'card');
+  const formaPago =
+    ret.refund.method === 'cash'
+      ? '01'
+      : ret.refund.method === 'card'
+        ? formaPagoOfPayment(card ?? { method: 'card', details: {} })
+        : '30';
+  return issue(ctx, {
+    kind: 'egreso',
+    locationId: sale.locationId,
+    customerId: inv.customer_id,
+    saleIds: [],
+    relatedInvoiceId: inv.id,
+    returnId: ret.id,
+    cfdi: {
+      tipoDeComprobante: 'E',
+      receptor: inv.summary.receptor,
+      formaPago,
+      metodoPago: 'PUE',
+      cfdiRelacionados: [{ tipoRelacion: input.tipoRelacion ?? '03', uuids: [inv.uuid] }],
+      conceptos: fitted,
+    },
+    summary: { receptor: inv.summary.receptor },
+  });
+}
+
+/**
+ * Money received against a PPD invoice: a CFDI de pago (Pagos 2.0) with NumParcialidad,
+ * ImpSaldoAnt, ImpPagado, ImpSaldoInsoluto and the taxes prorated. Errors:
+ * INVOICE_NOT_FOUND, INVOICE_NOT_STAMPED, PAYMENT_NOT_PPD, PAYMENT_EXCEEDS_BALANCE, CFDI_* codes.
+ */
+export async function recordInvoicePayment(
+  ctx: Ctx,
+  input: { invoiceId: string; amount: string; formaPago: string; paidAt?: string; numOperacion?: string },
+): Promise<{ payment: { id: string; numParcialidad: number; saldoAnterior: string; saldoInsoluto: string }; pago: Invoice }> {
+  // Lock the invoice row: parcialidades of one invoice are numbered one at a time.
+  const inv = await ctx.db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', input.invoiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!inv) throw new AppError(E.INVOICE_NOT_FOUND, { invoiceId: input.invoiceId });
+  if (inv.metodo_pago !== 'PPD') throw new AppError(E.PAYMENT_NOT_PPD);
+  if (inv.status !== 'stamped' || !inv.uuid) throw new AppError(E.INVOICE_NOT_STAMPED);
+  if (inv.cancel_status === 'cancelled') throw new AppError(E.INVOICE_ALREADY_CANCELLED);
+  const prev = await ctx.db
+    .selectFrom('invoice_payments')
+    .select([(eb) => eb.fn.sum<string>('amount').as('paid'), (eb) => eb.fn.countAll<string>().as('n')])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', inv.id)
+    .executeTakeFirstOrThrow();
+  const saldoAnterior = new D(inv.total).minus(prev.paid ?? '0');
+  const amount = new D(input.amount);
+  if (amount.gt(saldoAnterior))
+    throw new AppError(E.PAYMENT_EXCEEDS_BALANCE, { amount: amount.toFixed(2), balance: saldoAnterior.toFixed(2) });
+  const numParcialidad = Number(prev.n) + 1;
+  const paidAt = input.paidAt ? new Date(input.paidAt) : ctx.now;
+  const issuer = await loadIssuer(ctx, inv.location_id);
+  const receptor = { ...inv.summary.receptor!, usoCfdi: 'CP01' };
+  const objetoImp = inv.summary.objetoImp ?? '02';
+  const pago = await issue(ctx, {
+    kind: 'pago',
+    locationId: inv.location_id,
+    customerId: inv.customer_id,
+    saleIds: [],
+    relatedInvoiceId: inv.id,
+    issuer,
+    cfdi: {
+      tipoDeComprobante: 'P',
+      receptor,
+      pagos: [
+        {
+          fechaPago: fechaCfdi(paidAt, issuer.timeZone),
+          formaDePagoP: input.formaPago,
+          monto: amount.toFixed(2),
+          numOperacion: input.numOperacion,
+          doctos: [
+            {
+              idDocumento: inv.uuid,
+              serie: inv.serie,
+              folio: String(inv.folio),
+              numParcialidad,
+              impSaldoAnt: saldoAnterior.toFixed(2),
+              impPagado: amount.toFixed(2),
+              objetoImpDR: objetoImp,
+              totalDocumento: new D(inv.total).toFixed(2),
+              impuestos: { traslados: inv.summary.traslados ?? [], retenciones: [] },
+            },
+          ],
+        },
+      ],
+    },
+    summary: { receptor },
+  });
+  const id = newId('ipay');
+  const saldoInsoluto = saldoAnterior.minus(amount).toFixed(2);
+  await ctx.db
+    .insertInto('invoice_payments')
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      invoice_id: inv.id,
+      num_parcialidad: numParcialidad,
+      amount: amount.toFixed(2),
+      saldo_anterior: saldoAnterior.toFixed(2),
+      saldo_insoluto: saldoInsoluto,
+      forma_pago: input.formaPago,
+      paid_at: paidAt,
+      pago_invoice_id: pago.id,
+      created_by: ctx.userId,
+      created_at: ctx.now,
+    })
+    .execute();
+  const data = { invoiceId: inv.id, amount: amount.toFixed(2), numParcialidad, saldoInsoluto, pagoInvoiceId: pago.id };
+  await recordEvent(ctx, 'invoice.payment_recorded', data);
+  await recordAudit(ctx, { action: 'invoice.payment_recorded', entityType: 'invoice', entityId: inv.id, data });
+  return { payment: { id, numParcialidad, saldoAnterior: saldoAnterior.toFixed(2), saldoInsoluto }, pago };
+}
+
+/**
+ * Ask the PAC to cancel a stamped CFDI with SAT's motive (01 needs the replacing UUID); the
+ * request is a job, its outcome (cancelled, in process, rejected) comes later.
+ * Errors: INVOICE_NOT_FOUND, INVOICE_NOT_STAMPED, INVOICE_ALREADY_CANCELLED, CANCEL_MOTIVO_INVALID.
+ */
+export async function requestCancellation(
+  ctx: Ctx,
+  input: { invoiceId: string; motivo: CancelMotivo; replacementUuid?: string },
+): Promise<Invoice> {
+  const inv = await invoiceRow(ctx, input.invoiceId);
+  if (inv.status !== 'stamped') throw new AppError(E.INVOICE_NOT_STAMPED);
+  if (inv.cancel_status && inv.cancel_status !== 'rejected') throw new AppError(E.INVOICE_ALREADY_CANCELLED);
+  if ((input.motivo === '01') !== !!input.replacementUuid) throw new AppError(E.CANCEL_MOTIVO_INVALID);
+  const upd = await ctx.db
+    .updateTable('invoices')
+    .set({ cancel_status: 'requested', cancel_motivo: input.motivo, cancel_replacement_uuid: input.replacementUuid ?? null })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', inv.id)
+    .where((eb) => eb.or([eb('cancel_status', 'is', null), eb('cancel_status', '=', 'rejected')]))
+    .executeTakeFirst();
+  if (Number(upd.numUpdatedRows) !== 1) throw new AppError(E.INVOICE_ALREADY_CANCELLED);
+  await ctx.db
+    .insertInto('pac_jobs')
+    .values({
+      tenant_id: ctx.tenantId,
+      invoice_id: inv.id,
+      kind: 'cancel',
+      status: 'pending',
+      next_attempt_at: ctx.now,
+      locked_until: null,
+      last_error: null,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .execute();
+  const data = { uuid: inv.uuid, motivo: input.motivo, replacementUuid: input.replacementUuid ?? null };
+  await recordEvent(ctx, 'invoice.cancellation_requested', { invoiceId: inv.id, ...data });
+  await recordAudit(ctx, { action: 'invoice.cancellation_requested', entityType: 'invoice', entityId: inv.id, data });
+  return getInvoice(ctx, inv.id);
+}
+
+export interface UndocumentedReport {
+  from: string;
+  to: string;
+  count: number;
+  total: string;
+  byChannel: Array<{ channel: string; count: number; total: string }>;
+  sales: Array<{ saleId: string; channel: string; locationId: string; ticketNumber: number; total: string; createdAt: string }>;
+}
+
+/** Every sale in [from, to] neither invoiced nor in a global invoice, by channel of origin. */
+export async function undocumentedSales(ctx: Ctx, input: { from: string; to: string; locationId?: string }): Promise<UndocumentedReport> {
+  const tenant = await ctx.db.selectFrom('tenants').select('timezone').where('id', '=', ctx.tenantId).executeTakeFirst();
+  const rows = await undocumentedSaleIds(ctx, input.locationId ?? null, input.from, input.to, tenant?.timezone ?? 'America/Mexico_City');
+  const by = new Map<string, { count: number; total: InstanceType<typeof D> }>();
+  let total = new D(0);
+  for (const r of rows) {
+    const g = by.get(r.channel) ?? { count: 0, total: new D(0) };
+    g.count++;
+    g.total = g.total.plus(r.total);
+    by.set(r.channel, g);
+    total = total.plus(r.total);
+  }
+  return {
+    from: input.from,
+    to: input.to,
+    count: rows.length,
+    total: total.toFixed(2),
+    byChannel: [...by].map(([channel, g]) => ({ channel, count: g.count, total: g.total.toFixed(2) })),
+    sales: rows.map((r) => ({
+      saleId: r.id,
+      channel: r.channel,
+      locationId: r.location_id,
+      ticketNumber: Number(r.ticket_number),
+      total: new D(r.total).toFixed(2),
+      createdAt: r.created_at.toISOString(),
+    })),
+  };
+}
