@@ -8,6 +8,7 @@ import type { InventoryTables } from '../modules/inventory/inventory.tables.js';
 import type { OrdersTables } from '../modules/orders/orders.tables.js';
 import type { ReturnsTables } from '../modules/returns/returns.tables.js';
 import type { SalesTables } from '../modules/sales/sales.tables.js';
+import type { SaleConflictsTables } from '../modules/sales-conflicts/sales-conflicts.tables.js';
 
 /**
  * The whole database as Kysely sees it: each module declares its own tables in
@@ -23,4 +24,5 @@ export interface DB
     CashTables,
     SalesTables,
     ReturnsTables,
-    InvoicingTables {}
+    InvoicingTables,
+    SaleConflictsTables {}

@@ -5,11 +5,13 @@ import { customersRoutes } from './customers/customers.routes.js';
 import { eventsRoutes } from './events/events.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
+import { invoicingRoutes } from './invoicing/invoicing.routes.js';
 import { inventoryRoutes } from './inventory/inventory.routes.js';
 import { ordersRoutes } from './orders/orders.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { returnsRoutes } from './returns/returns.routes.js';
 import { salesRoutes } from './sales/sales.routes.js';
+import { salesConflictsRoutes } from './sales-conflicts/sales-conflicts.routes.js';
 
 /** Every module's HTTP routes, mounted under /api/v1. Add a module here. */
 export const apiModules: FastifyPluginAsync[] = [
@@ -24,4 +26,6 @@ export const apiModules: FastifyPluginAsync[] = [
   returnsRoutes,
   importsRoutes,
   reportsRoutes,
+  salesConflictsRoutes,
+  invoicingRoutes,
 ];

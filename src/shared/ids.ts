@@ -32,6 +32,7 @@ export const ID_PREFIXES = [
   'inv',
   'ipay',
   'imp',
+  'scf',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

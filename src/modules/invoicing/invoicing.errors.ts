@@ -1,3 +1,4 @@
+import { registerUniqueConstraint } from '../../db/errors.js';
 import { defineErrors } from '../../shared/errors.js';
 
 export const InvoicingErrors = defineErrors({
@@ -132,3 +133,6 @@ export const InvoicingErrors = defineErrors({
     en: 'The PAC did not answer; the invoice stays pending and will be stamped.',
   },
 });
+
+// A ticket is in one live invoice at most (a concurrent second invoice hits the index).
+registerUniqueConstraint('invoice_sales_once', InvoicingErrors.SALE_ALREADY_INVOICED);

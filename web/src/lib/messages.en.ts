@@ -255,4 +255,7 @@ export const en: Record<MessageKey, string> = {
     'These sales were made offline and the server could not record them. They are kept: check the reason, fix it (e.g. receive the stock) and send them again.',
   'conflicts.none': 'No sales with problems.',
   'conflicts.retry': 'Send again',
+  'conflicts.reported': 'The manager has it on the list (Sales with problems, in the back office).',
+  'conflicts.reportFailed': 'The server did not take it as a sale conflict either: {message}',
+  'conflicts.reporting': 'The manager will be told as soon as the connection is back.',
 };

@@ -254,6 +254,9 @@ export const es = {
     'Estas ventas se hicieron sin conexión y el servidor no pudo registrarlas. No se pierden: revisa el motivo, corrige (p. ej. da entrada a la mercancía) y vuelve a enviarlas.',
   'conflicts.none': 'No hay ventas con problema.',
   'conflicts.retry': 'Enviar de nuevo',
+  'conflicts.reported': 'Ya está en la lista del encargado (Ventas con problema, en la oficina).',
+  'conflicts.reportFailed': 'El servidor tampoco la aceptó como venta con problema: {message}',
+  'conflicts.reporting': 'Pendiente de avisar al encargado (se envía al volver la conexión).',
 } as const;
 
 export type MessageKey = keyof typeof es;

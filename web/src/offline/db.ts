@@ -14,8 +14,12 @@ export interface CachedStock {
   updatedAt: string;
 }
 
-/** charging: being sent while the cashier waits; pending: queued; conflict: stock gone; rejected: refused. */
-export type QueuedStatus = 'charging' | 'pending' | 'sent' | 'conflict' | 'rejected';
+/**
+ * charging: being sent while the cashier waits; pending: queued; conflict: stock gone or session
+ * closed; rejected: refused for another reason; reported: the server keeps it as a sale conflict
+ * for the manager (POST /sale-conflicts), so it no longer needs this terminal.
+ */
+export type QueuedStatus = 'charging' | 'pending' | 'sent' | 'conflict' | 'rejected' | 'reported';
 
 /** A sale the terminal recorded; it stays here until the server has it (and after, as a receipt). */
 export interface QueuedSale {
@@ -31,6 +35,10 @@ export interface QueuedSale {
   /** The server's sale once recorded (ticket number, invoice code). */
   result?: Record<string, unknown> | null;
   sentAt?: string | null;
+  /** The server's sale conflict id once a refused sale was reported (status 'reported'). */
+  conflictId?: string | null;
+  /** The server refused the report itself (it stays here, shown, until someone sends it again). */
+  reportError?: { code: string; message: string } | null;
 }
 
 export interface KvRow {

@@ -3,8 +3,18 @@ import { createStore } from '../lib/store';
 import { markServerReachable } from './connectivity';
 import { dbFor, type QueuedSale } from './db';
 
-/** Error codes that mean the sale cannot be honoured as it is: it goes to the conflict list. */
-const STOCK_CODES = new Set(['STOCK_INSUFFICIENT', 'SKU_NOT_SELLABLE', 'LOT_INSUFFICIENT']);
+/** Error codes that mean the sale cannot be honoured as it is now: a conflict for the manager. */
+const CONFLICT_CODES = new Set([
+  'STOCK_INSUFFICIENT',
+  'SKU_NOT_SELLABLE',
+  'LOT_INSUFFICIENT',
+  'CASH_SESSION_CLOSED',
+  'CASH_SESSION_REQUIRED',
+  'STORE_CREDIT_INSUFFICIENT',
+]);
+
+/** Statuses of a refused sale the server does not hold yet: shown here until it does. */
+export const UNREPORTED: QueuedSale['status'][] = ['conflict', 'rejected'];
 
 export interface SyncState {
   running: boolean;
@@ -58,11 +68,59 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
         await db.outbox.update(id, { attempts: row.attempts + 1, lastError });
         throw err;
       }
-      const status = STOCK_CODES.has(err.code) ? 'conflict' : 'rejected';
-      await db.outbox.update(id, { status, attempts: row.attempts + 1, lastError });
+      const status = CONFLICT_CODES.has(err.code) ? 'conflict' : 'rejected';
+      await db.outbox.update(id, { status, attempts: row.attempts + 1, lastError, reportError: null });
+      // Never lost: the refused sale goes to the server's conflict list for the manager.
+      await reportConflict(tenantId, id).catch(() => {});
     } else throw err;
   }
   return db.outbox.get(id);
+}
+
+/**
+ * Reports a refused queued sale to the server (POST /sale-conflicts, idempotent by sale id) so a
+ * manager sees it; until the server has it, the sale stays on this terminal's conflict list.
+ */
+export async function reportConflict(tenantId: string, id: string): Promise<QueuedSale | undefined> {
+  const db = dbFor(tenantId);
+  const row = await db.outbox.get(id);
+  if (!row || !UNREPORTED.includes(row.status) || !row.lastError) return row;
+  const receipt = row.receipt as { total?: string; lines?: { description: string; quantity: string }[] };
+  const summary = (receipt.lines ?? []).map((l) => `${l.description} ×${l.quantity}`).join(', ');
+  try {
+    const conflict = await post<{ id: string }>(
+      '/sale-conflicts',
+      {
+        sale: row.body,
+        error: {
+          code: row.lastError.code,
+          message: row.lastError.message.slice(0, 500),
+          details: row.lastError.details ?? {},
+        },
+        soldAt: row.createdAt,
+        ...(receipt.total ? { total: receipt.total } : {}),
+        ...(summary ? { summary: summary.slice(0, 500) } : {}),
+      },
+      { timeoutMs: 10_000 },
+    );
+    markServerReachable(true);
+    await db.outbox.update(id, { status: 'reported', conflictId: conflict.id, reportError: null });
+  } catch (err) {
+    if (err instanceof NetworkError) markServerReachable(false);
+    else if (err instanceof ApiError && err.status !== 401 && err.status !== 429) {
+      // The server will not take the report either (e.g. a malformed old sale): keep it here, shown.
+      markServerReachable(true);
+      await db.outbox.update(id, { reportError: { code: err.code, message: err.message } });
+    }
+    throw err;
+  }
+  return db.outbox.get(id);
+}
+
+/** Refused sales not on the server yet, whose report may still succeed (network, session). */
+async function unreportedConflicts(tenantId: string): Promise<QueuedSale[]> {
+  const rows = await dbFor(tenantId).outbox.where('status').anyOf(UNREPORTED).sortBy('id');
+  return rows.filter((r) => !r.reportError);
 }
 
 let running: Promise<void> | null = null;
@@ -91,6 +149,17 @@ export function flushOutbox(tenantId: string): Promise<void> {
           }
         }
       } while (again);
+      if (lastError === null)
+        for (const c of await unreportedConflicts(tenantId)) {
+          try {
+            await reportConflict(tenantId, c.id);
+          } catch (err) {
+            if (err instanceof NetworkError) {
+              lastError = err.message;
+              break;
+            }
+          }
+        }
     } finally {
       syncState.set({ running: false, lastRunAt: new Date().toISOString(), lastError });
       running = null;
@@ -99,9 +168,11 @@ export function flushOutbox(tenantId: string): Promise<void> {
   return running;
 }
 
-/** A conflict the manager has looked at can be sent again (e.g. after receiving stock). */
+/** A conflict the server does not hold yet can be sent again (e.g. after receiving stock). */
 export async function retryConflict(tenantId: string, id: string): Promise<void> {
-  await dbFor(tenantId).outbox.update(id, { status: 'pending' });
+  const row = await dbFor(tenantId).outbox.get(id);
+  if (!row || !UNREPORTED.includes(row.status)) return;
+  await dbFor(tenantId).outbox.update(id, { status: 'pending', reportError: null });
   await flushOutbox(tenantId);
 }
 
@@ -115,7 +186,8 @@ export function startOutboxWorker(tenantId: string): () => void {
   void dbFor(tenantId).outbox.where('status').equals('charging').modify({ status: 'pending' }).then(kick);
   const timer = setInterval(async () => {
     const n = await dbFor(tenantId).outbox.where('status').equals('pending').count();
-    if (n > 0 && navigator.onLine) kick();
+    const unreported = n > 0 ? 0 : (await unreportedConflicts(tenantId)).length;
+    if ((n > 0 || unreported > 0) && navigator.onLine) kick();
   }, 4000);
   kick();
   return () => {

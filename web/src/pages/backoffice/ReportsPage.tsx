@@ -375,7 +375,9 @@ export function ReportsPage() {
           summary={
             value.data && value.data.totals.skusWithoutCost > 0
               ? l(
-                  `${value.data.totals.skusWithoutCost} productos con existencia no tienen costo capturado.`,
+                  value.data.totals.skusWithoutCost === 1
+                    ? '1 producto con existencia no tiene costo capturado.'
+                    : `${value.data.totals.skusWithoutCost} productos con existencia no tienen costo capturado.`,
                   `${value.data.totals.skusWithoutCost} stocked products have no cost.`,
                 )
               : undefined
@@ -451,7 +453,11 @@ export function ReportsPage() {
                 }))}
               >
                 <XAxis dataKey="label" fontSize={11} />
-                <YAxis fontSize={12} width={45} />
+                <YAxis
+                  fontSize={12}
+                  width={45}
+                  domain={[(min: number) => Math.min(0, min), (max: number) => Math.max(0, max)]}
+                />
                 <Tooltip
                   formatter={(_v, _n, item) => [
                     formatMoney(item.payload.difference),

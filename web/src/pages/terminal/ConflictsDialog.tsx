@@ -8,12 +8,13 @@ import type { ReceiptSnapshot } from './ChargeDialog';
 
 /**
  * Sales made offline that the server would not take (stock gone, session closed…). They stay
- * here, with the server's reason, until someone sends them again or settles them.
+ * here, with the server's reason, until the server holds them as sale conflicts for the manager
+ * (then they are listed as such, without a retry: the manager settles them in the back office).
  */
 export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
   const t = useT();
   const rows = useLiveQuery(
-    () => dbFor(tenantId).outbox.where('status').anyOf('conflict', 'rejected').sortBy('id'),
+    () => dbFor(tenantId).outbox.where('status').anyOf('conflict', 'rejected', 'reported').sortBy('id'),
     [tenantId],
     [] as QueuedSale[],
   );
@@ -33,12 +34,21 @@ export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClo
                     {s.lines.map((l) => l.description).join(', ')}
                   </div>
                   <div className="error">{r.lastError?.message ?? r.status}</div>
+                  <div className="muted small" data-testid="conflict-state">
+                    {r.status === 'reported'
+                      ? t('conflicts.reported')
+                      : r.reportError
+                        ? t('conflicts.reportFailed', { message: r.reportError.message })
+                        : t('conflicts.reporting')}
+                  </div>
                   <div className="muted small">{r.id}</div>
                 </td>
                 <td>
-                  <button type="button" onClick={() => void retryConflict(tenantId, r.id)}>
-                    {t('conflicts.retry')}
-                  </button>
+                  {r.status !== 'reported' && (
+                    <button type="button" onClick={() => void retryConflict(tenantId, r.id)}>
+                      {t('conflicts.retry')}
+                    </button>
+                  )}
                 </td>
               </tr>
             );

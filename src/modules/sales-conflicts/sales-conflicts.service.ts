@@ -1,0 +1,234 @@
+import { type Selectable, sql } from 'kysely';
+import type { z } from 'zod';
+import { json } from '../../db/types.js';
+import type { Ctx } from '../../shared/context.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { listRegisters } from '../cash/cash.service.js';
+import { recordAudit, recordEvent } from '../events/events.service.js';
+import { assertLocationAccess } from '../identity/identity.service.js';
+import { SalesErrors } from '../sales/sales.errors.js';
+import { zSaleInput } from '../sales/sales.schemas.js';
+import { getSale, type RecordSaleInput, recordSale } from '../sales/sales.service.js';
+import { SaleConflictsErrors as E } from './sales-conflicts.errors.js';
+import type {
+  zListSaleConflictsQuery,
+  zReportSaleConflictInput,
+  zResolveSaleConflictInput,
+  zSaleConflict,
+} from './sales-conflicts.schemas.js';
+import type { SaleConflictsTable } from './sales-conflicts.tables.js';
+
+export type SaleConflict = z.infer<typeof zSaleConflict>;
+export type ReportSaleConflictInput = z.infer<typeof zReportSaleConflictInput>;
+export type ResolveSaleConflictInput = z.infer<typeof zResolveSaleConflictInput>;
+export type ListSaleConflictsInput = z.infer<typeof zListSaleConflictsQuery>;
+
+function toConflict(r: Selectable<SaleConflictsTable>): SaleConflict {
+  return {
+    id: r.id,
+    saleId: r.sale_id,
+    registerId: r.register_id,
+    locationId: r.location_id,
+    cashSessionId: r.cash_session_id,
+    status: r.status,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    errorDetails: r.error_details,
+    total: r.total,
+    summary: r.summary,
+    soldAt: r.sold_at ? r.sold_at.toISOString() : null,
+    reportedBy: r.reported_by,
+    createdAt: r.created_at.toISOString(),
+    resolvedAt: r.resolved_at ? r.resolved_at.toISOString() : null,
+    resolvedBy: r.resolved_by,
+    resolutionNote: r.resolution_note,
+    ticketNumber: r.ticket_number === null ? null : Number(r.ticket_number),
+    sale: r.sale,
+  };
+}
+
+async function conflictBySaleId(ctx: Ctx, saleId: string) {
+  return ctx.db
+    .selectFrom('sale_conflicts')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('sale_id', '=', saleId)
+    .executeTakeFirst();
+}
+
+export interface ReportSaleConflictResult {
+  conflict: SaleConflict;
+  /** False when this sale had been reported before: the stored conflict is answered. */
+  created: boolean;
+}
+
+/**
+ * Records a sale the server refused after the terminal queued it (offline), so a manager sees
+ * it; idempotent by the terminal's sale id (a second report answers the stored conflict). The
+ * register decides the location; an unknown register still records the conflict, without one.
+ */
+export async function reportSaleConflict(
+  ctx: Ctx,
+  input: ReportSaleConflictInput,
+): Promise<ReportSaleConflictResult> {
+  const known = await conflictBySaleId(ctx, input.sale.id);
+  if (known) return { conflict: toConflict(known), created: false };
+  const register = (await listRegisters({ ...ctx, locationIds: null })).find(
+    (r) => r.id === input.sale.registerId,
+  );
+  const id = newId('scf');
+  const row = await ctx.db
+    .insertInto('sale_conflicts')
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      sale_id: input.sale.id,
+      register_id: input.sale.registerId,
+      location_id: register?.locationId ?? null,
+      cash_session_id: input.sale.cashSessionId ?? null,
+      sale: json(input.sale),
+      total: input.total ?? null,
+      summary: input.summary ?? null,
+      error_code: input.error.code,
+      error_message: input.error.message ?? null,
+      error_details: json(input.error.details ?? {}),
+      sold_at: input.soldAt ?? null,
+      reported_by: ctx.userId,
+      created_at: ctx.now,
+    })
+    // Two reports of the same sale at once (a retrying terminal): the first one stands.
+    .onConflict((oc) => oc.columns(['tenant_id', 'sale_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) {
+    const other = await conflictBySaleId(ctx, input.sale.id);
+    if (!other) throw new AppError(E.SALE_CONFLICT_DUPLICATE, { saleId: input.sale.id });
+    return { conflict: toConflict(other), created: false };
+  }
+  const payload = {
+    conflictId: id,
+    saleId: input.sale.id,
+    registerId: row.register_id,
+    locationId: row.location_id,
+    errorCode: row.error_code,
+    total: row.total,
+  };
+  await recordEvent(ctx, 'sale_conflict.recorded', payload);
+  await recordAudit(ctx, { action: 'sale_conflict.recorded', entityType: 'sale', entityId: input.sale.id, data: payload });
+  return { conflict: toConflict(row), created: true };
+}
+
+/** Sale conflicts of the business (the caller's locations), open ones first, then newest first. */
+export async function listSaleConflicts(
+  ctx: Ctx,
+  input: ListSaleConflictsInput,
+): Promise<{ items: SaleConflict[]; openCount: number }> {
+  let q = ctx.db.selectFrom('sale_conflicts').where('tenant_id', '=', ctx.tenantId);
+  if (input.locationId) q = q.where('location_id', '=', input.locationId);
+  if (ctx.locationIds !== null)
+    q = q.where('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
+  const [rows, open] = await Promise.all([
+    (input.status ? q.where('status', '=', input.status) : q)
+      .selectAll()
+      .orderBy(sql`case when status = 'open' then 0 else 1 end`)
+      .orderBy('id', 'desc')
+      .limit(input.limit)
+      .execute(),
+    q
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toConflict), openCount: Number(open.n) };
+}
+
+/** One sale conflict. Errors: SALE_CONFLICT_NOT_FOUND, LOCATION_FORBIDDEN. */
+export async function getSaleConflict(ctx: Ctx, conflictId: string): Promise<SaleConflict> {
+  const row = await ctx.db
+    .selectFrom('sale_conflicts')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', conflictId)
+    .executeTakeFirst();
+  if (!row) throw new AppError(E.SALE_CONFLICT_NOT_FOUND, { conflictId });
+  if (row.location_id) assertLocationAccess(ctx, row.location_id);
+  return toConflict(row);
+}
+
+async function saleIfRecorded(ctx: Ctx, saleId: string) {
+  try {
+    return await getSale(ctx, saleId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === SalesErrors.SALE_NOT_FOUND) return null;
+    throw err;
+  }
+}
+
+/**
+ * Settles an open sale conflict in the caller's transaction. `retry` records the sale now,
+ * through recordSale, with the terminal's id, at the current time, in the register's open
+ * session, attributed to the cashier who sold it; if it fails again (stock still short, no
+ * open session) nothing changes and the error is the sales one. `void` closes it with a note.
+ * Errors: SALE_CONFLICT_NOT_FOUND, SALE_CONFLICT_RESOLVED, LOCATION_FORBIDDEN and those of
+ * recordSale (STOCK_INSUFFICIENT, CASH_SESSION_REQUIRED, …).
+ */
+export async function resolveSaleConflict(
+  ctx: Ctx,
+  input: ResolveSaleConflictInput & { conflictId: string },
+): Promise<SaleConflict> {
+  const current = await getSaleConflict(ctx, input.conflictId);
+  // Guarded: of two managers resolving at once, the second finds it no longer open.
+  const claimed = await ctx.db
+    .updateTable('sale_conflicts')
+    .set({
+      status: input.action === 'retry' ? 'recorded' : 'voided',
+      resolution_note: input.note ?? null,
+      resolved_by: ctx.userId,
+      resolved_at: ctx.now,
+    })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', input.conflictId)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+  if (!claimed) {
+    const again = await getSaleConflict(ctx, input.conflictId);
+    throw new AppError(E.SALE_CONFLICT_RESOLVED, { conflictId: input.conflictId, status: again.status });
+  }
+  let ticketNumber: number | null = null;
+  if (input.action === 'retry') {
+    // The terminal may have sent it again successfully meanwhile: then it is already recorded.
+    const existing = await saleIfRecorded(ctx, current.saleId);
+    if (existing) ticketNumber = existing.ticketNumber;
+    else {
+      const original = zSaleInput.parse(current.sale) as RecordSaleInput;
+      // The session it was sold in may be closed by now: the register's open session takes it.
+      const { cashSessionId: _closed, ...sale } = original;
+      const seller: Ctx = { ...ctx, userId: current.reportedBy ?? ctx.userId };
+      ticketNumber = (await recordSale(seller, sale)).sale.ticketNumber;
+    }
+    await ctx.db
+      .updateTable('sale_conflicts')
+      .set({ ticket_number: ticketNumber })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', input.conflictId)
+      .execute();
+  }
+  const payload = {
+    conflictId: input.conflictId,
+    saleId: current.saleId,
+    action: input.action,
+    note: input.note ?? null,
+    ticketNumber,
+    locationId: current.locationId,
+  };
+  await recordEvent(ctx, 'sale_conflict.resolved', payload);
+  await recordAudit(ctx, {
+    action: input.action === 'retry' ? 'sale_conflict.retried' : 'sale_conflict.voided',
+    entityType: 'sale',
+    entityId: current.saleId,
+    data: payload,
+  });
+  return toConflict({ ...claimed, ticket_number: ticketNumber });
+}

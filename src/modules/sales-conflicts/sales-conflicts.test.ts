@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { givenProduct } from '../../../test/helpers/factories.js';
+import { newId } from '../../shared/ids.js';
+import { receiveStock } from '../inventory/inventory.service.js';
+
+let env: TestEnv;
+let biz: TestBusiness;
+let registerId: string;
+let sessionId: string;
+
+async function givenStocked(price: string, qty: string) {
+  const p = await givenProduct(biz.ctx, { price });
+  const skuId = p.skus[0]!.id;
+  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: qty }] });
+  return skuId;
+}
+
+async function level(skuId: string): Promise<string> {
+  const r = await env.db.db
+    .selectFrom('stock_levels')
+    .select('on_hand')
+    .where('tenant_id', '=', biz.tenantId)
+    .where('sku_id', '=', skuId)
+    .where('location_id', '=', biz.storeId)
+    .executeTakeFirstOrThrow();
+  return r.on_hand;
+}
+
+async function eventsOf(type: string, saleId: string): Promise<number> {
+  const rows = await env.db.db
+    .selectFrom('events')
+    .select('id')
+    .where('tenant_id', '=', biz.tenantId)
+    .where('type', '=', type)
+    .where((eb) => eb(eb.ref('payload', '->>').key('saleId'), '=', saleId))
+    .execute();
+  return rows.length;
+}
+
+async function traces(saleId: string) {
+  const [sales, ledger] = await Promise.all([
+    env.db.db.selectFrom('sales').select('id').where('id', '=', saleId).execute(),
+    env.db.db.selectFrom('stock_movements').select('id').where('ref_id', '=', saleId).execute(),
+  ]);
+  return { sales: sales.length, ledger: ledger.length };
+}
+
+const saleBody = (skuId: string, quantity: string, amount: string, cashSessionId = sessionId) => ({
+  id: newId('sale'),
+  registerId,
+  cashSessionId,
+  lines: [{ skuId, quantity }],
+  payments: [{ method: 'cash', amount }],
+});
+
+/** Sends the sale like the terminal's outbox would; answers the server's refusal. */
+async function refused(body: Record<string, unknown>) {
+  const res = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sales', body);
+  expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+  return res.json().error as { code: string; message: string; details: Record<string, unknown> };
+}
+
+const report = (body: Record<string, unknown>, error: unknown, extra: Record<string, unknown> = {}) =>
+  call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+    sale: body,
+    error,
+    soldAt: '2026-11-23T15:30:00.000Z',
+    ...extra,
+  });
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  biz = await env.givenBusiness();
+  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
+    locationId: biz.storeId,
+    name: 'Caja 1',
+  });
+  expect(reg.statusCode, reg.body).toBe(201);
+  registerId = reg.json().id;
+  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
+    registerId,
+    openingFloat: '500.00',
+  });
+  expect(open.statusCode, open.body).toBe(201);
+  sessionId = open.json().id;
+});
+afterAll(() => env.close());
+
+describe('sale conflicts', () => {
+  it('records a refused offline sale once, whoever reports it twice, and shows it to managers open first', async () => {
+    const skuId = await givenStocked('18.00', '1');
+    const body = saleBody(skuId, '3', '54.00');
+    const error = await refused(body);
+    expect(error.code).toBe('STOCK_INSUFFICIENT');
+
+    const first = await report(body, error, { total: '54.00', summary: 'Refresco ×3' });
+    expect(first.statusCode, first.body).toBe(201);
+    const c = first.json();
+    expect(c).toMatchObject({
+      saleId: body.id,
+      registerId,
+      locationId: biz.storeId,
+      cashSessionId: sessionId,
+      status: 'open',
+      errorCode: 'STOCK_INSUFFICIENT',
+      total: '54.00',
+      summary: 'Refresco ×3',
+      soldAt: '2026-11-23T15:30:00.000Z',
+      reportedBy: biz.as.cashier.userId,
+      ticketNumber: null,
+    });
+    expect(c.id).toMatch(/^scf_/);
+    expect(c.sale).toEqual(body);
+
+    const again = await report(body, error);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().id).toBe(c.id);
+    expect(await eventsOf('sale_conflict.recorded', body.id)).toBe(1);
+
+    expect((await call(env.app, biz.as.cashier, 'GET', '/api/v1/sale-conflicts')).statusCode).toBe(403);
+    const list = await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts');
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().items.map((i: { saleId: string }) => i.saleId)).toContain(body.id);
+    expect(list.json().openCount).toBeGreaterThanOrEqual(1);
+    const one = await call(env.app, biz.as.manager, 'GET', `/api/v1/sale-conflicts/${c.id}`);
+    expect(one.json().saleId).toBe(body.id);
+  });
+
+  it('refuses a malformed report with Spanish field messages', async () => {
+    const res = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+      sale: { id: 'x', registerId, lines: [], payments: [] },
+      error: { code: 'stock gone' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    expect(res.body).toContain('mayúsculas');
+  });
+
+  it('a retry while stock is still short leaves the conflict open and nothing else behind', async () => {
+    const skuId = await givenStocked('10.00', '1');
+    const body = saleBody(skuId, '2', '20.00');
+    const c = (await report(body, await refused(body))).json();
+    const res = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'retry',
+    });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.code).toBe('STOCK_INSUFFICIENT');
+    expect(await traces(body.id)).toEqual({ sales: 0, ledger: 0 });
+    expect(await level(skuId)).toBe('1.000');
+    expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(0);
+    const after = await call(env.app, biz.as.manager, 'GET', `/api/v1/sale-conflicts/${c.id}`);
+    expect(after.json()).toMatchObject({ status: 'open', resolvedAt: null });
+  });
+
+  it('records the sale with the terminal id once stock arrived, exactly once', async () => {
+    const skuId = await givenStocked('12.50', '1');
+    const body = saleBody(skuId, '2', '30.00');
+    const c = (await report(body, await refused(body))).json();
+    await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: '5' }] });
+    env.clock.advance(60_000);
+
+    const res = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'retry',
+      note: 'Llegó el pedido',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json();
+    expect(r).toMatchObject({ status: 'recorded', resolvedBy: biz.as.manager.userId, resolutionNote: 'Llegó el pedido' });
+    expect(r.ticketNumber).toBeGreaterThan(0);
+    const sale = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${body.id}`)).json();
+    expect(sale).toMatchObject({
+      id: body.id,
+      total: '25.00',
+      change: '5.00',
+      ticketNumber: r.ticketNumber,
+      cashSessionId: sessionId,
+      userId: biz.as.cashier.userId,
+      createdAt: env.clock.now.toISOString(),
+    });
+    expect(await level(skuId)).toBe('4.000');
+    expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
+    expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(1);
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'user_id'])
+      .where('entity_id', '=', body.id)
+      .where('action', 'like', 'sale_conflict.%')
+      .orderBy('id')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'sale_conflict.recorded', user_id: biz.as.cashier.userId },
+      { action: 'sale_conflict.retried', user_id: biz.as.manager.userId },
+    ]);
+
+    const twice = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'void',
+      note: 'otra vez',
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.code).toBe('SALE_CONFLICT_RESOLVED');
+    expect(twice.json().error.message).toBe('Esa venta con problema ya se resolvió (recorded).');
+    expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
+  });
+
+  it('voids with a note (a note is required) and never touches stock', async () => {
+    const skuId = await givenStocked('9.00', '0.000');
+    const body = saleBody(skuId, '1', '9.00');
+    const c = (await report(body, await refused(body))).json();
+    const noNote = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'void',
+    });
+    expect(noNote.statusCode).toBe(400);
+    expect(noNote.body).toContain('Escribe por qué se anula la venta.');
+    const cashier = await call(env.app, biz.as.cashier, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'void',
+      note: 'x',
+    });
+    expect(cashier.statusCode).toBe(403);
+    const res = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'void',
+      note: 'El cliente se llevó otro producto',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'voided', ticketNumber: null });
+    expect(await traces(body.id)).toEqual({ sales: 0, ledger: 0 });
+    const list = await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts');
+    const statuses = list.json().items.map((i: { status: string }) => i.status);
+    // open ones first
+    expect(statuses.indexOf('voided')).toBeGreaterThan(statuses.lastIndexOf('open'));
+    const voided = await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts?status=voided');
+    expect(voided.json().items.map((i: { id: string }) => i.id)).toEqual([c.id]);
+  });
+
+  it('a sale from a session closed meanwhile is recorded in the register open session on retry', async () => {
+    const skuId = await givenStocked('15.00', '10');
+    const close = await call(env.app, biz.as.cashier, 'POST', `/api/v1/cash-sessions/${sessionId}/close`, {
+      countedCash: '500.00',
+    });
+    expect(close.statusCode, close.body).toBe(200);
+    const body = saleBody(skuId, '1', '15.00');
+    const error = await refused(body);
+    expect(error.code).toBe('CASH_SESSION_CLOSED');
+    const c = (await report(body, error)).json();
+
+    const noSession = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'retry',
+    });
+    expect(noSession.statusCode).toBe(422);
+    expect(noSession.json().error.code).toBe('CASH_SESSION_REQUIRED');
+
+    const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
+      registerId,
+      openingFloat: '300.00',
+    });
+    expect(open.statusCode, open.body).toBe(201);
+    sessionId = open.json().id;
+    const res = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
+      action: 'retry',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const sale = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${body.id}`)).json();
+    expect(sale.cashSessionId).toBe(sessionId);
+    expect(await level(skuId)).toBe('9.000');
+  });
+});
