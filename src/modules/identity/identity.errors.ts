@@ -25,6 +25,21 @@ export const IdentityErrors = defineErrors({
   },
   API_TOKEN_NOT_FOUND: { status: 404, es: 'No existe ese token de API.', en: 'No such API token.' },
   LOCATION_NOT_FOUND: { status: 404, es: 'No existe esa sucursal o almacén.', en: 'No such location.' },
+  BUSINESS_RFC_INVALID: {
+    status: 422,
+    es: 'El RFC {rfc} no tiene un formato válido (12 caracteres persona moral, 13 persona física).',
+    en: 'RFC {rfc} is not well formed (12 characters for a company, 13 for a person).',
+  },
+  BUSINESS_REGIMEN_INVALID: {
+    status: 422,
+    es: 'El régimen fiscal {regimen} no existe en el catálogo del SAT o no aplica a este tipo de RFC.',
+    en: 'Tax regime {regimen} is not in SAT catalog or does not apply to this kind of RFC.',
+  },
+  TIMEZONE_INVALID: {
+    status: 422,
+    es: 'La zona horaria {timezone} no existe (ejemplo: America/Mexico_City).',
+    en: 'Unknown time zone {timezone} (example: America/Mexico_City).',
+  },
   LAST_OWNER: {
     status: 422,
     es: 'El negocio necesita al menos un usuario dueño activo.',

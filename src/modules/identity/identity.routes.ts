@@ -14,6 +14,7 @@ import {
   createApiToken,
   createLocation,
   createUser,
+  getBusiness,
   getUser,
   listApiTokens,
   listLocations,
@@ -22,6 +23,7 @@ import {
   logout,
   revokeApiToken,
   SESSION_COOKIE,
+  updateBusiness,
   updateUser,
 } from './identity.service.js';
 
@@ -190,6 +192,54 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => reply.status(201).send(await app.inTx(req, (ctx) => createLocation(ctx, req.body))),
+  );
+
+  const zBusiness = z.object({
+    id: z.string(),
+    name: z.string(),
+    legalName: z.string().nullable(),
+    rfc: z.string().nullable(),
+    regimenFiscal: z.string().nullable(),
+    timezone: z.string(),
+    receiptFooter: z.string().nullable(),
+  });
+
+  app.get(
+    '/business',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['business'],
+        summary: 'The business: name, fiscal data, time zone, receipt footer',
+        response: { 200: zBusiness },
+      },
+    },
+    async (req) => getBusiness(app.ctxFor(req)),
+  );
+
+  app.patch(
+    '/business',
+    {
+      config: { access: OWNER },
+      schema: {
+        tags: ['business'],
+        summary: 'Change the business name, fiscal data, time zone or receipt footer',
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional(),
+          legalName: z.string().trim().max(300).nullable().optional(),
+          rfc: z.string().trim().max(13).nullable().optional(),
+          regimenFiscal: z
+            .string()
+            .regex(/^\d{3}$/, 'El régimen fiscal es una clave de 3 dígitos, p. ej. 612.')
+            .nullable()
+            .optional(),
+          timezone: z.string().max(60).optional(),
+          receiptFooter: z.string().max(500).nullable().optional(),
+        }),
+        response: { 200: zBusiness },
+      },
+    },
+    async (req) => app.inTx(req, (ctx) => updateBusiness(ctx, req.body)),
   );
 
   app.get(

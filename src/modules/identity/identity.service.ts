@@ -7,7 +7,9 @@ import type { Ctx, Executor } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { DEFAULT_TIMEZONE } from '../../shared/time.js';
+import { json } from '../../db/types.js';
 import { recordAudit } from '../events/events.service.js';
+import { appliesTo, checkRfc, isGenericRfc, regimenRow } from '../customers/fiscal.js';
 import { IdentityErrors as E } from './identity.errors.js';
 import type { Role } from './identity.tables.js';
 
@@ -563,4 +565,98 @@ export async function getUser(ctx: Ctx, userId: string): Promise<User> {
     .executeTakeFirst();
   if (!r) throw new AppError(E.USER_NOT_FOUND, { userId });
   return toUser(r);
+}
+
+export interface Business {
+  id: string;
+  name: string;
+  legalName: string | null;
+  rfc: string | null;
+  regimenFiscal: string | null;
+  timezone: string;
+  receiptFooter: string | null;
+}
+
+export async function getBusiness(ctx: Ctx): Promise<Business> {
+  const t = await ctx.db
+    .selectFrom('tenants')
+    .selectAll()
+    .where('id', '=', ctx.tenantId)
+    .executeTakeFirstOrThrow();
+  const footer = (t.settings as Record<string, unknown> | null)?.receiptFooter;
+  return {
+    id: t.id,
+    name: t.name,
+    legalName: t.legal_name,
+    rfc: t.rfc,
+    regimenFiscal: t.regimen_fiscal,
+    timezone: t.timezone,
+    receiptFooter: typeof footer === 'string' ? footer : null,
+  };
+}
+
+export interface UpdateBusinessInput {
+  name?: string;
+  legalName?: string | null;
+  rfc?: string | null;
+  regimenFiscal?: string | null;
+  timezone?: string;
+  receiptFooter?: string | null;
+}
+
+/**
+ * Changes the business's name, fiscal data, time zone or receipt text. The RFC format and the
+ * régimen (SAT catalog, persona física/moral) are checked. Errors: BUSINESS_RFC_INVALID,
+ * BUSINESS_REGIMEN_INVALID, TIMEZONE_INVALID.
+ */
+export async function updateBusiness(ctx: Ctx, input: UpdateBusinessInput): Promise<Business> {
+  const current = await getBusiness(ctx);
+  const rfc = input.rfc === undefined ? current.rfc : input.rfc?.trim().toUpperCase() || null;
+  const regimen = input.regimenFiscal === undefined ? current.regimenFiscal : input.regimenFiscal || null;
+  const today = ctx.now.toISOString().slice(0, 10);
+  let personType: 'fisica' | 'moral' | null = null;
+  if (rfc) {
+    const check = checkRfc(rfc);
+    if (!check.ok || isGenericRfc(rfc)) throw new AppError(E.BUSINESS_RFC_INVALID, { rfc });
+    personType = check.personType;
+  }
+  if (regimen) {
+    const row = regimenRow(regimen, today);
+    if (!row || (personType && !appliesTo(row, personType))) {
+      throw new AppError(E.BUSINESS_REGIMEN_INVALID, { regimen });
+    }
+  }
+  if (input.timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: input.timezone });
+    } catch {
+      throw new AppError(E.TIMEZONE_INVALID, { timezone: input.timezone });
+    }
+  }
+  const t = await ctx.db
+    .selectFrom('tenants')
+    .select('settings')
+    .where('id', '=', ctx.tenantId)
+    .executeTakeFirstOrThrow();
+  const settings = { ...((t.settings as Record<string, unknown>) ?? {}) };
+  if (input.receiptFooter !== undefined) settings.receiptFooter = input.receiptFooter;
+  await ctx.db
+    .updateTable('tenants')
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.legalName !== undefined ? { legal_name: input.legalName } : {}),
+      rfc,
+      regimen_fiscal: regimen,
+      ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+      settings: json(settings),
+    })
+    .where('id', '=', ctx.tenantId)
+    .execute();
+  await recordAudit(ctx, {
+    action: 'business.updated',
+    entityType: 'business',
+    entityId: ctx.tenantId,
+    data: { fields: Object.keys(input) },
+  });
+  return getBusiness(ctx);
 }

@@ -92,11 +92,6 @@ export const InvoicingErrors = defineErrors({
     es: 'La venta de esta devolución no tiene una factura timbrada: no hace falta nota de crédito.',
     en: 'The returned sale has no stamped invoice; no credit note is needed.',
   },
-  RETURN_NOT_FOUND: {
-    status: 404,
-    es: 'No encontramos esa devolución.',
-    en: 'Return not found.',
-  },
   CREDIT_NOTE_DUPLICATE: {
     status: 409,
     es: 'Esta devolución ya tiene nota de crédito.',

@@ -483,12 +483,10 @@ export async function issueGlobalInvoice(
 /**
  * A credit note (egreso) for a return on an invoiced sale, related to the invoice with
  * TipoRelacion 03 (devolución) or 01 (nota de crédito); its Total equals the refund.
- * Errors: RETURN_NOT_FOUND, RETURN_SALE_NOT_INVOICED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
+ * Errors: RETURN_NOT_FOUND (returns), RETURN_SALE_NOT_INVOICED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
  */
 export async function issueCreditNote(ctx: Ctx, input: { returnId: string; tipoRelacion?: '01' | '03' }): Promise<Invoice> {
-  const ret = await getReturn(ctx, input.returnId).catch(() => {
-    throw new AppError(E.RETURN_NOT_FOUND, { returnId: input.returnId });
-  });
+  const ret = await getReturn(ctx, input.returnId);
   const dup = await ctx.db
     .selectFrom('invoices')
     .select('id')

@@ -204,8 +204,8 @@ describe('sale conflicts', () => {
   });
 
   it('voids with a note (a note is required) and never touches stock', async () => {
-    const skuId = await givenStocked('9.00', '0.000');
-    const body = saleBody(skuId, '1', '9.00');
+    const skuId = await givenStocked('9.00', '1');
+    const body = saleBody(skuId, '2', '18.00');
     const c = (await report(body, await refused(body))).json();
     const noNote = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
       action: 'void',
@@ -224,6 +224,7 @@ describe('sale conflicts', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ status: 'voided', ticketNumber: null });
     expect(await traces(body.id)).toEqual({ sales: 0, ledger: 0 });
+    expect(await level(skuId)).toBe('1.000');
     const list = await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts');
     const statuses = list.json().items.map((i: { status: string }) => i.status);
     // open ones first
@@ -246,7 +247,7 @@ describe('sale conflicts', () => {
     const noSession = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
       action: 'retry',
     });
-    expect(noSession.statusCode).toBe(422);
+    expect(noSession.statusCode).toBe(409);
     expect(noSession.json().error.code).toBe('CASH_SESSION_REQUIRED');
 
     const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {

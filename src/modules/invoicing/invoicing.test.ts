@@ -1,0 +1,416 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { D } from '../../shared/money.js';
+import { createCustomer } from '../customers/customers.service.js';
+import { amountInWords } from './amount-words.js';
+import { requireSatTools } from './cfdi/testing.js';
+import {
+  CSD_PASSWORD,
+  fixture,
+  givenFiscalBusiness,
+  type SaleOut,
+  sell,
+  stampedXml,
+  stocked,
+  XmlCollector,
+} from './invoicing.testkit.js';
+import { decryptSecret } from './secrets.js';
+import { getFiscalSetup } from './fiscal.service.js';
+import { type CancelRequest, type PacClient, PacError } from './pac/pac.js';
+import { SandboxPac } from './pac/sandbox.js';
+import { runPacJobs, setPacClient } from './stamping.js';
+
+/** A PAC that can be switched off, or that stamps and then loses the answer (timeout after success). */
+class FlakyPac implements PacClient {
+  readonly name = 'flaky';
+  down = false;
+  loseAnswer = false;
+  sent: string[] = [];
+  constructor(readonly inner: SandboxPac) {}
+  async stamp(xml: string) {
+    this.sent.push(xml);
+    if (this.down) throw new PacError('unavailable', 'HTTP_503', 'PAC fuera de servicio');
+    const r = await this.inner.stamp(xml);
+    if (this.loseAnswer) throw new PacError('unavailable', 'TIMEOUT', 'sin respuesta');
+    return r;
+  }
+  cancel(req: CancelRequest) {
+    if (this.down) return Promise.reject(new PacError('unavailable', 'HTTP_503', 'PAC fuera de servicio'));
+    return this.inner.cancel(req);
+  }
+  status(req: Parameters<PacClient['status']>[0]) {
+    return this.inner.status(req);
+  }
+}
+
+let env: TestEnv;
+let biz: TestBusiness & { registerId: string };
+let pac: FlakyPac;
+let customerId: string;
+const xmls = new XmlCollector();
+
+const api = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, who = biz.as.manager) =>
+  call(env.app, who, method, `/api/v1/invoicing${url}`, body);
+
+async function invoice(saleIds: string[], extra: Record<string, unknown> = {}) {
+  const r = await api('POST', '/invoices', { saleIds, customerId, ...extra }, biz.as.cashier);
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json();
+}
+
+async function keep(name: string, invoiceId: string): Promise<string> {
+  const xml = await stampedXml(env, biz.as.manager, invoiceId);
+  xmls.add(name, xml);
+  return xml;
+}
+
+beforeAll(async () => {
+  requireSatTools();
+  env = await createTestEnv();
+  pac = new FlakyPac(new SandboxPac({ now: () => env.clock.now }));
+  setPacClient(env.app, pac);
+  biz = await givenFiscalBusiness(env);
+  const c = await createCustomer(biz.ctx, {
+    name: 'Xochilt Casas',
+    email: 'xochilt@example.mx',
+    rfc: 'CACX7605101P8',
+    razonSocial: 'XOCHILT CASAS CHAVEZ',
+    regimenFiscal: '612',
+    usoCfdi: 'G03',
+    codigoPostal: '36257',
+  });
+  customerId = c.id;
+});
+afterAll(async () => {
+  const n = await xmls.expectAllPass();
+  console.log(`cfdi-check: ${n} XML documents from invoicing.test.ts passed`);
+  await env.close();
+}, 120_000);
+
+describe('fiscal setup', () => {
+  it('refuses a CSD of another RFC or with a wrong password, and stores the key encrypted', async () => {
+    const other = await api(
+      'POST',
+      '/setup/csd',
+      {
+        cer: fixture('CACX7605101P8.cer').toString('base64'),
+        key: fixture('CACX7605101P8.key').toString('base64'),
+        password: CSD_PASSWORD,
+      },
+      biz.as.owner,
+    );
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error.code).toBe('CSD_NOT_MATCHING_RFC');
+    expect(other.json().error.message).toContain('El certificado es del RFC CACX7605101P8');
+    const wrong = await api(
+      'POST',
+      '/setup/csd',
+      { cer: fixture('EKU9003173C9.cer').toString('base64'), key: fixture('EKU9003173C9.key').toString('base64'), password: 'otra' },
+      biz.as.owner,
+    );
+    expect(wrong.json().error.code).toBe('CSD_PASSWORD_WRONG');
+    const rows = await env.db.db.selectFrom('csd_certificates').selectAll().where('tenant_id', '=', biz.tenantId).execute();
+    expect(rows).toHaveLength(1);
+    const key = fixture('EKU9003173C9.key');
+    expect(rows[0]!.key_enc).not.toContain(key.toString('base64').slice(0, 40));
+    expect(rows[0]!.password_enc).not.toContain(CSD_PASSWORD);
+    expect(decryptSecret(rows[0]!.key_enc).equals(key)).toBe(true);
+    const cashier = await api('POST', '/setup/csd', {}, biz.as.cashier);
+    expect(cashier.statusCode).toBe(403);
+  });
+
+  it('warns when the CSD expires within 30 days', async () => {
+    const s = (await api('GET', '/setup')).json();
+    expect(s.csd).toMatchObject({ noCertificado: '30001000000500003416', warnings: [] });
+    // Sessions would expire on a moved clock: read the setup through the service instead.
+    const later = await getFiscalSetup({ ...biz.ctx, now: new Date('2027-05-01T12:00:00Z') });
+    expect(later.csd?.warnings).toEqual(['CSD_EXPIRING']);
+    expect(later.csd?.expiresInDays).toBeLessThanOrEqual(30);
+    const gone = await getFiscalSetup({ ...biz.ctx, now: new Date('2027-06-01T12:00:00Z') });
+    expect(gone.csd?.warnings).toEqual(['CSD_EXPIRED']);
+  });
+});
+
+describe('invoices from tickets', () => {
+  it('turns a tax-included ticket (IVA 16/0/exento, IEPS rate and quota, kg, discounts) into a CFDI whose Total is what was paid', async () => {
+    const a = await stocked(biz, { price: '18.00' });
+    const b = await stocked(biz, { price: '23.50', iva: 'iva0' });
+    const c = await stocked(biz, { price: '10.00', iva: 'exento' });
+    const d = await stocked(biz, { price: '25.90', ieps: { type: 'rate', value: '0.080000' } });
+    const e = await stocked(biz, { price: '89.90', soldByWeight: true });
+    const f = await stocked(biz, { price: '74.00', ieps: { type: 'quota', value: '0.594400' } });
+    const sale = await sell(
+      env,
+      biz,
+      [
+        { skuId: a, quantity: '3', discount: '1.00' },
+        { skuId: b, quantity: '1' },
+        { skuId: c, quantity: '2' },
+        { skuId: d, quantity: '2' },
+        { skuId: e, quantity: '0.755' },
+        { skuId: f, quantity: '1' },
+      ],
+      { customerId, discount: '5.00' },
+    );
+    const inv = await invoice([sale.id]);
+    expect(inv).toMatchObject({ status: 'stamped', total: sale.total, metodoPago: 'PUE', formaPago: '01', saleIds: [sale.id] });
+    expect(inv.uuid).toMatch(/^[0-9A-F-]{36}$/);
+    const xml = await keep('mixed-taxes', inv.id);
+    expect(xml).toContain(`Total="${sale.total}"`);
+    expect(xml).toContain('tfd:TimbreFiscalDigital');
+    // Invoiced once: a second invoice of the same ticket is refused and leaves nothing behind.
+    const before = await env.db.db.selectFrom('invoices').select('id').where('tenant_id', '=', biz.tenantId).execute();
+    const again = await api('POST', '/invoices', { saleIds: [sale.id], customerId }, biz.as.cashier);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('SALE_ALREADY_INVOICED');
+    const after = await env.db.db.selectFrom('invoices').select('id').where('tenant_id', '=', biz.tenantId).execute();
+    expect(after).toHaveLength(before.length);
+  });
+
+  it('matches the ticket total to the centavo over many price, quantity and discount combinations', async () => {
+    const prices = ['0.50', '9.99', '17.35', '33.33', '149.90', '1.07'];
+    const kinds = [{}, { iva: 'iva8' as const }, { iva: 'iva0' as const }, { ieps: { type: 'rate' as const, value: '0.265000' } }, { priceIncludesTax: false }];
+    const skus: string[] = [];
+    for (let i = 0; i < prices.length; i++) skus.push(await stocked(biz, { price: prices[i]!, ...kinds[i % kinds.length] }));
+    const kg = await stocked(biz, { price: '129.90', soldByWeight: true });
+    const sales: SaleOut[] = [];
+    for (let t = 0; t < 10; t++) {
+      const lines = skus
+        .filter((_, i) => (i + t) % 3 !== 0)
+        .map((skuId, i) => ({ skuId, quantity: String(1 + ((i * 7 + t) % 5)), ...(t % 2 ? { discount: '0.37' } : {}) }));
+      lines.push({ skuId: kg, quantity: ['0.333', '1.005', '2.675'][t % 3]! });
+      sales.push(await sell(env, biz, lines, { customerId, ...(t % 3 === 0 ? { discount: '3.33' } : {}) }));
+    }
+    for (const s of sales.slice(0, 7)) {
+      const inv = await invoice([s.id]);
+      expect(inv.total).toBe(s.total);
+      expect(inv.status).toBe('stamped');
+      await keep(`combo-${s.ticketNumber}`, inv.id);
+    }
+    // One invoice for three tickets of the same customer.
+    const three = sales.slice(7);
+    const inv = await invoice(three.map((s) => s.id));
+    const sum = three.reduce((acc, s) => acc.plus(s.total), new D(0)).toFixed(2);
+    expect(inv.total).toBe(sum);
+    expect(inv.saleIds).toHaveLength(3);
+    await keep('three-tickets', inv.id);
+  });
+
+  it('refuses a receptor combination SAT rejects with a Spanish message, and skips no folio', async () => {
+    const a = await stocked(biz, { price: '18.00' });
+    const s1 = await sell(env, biz, [{ skuId: a, quantity: '1' }]);
+    const bad = await api(
+      'POST',
+      '/invoices',
+      { saleIds: [s1.id], receptor: { rfc: 'CACX7605101P8', nombre: 'XOCHILT CASAS CHAVEZ', regimenFiscal: '601', codigoPostal: '36257', usoCfdi: 'G03' } },
+      biz.as.cashier,
+    );
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.code).toBe('CFDI_REGIMEN_PERSONA');
+    expect(bad.json().error.message).toBe('El régimen fiscal 601 no corresponde a una persona física (RFC CACX7605101P8).');
+    const folios = await env.db.db
+      .selectFrom('invoices')
+      .select('folio')
+      .where('tenant_id', '=', biz.tenantId)
+      .where('serie', '=', 'A')
+      .orderBy('folio', 'desc')
+      .execute();
+    const ok = await invoice([s1.id]);
+    expect(Number(ok.folio)).toBe(Number(folios[0]!.folio) + 1);
+    await keep('after-refusal', ok.id);
+  });
+});
+
+describe('stamping outbox', () => {
+  it('leaves an invoice pending while the PAC is down and stamps it once when it is back', async () => {
+    const a = await stocked(biz, { price: '45.00' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '2' }], { customerId });
+    pac.down = true;
+    pac.sent = [];
+    const r = await api('POST', '/invoices', { saleIds: [s.id], customerId }, biz.as.cashier);
+    expect(r.statusCode, r.body).toBe(201);
+    const pending = r.json();
+    expect(pending).toMatchObject({ status: 'pending', uuid: null, total: '90.00' });
+    expect(pending.pacError).toMatchObject({ code: 'HTTP_503', kind: 'unavailable', attempts: 1 });
+    const list = await api('GET', '/invoices?status=pending');
+    expect(list.json().items.map((i: { id: string }) => i.id)).toContain(pending.id);
+    // Backoff: nothing runs before the next attempt is due.
+    const deps = { db: env.db.db, pac, now: () => env.clock.now };
+    expect(await runPacJobs(deps, { invoiceId: pending.id })).toBe(0);
+    env.clock.advance(31_000);
+    expect(await runPacJobs(deps, { invoiceId: pending.id })).toBe(1);
+    pac.down = false;
+    env.clock.advance(61_000);
+    const stampsBefore = pac.inner.stampCount;
+    // The PAC stamps but the answer is lost: the retry gets the same UUID back, not a second one.
+    pac.loseAnswer = true;
+    await runPacJobs(deps, { invoiceId: pending.id });
+    pac.loseAnswer = false;
+    env.clock.advance(200_000);
+    await runPacJobs(deps, { invoiceId: pending.id });
+    const done = (await api('GET', `/invoices/${pending.id}`)).json();
+    expect(done).toMatchObject({ status: 'stamped', pacError: null });
+    expect(pac.inner.stampCount - stampsBefore).toBe(1);
+    expect(new Set(pac.sent).size).toBe(1);
+    expect(pac.sent.length).toBe(4);
+    expect(await runPacJobs(deps, { invoiceId: pending.id })).toBe(0);
+    const job = await env.db.db.selectFrom('pac_jobs').selectAll().where('invoice_id', '=', pending.id).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'done', attempts: 4 });
+    await keep('after-outage', pending.id);
+  });
+
+  it('keeps documents append-only and writes every fiscal action to the audit log', async () => {
+    const doc = await env.db.db.selectFrom('invoice_documents').select(['id']).where('tenant_id', '=', biz.tenantId).executeTakeFirstOrThrow();
+    await expect(
+      env.db.db.updateTable('invoice_documents').set({ content: 'x' }).where('tenant_id', '=', biz.tenantId).where('id', '=', doc.id).execute(),
+    ).rejects.toThrow(/append-only/);
+    const actions = await env.db.db.selectFrom('audit_log').select('action').where('tenant_id', '=', biz.tenantId).execute();
+    const set = new Set(actions.map((a) => a.action));
+    for (const a of ['fiscal.profile_set', 'fiscal.csd_uploaded', 'invoice.issued', 'invoice.stamped']) expect(set).toContain(a);
+  });
+});
+
+describe('global invoice', () => {
+  it('covers the day’s tickets nobody invoiced, never one invoiced individually, and empties the report', async () => {
+    const a = await stocked(biz, { price: '12.50' });
+    const b = await stocked(biz, { price: '30.00', iva: 'iva0' });
+    env.clock.set('2026-11-10T18:00:00Z');
+    const early = await sell(env, biz, [{ skuId: b, quantity: '2' }]);
+    env.clock.set('2026-11-25T15:00:00Z');
+    const t1 = await sell(env, biz, [{ skuId: a, quantity: '2' }]);
+    const t2 = await sell(env, biz, [{ skuId: a, quantity: '1' }, { skuId: b, quantity: '3' }]);
+    const t3 = await sell(env, biz, [{ skuId: b, quantity: '1' }], { customerId });
+    const card = await sell(env, biz, [{ skuId: a, quantity: '16' }], {
+      payments: [{ method: 'card', amount: '200.00', reference: 'AUT123', cardType: 'debito' }],
+    });
+    const individual = await invoice([t3.id]);
+    let report = (await api('GET', '/reports/undocumented-sales?from=2026-11-25&to=2026-11-25')).json();
+    expect(report.sales.map((x: { saleId: string }) => x.saleId).sort()).toEqual([t1.id, t2.id, card.id].sort());
+    expect(report.byChannel).toEqual([{ channel: 'counter', count: 3, total: new D(t1.total).plus(t2.total).plus(card.total).toFixed(2) }]);
+    const r = await api('POST', '/global-invoices', { locationId: biz.storeId, periodicidad: '01', date: '2026-11-25' });
+    expect(r.statusCode, r.body).toBe(201);
+    const g = r.json();
+    expect(g.saleIds.sort()).toEqual([t1.id, t2.id, card.id].sort());
+    expect(g.saleIds).not.toContain(individual.saleIds[0]);
+    expect(g).toMatchObject({ status: 'stamped', receptor: { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL' }, formaPago: '28' });
+    expect(g.total).toBe(new D(t1.total).plus(t2.total).plus(card.total).toFixed(2));
+    const xml = await keep('global-daily', g.id);
+    expect(xml).toContain('Periodicidad="01" Meses="11" Año="2026"');
+    expect(xml).toContain(`NoIdentificacion="${t2.ticketNumber}"`);
+    report = (await api('GET', '/reports/undocumented-sales?from=2026-11-25&to=2026-11-25')).json();
+    expect(report.count).toBe(0);
+    const again = await api('POST', '/global-invoices', { locationId: biz.storeId, periodicidad: '01', date: '2026-11-25' });
+    expect(again.json().error.code).toBe('GLOBAL_NOTHING_TO_INVOICE');
+    const monthly = await api('POST', '/global-invoices', { locationId: biz.storeId, periodicidad: '04', date: '2026-11-10' });
+    expect(monthly.statusCode, monthly.body).toBe(201);
+    expect(monthly.json().saleIds).toEqual([early.id]);
+    await keep('global-monthly', monthly.json().id);
+  });
+});
+
+describe('credit notes, payments, cancellation', () => {
+  it('issues a credit note related with TipoRelacion 03 for a return on an invoiced sale', async () => {
+    const a = await stocked(biz, { price: '18.00' });
+    const b = await stocked(biz, { price: '59.90', ieps: { type: 'rate', value: '0.080000' } });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '3' }, { skuId: b, quantity: '2' }], { customerId, discount: '2.00' });
+    const inv = await invoice([s.id]);
+    const ret = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', {
+      saleId: s.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 2, quantity: '1' }],
+      refund: { method: 'cash' },
+    });
+    expect(ret.statusCode, ret.body).toBe(201);
+    const r = await api('POST', '/credit-notes', { returnId: ret.json().id });
+    expect(r.statusCode, r.body).toBe(201);
+    const cn = r.json();
+    expect(cn).toMatchObject({ kind: 'egreso', tipoComprobante: 'E', status: 'stamped', total: ret.json().refund.amount, relatedInvoiceId: inv.id, tipoRelacion: '03' });
+    const xml = await keep('credit-note', cn.id);
+    expect(xml).toContain(`<cfdi:CfdiRelacionados TipoRelacion="03">`);
+    expect(xml).toContain(`UUID="${inv.uuid}"`);
+    const dup = await api('POST', '/credit-notes', { returnId: ret.json().id });
+    expect(dup.json().error.code).toBe('CREDIT_NOTE_DUPLICATE');
+  });
+
+  it('invoices an on-account sale PPD/99 and records Pagos 2.0 in two parts down to saldo insoluto 0', async () => {
+    const a = await stocked(biz, { price: '250.00' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '4' }], { customerId, payments: [{ method: 'on_account', amount: '1000.00' }] });
+    const inv = await invoice([s.id]);
+    expect(inv).toMatchObject({ metodoPago: 'PPD', formaPago: '99', total: '1000.00', balance: '1000.00' });
+    await keep('ppd', inv.id);
+    const p1 = await api('POST', `/invoices/${inv.id}/payments`, { amount: '400.00', formaPago: '03', paidAt: env.clock.now.toISOString() });
+    expect(p1.statusCode, p1.body).toBe(201);
+    expect(p1.json().payment).toMatchObject({ numParcialidad: 1, saldoAnterior: '1000.00', saldoInsoluto: '600.00' });
+    expect(p1.json().pago).toMatchObject({ kind: 'pago', tipoComprobante: 'P', status: 'stamped' });
+    const x1 = await keep('pago-1', p1.json().pago.id);
+    expect(x1).toContain('ImpSaldoAnt="1000.00" ImpPagado="400.00" ImpSaldoInsoluto="600.00"');
+    const over = await api('POST', `/invoices/${inv.id}/payments`, { amount: '600.01', formaPago: '01' });
+    expect(over.json().error.code).toBe('PAYMENT_EXCEEDS_BALANCE');
+    const p2 = await api('POST', `/invoices/${inv.id}/payments`, { amount: '600.00', formaPago: '01' });
+    expect(p2.json().payment).toMatchObject({ numParcialidad: 2, saldoAnterior: '600.00', saldoInsoluto: '0.00' });
+    const x2 = await keep('pago-2', p2.json().pago.id);
+    expect(x2).toContain('NumParcialidad="2"');
+    expect((await api('GET', `/invoices/${inv.id}`)).json().balance).toBe('0.00');
+    const pue = await api('POST', `/invoices/${p2.json().pago.id}/payments`, { amount: '1.00', formaPago: '01' });
+    expect(pue.json().error.code).toBe('PAYMENT_NOT_PPD');
+  });
+
+  it('cancels with motive 02 at once, releases the ticket, and keeps the acuse', async () => {
+    const a = await stocked(biz, { price: '18.00' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], { customerId });
+    const inv = await invoice([s.id]);
+    const noUuid = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '01' });
+    expect(noUuid.json().error.code).toBe('CANCEL_MOTIVO_INVALID');
+    const r = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '02' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ cancelStatus: 'cancelled', cancelMotivo: '02' });
+    const docs = (await api('GET', `/invoices/${inv.id}/documents`)).json().items;
+    expect(docs.map((d: { kind: string }) => d.kind)).toEqual(['sealed', 'stamped', 'cancel_acuse']);
+    expect(docs[2].content).toContain(inv.uuid);
+    const twice = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '02' });
+    expect(twice.json().error.code).toBe('INVOICE_ALREADY_CANCELLED');
+    const reinvoiced = await invoice([s.id]);
+    expect(reinvoiced.status).toBe('stamped');
+    await keep('reinvoiced', reinvoiced.id);
+  });
+
+  it('shows a cancellation over $1,000 in process until the receiver accepts it', async () => {
+    const a = await stocked(biz, { price: '1500.00' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], { customerId });
+    const inv = await invoice([s.id]);
+    const r = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '03' });
+    expect(r.json().cancelStatus).toBe('in_process');
+    pac.inner.receiverAnswers(inv.uuid, false);
+    const rejected = await api('POST', `/invoices/${inv.id}/refresh`);
+    expect(rejected.json().cancelStatus).toBe('rejected');
+    const retry = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '03' });
+    expect(retry.json().cancelStatus).toBe('in_process');
+    pac.inner.receiverAnswers(inv.uuid, true);
+    const done = await api('POST', `/invoices/${inv.id}/refresh`);
+    expect(done.json().cancelStatus).toBe('cancelled');
+  });
+});
+
+describe('PDF', () => {
+  it('says the amount in Spanish words', () => {
+    expect(amountInWords('123.45')).toBe('(CIENTO VEINTITRÉS PESOS 45/100 M.N.)');
+    expect(amountInWords('1.00')).toBe('(UN PESO 00/100 M.N.)');
+    expect(amountInWords('21.50')).toBe('(VEINTIÚN PESOS 50/100 M.N.)');
+    expect(amountInWords('1000000.00')).toBe('(UN MILLÓN DE PESOS 00/100 M.N.)');
+    expect(amountInWords('2571.09')).toBe('(DOS MIL QUINIENTOS SETENTA Y UN PESOS 09/100 M.N.)');
+  });
+
+  it('renders a downloadable PDF with the QR URL data, the timbre cadena and the amount in words', async () => {
+    const a = await stocked(biz, { price: '123.45' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], { customerId });
+    const inv = await invoice([s.id]);
+    const r = await call(env.app, biz.as.cashier, 'GET', `/api/v1/invoicing/invoices/${inv.id}/pdf`);
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toBe('application/pdf');
+    const text = r.rawPayload.toString('latin1');
+    expect(text.startsWith('%PDF-1.4')).toBe(true);
+    expect(text).toContain('(CIENTO VEINTITR\\311S PESOS 45/100 M.N.\\))');
+    expect(text).toContain(`||1.1|${inv.uuid}|`);
+    expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+  });
+});
