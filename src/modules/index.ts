@@ -12,6 +12,7 @@ import { reportsRoutes } from './reports/reports.routes.js';
 import { returnsRoutes } from './returns/returns.routes.js';
 import { salesRoutes } from './sales/sales.routes.js';
 import { salesConflictsRoutes } from './sales-conflicts/sales-conflicts.routes.js';
+import { satCatalogsRoutes } from './sat-catalogs/sat-catalogs.routes.js';
 
 /** Every module's HTTP routes, mounted under /api/v1. Add a module here. */
 export const apiModules: FastifyPluginAsync[] = [
@@ -27,5 +28,6 @@ export const apiModules: FastifyPluginAsync[] = [
   importsRoutes,
   reportsRoutes,
   salesConflictsRoutes,
+  satCatalogsRoutes,
   invoicingRoutes,
 ];

@@ -67,6 +67,7 @@ describe('the web app plugin', () => {
     const res = await app.inject({ url: '/api/v1/business', headers: { cookie: biz.as.cashier.cookie } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
+      id: expect.stringMatching(/^ten_/),
       name: 'Abarrotes Don Pepe',
       legalName: null,
       rfc: 'EKU9003173C9',

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { startPacWorker } from '../modules/invoicing/stamping.js';
 import { sharedDispatcher } from '../modules/events/dispatcher.js';
 import { deliverDueWebhooks, queueWebhookDeliveries } from '../modules/events/webhooks.service.js';
 import { releaseExpiredReservations } from '../modules/inventory/inventory.service.js';
@@ -99,10 +100,13 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
     log('reservation sweeper'),
   );
 
+  // CFDI stamping/cancellation outbox: retries pending documents with backoff.
+  const pac = startPacWorker(app);
+
   return {
     async stop() {
       unsubscribe();
-      await Promise.all([queue.stop(), deliver.stop(), sweeper.stop()]);
+      await Promise.all([queue.stop(), deliver.stop(), sweeper.stop(), pac.stop()]);
       await dispatcher.stop();
     },
   };

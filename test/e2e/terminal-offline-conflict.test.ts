@@ -57,7 +57,11 @@ async function chargeExactCash(page: Page, total: string): Promise<void> {
 
 /** An owner's cookie for API calls on the real server. */
 async function ownerCookie(): Promise<string> {
-  const res = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: server.biz.owner });
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: server.biz.owner,
+  });
   const raw = res.headers['set-cookie'];
   return (Array.isArray(raw) ? raw[0]! : raw!).split(';')[0]!;
 }
@@ -74,7 +78,9 @@ describe('an offline sale whose stock was sold meanwhile', () => {
 
     await login(page, server.url, server.biz.cashier);
     await openShift(page, '200');
-    await expect.poll(async () => page.evaluate(() => navigator.serviceWorker.ready.then(() => true)), POLL).toBe(true);
+    await expect
+      .poll(async () => page.evaluate(() => navigator.serviceWorker.ready.then(() => true)), POLL)
+      .toBe(true);
 
     await context.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
@@ -85,22 +91,35 @@ describe('an offline sale whose stock was sold meanwhile', () => {
     expect(queued?.status).toBe('pending');
 
     // Meanwhile the shop's other channel sold the Gansitos: one is left.
-    await adjustStock(ctx, { locationId: storeId, skuId: p.gansito.skuId, countedQuantity: '1', note: 'Venta en línea' });
+    await adjustStock(ctx, {
+      locationId: storeId,
+      skuId: p.gansito.skuId,
+      countedQuantity: '1',
+      note: 'Venta en línea',
+    });
 
     // The server refuses the sale; while the conflict report cannot get through the terminal keeps showing it.
     await page.route('**/api/v1/sale-conflicts', (route) => route.abort('connectionreset'));
     await context.setOffline(false);
-    await expect.poll(async () => (await outbox(page, tenantId))[0]?.status, { ...POLL, timeout: 20_000 }).toBe('conflict');
+    await expect
+      .poll(async () => (await outbox(page, tenantId))[0]?.status, { ...POLL, timeout: 20_000 })
+      .toBe('conflict');
     await page.getByTestId('conflict-banner').waitFor();
     expect(await server.database.db.selectFrom('sale_conflicts').select('id').execute()).toHaveLength(0);
 
     // The report gets through: the server holds the conflict and the terminal lets go of it.
     await page.unroute('**/api/v1/sale-conflicts');
-    await expect.poll(async () => (await outbox(page, tenantId))[0]?.status, { ...POLL, timeout: 20_000 }).toBe('reported');
+    await expect
+      .poll(async () => (await outbox(page, tenantId))[0]?.status, { ...POLL, timeout: 20_000 })
+      .toBe('reported');
     await page.getByTestId('conflict-banner').waitFor({ state: 'detached' });
 
     const cookie = await ownerCookie();
-    const list = await server.app.inject({ method: 'GET', url: '/api/v1/sale-conflicts', headers: { cookie } });
+    const list = await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/sale-conflicts',
+      headers: { cookie },
+    });
     expect(list.statusCode, list.body).toBe(200);
     const { items, openCount } = list.json();
     expect(openCount).toBe(1);

@@ -70,7 +70,9 @@ export async function startFakeFinkok(opts: { now?: () => Date } = {}): Promise<
     const body = Buffer.concat(chunks).toString('utf8');
     if (fake.mode === 'timeout') return; // never answers; the client's timeout fires
     if (fake.mode === 'down') {
-      res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>Service Unavailable</body></html>');
+      res
+        .writeHead(503, { 'content-type': 'text/html' })
+        .end('<html><body>Service Unavailable</body></html>');
       return;
     }
     let root: XmlElement;
@@ -85,11 +87,15 @@ export async function startFakeFinkok(opts: { now?: () => Date } = {}): Promise<
     fake.calls.push(name);
     const send = (ns: string, xml: string) =>
       res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(envelope(ns, xml));
-    const authOk = text(find(op!, 'username')) === fake.username && text(find(op!, 'password')) === fake.password;
+    const authOk =
+      text(find(op!, 'username')) === fake.username && text(find(op!, 'password')) === fake.password;
     if (req.url === '/servicios/soap/stamp' && (name === 'stamp' || name === 'stamped')) {
       const container = `${name}Result`;
       if (!authOk || fake.mode === 'auth') {
-        return send('stamp', `<tns:${name}Response><tns:${container}>${incidencia('300', 'Usuario o contraseña inválidos')}</tns:${container}></tns:${name}Response>`);
+        return send(
+          'stamp',
+          `<tns:${name}Response><tns:${container}>${incidencia('300', 'Usuario o contraseña inválidos')}</tns:${container}></tns:${name}Response>`,
+        );
       }
       const xml = Buffer.from(text(find(op!, 'xml')), 'base64').toString('utf8');
       try {
@@ -99,17 +105,29 @@ export async function startFakeFinkok(opts: { now?: () => Date } = {}): Promise<
         const stamp = `<s0:xml>${escapeText(r.xml)}</s0:xml><s0:UUID>${r.uuid}</s0:UUID><s0:Fecha>${r.fechaTimbrado}</s0:Fecha><s0:CodEstatus>${dup ? '' : 'Comprobante timbrado satisfactoriamente'}</s0:CodEstatus><s0:SatSeal>x</s0:SatSeal><s0:NoCertificadoSAT>${r.noCertificadoSAT}</s0:NoCertificadoSAT>`;
         if (r.duplicate && name === 'stamp') {
           const inc = incidencia('307', 'El CFDI contiene un timbre previo');
-          return send('stamp', `<tns:stampResponse><tns:stampResult>${fake.bare307 ? `<s0:xml/>${inc}` : `${stamp}${inc}`}</tns:stampResult></tns:stampResponse>`);
+          return send(
+            'stamp',
+            `<tns:stampResponse><tns:stampResult>${fake.bare307 ? `<s0:xml/>${inc}` : `${stamp}${inc}`}</tns:stampResult></tns:stampResponse>`,
+          );
         }
-        return send('stamp', `<tns:${name}Response><tns:${container}>${stamp}<s0:Incidencias/></tns:${container}></tns:${name}Response>`);
+        return send(
+          'stamp',
+          `<tns:${name}Response><tns:${container}>${stamp}<s0:Incidencias/></tns:${container}></tns:${name}Response>`,
+        );
       } catch (e) {
         const err = e as PacError;
-        return send('stamp', `<tns:${name}Response><tns:${container}><s0:xml/>${incidencia(err.code, err.message)}</tns:${container}></tns:${name}Response>`);
+        return send(
+          'stamp',
+          `<tns:${name}Response><tns:${container}><s0:xml/>${incidencia(err.code, err.message)}</tns:${container}></tns:${name}Response>`,
+        );
       }
     }
     if (req.url === '/servicios/soap/cancel' && name === 'cancel') {
       if (!authOk || fake.mode === 'auth') {
-        return send('cancel', '<tns:cancelResponse><tns:cancelResult><s0:CodEstatus>300</s0:CodEstatus></tns:cancelResult></tns:cancelResponse>');
+        return send(
+          'cancel',
+          '<tns:cancelResponse><tns:cancelResult><s0:CodEstatus>300</s0:CodEstatus></tns:cancelResult></tns:cancelResponse>',
+        );
       }
       const u = find(op!, 'UUID');
       const attr = (k: string) => u?.attrs.find(([a]) => a === k)?.[1] ?? '';
@@ -123,14 +141,20 @@ export async function startFakeFinkok(opts: { now?: () => Date } = {}): Promise<
         cerPem: '',
         keyPem: '',
       });
-      const estatus = r.status === 'cancelled' ? 'Cancelado sin aceptación' : r.status === 'in_process' ? 'En proceso' : '';
+      const estatus =
+        r.status === 'cancelled' ? 'Cancelado sin aceptación' : r.status === 'in_process' ? 'En proceso' : '';
       return send(
         'cancel',
         `<tns:cancelResponse><tns:cancelResult><s0:Folios><s0:Folio><s0:EstatusUUID>${r.code}</s0:EstatusUUID><s0:UUID>${attr('UUID')}</s0:UUID><s0:EstatusCancelacion>${estatus}</s0:EstatusCancelacion></s0:Folio></s0:Folios><s0:Acuse>${escapeText(r.acuse)}</s0:Acuse><s0:Fecha>2026-11-23T10:00:00</s0:Fecha><s0:RfcEmisor>${escapeText(text(find(op!, 'taxpayer_id')))}</s0:RfcEmisor></tns:cancelResult></tns:cancelResponse>`,
       );
     }
     if (req.url === '/servicios/soap/cancel' && name === 'get_sat_status') {
-      const s = await sandbox.status({ uuid: text(find(op!, 'uuid')), rfcEmisor: '', rfcReceptor: '', total: '' });
+      const s = await sandbox.status({
+        uuid: text(find(op!, 'uuid')),
+        rfcEmisor: '',
+        rfcReceptor: '',
+        total: '',
+      });
       return send(
         'cancel',
         `<tns:get_sat_statusResponse><tns:get_sat_statusResult><s0:sat><s0:CodigoEstatus>S - Comprobante obtenido satisfactoriamente.</s0:CodigoEstatus><s0:EsCancelable>${s.esCancelable}</s0:EsCancelable><s0:Estado>${s.estado}</s0:Estado><s0:EstatusCancelacion>${s.estatusCancelacion}</s0:EstatusCancelacion></s0:sat></tns:get_sat_statusResult></tns:get_sat_statusResponse>`,
@@ -138,7 +162,12 @@ export async function startFakeFinkok(opts: { now?: () => Date } = {}): Promise<
     }
     res
       .writeHead(500, { 'content-type': 'text/xml' })
-      .end(envelope('stamp', `<senv:Fault><faultcode>senv:Client</faultcode><faultstring>Requested operation ${escapeText(name)} is not available</faultstring></senv:Fault>`));
+      .end(
+        envelope(
+          'stamp',
+          `<senv:Fault><faultcode>senv:Client</faultcode><faultstring>Requested operation ${escapeText(name)} is not available</faultstring></senv:Fault>`,
+        ),
+      );
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e) => res.writeHead(500).end(String(e)));

@@ -46,7 +46,8 @@ export async function setFiscalProfile(ctx: Ctx, input: FiscalProfileInput): Pro
   if (!RFC_RE.test(rfc) || rfc.startsWith('XAXX') || rfc.startsWith('XEXX'))
     throw new AppError(CfdiErrors.CFDI_RFC_INVALID, { rfc, field: 'Emisor' });
   const reg = satCatalog('c_RegimenFiscal').get(input.regimenFiscal);
-  if (!reg) throw new AppError(CfdiErrors.CFDI_REGIMEN_INVALID, { value: input.regimenFiscal, field: 'Emisor' });
+  if (!reg)
+    throw new AppError(CfdiErrors.CFDI_REGIMEN_INVALID, { value: input.regimenFiscal, field: 'Emisor' });
   const persona = personaOf(rfc);
   if ((persona === 'fisica' ? reg.aplica_fisica : reg.aplica_moral) !== '1') {
     throw new AppError(CfdiErrors.CFDI_REGIMEN_PERSONA, {
@@ -68,7 +69,12 @@ export async function setFiscalProfile(ctx: Ctx, input: FiscalProfileInput): Pro
     .values({ tenant_id: ctx.tenantId, ...values })
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
     .execute();
-  await recordAudit(ctx, { action: 'fiscal.profile_set', entityType: 'tenant', entityId: ctx.tenantId, data: values });
+  await recordAudit(ctx, {
+    action: 'fiscal.profile_set',
+    entityType: 'tenant',
+    entityId: ctx.tenantId,
+    data: values,
+  });
 }
 
 /** The LugarExpedicion of a location's invoices. Errors: NOT_FOUND (location). */
@@ -86,7 +92,9 @@ export async function setExpeditionPostalCode(
   await ctx.db
     .insertInto('fiscal_locations')
     .values({ tenant_id: ctx.tenantId, location_id: input.locationId, postal_code: input.postalCode })
-    .onConflict((oc) => oc.columns(['tenant_id', 'location_id']).doUpdateSet({ postal_code: input.postalCode }))
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'location_id']).doUpdateSet({ postal_code: input.postalCode }),
+    )
     .execute();
   await recordAudit(ctx, {
     action: 'fiscal.expedition_postal_code_set',
@@ -129,14 +137,22 @@ export async function createSeries(
       is_default: input.isDefault ?? false,
     })
     .execute();
-  await recordAudit(ctx, { action: 'fiscal.series_created', entityType: 'series', entityId: input.serie, data: input });
+  await recordAudit(ctx, {
+    action: 'fiscal.series_created',
+    entityType: 'series',
+    entityId: input.serie,
+    data: input,
+  });
 }
 
 /**
  * The next folio of the default series of `tipo` (created on first use: A, NC, P). The UPDATE
  * locks the series row until the invoice's transaction ends, so committed folios have no gaps.
  */
-export async function allocateFolio(ctx: Ctx, tipo: 'I' | 'E' | 'P'): Promise<{ serie: string; folio: string }> {
+export async function allocateFolio(
+  ctx: Ctx,
+  tipo: 'I' | 'E' | 'P',
+): Promise<{ serie: string; folio: string }> {
   const take = () =>
     ctx.db
       .updateTable('invoice_series')
@@ -160,7 +176,10 @@ export async function allocateFolio(ctx: Ctx, tipo: 'I' | 'E' | 'P'): Promise<{ 
   return { serie: row.serie, folio: String(row.folio) };
 }
 
-function csdInfo(row: { no_certificado: string; rfc: string; valid_from: Date; valid_to: Date }, now: Date): CsdInfo {
+function csdInfo(
+  row: { no_certificado: string; rfc: string; valid_from: Date; valid_to: Date },
+  now: Date,
+): CsdInfo {
   const expiresInDays = Math.floor((row.valid_to.getTime() - now.getTime()) / DAY);
   const warnings: string[] = [];
   if (row.valid_to < now) warnings.push('CSD_EXPIRED');
@@ -181,7 +200,10 @@ function csdInfo(row: { no_certificado: string; rfc: string; valid_from: Date; v
  * stored encrypted (AES-256-GCM). Errors: FISCAL_PROFILE_REQUIRED, CSD_INVALID,
  * CSD_PASSWORD_WRONG, CSD_KEY_CERT_MISMATCH, CSD_IS_FIEL, CSD_NOT_MATCHING_RFC, CSD_EXPIRED.
  */
-export async function uploadCsd(ctx: Ctx, input: { cer: Buffer; key: Buffer; password: string }): Promise<CsdInfo> {
+export async function uploadCsd(
+  ctx: Ctx,
+  input: { cer: Buffer; key: Buffer; password: string },
+): Promise<CsdInfo> {
   const profile = await requireProfile(ctx);
   const csd = loadCsd({ ...input, rfc: profile.rfc, at: ctx.now });
   await ctx.db
@@ -240,7 +262,12 @@ export async function getFiscalSetup(ctx: Ctx): Promise<FiscalSetup> {
       .where('l.tenant_id', '=', ctx.tenantId)
       .orderBy('l.id')
       .execute(),
-    ctx.db.selectFrom('invoice_series').selectAll().where('tenant_id', '=', ctx.tenantId).orderBy('serie').execute(),
+    ctx.db
+      .selectFrom('invoice_series')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .orderBy('serie')
+      .execute(),
     ctx.db
       .selectFrom('csd_certificates')
       .select(['no_certificado', 'rfc', 'valid_from', 'valid_to'])
@@ -259,7 +286,11 @@ export async function getFiscalSetup(ctx: Ctx): Promise<FiscalSetup> {
           updatedAt: profile.updated_at.toISOString(),
         }
       : null,
-    locations: locations.map((l) => ({ locationId: l.id, name: l.name, postalCode: l.fiscal_cp ?? l.postal_code })),
+    locations: locations.map((l) => ({
+      locationId: l.id,
+      name: l.name,
+      postalCode: l.fiscal_cp ?? l.postal_code,
+    })),
     series: series.map((s) => ({
       serie: s.serie,
       tipo: s.tipo,
@@ -271,7 +302,11 @@ export async function getFiscalSetup(ctx: Ctx): Promise<FiscalSetup> {
 }
 
 export async function requireProfile(ctx: Ctx) {
-  const p = await ctx.db.selectFrom('fiscal_profiles').selectAll().where('tenant_id', '=', ctx.tenantId).executeTakeFirst();
+  const p = await ctx.db
+    .selectFrom('fiscal_profiles')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .executeTakeFirst();
   if (!p) throw new AppError(E.FISCAL_PROFILE_REQUIRED);
   return p;
 }
@@ -314,7 +349,11 @@ export interface Issuer {
 export async function loadIssuer(ctx: Ctx, locationId: string | null): Promise<Issuer> {
   const profile = await requireProfile(ctx);
   const csd = await activeCsd(ctx);
-  const tenant = await ctx.db.selectFrom('tenants').select('timezone').where('id', '=', ctx.tenantId).executeTakeFirst();
+  const tenant = await ctx.db
+    .selectFrom('tenants')
+    .select('timezone')
+    .where('id', '=', ctx.tenantId)
+    .executeTakeFirst();
   let cp: string | null | undefined;
   if (locationId) {
     const l = await ctx.db

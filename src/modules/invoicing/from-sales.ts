@@ -96,7 +96,7 @@ export function fitTotal(conceptos: ConceptoInput[], expected: string): Concepto
   let current = new D(summarize(amounts).total);
   if (current.eq(target)) return conceptos;
   const order = conceptos
-    .map((c, i) => ({ i, importe: new D(amounts[i]!.importe) }))
+    .map((_, i) => ({ i, importe: new D(amounts[i]!.importe) }))
     .sort((a, b) => b.importe.comparedTo(a.importe));
   const out = [...conceptos];
   for (const { i } of order.slice(0, 5)) {

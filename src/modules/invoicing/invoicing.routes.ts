@@ -62,13 +62,28 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/setup`,
-    { config: { access: MANAGERS }, schema: { tags, summary: 'Fiscal setup: profile, postal codes, series, CSD (with expiry warning)', response: { 200: zFiscalSetup } } },
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Fiscal setup: profile, postal codes, series, CSD (with expiry warning)',
+        response: { 200: zFiscalSetup },
+      },
+    },
     async (req) => getFiscalSetup(app.ctxFor(req)),
   );
 
   app.put(
     `${base}/setup/profile`,
-    { config: { access: MANAGERS }, schema: { tags, summary: 'Set RFC, registered name, régimen and self-invoicing window', body: zFiscalProfileInput, response: { 200: zFiscalSetup } } },
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Set RFC, registered name, régimen and self-invoicing window',
+        body: zFiscalProfileInput,
+        response: { 200: zFiscalSetup },
+      },
+    },
     async (req) => {
       await app.inTx(req, (ctx) => setFiscalProfile(ctx, req.body));
       return getFiscalSetup(app.ctxFor(req));
@@ -88,14 +103,19 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      await app.inTx(req, (ctx) => setExpeditionPostalCode(ctx, { locationId: req.params.locationId, postalCode: req.body.postalCode }));
+      await app.inTx(req, (ctx) =>
+        setExpeditionPostalCode(ctx, { locationId: req.params.locationId, postalCode: req.body.postalCode }),
+      );
       return { ok: true as const };
     },
   );
 
   app.post(
     `${base}/setup/series`,
-    { config: { access: MANAGERS }, schema: { tags, summary: 'A series of folios', body: zSeriesInput, response: { 201: zOk } } },
+    {
+      config: { access: MANAGERS },
+      schema: { tags, summary: 'A series of folios', body: zSeriesInput, response: { 201: zOk } },
+    },
     async (req, reply) => {
       await app.inTx(req, (ctx) => createSeries(ctx, req.body));
       return reply.status(201).send({ ok: true as const });
@@ -106,11 +126,20 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
     `${base}/setup/csd`,
     {
       config: { access: MANAGERS },
-      schema: { tags, summary: 'Upload the CSD (.cer, .key base64 + password); checked and stored encrypted', body: zCsdUpload, response: { 201: zCsdInfo } },
+      schema: {
+        tags,
+        summary: 'Upload the CSD (.cer, .key base64 + password); checked and stored encrypted',
+        body: zCsdUpload,
+        response: { 201: zCsdInfo },
+      },
     },
     async (req, reply) => {
       const info = await app.inTx(req, (ctx) =>
-        uploadCsd(ctx, { cer: Buffer.from(req.body.cer, 'base64'), key: Buffer.from(req.body.key, 'base64'), password: req.body.password }),
+        uploadCsd(ctx, {
+          cer: Buffer.from(req.body.cer, 'base64'),
+          key: Buffer.from(req.body.key, 'base64'),
+          password: req.body.password,
+        }),
       );
       return reply.status(201).send(info);
     },
@@ -120,7 +149,12 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
     `${base}/invoices`,
     {
       config: { access: SELLERS },
-      schema: { tags, summary: 'Invoice one or several tickets of a customer; stamps at once when the PAC answers', body: zInvoiceSalesInput, response: { 201: zInvoice } },
+      schema: {
+        tags,
+        summary: 'Invoice one or several tickets of a customer; stamps at once when the PAC answers',
+        body: zInvoiceSalesInput,
+        response: { 201: zInvoice },
+      },
     },
     async (req, reply) => {
       const inv = await app.inTx(req, (ctx) =>
@@ -141,7 +175,15 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     `${base}/global-invoices`,
-    { config: { access: MANAGERS }, schema: { tags, summary: 'Factura global to público en general for the uninvoiced tickets of a period', body: zGlobalInput, response: { 201: zInvoice } } },
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Factura global to público en general for the uninvoiced tickets of a period',
+        body: zGlobalInput,
+        response: { 201: zInvoice },
+      },
+    },
     async (req, reply) => {
       const inv = await app.inTx(req, (ctx) => issueGlobalInvoice(ctx, req.body));
       return reply.status(201).send(await stampNow(app.ctxFor(req).tenantId, inv));
@@ -150,7 +192,15 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     `${base}/credit-notes`,
-    { config: { access: MANAGERS }, schema: { tags, summary: 'Credit note (egreso) for a return on an invoiced sale', body: zCreditNoteInput, response: { 201: zInvoice } } },
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Credit note (egreso) for a return on an invoiced sale',
+        body: zCreditNoteInput,
+        response: { 201: zInvoice },
+      },
+    },
     async (req, reply) => {
       const inv = await app.inTx(req, (ctx) => issueCreditNote(ctx, req.body));
       return reply.status(201).send(await stampNow(app.ctxFor(req).tenantId, inv));
@@ -161,10 +211,18 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
     `${base}/invoices/:invoiceId/payments`,
     {
       config: { access: MANAGERS },
-      schema: { tags, summary: 'Record a payment on a PPD invoice: a Pagos 2.0 CFDI', params: z.object({ invoiceId: z.string() }), body: zPaymentInput, response: { 201: zPaymentResult } },
+      schema: {
+        tags,
+        summary: 'Record a payment on a PPD invoice: a Pagos 2.0 CFDI',
+        params: z.object({ invoiceId: z.string() }),
+        body: zPaymentInput,
+        response: { 201: zPaymentResult },
+      },
     },
     async (req, reply) => {
-      const r = await app.inTx(req, (ctx) => recordInvoicePayment(ctx, { invoiceId: req.params.invoiceId, ...req.body }));
+      const r = await app.inTx(req, (ctx) =>
+        recordInvoicePayment(ctx, { invoiceId: req.params.invoiceId, ...req.body }),
+      );
       return reply.status(201).send({ ...r, pago: await stampNow(app.ctxFor(req).tenantId, r.pago) });
     },
   );
@@ -173,10 +231,18 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
     `${base}/invoices/:invoiceId/cancel`,
     {
       config: { access: MANAGERS },
-      schema: { tags, summary: "Cancel with SAT's motive through the PAC", params: z.object({ invoiceId: z.string() }), body: zCancelInput, response: { 200: zInvoice } },
+      schema: {
+        tags,
+        summary: "Cancel with SAT's motive through the PAC",
+        params: z.object({ invoiceId: z.string() }),
+        body: zCancelInput,
+        response: { 200: zInvoice },
+      },
     },
     async (req) => {
-      const inv = await app.inTx(req, (ctx) => requestCancellation(ctx, { invoiceId: req.params.invoiceId, ...req.body }));
+      const inv = await app.inTx(req, (ctx) =>
+        requestCancellation(ctx, { invoiceId: req.params.invoiceId, ...req.body }),
+      );
       return stampNow(app.ctxFor(req).tenantId, inv);
     },
   );
@@ -185,7 +251,12 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
     `${base}/invoices/:invoiceId/refresh`,
     {
       config: { access: MANAGERS },
-      schema: { tags, summary: 'Retry a pending stamp now and ask SAT about a cancellation in process', params: z.object({ invoiceId: z.string() }), response: { 200: zInvoice } },
+      schema: {
+        tags,
+        summary: 'Retry a pending stamp now and ask SAT about a cancellation in process',
+        params: z.object({ invoiceId: z.string() }),
+        response: { 200: zInvoice },
+      },
     },
     async (req) => {
       const ctx = app.ctxFor(req);
@@ -222,7 +293,15 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/invoices/:invoiceId`,
-    { config: { access: SELLERS }, schema: { tags, summary: 'One invoice', params: z.object({ invoiceId: z.string() }), response: { 200: zInvoice } } },
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags,
+        summary: 'One invoice',
+        params: z.object({ invoiceId: z.string() }),
+        response: { 200: zInvoice },
+      },
+    },
     async (req) => getInvoice(app.ctxFor(req), req.params.invoiceId),
   );
 
@@ -234,7 +313,13 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Every document kept as issued: sealed XML, stamped XML, cancellation acuses',
         params: z.object({ invoiceId: z.string() }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.number(), kind: z.string(), content: z.string(), createdAt: z.string() })) }) },
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({ id: z.number(), kind: z.string(), content: z.string(), createdAt: z.string() }),
+            ),
+          }),
+        },
       },
     },
     async (req) => ({ items: await listInvoiceDocuments(app.ctxFor(req), req.params.invoiceId) }),
@@ -242,7 +327,10 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/invoices/:invoiceId/xml`,
-    { config: { access: SELLERS }, schema: { tags, summary: 'The XML (stamped when it is)', params: z.object({ invoiceId: z.string() }) } },
+    {
+      config: { access: SELLERS },
+      schema: { tags, summary: 'The XML (stamped when it is)', params: z.object({ invoiceId: z.string() }) },
+    },
     async (req, reply) => {
       const inv = await getInvoice(app.ctxFor(req), req.params.invoiceId);
       const { xml } = await getInvoiceXml(app.ctxFor(req), inv.id);
@@ -255,7 +343,14 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/invoices/:invoiceId/pdf`,
-    { config: { access: SELLERS }, schema: { tags, summary: 'The PDF representation (QR, cadena del timbre, importe con letra)', params: z.object({ invoiceId: z.string() }) } },
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags,
+        summary: 'The PDF representation (QR, cadena del timbre, importe con letra)',
+        params: z.object({ invoiceId: z.string() }),
+      },
+    },
     async (req, reply) => {
       const inv = await getInvoice(app.ctxFor(req), req.params.invoiceId);
       const { xml } = await getInvoiceXml(app.ctxFor(req), inv.id);
@@ -268,27 +363,50 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/reports/undocumented-sales`,
-    { config: { access: MANAGERS }, schema: { tags, summary: 'Sales neither invoiced nor in a global invoice, by channel', querystring: zUndocumentedQuery, response: { 200: zUndocumented } } },
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Sales neither invoiced nor in a global invoice, by channel',
+        querystring: zUndocumentedQuery,
+        response: { 200: zUndocumented },
+      },
+    },
     async (req) => undocumentedSales(app.ctxFor(req), req.query),
   );
 
   // --- public self-invoicing ------------------------------------------------------------
   const limiter = new RateLimiter(Number(process.env.SELF_INVOICE_RATE_LIMIT ?? 10), 60_000);
   const files = new RateLimiter(60, 60_000);
-  const limited = (lim: RateLimiter) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
-    if (!lim.take(req.ip)) return reply.status(429).send(errorBody(req, 'RATE_LIMITED'));
-  };
+  const limited =
+    (lim: RateLimiter) =>
+    async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+      if (!lim.take(req.ip)) return reply.status(429).send(errorBody(req, 'RATE_LIMITED'));
+    };
 
   app.post(
     `${base}/public/lookup`,
     {
       config: { access: 'public' },
       preHandler: limited(limiter),
-      schema: { tags: ['self-invoicing'], summary: 'Find a ticket by its invoice code and total (same answer for either wrong)', body: zTicketLookup, response: { 200: zTicketFound } },
+      schema: {
+        tags: ['self-invoicing'],
+        summary: 'Find a ticket by its invoice code and total (same answer for either wrong)',
+        body: zTicketLookup,
+        response: { 200: zTicketFound },
+      },
     },
     async (req) => {
       const t = await findTicket(app.database.db, req.body, app.now());
-      return { business: t.business, ticketNumber: t.ticketNumber, date: t.date, total: t.total, invoiced: t.invoiced, deadline: t.deadline, canInvoice: t.canInvoice };
+      return {
+        business: t.business,
+        ticketNumber: t.ticketNumber,
+        date: t.date,
+        total: t.total,
+        invoiced: t.invoiced,
+        deadline: t.deadline,
+        canInvoice: t.canInvoice,
+      };
     },
   );
 
@@ -297,11 +415,20 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'public' },
       preHandler: limited(limiter),
-      schema: { tags: ['self-invoicing'], summary: 'Invoice a ticket for the receptor typed in; returns signed XML and PDF links', body: zSelfInvoiceInput, response: { 201: zSelfInvoiceResult } },
+      schema: {
+        tags: ['self-invoicing'],
+        summary: 'Invoice a ticket for the receptor typed in; returns signed XML and PDF links',
+        body: zSelfInvoiceInput,
+        response: { 201: zSelfInvoiceResult },
+      },
     },
     async (req, reply) => {
       const inv = await selfInvoice(app.database.db, req.body, app.now());
-      const ten = await app.database.db.selectFrom('sales').select('tenant_id').where('id', '=', inv.saleIds[0]!).executeTakeFirstOrThrow();
+      const ten = await app.database.db
+        .selectFrom('sales')
+        .select('tenant_id')
+        .where('id', '=', inv.saleIds[0]!)
+        .executeTakeFirstOrThrow();
       const done = await stampNow(ten.tenant_id, inv);
       const row = await app.database.db
         .selectFrom('invoices')
@@ -340,9 +467,15 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
       const ok = await checkFileLink(app.database.db, { id, kind, ...req.query }, app.now());
       const ctx = systemCtx(app.database.db, ok.tenantId, app.now());
       const { xml } = await getInvoiceXml(ctx, ok.invoiceId);
-      if (kind === 'xml') return reply.type('application/xml; charset=utf-8').header('content-disposition', `attachment; filename="${id}.xml"`).send(xml);
-      return reply.type('application/pdf').header('content-disposition', `inline; filename="${id}.pdf"`).send(cfdiPdf(xml));
+      if (kind === 'xml')
+        return reply
+          .type('application/xml; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${id}.xml"`)
+          .send(xml);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${id}.pdf"`)
+        .send(cfdiPdf(xml));
     },
   );
-
 };

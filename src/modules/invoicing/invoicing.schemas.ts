@@ -8,12 +8,20 @@ const zRfc = z
   .min(12, 'El RFC tiene 12 caracteres (persona moral) o 13 (persona física).')
   .max(13, 'El RFC tiene 12 caracteres (persona moral) o 13 (persona física).');
 const zCp = z.string().regex(/^\d{5}$/, 'El código postal tiene 5 dígitos.');
-const zUuid = z.string().regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'UUID inválido.');
+const zUuid = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'UUID inválido.');
 
 export const zFiscalProfileInput = z.object({
   rfc: zRfc,
-  nombre: z.string().trim().min(1, 'Escribe el nombre o razón social tal como aparece en la constancia del SAT.').max(300),
-  regimenFiscal: z.string().regex(/^\d{3}$/, 'El régimen fiscal es una clave de 3 dígitos (p. ej. 601, 612, 626).'),
+  nombre: z
+    .string()
+    .trim()
+    .min(1, 'Escribe el nombre o razón social tal como aparece en la constancia del SAT.')
+    .max(300),
+  regimenFiscal: z
+    .string()
+    .regex(/^\d{3}$/, 'El régimen fiscal es una clave de 3 dígitos (p. ej. 601, 612, 626).'),
   selfInvoiceMode: z.enum(['days', 'month']).optional(),
   selfInvoiceDays: z.number().int().min(0).max(365).optional(),
 });
@@ -46,8 +54,17 @@ export const zFiscalSetup = z.object({
       updatedAt: z.string(),
     })
     .nullable(),
-  locations: z.array(z.object({ locationId: z.string(), name: z.string(), postalCode: z.string().nullable() })),
-  series: z.array(z.object({ serie: z.string(), tipo: z.enum(['I', 'E', 'P']), nextFolio: z.number(), isDefault: z.boolean() })),
+  locations: z.array(
+    z.object({ locationId: z.string(), name: z.string(), postalCode: z.string().nullable() }),
+  ),
+  series: z.array(
+    z.object({
+      serie: z.string(),
+      tipo: z.enum(['I', 'E', 'P']),
+      nextFolio: z.number(),
+      isDefault: z.boolean(),
+    }),
+  ),
   csd: zCsdInfo.nullable(),
 });
 
@@ -60,7 +77,11 @@ export const zSeriesInput = z.object({
 
 export const zReceptorInput = z.object({
   rfc: zRfc,
-  nombre: z.string().trim().min(1, 'Escribe el nombre o razón social como aparece en tu constancia de situación fiscal.').max(300),
+  nombre: z
+    .string()
+    .trim()
+    .min(1, 'Escribe el nombre o razón social como aparece en tu constancia de situación fiscal.')
+    .max(300),
   regimenFiscal: z.string().regex(/^\d{3}$/, 'Elige tu régimen fiscal.'),
   codigoPostal: zCp,
   usoCfdi: z.string().regex(/^[A-Z]{1,2}\d{2}$/, 'Elige el uso del CFDI.'),
@@ -70,7 +91,10 @@ export const zInvoiceSalesInput = z.object({
   saleIds: z.array(z.string().min(1).max(64)).min(1, 'Elige al menos un ticket.').max(100),
   customerId: z.string().min(1).max(64).optional(),
   receptor: zReceptorInput.optional(),
-  usoCfdi: z.string().regex(/^[A-Z]{1,2}\d{2}$/).optional(),
+  usoCfdi: z
+    .string()
+    .regex(/^[A-Z]{1,2}\d{2}$/)
+    .optional(),
 });
 
 export const zInvoice = z.object({
@@ -121,20 +145,29 @@ export const zPaymentInput = z.object({
   amount: zPositiveMoney,
   formaPago: z
     .string()
-    .regex(/^\d{2}$/, 'Forma de pago SAT de 2 dígitos (01 efectivo, 03 transferencia, 04 tarjeta de crédito...).')
+    .regex(
+      /^\d{2}$/,
+      'Forma de pago SAT de 2 dígitos (01 efectivo, 03 transferencia, 04 tarjeta de crédito...).',
+    )
     .refine((v) => v !== '99', 'Un pago recibido no puede ser "99 Por definir".'),
   paidAt: z.iso.datetime({ message: 'Fecha y hora ISO 8601.' }).optional(),
   numOperacion: z.string().trim().max(100).optional(),
 });
 
 export const zPaymentResult = z.object({
-  payment: z.object({ id: z.string(), numParcialidad: z.number(), saldoAnterior: z.string(), saldoInsoluto: z.string() }),
+  payment: z.object({
+    id: z.string(),
+    numParcialidad: z.number(),
+    saldoAnterior: z.string(),
+    saldoInsoluto: z.string(),
+  }),
   pago: zInvoice,
 });
 
 export const zCancelInput = z.object({
   motivo: z.enum(['01', '02', '03', '04'], {
-    error: 'Motivo SAT: 01 con errores con relación, 02 con errores sin relación, 03 no se llevó a cabo, 04 nominativa en global.',
+    error:
+      'Motivo SAT: 01 con errores con relación, 02 con errores sin relación, 03 no se llevó a cabo, 04 nominativa en global.',
   }),
   replacementUuid: zUuid.optional(),
 });

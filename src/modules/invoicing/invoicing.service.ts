@@ -26,7 +26,14 @@ import {
   computeConcepto,
 } from './cfdi/index.js';
 import { allocateFolio, type Issuer, loadIssuer } from './fiscal.service.js';
-import { conceptoFor, conceptosFromSales, fitTotal, formaPagoOfPayment, globalConceptos, paymentTermsOf } from './from-sales.js';
+import {
+  conceptoFor,
+  conceptosFromSales,
+  fitTotal,
+  formaPagoOfPayment,
+  globalConceptos,
+  paymentTermsOf,
+} from './from-sales.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
 import type { InvoiceKind, InvoicesTable, InvoiceSummary } from './invoicing.tables.js';
 import type { CancelMotivo } from './pac/pac.js';
@@ -138,7 +145,14 @@ export async function getInvoice(ctx: Ctx, invoiceId: string): Promise<Invoice> 
 /** Invoices newest first, filtered by status, kind, customer or sale. */
 export async function listInvoices(
   ctx: Ctx,
-  input: { status?: string; kind?: string; customerId?: string; saleId?: string; limit: number; after?: string },
+  input: {
+    status?: string;
+    kind?: string;
+    customerId?: string;
+    saleId?: string;
+    limit: number;
+    after?: string;
+  },
 ): Promise<{ items: Invoice[]; last: string | null }> {
   let q = ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenantId);
   if (input.status) q = q.where('status', '=', input.status as Invoice['status']);
@@ -190,7 +204,12 @@ export async function listInvoiceDocuments(ctx: Ctx, invoiceId: string) {
     .where('invoice_id', '=', invoiceId)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, content: r.content, createdAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    content: r.content,
+    createdAt: r.created_at.toISOString(),
+  }));
 }
 
 interface IssueInput {
@@ -260,12 +279,25 @@ async function issue(ctx: Ctx, input: IssueInput): Promise<Invoice> {
   if (input.saleIds.length) {
     await ctx.db
       .insertInto('invoice_sales')
-      .values(input.saleIds.map((s) => ({ tenant_id: ctx.tenantId, invoice_id: id, sale_id: s, released_at: null })))
+      .values(
+        input.saleIds.map((s) => ({
+          tenant_id: ctx.tenantId,
+          invoice_id: id,
+          sale_id: s,
+          released_at: null,
+        })),
+      )
       .execute();
   }
   await ctx.db
     .insertInto('invoice_documents')
-    .values({ tenant_id: ctx.tenantId, invoice_id: id, kind: 'sealed', content: sealed.xml, created_at: ctx.now })
+    .values({
+      tenant_id: ctx.tenantId,
+      invoice_id: id,
+      kind: 'sealed',
+      content: sealed.xml,
+      created_at: ctx.now,
+    })
     .execute();
   await ctx.db
     .insertInto('pac_jobs')
@@ -281,7 +313,14 @@ async function issue(ctx: Ctx, input: IssueInput): Promise<Invoice> {
       updated_at: ctx.now,
     })
     .execute();
-  const data = { kind: input.kind, serie, folio, total: sealed.total, receptorRfc: input.cfdi.receptor.rfc, saleIds: input.saleIds };
+  const data = {
+    kind: input.kind,
+    serie,
+    folio,
+    total: sealed.total,
+    receptorRfc: input.cfdi.receptor.rfc,
+    saleIds: input.saleIds,
+  };
   await recordEvent(ctx, 'invoice.issued', { invoiceId: id, ...data });
   await recordAudit(ctx, { action: 'invoice.issued', entityType: 'invoice', entityId: id, data });
   return getInvoice(ctx, id);
@@ -323,7 +362,8 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
   if (customers.size > 1 || (input.customerId && [...customers].some((c) => c !== input.customerId)))
     throw new AppError(E.INVOICE_SALES_CUSTOMER_MISMATCH);
   for (const s of sales) {
-    if (s.lines.some((l) => new D(l.returnedQuantity).gt(0))) throw new AppError(E.INVOICE_SALE_HAS_RETURNS, { saleId: s.id });
+    if (s.lines.some((l) => new D(l.returnedQuantity).gt(0)))
+      throw new AppError(E.INVOICE_SALE_HAS_RETURNS, { saleId: s.id });
   }
   let receptor = input.receptor;
   if (!receptor) {
@@ -336,7 +376,8 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
       !c.codigoPostal && 'código postal',
       !(input.usoCfdi ?? c.usoCfdi) && 'uso CFDI',
     ].filter(Boolean);
-    if (missing.length) throw new AppError(E.CUSTOMER_FISCAL_DATA_INCOMPLETE, { missing: missing.join(', ') });
+    if (missing.length)
+      throw new AppError(E.CUSTOMER_FISCAL_DATA_INCOMPLETE, { missing: missing.join(', ') });
     receptor = {
       rfc: c.rfc!,
       nombre: c.razonSocial!,
@@ -372,7 +413,10 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
 export type Periodicidad = '01' | '02' | '03' | '04' | '05';
 
 /** The [from, to] business dates and SAT's Meses/Año of the period containing `date`. */
-export function globalPeriod(periodicidad: Periodicidad, date: string): { from: string; to: string; meses: string; año: string } {
+export function globalPeriod(
+  periodicidad: Periodicidad,
+  date: string,
+): { from: string; to: string; meses: string; año: string } {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const pad = (n: number) => String(n).padStart(2, '0');
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -408,7 +452,13 @@ export function globalPeriod(periodicidad: Periodicidad, date: string): { from: 
 }
 
 /** Sales of a location in [from, to] not in any live invoice and not on account. */
-async function undocumentedSaleIds(ctx: Ctx, locationId: string | null, from: string, to: string, tz: string) {
+async function undocumentedSaleIds(
+  ctx: Ctx,
+  locationId: string | null,
+  from: string,
+  to: string,
+  tz: string,
+) {
   const [start, end] = businessDayRange(from, to, tz);
   let q = ctx.db
     .selectFrom('sales as s')
@@ -476,7 +526,11 @@ export async function issueGlobalInvoice(
       informacionGlobal: { periodicidad: input.periodicidad, meses: p.meses, año: p.año },
       conceptos,
     },
-    summary: { receptor, saleIds: sales.map((s) => s.id), periodo: { periodicidad: input.periodicidad, ...p } },
+    summary: {
+      receptor,
+      saleIds: sales.map((s) => s.id),
+      periodo: { periodicidad: input.periodicidad, ...p },
+    },
   });
 }
 
@@ -485,7 +539,10 @@ export async function issueGlobalInvoice(
  * TipoRelacion 03 (devolución) or 01 (nota de crédito); its Total equals the refund.
  * Errors: RETURN_NOT_FOUND (returns), RETURN_SALE_NOT_INVOICED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
  */
-export async function issueCreditNote(ctx: Ctx, input: { returnId: string; tipoRelacion?: '01' | '03' }): Promise<Invoice> {
+export async function issueCreditNote(
+  ctx: Ctx,
+  input: { returnId: string; tipoRelacion?: '01' | '03' },
+): Promise<Invoice> {
   const ret = await getReturn(ctx, input.returnId);
   const dup = await ctx.db
     .selectFrom('invoices')
@@ -497,7 +554,9 @@ export async function issueCreditNote(ctx: Ctx, input: { returnId: string; tipoR
   if (dup) throw new AppError(E.CREDIT_NOTE_DUPLICATE, { returnId: ret.id, invoiceId: dup.id });
   const inv = await ctx.db
     .selectFrom('invoices as i')
-    .innerJoin('invoice_sales as s', (j) => j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.invoice_id', '=', 'i.id'))
+    .innerJoin('invoice_sales as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.invoice_id', '=', 'i.id'),
+    )
     .selectAll('i')
     .where('i.tenant_id', '=', ctx.tenantId)
     .where('s.sale_id', '=', ret.saleId)
@@ -505,7 +564,8 @@ export async function issueCreditNote(ctx: Ctx, input: { returnId: string; tipoR
     .where('i.kind', '=', 'ingreso')
     .where('i.status', '=', 'stamped')
     .executeTakeFirst();
-  if (!inv?.uuid || !inv.summary.receptor) throw new AppError(E.RETURN_SALE_NOT_INVOICED, { saleId: ret.saleId });
+  if (!inv?.uuid || !inv.summary.receptor)
+    throw new AppError(E.RETURN_SALE_NOT_INVOICED, { saleId: ret.saleId });
   const sale = await getSale(ctx, ret.saleId);
   const conceptos: ConceptoInput[] = ret.lines.map((rl) => {
     const line = sale.lines.find((l) => l.lineNo === rl.saleLineNo)!;
@@ -548,7 +608,10 @@ export async function issueCreditNote(ctx: Ctx, input: { returnId: string; tipoR
 export async function recordInvoicePayment(
   ctx: Ctx,
   input: { invoiceId: string; amount: string; formaPago: string; paidAt?: string; numOperacion?: string },
-): Promise<{ payment: { id: string; numParcialidad: number; saldoAnterior: string; saldoInsoluto: string }; pago: Invoice }> {
+): Promise<{
+  payment: { id: string; numParcialidad: number; saldoAnterior: string; saldoInsoluto: string };
+  pago: Invoice;
+}> {
   // Lock the invoice row: parcialidades of one invoice are numbered one at a time.
   const inv = await ctx.db
     .selectFrom('invoices')
@@ -570,7 +633,10 @@ export async function recordInvoicePayment(
   const saldoAnterior = new D(inv.total).minus(prev.paid ?? '0');
   const amount = new D(input.amount);
   if (amount.gt(saldoAnterior))
-    throw new AppError(E.PAYMENT_EXCEEDS_BALANCE, { amount: amount.toFixed(2), balance: saldoAnterior.toFixed(2) });
+    throw new AppError(E.PAYMENT_EXCEEDS_BALANCE, {
+      amount: amount.toFixed(2),
+      balance: saldoAnterior.toFixed(2),
+    });
   const numParcialidad = Number(prev.n) + 1;
   const paidAt = input.paidAt ? new Date(input.paidAt) : ctx.now;
   const issuer = await loadIssuer(ctx, inv.location_id);
@@ -629,9 +695,20 @@ export async function recordInvoicePayment(
       created_at: ctx.now,
     })
     .execute();
-  const data = { invoiceId: inv.id, amount: amount.toFixed(2), numParcialidad, saldoInsoluto, pagoInvoiceId: pago.id };
+  const data = {
+    invoiceId: inv.id,
+    amount: amount.toFixed(2),
+    numParcialidad,
+    saldoInsoluto,
+    pagoInvoiceId: pago.id,
+  };
   await recordEvent(ctx, 'invoice.payment_recorded', data);
-  await recordAudit(ctx, { action: 'invoice.payment_recorded', entityType: 'invoice', entityId: inv.id, data });
+  await recordAudit(ctx, {
+    action: 'invoice.payment_recorded',
+    entityType: 'invoice',
+    entityId: inv.id,
+    data,
+  });
   return { payment: { id, numParcialidad, saldoAnterior: saldoAnterior.toFixed(2), saldoInsoluto }, pago };
 }
 
@@ -650,7 +727,11 @@ export async function requestCancellation(
   if ((input.motivo === '01') !== !!input.replacementUuid) throw new AppError(E.CANCEL_MOTIVO_INVALID);
   const upd = await ctx.db
     .updateTable('invoices')
-    .set({ cancel_status: 'requested', cancel_motivo: input.motivo, cancel_replacement_uuid: input.replacementUuid ?? null })
+    .set({
+      cancel_status: 'requested',
+      cancel_motivo: input.motivo,
+      cancel_replacement_uuid: input.replacementUuid ?? null,
+    })
     .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', inv.id)
     .where((eb) => eb.or([eb('cancel_status', 'is', null), eb('cancel_status', '=', 'rejected')]))
@@ -672,7 +753,12 @@ export async function requestCancellation(
     .execute();
   const data = { uuid: inv.uuid, motivo: input.motivo, replacementUuid: input.replacementUuid ?? null };
   await recordEvent(ctx, 'invoice.cancellation_requested', { invoiceId: inv.id, ...data });
-  await recordAudit(ctx, { action: 'invoice.cancellation_requested', entityType: 'invoice', entityId: inv.id, data });
+  await recordAudit(ctx, {
+    action: 'invoice.cancellation_requested',
+    entityType: 'invoice',
+    entityId: inv.id,
+    data,
+  });
   return getInvoice(ctx, inv.id);
 }
 
@@ -682,13 +768,33 @@ export interface UndocumentedReport {
   count: number;
   total: string;
   byChannel: Array<{ channel: string; count: number; total: string }>;
-  sales: Array<{ saleId: string; channel: string; locationId: string; ticketNumber: number; total: string; createdAt: string }>;
+  sales: Array<{
+    saleId: string;
+    channel: string;
+    locationId: string;
+    ticketNumber: number;
+    total: string;
+    createdAt: string;
+  }>;
 }
 
 /** Every sale in [from, to] neither invoiced nor in a global invoice, by channel of origin. */
-export async function undocumentedSales(ctx: Ctx, input: { from: string; to: string; locationId?: string }): Promise<UndocumentedReport> {
-  const tenant = await ctx.db.selectFrom('tenants').select('timezone').where('id', '=', ctx.tenantId).executeTakeFirst();
-  const rows = await undocumentedSaleIds(ctx, input.locationId ?? null, input.from, input.to, tenant?.timezone ?? 'America/Mexico_City');
+export async function undocumentedSales(
+  ctx: Ctx,
+  input: { from: string; to: string; locationId?: string },
+): Promise<UndocumentedReport> {
+  const tenant = await ctx.db
+    .selectFrom('tenants')
+    .select('timezone')
+    .where('id', '=', ctx.tenantId)
+    .executeTakeFirst();
+  const rows = await undocumentedSaleIds(
+    ctx,
+    input.locationId ?? null,
+    input.from,
+    input.to,
+    tenant?.timezone ?? 'America/Mexico_City',
+  );
   const by = new Map<string, { count: number; total: InstanceType<typeof D> }>();
   let total = new D(0);
   for (const r of rows) {

@@ -105,11 +105,19 @@ describe('fiscal setup', () => {
     const wrong = await api(
       'POST',
       '/setup/csd',
-      { cer: fixture('EKU9003173C9.cer').toString('base64'), key: fixture('EKU9003173C9.key').toString('base64'), password: 'otra' },
+      {
+        cer: fixture('EKU9003173C9.cer').toString('base64'),
+        key: fixture('EKU9003173C9.key').toString('base64'),
+        password: 'otra',
+      },
       biz.as.owner,
     );
     expect(wrong.json().error.code).toBe('CSD_PASSWORD_WRONG');
-    const rows = await env.db.db.selectFrom('csd_certificates').selectAll().where('tenant_id', '=', biz.tenantId).execute();
+    const rows = await env.db.db
+      .selectFrom('csd_certificates')
+      .selectAll()
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
     expect(rows).toHaveLength(1);
     const key = fixture('EKU9003173C9.key');
     expect(rows[0]!.key_enc).not.toContain(key.toString('base64').slice(0, 40));
@@ -153,31 +161,56 @@ describe('invoices from tickets', () => {
       { customerId, discount: '5.00' },
     );
     const inv = await invoice([sale.id]);
-    expect(inv).toMatchObject({ status: 'stamped', total: sale.total, metodoPago: 'PUE', formaPago: '01', saleIds: [sale.id] });
+    expect(inv).toMatchObject({
+      status: 'stamped',
+      total: sale.total,
+      metodoPago: 'PUE',
+      formaPago: '01',
+      saleIds: [sale.id],
+    });
     expect(inv.uuid).toMatch(/^[0-9A-F-]{36}$/);
     const xml = await keep('mixed-taxes', inv.id);
     expect(xml).toContain(`Total="${sale.total}"`);
     expect(xml).toContain('tfd:TimbreFiscalDigital');
     // Invoiced once: a second invoice of the same ticket is refused and leaves nothing behind.
-    const before = await env.db.db.selectFrom('invoices').select('id').where('tenant_id', '=', biz.tenantId).execute();
+    const before = await env.db.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
     const again = await api('POST', '/invoices', { saleIds: [sale.id], customerId }, biz.as.cashier);
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('SALE_ALREADY_INVOICED');
-    const after = await env.db.db.selectFrom('invoices').select('id').where('tenant_id', '=', biz.tenantId).execute();
+    const after = await env.db.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
     expect(after).toHaveLength(before.length);
   });
 
   it('matches the ticket total to the centavo over many price, quantity and discount combinations', async () => {
     const prices = ['0.50', '9.99', '17.35', '33.33', '149.90', '1.07'];
-    const kinds = [{}, { iva: 'iva8' as const }, { iva: 'iva0' as const }, { ieps: { type: 'rate' as const, value: '0.265000' } }, { priceIncludesTax: false }];
+    const kinds = [
+      {},
+      { iva: 'iva8' as const },
+      { iva: 'iva0' as const },
+      { ieps: { type: 'rate' as const, value: '0.265000' } },
+      { priceIncludesTax: false },
+    ];
     const skus: string[] = [];
-    for (let i = 0; i < prices.length; i++) skus.push(await stocked(biz, { price: prices[i]!, ...kinds[i % kinds.length] }));
+    for (let i = 0; i < prices.length; i++)
+      skus.push(await stocked(biz, { price: prices[i]!, ...kinds[i % kinds.length] }));
     const kg = await stocked(biz, { price: '129.90', soldByWeight: true });
     const sales: SaleOut[] = [];
     for (let t = 0; t < 10; t++) {
       const lines = skus
         .filter((_, i) => (i + t) % 3 !== 0)
-        .map((skuId, i) => ({ skuId, quantity: String(1 + ((i * 7 + t) % 5)), ...(t % 2 ? { discount: '0.37' } : {}) }));
+        .map((skuId, i) => ({
+          skuId,
+          quantity: String(1 + ((i * 7 + t) % 5)),
+          ...(t % 2 ? { discount: '0.37' } : {}),
+        }));
       lines.push({ skuId: kg, quantity: ['0.333', '1.005', '2.675'][t % 3]! });
       sales.push(await sell(env, biz, lines, { customerId, ...(t % 3 === 0 ? { discount: '3.33' } : {}) }));
     }
@@ -202,12 +235,23 @@ describe('invoices from tickets', () => {
     const bad = await api(
       'POST',
       '/invoices',
-      { saleIds: [s1.id], receptor: { rfc: 'CACX7605101P8', nombre: 'XOCHILT CASAS CHAVEZ', regimenFiscal: '601', codigoPostal: '36257', usoCfdi: 'G03' } },
+      {
+        saleIds: [s1.id],
+        receptor: {
+          rfc: 'CACX7605101P8',
+          nombre: 'XOCHILT CASAS CHAVEZ',
+          regimenFiscal: '601',
+          codigoPostal: '36257',
+          usoCfdi: 'G03',
+        },
+      },
       biz.as.cashier,
     );
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.code).toBe('CFDI_REGIMEN_PERSONA');
-    expect(bad.json().error.message).toBe('El régimen fiscal 601 no corresponde a una persona física (RFC CACX7605101P8).');
+    expect(bad.json().error.message).toBe(
+      'El régimen fiscal 601 no corresponde a una persona física (RFC CACX7605101P8).',
+    );
     const folios = await env.db.db
       .selectFrom('invoices')
       .select('folio')
@@ -254,19 +298,37 @@ describe('stamping outbox', () => {
     expect(new Set(pac.sent).size).toBe(1);
     expect(pac.sent.length).toBe(4);
     expect(await runPacJobs(deps, { invoiceId: pending.id })).toBe(0);
-    const job = await env.db.db.selectFrom('pac_jobs').selectAll().where('invoice_id', '=', pending.id).executeTakeFirstOrThrow();
+    const job = await env.db.db
+      .selectFrom('pac_jobs')
+      .selectAll()
+      .where('invoice_id', '=', pending.id)
+      .executeTakeFirstOrThrow();
     expect(job).toMatchObject({ status: 'done', attempts: 4 });
     await keep('after-outage', pending.id);
   });
 
   it('keeps documents append-only and writes every fiscal action to the audit log', async () => {
-    const doc = await env.db.db.selectFrom('invoice_documents').select(['id']).where('tenant_id', '=', biz.tenantId).executeTakeFirstOrThrow();
+    const doc = await env.db.db
+      .selectFrom('invoice_documents')
+      .select(['id'])
+      .where('tenant_id', '=', biz.tenantId)
+      .executeTakeFirstOrThrow();
     await expect(
-      env.db.db.updateTable('invoice_documents').set({ content: 'x' }).where('tenant_id', '=', biz.tenantId).where('id', '=', doc.id).execute(),
+      env.db.db
+        .updateTable('invoice_documents')
+        .set({ content: 'x' })
+        .where('tenant_id', '=', biz.tenantId)
+        .where('id', '=', doc.id)
+        .execute(),
     ).rejects.toThrow(/append-only/);
-    const actions = await env.db.db.selectFrom('audit_log').select('action').where('tenant_id', '=', biz.tenantId).execute();
+    const actions = await env.db.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
     const set = new Set(actions.map((a) => a.action));
-    for (const a of ['fiscal.profile_set', 'fiscal.csd_uploaded', 'invoice.issued', 'invoice.stamped']) expect(set).toContain(a);
+    for (const a of ['fiscal.profile_set', 'fiscal.csd_uploaded', 'invoice.issued', 'invoice.stamped'])
+      expect(set).toContain(a);
   });
 });
 
@@ -274,34 +336,65 @@ describe('global invoice', () => {
   it('covers the day’s tickets nobody invoiced, never one invoiced individually, and empties the report', async () => {
     const a = await stocked(biz, { price: '12.50' });
     const b = await stocked(biz, { price: '30.00', iva: 'iva0' });
-    env.clock.set('2026-11-10T18:00:00Z');
     const early = await sell(env, biz, [{ skuId: b, quantity: '2' }]);
-    env.clock.set('2026-11-25T15:00:00Z');
     const t1 = await sell(env, biz, [{ skuId: a, quantity: '2' }]);
-    const t2 = await sell(env, biz, [{ skuId: a, quantity: '1' }, { skuId: b, quantity: '3' }]);
+    const t2 = await sell(env, biz, [
+      { skuId: a, quantity: '1' },
+      { skuId: b, quantity: '3' },
+    ]);
     const t3 = await sell(env, biz, [{ skuId: b, quantity: '1' }], { customerId });
     const card = await sell(env, biz, [{ skuId: a, quantity: '16' }], {
       payments: [{ method: 'card', amount: '200.00', reference: 'AUT123', cardType: 'debito' }],
     });
+    // Backdate the tickets (no service records a sale in the past).
+    const backdate = (ids: string[], at: string) =>
+      env.db.db
+        .updateTable('sales')
+        .set({ created_at: new Date(at) })
+        .where('tenant_id', '=', biz.tenantId)
+        .where('id', 'in', ids)
+        .execute();
+    await backdate([t1.id, t2.id, t3.id, card.id], '2026-11-20T18:00:00Z');
+    await backdate([early.id], '2026-11-10T18:00:00Z');
     const individual = await invoice([t3.id]);
-    let report = (await api('GET', '/reports/undocumented-sales?from=2026-11-25&to=2026-11-25')).json();
-    expect(report.sales.map((x: { saleId: string }) => x.saleId).sort()).toEqual([t1.id, t2.id, card.id].sort());
-    expect(report.byChannel).toEqual([{ channel: 'counter', count: 3, total: new D(t1.total).plus(t2.total).plus(card.total).toFixed(2) }]);
-    const r = await api('POST', '/global-invoices', { locationId: biz.storeId, periodicidad: '01', date: '2026-11-25' });
+    let report = (await api('GET', '/reports/undocumented-sales?from=2026-11-20&to=2026-11-20')).json();
+    expect(report.sales.map((x: { saleId: string }) => x.saleId).sort()).toEqual(
+      [t1.id, t2.id, card.id].sort(),
+    );
+    expect(report.byChannel).toEqual([
+      { channel: 'counter', count: 3, total: new D(t1.total).plus(t2.total).plus(card.total).toFixed(2) },
+    ]);
+    const r = await api('POST', '/global-invoices', {
+      locationId: biz.storeId,
+      periodicidad: '01',
+      date: '2026-11-20',
+    });
     expect(r.statusCode, r.body).toBe(201);
     const g = r.json();
     expect(g.saleIds.sort()).toEqual([t1.id, t2.id, card.id].sort());
     expect(g.saleIds).not.toContain(individual.saleIds[0]);
-    expect(g).toMatchObject({ status: 'stamped', receptor: { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL' }, formaPago: '28' });
+    expect(g).toMatchObject({
+      status: 'stamped',
+      receptor: { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL' },
+      formaPago: '28',
+    });
     expect(g.total).toBe(new D(t1.total).plus(t2.total).plus(card.total).toFixed(2));
     const xml = await keep('global-daily', g.id);
     expect(xml).toContain('Periodicidad="01" Meses="11" Año="2026"');
     expect(xml).toContain(`NoIdentificacion="${t2.ticketNumber}"`);
-    report = (await api('GET', '/reports/undocumented-sales?from=2026-11-25&to=2026-11-25')).json();
+    report = (await api('GET', '/reports/undocumented-sales?from=2026-11-20&to=2026-11-20')).json();
     expect(report.count).toBe(0);
-    const again = await api('POST', '/global-invoices', { locationId: biz.storeId, periodicidad: '01', date: '2026-11-25' });
+    const again = await api('POST', '/global-invoices', {
+      locationId: biz.storeId,
+      periodicidad: '01',
+      date: '2026-11-20',
+    });
     expect(again.json().error.code).toBe('GLOBAL_NOTHING_TO_INVOICE');
-    const monthly = await api('POST', '/global-invoices', { locationId: biz.storeId, periodicidad: '04', date: '2026-11-10' });
+    const monthly = await api('POST', '/global-invoices', {
+      locationId: biz.storeId,
+      periodicidad: '04',
+      date: '2026-11-10',
+    });
     expect(monthly.statusCode, monthly.body).toBe(201);
     expect(monthly.json().saleIds).toEqual([early.id]);
     await keep('global-monthly', monthly.json().id);
@@ -312,7 +405,15 @@ describe('credit notes, payments, cancellation', () => {
   it('issues a credit note related with TipoRelacion 03 for a return on an invoiced sale', async () => {
     const a = await stocked(biz, { price: '18.00' });
     const b = await stocked(biz, { price: '59.90', ieps: { type: 'rate', value: '0.080000' } });
-    const s = await sell(env, biz, [{ skuId: a, quantity: '3' }, { skuId: b, quantity: '2' }], { customerId, discount: '2.00' });
+    const s = await sell(
+      env,
+      biz,
+      [
+        { skuId: a, quantity: '3' },
+        { skuId: b, quantity: '2' },
+      ],
+      { customerId, discount: '2.00' },
+    );
     const inv = await invoice([s.id]);
     const ret = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', {
       saleId: s.id,
@@ -324,7 +425,14 @@ describe('credit notes, payments, cancellation', () => {
     const r = await api('POST', '/credit-notes', { returnId: ret.json().id });
     expect(r.statusCode, r.body).toBe(201);
     const cn = r.json();
-    expect(cn).toMatchObject({ kind: 'egreso', tipoComprobante: 'E', status: 'stamped', total: ret.json().refund.amount, relatedInvoiceId: inv.id, tipoRelacion: '03' });
+    expect(cn).toMatchObject({
+      kind: 'egreso',
+      tipoComprobante: 'E',
+      status: 'stamped',
+      total: ret.json().refund.amount,
+      relatedInvoiceId: inv.id,
+      tipoRelacion: '03',
+    });
     const xml = await keep('credit-note', cn.id);
     expect(xml).toContain(`<cfdi:CfdiRelacionados TipoRelacion="03">`);
     expect(xml).toContain(`UUID="${inv.uuid}"`);
@@ -334,24 +442,42 @@ describe('credit notes, payments, cancellation', () => {
 
   it('invoices an on-account sale PPD/99 and records Pagos 2.0 in two parts down to saldo insoluto 0', async () => {
     const a = await stocked(biz, { price: '250.00' });
-    const s = await sell(env, biz, [{ skuId: a, quantity: '4' }], { customerId, payments: [{ method: 'on_account', amount: '1000.00' }] });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '4' }], {
+      customerId,
+      payments: [{ method: 'on_account', amount: '1000.00' }],
+    });
     const inv = await invoice([s.id]);
     expect(inv).toMatchObject({ metodoPago: 'PPD', formaPago: '99', total: '1000.00', balance: '1000.00' });
     await keep('ppd', inv.id);
-    const p1 = await api('POST', `/invoices/${inv.id}/payments`, { amount: '400.00', formaPago: '03', paidAt: env.clock.now.toISOString() });
+    const p1 = await api('POST', `/invoices/${inv.id}/payments`, {
+      amount: '400.00',
+      formaPago: '03',
+      paidAt: env.clock.now.toISOString(),
+    });
     expect(p1.statusCode, p1.body).toBe(201);
-    expect(p1.json().payment).toMatchObject({ numParcialidad: 1, saldoAnterior: '1000.00', saldoInsoluto: '600.00' });
+    expect(p1.json().payment).toMatchObject({
+      numParcialidad: 1,
+      saldoAnterior: '1000.00',
+      saldoInsoluto: '600.00',
+    });
     expect(p1.json().pago).toMatchObject({ kind: 'pago', tipoComprobante: 'P', status: 'stamped' });
     const x1 = await keep('pago-1', p1.json().pago.id);
     expect(x1).toContain('ImpSaldoAnt="1000.00" ImpPagado="400.00" ImpSaldoInsoluto="600.00"');
     const over = await api('POST', `/invoices/${inv.id}/payments`, { amount: '600.01', formaPago: '01' });
     expect(over.json().error.code).toBe('PAYMENT_EXCEEDS_BALANCE');
     const p2 = await api('POST', `/invoices/${inv.id}/payments`, { amount: '600.00', formaPago: '01' });
-    expect(p2.json().payment).toMatchObject({ numParcialidad: 2, saldoAnterior: '600.00', saldoInsoluto: '0.00' });
+    expect(p2.json().payment).toMatchObject({
+      numParcialidad: 2,
+      saldoAnterior: '600.00',
+      saldoInsoluto: '0.00',
+    });
     const x2 = await keep('pago-2', p2.json().pago.id);
     expect(x2).toContain('NumParcialidad="2"');
     expect((await api('GET', `/invoices/${inv.id}`)).json().balance).toBe('0.00');
-    const pue = await api('POST', `/invoices/${p2.json().pago.id}/payments`, { amount: '1.00', formaPago: '01' });
+    const pue = await api('POST', `/invoices/${p2.json().pago.id}/payments`, {
+      amount: '1.00',
+      formaPago: '01',
+    });
     expect(pue.json().error.code).toBe('PAYMENT_NOT_PPD');
   });
 

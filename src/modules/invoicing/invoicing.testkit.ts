@@ -30,7 +30,9 @@ export async function givenFiscalBusiness(env: TestEnv): Promise<TestBusiness & 
     regimenFiscal: '601',
   });
   expect(r.statusCode, r.body).toBe(200);
-  r = await call(env.app, owner, 'PUT', `/api/v1/invoicing/setup/locations/${biz.storeId}`, { postalCode: '42501' });
+  r = await call(env.app, owner, 'PUT', `/api/v1/invoicing/setup/locations/${biz.storeId}`, {
+    postalCode: '42501',
+  });
   expect(r.statusCode, r.body).toBe(200);
   r = await call(env.app, owner, 'POST', '/api/v1/invoicing/setup/csd', {
     cer: fixture('EKU9003173C9.cer').toString('base64'),
@@ -38,15 +40,24 @@ export async function givenFiscalBusiness(env: TestEnv): Promise<TestBusiness & 
     password: CSD_PASSWORD,
   });
   expect(r.statusCode, r.body).toBe(201);
-  const reg = await call(env.app, owner, 'POST', '/api/v1/registers', { locationId: biz.storeId, name: `Caja ${Math.random()}` });
+  const reg = await call(env.app, owner, 'POST', '/api/v1/registers', {
+    locationId: biz.storeId,
+    name: `Caja ${Math.random()}`,
+  });
   expect(reg.statusCode, reg.body).toBe(201);
   const registerId = reg.json().id as string;
-  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', { registerId, openingFloat: '500.00' });
+  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
+    registerId,
+    openingFloat: '500.00',
+  });
   expect(open.statusCode, open.body).toBe(201);
   return Object.assign(biz, { registerId });
 }
 
-export async function stocked(biz: TestBusiness, input: GivenProductInput & { qty?: string } = {}): Promise<string> {
+export async function stocked(
+  biz: TestBusiness,
+  input: GivenProductInput & { qty?: string } = {},
+): Promise<string> {
   const p = await givenProduct(biz.ctx, input);
   const skuId = p.skus[0]!.id;
   await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: input.qty ?? '1000' }] });

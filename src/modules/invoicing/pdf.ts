@@ -30,7 +30,13 @@ function deep(n: XmlElement, local: string): XmlElement | undefined {
 }
 
 /** SAT's verification URL for the QR (Anexo 20, 4.0): id, re, rr, tt and the last 8 of the seal. */
-export function verificationUrl(x: { uuid: string; re: string; rr: string; tt: string; sello: string }): string {
+export function verificationUrl(x: {
+  uuid: string;
+  re: string;
+  rr: string;
+  tt: string;
+  sello: string;
+}): string {
   const q = [
     `id=${x.uuid}`,
     `re=${encodeURIComponent(x.re)}`,
@@ -113,7 +119,8 @@ function pdfDocument(contents: string[]): Buffer {
     );
   }
   objs[catalog - 1] = `<< /Type /Catalog /Pages ${pagesId} 0 R >>`;
-  objs[pagesId - 1] = `<< /Type /Pages /Kids [${kidsIds.map((k) => `${k} 0 R`).join(' ')}] /Count ${kidsIds.length} >>`;
+  objs[pagesId - 1] =
+    `<< /Type /Pages /Kids [${kidsIds.map((k) => `${k} 0 R`).join(' ')}] /Count ${kidsIds.length} >>`;
   const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   let offset = chunks[0]!.length;
   const offsets: number[] = [];
@@ -156,8 +163,14 @@ export function cfdiPdf(xml: string): Buffer {
   p.line(9, `RFC ${attr(em, 'Rfc')}   Régimen ${describe('c_RegimenFiscal', attr(em, 'RegimenFiscal'))}`);
   p.line(9, `Lugar de expedición ${attr(root, 'LugarExpedicion')}   Fecha ${attr(root, 'Fecha')}`);
   const tipo = attr(root, 'TipoDeComprobante');
-  p.line(11, `CFDI ${TIPOS[tipo] ?? tipo} ${attr(root, 'Serie')}-${attr(root, 'Folio')}`, { bold: true, gap: 4 });
-  p.line(9, tfd ? `Folio fiscal (UUID) ${attr(tfd, 'UUID')}` : 'SIN TIMBRAR: no es un comprobante fiscal válido');
+  p.line(11, `CFDI ${TIPOS[tipo] ?? tipo} ${attr(root, 'Serie')}-${attr(root, 'Folio')}`, {
+    bold: true,
+    gap: 4,
+  });
+  p.line(
+    9,
+    tfd ? `Folio fiscal (UUID) ${attr(tfd, 'UUID')}` : 'SIN TIMBRAR: no es un comprobante fiscal válido',
+  );
   p.line(9, `Certificado del emisor ${attr(root, 'NoCertificado')}`, { gap: 8 });
   p.line(10, 'Receptor', { bold: true });
   p.line(9, `${attr(re, 'Nombre')}   RFC ${attr(re, 'Rfc')}   C.P. ${attr(re, 'DomicilioFiscalReceptor')}`);
@@ -168,10 +181,18 @@ export function cfdiPdf(xml: string): Buffer {
       p.line(9, `Relación ${describe('c_TipoRelacion', attr(rel, 'TipoRelacion'))}: ${attr(r, 'UUID')}`);
   }
   const g = kids(root, 'InformacionGlobal')[0];
-  if (g) p.line(9, `Información global: periodicidad ${attr(g, 'Periodicidad')}, meses ${attr(g, 'Meses')}, año ${attr(g, 'Año')}`);
-  p.line(9, 'Cantidad   Unidad   Clave        Descripción                                   Valor unitario      Importe', {
-    bold: true,
-  });
+  if (g)
+    p.line(
+      9,
+      `Información global: periodicidad ${attr(g, 'Periodicidad')}, meses ${attr(g, 'Meses')}, año ${attr(g, 'Año')}`,
+    );
+  p.line(
+    9,
+    'Cantidad   Unidad   Clave        Descripción                                   Valor unitario      Importe',
+    {
+      bold: true,
+    },
+  );
   for (const c of kids(kids(root, 'Conceptos')[0], 'Concepto')) {
     const desc = attr(c, 'Descripcion');
     p.need(11);
@@ -190,7 +211,9 @@ export function cfdiPdf(xml: string): Buffer {
   for (const t of kids(kids(imp, 'Traslados')[0], 'Traslado')) {
     const name = attr(t, 'Impuesto') === '002' ? 'IVA' : 'IEPS';
     const rate = attr(t, 'TasaOCuota');
-    p.line(9, `${name} ${attr(t, 'TipoFactor') === 'Exento' ? 'exento' : rate} ${attr(t, 'Importe')}`, { x: 400 });
+    p.line(9, `${name} ${attr(t, 'TipoFactor') === 'Exento' ? 'exento' : rate} ${attr(t, 'Importe')}`, {
+      x: 400,
+    });
   }
   for (const t of kids(kids(imp, 'Retenciones')[0], 'Retencion'))
     p.line(9, `Retención ${attr(t, 'Impuesto') === '001' ? 'ISR' : 'IVA'} ${attr(t, 'Importe')}`, { x: 400 });
@@ -200,13 +223,23 @@ export function cfdiPdf(xml: string): Buffer {
   const montoPagos = pagos ? attr(kids(pagos, 'Totales')[0], 'MontoTotalPagos') : '';
   p.line(9, amountInWords(tipo === 'P' ? montoPagos || '0' : total), { gap: 6 });
   if (tipo !== 'P') {
-    p.line(9, `Forma de pago ${describe('c_FormaPago', attr(root, 'FormaPago'))}   Método ${attr(root, 'MetodoPago')}   Moneda ${attr(root, 'Moneda')}`);
+    p.line(
+      9,
+      `Forma de pago ${describe('c_FormaPago', attr(root, 'FormaPago'))}   Método ${attr(root, 'MetodoPago')}   Moneda ${attr(root, 'Moneda')}`,
+    );
   }
   if (pagos) {
     for (const pg of kids(pagos, 'Pago')) {
-      p.line(9, `Pago ${attr(pg, 'FechaPago')}  forma ${attr(pg, 'FormaDePagoP')}  monto ${attr(pg, 'Monto')}`, { bold: true });
+      p.line(
+        9,
+        `Pago ${attr(pg, 'FechaPago')}  forma ${attr(pg, 'FormaDePagoP')}  monto ${attr(pg, 'Monto')}`,
+        { bold: true },
+      );
       for (const d of kids(pg, 'DoctoRelacionado')) {
-        p.line(8, `  ${attr(d, 'IdDocumento')} parcialidad ${attr(d, 'NumParcialidad')}: saldo anterior ${attr(d, 'ImpSaldoAnt')}, pagado ${attr(d, 'ImpPagado')}, insoluto ${attr(d, 'ImpSaldoInsoluto')}`);
+        p.line(
+          8,
+          `  ${attr(d, 'IdDocumento')} parcialidad ${attr(d, 'NumParcialidad')}: saldo anterior ${attr(d, 'ImpSaldoAnt')}, pagado ${attr(d, 'ImpPagado')}, insoluto ${attr(d, 'ImpSaldoInsoluto')}`,
+        );
       }
     }
   }
@@ -218,7 +251,10 @@ export function cfdiPdf(xml: string): Buffer {
     p.wrapped(6, attr(tfd, 'SelloSAT'), 130);
     p.line(8, 'Cadena original del complemento de certificación digital del SAT', { bold: true });
     p.wrapped(6, tfdCadenaOriginalFromXml(xml) ?? '', 130);
-    p.line(8, `Certificado SAT ${attr(tfd, 'NoCertificadoSAT')}   Fecha de certificación ${attr(tfd, 'FechaTimbrado')}   PAC ${attr(tfd, 'RfcProvCertif')}`);
+    p.line(
+      8,
+      `Certificado SAT ${attr(tfd, 'NoCertificadoSAT')}   Fecha de certificación ${attr(tfd, 'FechaTimbrado')}   PAC ${attr(tfd, 'RfcProvCertif')}`,
+    );
     const url = verificationUrl({
       uuid: attr(tfd, 'UUID'),
       re: attr(em, 'Rfc'),
@@ -235,7 +271,8 @@ export function cfdiPdf(xml: string): Buffer {
     const rects: string[] = ['0 0 0 rg'];
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
-        if (qr.modules.get(r, c)) rects.push(`${(40 + c * cell).toFixed(2)} ${(top - (r + 1) * cell).toFixed(2)} ${cell} ${cell} re`);
+        if (qr.modules.get(r, c))
+          rects.push(`${(40 + c * cell).toFixed(2)} ${(top - (r + 1) * cell).toFixed(2)} ${cell} ${cell} re`);
       }
     }
     rects.push('f');

@@ -37,8 +37,13 @@ function loadKey(): Buffer {
 export function encryptSecret(plain: Buffer | string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', loadKey(), iv);
-  const data = Buffer.concat([cipher.update(typeof plain === 'string' ? Buffer.from(plain) : plain), cipher.final()]);
-  return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
+  const data = Buffer.concat([
+    cipher.update(typeof plain === 'string' ? Buffer.from(plain) : plain),
+    cipher.final(),
+  ]);
+  return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(
+    ':',
+  );
 }
 
 export function decryptSecret(sealed: string): Buffer {

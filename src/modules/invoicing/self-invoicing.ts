@@ -38,7 +38,11 @@ export function selfInvoiceDeadline(
 }
 
 /** Errors: SELF_INVOICE_NOT_FOUND (wrong code or wrong total, the same answer). */
-export async function findTicket(db: Executor, input: { code: string; total: string }, now: Date): Promise<TicketFound> {
+export async function findTicket(
+  db: Executor,
+  input: { code: string; total: string },
+  now: Date,
+): Promise<TicketFound> {
   let total: string;
   try {
     total = new D(input.total).toFixed(2);
@@ -65,7 +69,7 @@ export async function findTicket(db: Executor, input: { code: string; total: str
     .where('s.total', '=', total)
     .where('s.status', '=', 'completed')
     .executeTakeFirst();
-  if (!s || !s.nombre) throw new AppError(E.SELF_INVOICE_NOT_FOUND);
+  if (!s?.nombre) throw new AppError(E.SELF_INVOICE_NOT_FOUND);
   const live = await db
     .selectFrom('invoice_sales')
     .select('invoice_id')
@@ -73,7 +77,12 @@ export async function findTicket(db: Executor, input: { code: string; total: str
     .where('sale_id', '=', s.id)
     .where('released_at', 'is', null)
     .executeTakeFirst();
-  const deadline = selfInvoiceDeadline(s.created_at, s.self_invoice_mode ?? 'days', s.self_invoice_days ?? 30, s.timezone);
+  const deadline = selfInvoiceDeadline(
+    s.created_at,
+    s.self_invoice_mode ?? 'days',
+    s.self_invoice_days ?? 30,
+    s.timezone,
+  );
   return {
     tenantId: s.tenant_id,
     saleId: s.id,
@@ -104,25 +113,27 @@ export async function selfInvoice(
   input: { code: string; total: string; receptor: SelfReceptor },
   now: Date,
 ): Promise<Invoice> {
-  return (db as import('kysely').Kysely<import('../../db/schema.js').DB>).transaction().execute(async (trx) => {
-    const t = await findTicket(trx, input, now);
-    if (now > new Date(t.deadline))
-      throw new AppError(E.SELF_INVOICE_EXPIRED, { deadline: t.deadline.slice(0, 10) });
-    if (t.invoiced) throw new AppError(E.SALE_ALREADY_INVOICED, { saleId: t.saleId });
-    const ctx = systemCtx(trx, t.tenantId, now);
-    const r = input.receptor;
-    return invoiceSales(ctx, {
-      saleIds: [t.saleId],
-      selfInvoiced: true,
-      receptor: {
-        rfc: r.rfc,
-        nombre: r.nombre,
-        domicilioFiscalReceptor: r.codigoPostal,
-        regimenFiscalReceptor: r.regimenFiscal,
-        usoCfdi: r.usoCfdi,
-      },
+  return (db as import('kysely').Kysely<import('../../db/schema.js').DB>)
+    .transaction()
+    .execute(async (trx) => {
+      const t = await findTicket(trx, input, now);
+      if (now > new Date(t.deadline))
+        throw new AppError(E.SELF_INVOICE_EXPIRED, { deadline: t.deadline.slice(0, 10) });
+      if (t.invoiced) throw new AppError(E.SALE_ALREADY_INVOICED, { saleId: t.saleId });
+      const ctx = systemCtx(trx, t.tenantId, now);
+      const r = input.receptor;
+      return invoiceSales(ctx, {
+        saleIds: [t.saleId],
+        selfInvoiced: true,
+        receptor: {
+          rfc: r.rfc,
+          nombre: r.nombre,
+          domicilioFiscalReceptor: r.codigoPostal,
+          regimenFiscalReceptor: r.regimenFiscal,
+          usoCfdi: r.usoCfdi,
+        },
+      });
     });
-  });
 }
 
 function sign(secret: string, payload: string): string {

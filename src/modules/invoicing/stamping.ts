@@ -20,16 +20,17 @@ const pacs = new WeakMap<object, PacClient>();
 
 /** The PAC of an app: PAC=finkok (FINKOK_* env) or the sandbox (default). Tests set their own. */
 export function pacFor(app: FastifyInstance): PacClient {
-  let pac = pacs.get(app);
+  // Keyed by the database: the same for the root app and its encapsulated plugins.
+  let pac = pacs.get(app.database);
   if (!pac) {
     pac = process.env.PAC === 'finkok' ? finkokFromEnv() : new SandboxPac({ now: () => app.now() });
-    pacs.set(app, pac);
+    pacs.set(app.database, pac);
   }
   return pac;
 }
 
 export function setPacClient(app: FastifyInstance, pac: PacClient): void {
-  pacs.set(app, pac);
+  pacs.set(app.database, pac);
 }
 
 export interface PacDeps {
@@ -48,7 +49,10 @@ const LOCK_MS = 120_000;
 /**
  * Run due PAC jobs (all, or those of one invoice). Returns how many were attempted.
  */
-export async function runPacJobs(deps: PacDeps, filter: { invoiceId?: string; tenantId?: string; limit?: number } = {}): Promise<number> {
+export async function runPacJobs(
+  deps: PacDeps,
+  filter: { invoiceId?: string; tenantId?: string; limit?: number } = {},
+): Promise<number> {
   const now = deps.now();
   let q = deps.db
     .selectFrom('pac_jobs')
@@ -58,7 +62,10 @@ export async function runPacJobs(deps: PacDeps, filter: { invoiceId?: string; te
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
   if (filter.invoiceId) q = q.where('invoice_id', '=', filter.invoiceId);
   if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
-  const jobs = await q.orderBy('id').limit(filter.limit ?? 20).execute();
+  const jobs = await q
+    .orderBy('id')
+    .limit(filter.limit ?? 20)
+    .execute();
   let n = 0;
   for (const job of jobs) {
     // Claim it: another worker that read the same row loses this UPDATE.
@@ -136,8 +143,19 @@ async function stampOne(deps: PacDeps, job: Job): Promise<void> {
     const ctx = systemCtx(trx, job.tenant_id, now);
     await trx
       .insertInto('invoice_documents')
-      .values({ tenant_id: job.tenant_id, invoice_id: job.invoice_id, kind: 'stamped', content: result.xml, created_at: now })
-      .onConflict((oc) => oc.columns(['tenant_id', 'invoice_id', 'kind']).where('kind', 'in', ['sealed', 'stamped']).doNothing())
+      .values({
+        tenant_id: job.tenant_id,
+        invoice_id: job.invoice_id,
+        kind: 'stamped',
+        content: result.xml,
+        created_at: now,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'invoice_id', 'kind'])
+          .where('kind', 'in', ['sealed', 'stamped'])
+          .doNothing(),
+      )
       .execute();
     await trx
       .updateTable('invoices')
@@ -148,13 +166,24 @@ async function stampOne(deps: PacDeps, job: Job): Promise<void> {
       .execute();
     await trx
       .updateTable('pac_jobs')
-      .set({ status: 'done', attempts: job.attempts + 1, locked_until: null, updated_at: now, last_error: null })
+      .set({
+        status: 'done',
+        attempts: job.attempts + 1,
+        locked_until: null,
+        updated_at: now,
+        last_error: null,
+      })
       .where('tenant_id', '=', job.tenant_id)
       .where('id', '=', job.id)
       .execute();
     const data = { uuid: result.uuid, pac: deps.pac.name, duplicate: result.duplicate };
     await recordEvent(ctx, 'invoice.stamped', { invoiceId: job.invoice_id, ...data });
-    await recordAudit(ctx, { action: 'invoice.stamped', entityType: 'invoice', entityId: job.invoice_id, data });
+    await recordAudit(ctx, {
+      action: 'invoice.stamped',
+      entityType: 'invoice',
+      entityId: job.invoice_id,
+      data,
+    });
   });
 }
 
@@ -179,12 +208,23 @@ async function rejectInvoice(deps: PacDeps, job: Job, err: PacError): Promise<vo
       .execute();
     await trx
       .updateTable('pac_jobs')
-      .set({ status: 'failed', attempts: job.attempts + 1, locked_until: null, last_error: json(e), updated_at: now })
+      .set({
+        status: 'failed',
+        attempts: job.attempts + 1,
+        locked_until: null,
+        last_error: json(e),
+        updated_at: now,
+      })
       .where('tenant_id', '=', job.tenant_id)
       .where('id', '=', job.id)
       .execute();
     await recordEvent(ctx, 'invoice.rejected', { invoiceId: job.invoice_id, code: err.code });
-    await recordAudit(ctx, { action: 'invoice.rejected', entityType: 'invoice', entityId: job.invoice_id, data: e });
+    await recordAudit(ctx, {
+      action: 'invoice.rejected',
+      entityType: 'invoice',
+      entityId: job.invoice_id,
+      data: e,
+    });
   });
 }
 
@@ -226,7 +266,13 @@ async function recordCancelOutcome(
     if (acuse) {
       await trx
         .insertInto('invoice_documents')
-        .values({ tenant_id: job.tenant_id, invoice_id: job.invoice_id, kind: 'cancel_acuse', content: acuse, created_at: now })
+        .values({
+          tenant_id: job.tenant_id,
+          invoice_id: job.invoice_id,
+          kind: 'cancel_acuse',
+          content: acuse,
+          created_at: now,
+        })
         .execute();
     }
     await trx
@@ -247,12 +293,23 @@ async function recordCancelOutcome(
     if (job.id) {
       await trx
         .updateTable('pac_jobs')
-        .set({ status: 'done', attempts: (job.attempts ?? 0) + 1, locked_until: null, updated_at: now, last_error: null })
+        .set({
+          status: 'done',
+          attempts: (job.attempts ?? 0) + 1,
+          locked_until: null,
+          updated_at: now,
+          last_error: null,
+        })
         .where('tenant_id', '=', job.tenant_id)
         .where('id', '=', job.id)
         .execute();
     }
-    const action = status === 'cancelled' ? 'invoice.cancelled' : status === 'in_process' ? 'invoice.cancellation_in_process' : 'invoice.cancellation_rejected';
+    const action =
+      status === 'cancelled'
+        ? 'invoice.cancelled'
+        : status === 'in_process'
+          ? 'invoice.cancellation_in_process'
+          : 'invoice.cancellation_rejected';
     await recordEvent(ctx, action, { invoiceId: job.invoice_id });
     await recordAudit(ctx, { action, entityType: 'invoice', entityId: job.invoice_id, data: { status } });
   });
@@ -262,7 +319,10 @@ async function recordCancelOutcome(
  * Ask SAT (through the PAC) how cancellations in process ended: the receiver accepted
  * (cancelled) or refused (rejected). Returns how many changed.
  */
-export async function refreshCancellations(deps: PacDeps, filter: { tenantId?: string; invoiceId?: string } = {}): Promise<number> {
+export async function refreshCancellations(
+  deps: PacDeps,
+  filter: { tenantId?: string; invoiceId?: string } = {},
+): Promise<number> {
   let q = deps.db
     .selectFrom('invoices as i')
     .innerJoin('fiscal_profiles as f', 'f.tenant_id', 'i.tenant_id')
@@ -272,7 +332,12 @@ export async function refreshCancellations(deps: PacDeps, filter: { tenantId?: s
   if (filter.invoiceId) q = q.where('i.id', '=', filter.invoiceId);
   let changed = 0;
   for (const r of await q.execute()) {
-    const s = await deps.pac.status({ uuid: r.uuid!, rfcEmisor: r.rfc, rfcReceptor: r.receptor_rfc, total: r.total });
+    const s = await deps.pac.status({
+      uuid: r.uuid!,
+      rfcEmisor: r.rfc,
+      rfcReceptor: r.receptor_rfc,
+      total: r.total,
+    });
     const status = cancelStatusOf(s);
     if (status && status !== 'in_process') {
       await recordCancelOutcome(deps, { tenant_id: r.tenant_id, invoice_id: r.id }, status, null);

@@ -8,7 +8,12 @@ import {
   zResolveSaleConflictInput,
   zSaleConflict,
 } from './sales-conflicts.schemas.js';
-import { getSaleConflict, listSaleConflicts, reportSaleConflict, resolveSaleConflict } from './sales-conflicts.service.js';
+import {
+  getSaleConflict,
+  listSaleConflicts,
+  reportSaleConflict,
+  resolveSaleConflict,
+} from './sales-conflicts.service.js';
 
 export const salesConflictsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sales'];
@@ -19,7 +24,8 @@ export const salesConflictsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: SELLERS },
       schema: {
         tags,
-        summary: 'Report a queued sale the server refused (201); the same sale again answers the stored conflict (200)',
+        summary:
+          'Report a queued sale the server refused (201); the same sale again answers the stored conflict (200)',
         description:
           'The terminal sends the original POST /sales body and the error it got (STOCK_INSUFFICIENT, CASH_SESSION_CLOSED, …). Idempotent by `sale.id`.',
         body: zReportSaleConflictInput,
@@ -66,7 +72,8 @@ export const salesConflictsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: MANAGERS },
       schema: {
         tags,
-        summary: "Settle a sale conflict: 'retry' records the sale now (same id), 'void' closes it with a note",
+        summary:
+          "Settle a sale conflict: 'retry' records the sale now (same id), 'void' closes it with a note",
         params: z.object({ conflictId: zId('scf') }),
         body: zResolveSaleConflictInput,
         response: { 200: zSaleConflict },

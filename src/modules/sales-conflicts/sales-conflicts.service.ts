@@ -115,7 +115,12 @@ export async function reportSaleConflict(
     total: row.total,
   };
   await recordEvent(ctx, 'sale_conflict.recorded', payload);
-  await recordAudit(ctx, { action: 'sale_conflict.recorded', entityType: 'sale', entityId: input.sale.id, data: payload });
+  await recordAudit(ctx, {
+    action: 'sale_conflict.recorded',
+    entityType: 'sale',
+    entityId: input.sale.id,
+    data: payload,
+  });
   return { conflict: toConflict(row), created: true };
 }
 

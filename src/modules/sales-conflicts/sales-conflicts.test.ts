@@ -166,7 +166,11 @@ describe('sale conflicts', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const r = res.json();
-    expect(r).toMatchObject({ status: 'recorded', resolvedBy: biz.as.manager.userId, resolutionNote: 'Llegó el pedido' });
+    expect(r).toMatchObject({
+      status: 'recorded',
+      resolvedBy: biz.as.manager.userId,
+      resolutionNote: 'Llegó el pedido',
+    });
     expect(r.ticketNumber).toBeGreaterThan(0);
     const sale = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${body.id}`)).json();
     expect(sale).toMatchObject({
@@ -263,5 +267,19 @@ describe('sale conflicts', () => {
     const sale = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${body.id}`)).json();
     expect(sale.cashSessionId).toBe(sessionId);
     expect(await level(skuId)).toBe('9.000');
+  });
+
+  it('two managers settling the same conflict at once: one wins, the sale is recorded once', async () => {
+    const skuId = await givenStocked('20.00', '1');
+    const body = saleBody(skuId, '2', '40.00');
+    const c = (await report(body, await refused(body))).json();
+    await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: '3' }] });
+    const resolve = (who: 'manager' | 'owner') =>
+      call(env.app, biz.as[who], 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, { action: 'retry' });
+    const answers = await Promise.all([resolve('manager'), resolve('owner')]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
+    expect(await level(skuId)).toBe('2.000');
+    expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(1);
   });
 });

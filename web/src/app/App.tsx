@@ -1,9 +1,6 @@
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useT } from '../lib/i18n';
-import { BackOfficeLayout } from '../pages/backoffice/BackOfficeLayout';
-import { BackOfficeHome } from '../pages/backoffice/BackOfficeHome';
-import { backOfficeRoutes } from '../pages/backoffice/routes';
 import { LoginPage } from '../pages/login/LoginPage';
 import { TerminalApp } from '../pages/terminal/TerminalApp';
 import { AuthProvider, isManager, type Role, SELLER_ROLES, useAuth } from './auth';
@@ -19,6 +16,18 @@ function Guard({ roles, children }: { roles?: Role[]; children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** The back office is its own chunk: the terminal bundle stays light (bench/browser.ts). */
+const BackOfficeRoutes = lazy(() => import('./BackOfficeRoutes'));
+/** The public self-invoicing page (the receipt's QR points here), also its own chunk. */
+const FacturarPage = lazy(() =>
+  import('../pages/facturar/FacturarPage').then((m) => ({ default: m.FacturarPage })),
+);
+
+function Loading() {
+  const t = useT();
+  return <div className="splash">{t('common.loading')}</div>;
+}
+
 function Home() {
   const { user } = useAuth();
   if (!user) return <Navigate to="/login" replace />;
@@ -27,13 +36,21 @@ function Home() {
 
 /**
  * Routes: `/terminal` is the cashier's full-screen POS; `/admin/*` is the back office for
- * owners and managers (its pages are added as children of BackOfficeLayout).
+ * owners and managers (its pages are children of BackOfficeLayout, in BackOfficeRoutes.tsx).
  */
 export function App() {
   return (
     <AuthProvider>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/facturar"
+          element={
+            <Suspense fallback={<Loading />}>
+              <FacturarPage />
+            </Suspense>
+          }
+        />
         <Route
           path="/terminal/*"
           element={
@@ -43,16 +60,15 @@ export function App() {
           }
         />
         <Route
-          path="/admin"
+          path="/admin/*"
           element={
             <Guard roles={['owner', 'manager']}>
-              <BackOfficeLayout />
+              <Suspense fallback={<Loading />}>
+                <BackOfficeRoutes />
+              </Suspense>
             </Guard>
           }
-        >
-          <Route index element={<BackOfficeHome />} />
-          {backOfficeRoutes}
-        </Route>
+        />
         <Route path="/" element={<Home />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

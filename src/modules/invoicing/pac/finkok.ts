@@ -93,7 +93,8 @@ export class FinkokPac implements PacClient {
       throw new PacError('unavailable', timeout ? 'TIMEOUT' : 'NETWORK', `Finkok: ${err.message}`);
     }
     const raw = await res.text().catch(() => '');
-    if (res.status === 401 || res.status === 403) throw new PacError('auth', `HTTP_${res.status}`, 'Finkok: acceso denegado');
+    if (res.status === 401 || res.status === 403)
+      throw new PacError('auth', `HTTP_${res.status}`, 'Finkok: acceso denegado');
     let root: XmlElement | undefined;
     try {
       root = parseXml(raw);
@@ -103,10 +104,12 @@ export class FinkokPac implements PacClient {
     const fault = root ? find(root, 'Fault') : undefined;
     if (fault) {
       const msg = text(find(fault, 'faultstring'));
-      if (/usuario|password|contrase|credential|auth/i.test(msg)) throw new PacError('auth', 'FAULT_AUTH', `Finkok: ${msg}`);
+      if (/usuario|password|contrase|credential|auth/i.test(msg))
+        throw new PacError('auth', 'FAULT_AUTH', `Finkok: ${msg}`);
       throw new PacError(res.status >= 500 ? 'unavailable' : 'rejected', 'FAULT', `Finkok: ${msg}`);
     }
-    if (res.status >= 500 || !root) throw new PacError('unavailable', `HTTP_${res.status}`, `Finkok respondió ${res.status}`);
+    if (res.status >= 500 || !root)
+      throw new PacError('unavailable', `HTTP_${res.status}`, `Finkok respondió ${res.status}`);
     return root;
   }
 
@@ -130,7 +133,10 @@ export class FinkokPac implements PacClient {
         duplicate: code === '307',
       };
     }
-    return { code: code || 'UNKNOWN', message: inc ? text(find(inc, 'MensajeIncidencia')) : text(find(r, 'CodEstatus')) };
+    return {
+      code: code || 'UNKNOWN',
+      message: inc ? text(find(inc, 'MensajeIncidencia')) : text(find(r, 'CodEstatus')),
+    };
   }
 
   async stamp(xml: string): Promise<StampResult> {

@@ -3,7 +3,13 @@ import { X509Certificate, createHash, createPrivateKey, sign, verify } from 'nod
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cadenaOriginalFromXml, fechaCfdi, instantOfFecha, parseXml, tfdCadenaOriginal } from '../cfdi/index.js';
+import {
+  cadenaOriginalFromXml,
+  fechaCfdi,
+  instantOfFecha,
+  parseXml,
+  tfdCadenaOriginal,
+} from '../cfdi/index.js';
 import { escapeAttr } from '../cfdi/xml.js';
 import {
   type CancelRequest,
@@ -120,7 +126,11 @@ export class SandboxPac implements PacClient {
       throw new PacError('rejected', '303', 'Sello no corresponde a emisor');
     const fecha = instantOfFecha(at('Fecha') ?? '');
     if (fecha < new Date(cert.validFrom) || fecha > new Date(cert.validTo))
-      throw new PacError('rejected', '305', 'La fecha de emisión no está dentro de la vigencia del CSD del Emisor');
+      throw new PacError(
+        'rejected',
+        '305',
+        'La fecha de emisión no está dentro de la vigencia del CSD del Emisor',
+      );
     const now = this.now();
     if (fecha.getTime() > now.getTime() + 5 * 60_000 || now.getTime() - fecha.getTime() > 72 * 3600_000)
       throw new PacError('rejected', '401', 'Fecha y hora de generación fuera de rango');

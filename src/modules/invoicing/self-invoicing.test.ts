@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { requireSatTools } from './cfdi/testing.js';
+import { givenFiscalBusiness, type SaleOut, sell, stocked, XmlCollector } from './invoicing.testkit.js';
+import { SandboxPac } from './pac/sandbox.js';
+import { selfInvoiceDeadline } from './self-invoicing.js';
+import { setPacClient } from './stamping.js';
+
+let env: TestEnv;
+let biz: TestBusiness & { registerId: string };
+let sale: SaleOut;
+const xmls = new XmlCollector();
+let ipSeq = 0;
+
+const receptor = {
+  rfc: 'CACX7605101P8',
+  nombre: 'XOCHILT CASAS CHAVEZ',
+  regimenFiscal: '612',
+  codigoPostal: '36257',
+  usoCfdi: 'G03',
+};
+
+/** A public request from its own IP (each test gets a fresh one so the limiter does not mix them). */
+function pub(method: 'GET' | 'POST', url: string, payload?: object, ip = `10.0.0.${++ipSeq}`) {
+  return env.app.inject({ method, url, remoteAddress: ip, ...(payload ? { payload } : {}) });
+}
+
+beforeAll(async () => {
+  requireSatTools();
+  env = await createTestEnv();
+  setPacClient(env.app, new SandboxPac({ now: () => env.clock.now }));
+  biz = await givenFiscalBusiness(env);
+  const a = await stocked(biz, { price: '123.45' });
+  sale = await sell(env, biz, [{ skuId: a, quantity: '1' }]);
+});
+afterAll(async () => {
+  const n = await xmls.expectAllPass();
+  console.log(`cfdi-check: ${n} XML documents from self-invoicing.test.ts passed`);
+  await env.close();
+}, 60_000);
+
+describe('self-invoicing (public API)', () => {
+  it('finds a ticket by code and total, with one answer for a wrong code or a wrong total', async () => {
+    const ok = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: sale.invoiceCode.toLowerCase(),
+      total: sale.total,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({
+      business: 'ESCUELA KEMPER URGATE',
+      total: '123.45',
+      invoiced: false,
+      canInvoice: true,
+    });
+    expect(Object.keys(ok.json()).sort()).toEqual([
+      'business',
+      'canInvoice',
+      'date',
+      'deadline',
+      'invoiced',
+      'ticketNumber',
+      'total',
+    ]);
+    const wrongTotal = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: sale.invoiceCode,
+      total: '123.44',
+    });
+    const wrongCode = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: 'ZZZZZZZZ',
+      total: sale.total,
+    });
+    expect(wrongTotal.statusCode).toBe(404);
+    expect(wrongTotal.body).toBe(wrongCode.body);
+    expect(wrongCode.json().error.message).toBe(
+      'No encontramos un ticket con ese código y ese total. Revisa tu ticket.',
+    );
+  });
+
+  it('limits each IP to 10 attempts a minute', async () => {
+    const ip = '192.168.7.7';
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++)
+      codes.push(
+        (await pub('POST', '/api/v1/invoicing/public/lookup', { code: `NOPE${i}XXX`, total: '1.00' }, ip))
+          .statusCode,
+      );
+    expect(codes.slice(0, 10).every((c) => c === 404)).toBe(true);
+    expect(codes[10]).toBe(429);
+    const other = await pub(
+      'POST',
+      '/api/v1/invoicing/public/lookup',
+      { code: sale.invoiceCode, total: sale.total },
+      '192.168.7.8',
+    );
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('explains in Spanish a receptor SAT would reject, and issues nothing', async () => {
+    const r = await pub('POST', '/api/v1/invoicing/public/invoices', {
+      code: sale.invoiceCode,
+      total: sale.total,
+      receptor: { ...receptor, usoCfdi: 'G01', regimenFiscal: '605' },
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error.code).toBe('CFDI_USO_REGIMEN');
+    const rows = await env.db.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it('invoices the ticket and serves XML and PDF through signed links only', async () => {
+    const r = await pub('POST', '/api/v1/invoicing/public/invoices', {
+      code: sale.invoiceCode,
+      total: sale.total,
+      receptor,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const out = r.json();
+    expect(out).toMatchObject({ status: 'stamped', total: '123.45', message: null });
+    const xml = await pub('GET', out.xmlUrl);
+    expect(xml.statusCode).toBe(200);
+    expect(xml.body).toContain(`UUID="${out.uuid}"`);
+    xmls.add('self-invoiced', xml.body);
+    const pdf = await pub('GET', out.pdfUrl);
+    expect(pdf.rawPayload.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+    const tampered = out.xmlUrl.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    expect((await pub('GET', tampered)).statusCode).toBe(404);
+    const otherKind = out.xmlUrl.replace('.xml?', '.pdf?');
+    expect((await pub('GET', otherKind)).statusCode).toBe(404);
+    const twice = await pub('POST', '/api/v1/invoicing/public/invoices', {
+      code: sale.invoiceCode,
+      total: sale.total,
+      receptor,
+    });
+    expect(twice.json().error.code).toBe('SALE_ALREADY_INVOICED');
+    const found = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: sale.invoiceCode,
+      total: sale.total,
+    });
+    expect(found.json()).toMatchObject({ invoiced: true, canInvoice: false });
+  });
+
+  it('refuses tickets past the business’s window', async () => {
+    const a = await stocked(biz, { price: '10.00' });
+    const old = await sell(env, biz, [{ skuId: a, quantity: '1' }]);
+    await env.db.db
+      .updateTable('sales')
+      .set({ created_at: new Date('2026-10-01T18:00:00Z') })
+      .where('tenant_id', '=', biz.tenantId)
+      .where('id', '=', old.id)
+      .execute();
+    const r = await pub('POST', '/api/v1/invoicing/public/invoices', {
+      code: old.invoiceCode,
+      total: old.total,
+      receptor,
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error.code).toBe('SELF_INVOICE_EXPIRED');
+    expect(r.json().error.message).toContain('2026-10-31');
+  });
+
+  it('computes the window as N days or the end of the sale’s month', () => {
+    const soldAt = new Date('2026-11-30T23:30:00Z'); // 17:30 on Nov 30 in Mexico City
+    expect(selfInvoiceDeadline(soldAt, 'days', 30).toISOString()).toBe('2026-12-30T23:30:00.000Z');
+    expect(selfInvoiceDeadline(soldAt, 'month', 0).toISOString()).toBe('2026-12-01T05:59:59.000Z');
+  });
+});
