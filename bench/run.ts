@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
+import { sharedDir } from '../src/sat/shared-dir.js';
 import { checkLedger } from '../src/modules/inventory/inventory.service.js';
 import {
   type BenchCatalog,
@@ -28,7 +29,7 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 50_000);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
-const RAW = process.env.RAW_CHECKOUT_RUN ?? resolve('..', 'shared', 'bench', 'raw-checkout', 'run');
+const RAW = process.env.RAW_CHECKOUT_RUN ?? join(sharedDir(), 'bench', 'raw-checkout', 'run');
 const ulid = monotonicFactory();
 const out: Record<string, unknown> = { machine: { nproc: (await import('node:os')).cpus().length } };
 

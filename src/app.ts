@@ -14,6 +14,7 @@ import { type Access, allows } from './http/access.js';
 import { errorBody, handleError } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { API_TOKEN_PREFIX, resolveCredential, SESSION_COOKIE } from './modules/identity/identity.service.js';
+import { announceEvents } from './modules/events/announce.js';
 import { apiModules } from './modules/index.js';
 import type { Ctx } from './shared/context.js';
 import { errorCatalog } from './shared/errors.js';
@@ -167,6 +168,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(403).send(errorBody(req, 'FORBIDDEN', { role: principal?.role }));
   });
   registerIdempotency(app, options.database);
+  // A write that committed may have written outbox events: wake the dispatchers now.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 500)
+      announceEvents(options.database);
+  });
 
   app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
     ok: true,

@@ -234,9 +234,6 @@ begin
     select count(*) into v_k from x;
     v_n := v_n + v_k;
   end loop;
-  if v_n > 0 then
-    perform pg_notify('mostrador_events', p_tenant);
-  end if;
   return v_n;
 end $$;
 
@@ -332,7 +329,6 @@ begin
   -- only when this change crosses the reorder point, not on every sale below it
   where u.on_hand - u.reserved <= u.rop and u.on_hand + u.q - u.reserved > u.rop;
 
-  perform pg_notify('mostrador_events', p_tenant);
 end $$;
 
 -- Positive deltas (receipt, return, transfer_in, count, adjustment): upserts the levels in
@@ -398,7 +394,6 @@ begin
          p_now
   from unnest(s_sku, s_on, s_res) as u(sku_id, on_hand, reserved);
 
-  perform pg_notify('mostrador_events', p_tenant);
 end $$;
 
 -- Holds stock for an order or a cart: a guarded increment of `reserved`, then the
@@ -449,7 +444,6 @@ begin
                        'reserved', v_reserved::text, 'available', (v_on_hand - v_reserved)::text,
                        'reason', 'reservation', 'refType', p_holder_type, 'refId', p_holder_id)::jsonb,
      p_now);
-  perform pg_notify('mostrador_events', p_tenant);
 end $$;
 
 -- Turns active reservations into sale decrements (on_hand and reserved both drop), in
@@ -523,7 +517,6 @@ begin
     raise exception 'RESERVATION_NOT_FOUND' using errcode = 'P0001',
       detail = json_build_object('reservationIds', p_ids)::text;
   end if;
-  perform pg_notify('mostrador_events', p_tenant);
 end $$;
 
 -- Sets a level to a counted quantity by writing the difference to the ledger (under the row

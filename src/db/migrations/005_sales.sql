@@ -302,7 +302,6 @@ begin
                              'customerId', v_customer, 'ticketNumber', v_ticket,
                              'total', p ->> 'total', 'lines', p -> 'stock'),
           v_now);
-  perform pg_notify('mostrador_events', v_tenant);
   insert into audit_log (tenant_id, user_id, action, entity_type, entity_id, data, created_at)
   values (v_tenant, p ->> 'userId', 'sale.completed', 'sale', v_id,
           jsonb_build_object('total', p ->> 'total', 'ticketNumber', v_ticket), v_now);

@@ -216,6 +216,11 @@ export function sharedDispatcher(database: Database, options: Omit<DispatcherOpt
   return d;
 }
 
+/** The shared dispatcher of `database` if one was started (never starts one). */
+export function currentSharedDispatcher(database: Database): Promise<Dispatcher> | undefined {
+  return shared.get(database);
+}
+
 /** Stops the shared dispatcher of `database` if one runs. */
 export async function stopSharedDispatcher(database: Database): Promise<void> {
   const d = shared.get(database);

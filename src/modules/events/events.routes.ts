@@ -104,10 +104,14 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
       let replaying = lastEventId !== undefined;
       const buffered: OutboxEvent[] = [];
       const replayed = new Set<number>();
+      // The client already has everything up to Last-Event-ID; the dispatcher may still be
+      // delivering older events it had not polled yet.
+      const seenUpTo = lastEventId !== undefined ? Number(lastEventId) : 0;
+      const fresh = (e: OutboxEvent) => e.id > seenUpTo && !replayed.has(e.id);
       const unsubscribe = dispatcher.subscribe('*', (e) => {
         if (!wanted(e)) return;
         if (replaying) buffered.push(e);
-        else if (!replayed.has(e.id)) res.write(sseFrame(e));
+        else if (fresh(e)) res.write(sseFrame(e));
       });
       const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
       heartbeat.unref();
@@ -132,7 +136,7 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
           if (wanted(e)) res.write(sseFrame(e));
         }
         replaying = false;
-        for (const e of buffered) if (!replayed.has(e.id)) res.write(sseFrame(e));
+        for (const e of buffered) if (fresh(e)) res.write(sseFrame(e));
         buffered.length = 0;
       }
     },

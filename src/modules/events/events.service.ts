@@ -5,17 +5,13 @@ import type { Ctx } from '../../shared/context.js';
 export const EVENTS_CHANNEL = 'mostrador_events';
 
 /**
- * Writes an event to the outbox in the caller's transaction and wakes the dispatchers of every
- * app process (NOTIFY is delivered only if the transaction commits).
+ * Writes an event to the outbox in the caller's transaction. After the commit the app wakes
+ * the dispatchers (announceEvents, from an onResponse hook): no NOTIFY inside the transaction.
  */
 export async function recordEvent(ctx: Ctx, type: string, payload: Record<string, unknown>): Promise<void> {
   await sql`
-    with e as (
-      insert into events (tenant_id, type, payload, created_at)
-      values (${ctx.tenantId}, ${type}, ${JSON.stringify(payload)}::text::jsonb, ${ctx.now})
-      returning id
-    )
-    select pg_notify(${EVENTS_CHANNEL}, ${ctx.tenantId}) from e`.execute(ctx.db);
+    insert into events (tenant_id, type, payload, created_at)
+    values (${ctx.tenantId}, ${type}, ${JSON.stringify(payload)}::text::jsonb, ${ctx.now})`.execute(ctx.db);
 }
 
 export interface AuditInput {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { announceEvents } from './announce.js';
 import { openDatabase } from '../../db/database.js';
 import { type Ctx, inTransaction, systemCtx } from '../../shared/context.js';
 import { updateUser } from '../identity/identity.service.js';
@@ -196,6 +197,8 @@ describe('dispatcher', () => {
       two.subscribe('test.fanout', (e) => void got2.push(e.id));
       const started = performance.now();
       await emit(biz, 'test.fanout', {}, second.db);
+      // What the writing process does after its commit (the app's onResponse hook).
+      announceEvents(second);
       await waitFor(() => (got1.length && got2.length ? true : undefined), 2000);
       // With polling set to a minute, only NOTIFY can have woken them this fast.
       expect(performance.now() - started).toBeLessThan(1000);

@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedDir } from '../../../sat/shared-dir.js';
 import { type Csd, loadCsd } from './csd.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const SHARED_DIR = process.env.MOSTRADOR_SHARED_DIR ?? resolve(REPO, '../shared');
+export const SHARED_DIR = sharedDir();
 export const SAT_DIR = join(SHARED_DIR, 'sat');
 export const CFDI_CHECK = join(SHARED_DIR, 'tools/cfdi-check');
 export const XSLT_CADENA = join(SAT_DIR, 'xslt/cadenaoriginal_4_0.xslt');

@@ -10,6 +10,7 @@ import {
   parseXml,
   tfdCadenaOriginal,
 } from '../cfdi/index.js';
+import { SAT_XSD_DIR } from '../../../sat/shared-dir.js';
 import { escapeAttr } from '../cfdi/xml.js';
 import {
   type CancelRequest,
@@ -26,8 +27,7 @@ const FIXTURES = join(HERE, '../fixtures');
 /** Our local "SAT" stamping certificate: its serial is these ASCII digits. Not valid before SAT. */
 export const SANDBOX_NO_CERTIFICADO_SAT = '99999000000000000001';
 export const SANDBOX_RFC_PROV_CERTIF = 'SPR190613I52';
-const SHARED = process.env.MOSTRADOR_SHARED_DIR ?? resolve(HERE, '../../../../../shared');
-const SCHEMA = join(SHARED, 'sat/xsd/cfdv40-bundle.xsd');
+const SCHEMA = join(SAT_XSD_DIR, 'cfdv40-bundle.xsd');
 
 const TFD_NS = 'http://www.sat.gob.mx/TimbreFiscalDigital';
 const TFD_LOCATION = `${TFD_NS} http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd`;
