@@ -157,6 +157,9 @@ export async function setupCatalog(
     await sql`select inventory_add(${t}, ${b.locationIds[0]!}, ${ids}::text[], ${ids.map(() => stock)}::numeric[],
       'receipt', 'bench', 'setup', ${b.ownerId}, now())`.execute(database.db);
   }
+  // A shop that imported its catalog has statistics once autovacuum passes; do it now so the
+  // first plans are not made on a table the planner believes empty.
+  await sql`analyze products, skus, barcodes, stock_levels, stock_movements`.execute(database.db);
   return {
     tenantId: t,
     storeId: b.locationIds[0]!,
@@ -179,7 +182,8 @@ export interface ServerHandle {
 
 export async function startServer(env: Record<string, string>, port: number): Promise<ServerHandle> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const extra = (env.NODE_EXTRA_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

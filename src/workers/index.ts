@@ -90,7 +90,30 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
     },
     log('webhook queue'),
   );
-  const unsubscribe = dispatcher.subscribe('*', () => queue.kick());
+  // Webhook queueing costs a transaction per run: run it on new events only while some
+  // business has an active webhook (checked every 2 s), and at most every 200 ms; otherwise
+  // the 1 s loop above still moves the cursor along.
+  let hasWebhooks = false;
+  let checkedAt = 0;
+  let lastKick = 0;
+  const refreshHasWebhooks = async () => {
+    checkedAt = Date.now();
+    const row = await db
+      .selectFrom('webhook_subscriptions')
+      .select('id')
+      .where('active', '=', true)
+      .limit(1)
+      .executeTakeFirst()
+      .catch(() => undefined);
+    hasWebhooks = !!row;
+  };
+  const unsubscribe = dispatcher.subscribe('*', () => {
+    const t = Date.now();
+    if (t - checkedAt > 2000) void refreshHasWebhooks();
+    if (!hasWebhooks || t - lastKick < 200) return;
+    lastKick = t;
+    queue.kick();
+  });
   const sweeper = every(
     options.sweepMs ?? 15_000,
     async () => {

@@ -17,7 +17,10 @@ create table stock_levels (
   constraint stock_levels_reserved_check check (reserved >= 0),
   constraint stock_levels_reserved_le_on_hand check (reserved <= on_hand)
 );
-create index stock_levels_location on stock_levels (tenant_id, location_id);
+-- (tenant_id, location_id, sku_id), not (tenant_id, location_id): before the first ANALYZE the planner
+-- picked the shorter index for single-SKU lookups and scanned every SKU of the location
+-- (measured: 0.7 ms per guarded update with 3,000 SKUs instead of 0.02 ms).
+create index stock_levels_location on stock_levels (tenant_id, location_id, sku_id);
 
 create table stock_lots (
   tenant_id text not null,

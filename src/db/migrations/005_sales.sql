@@ -189,6 +189,8 @@ declare
   v_hash text;
   v_ticket bigint;
   v_n int;
+  v_ver_ids text[];
+  v_versions int[];
   v_credit numeric;
   v_balance numeric;
   v_skus text[];
@@ -203,9 +205,15 @@ begin
     return jsonb_build_object('replayed', true);
   end if;
 
+  -- The SKU versions the prices were computed with must still be current. Ids go in as an
+  -- array (`= any`), so the lookup is an index scan on skus' primary key: a join against
+  -- jsonb_to_recordset (estimated at 100 rows) was planned as a scan of every SKU.
+  select array_agg(x.id), array_agg(x.version) into v_ver_ids, v_versions
+    from jsonb_to_recordset(p -> 'skus') as x (id text, version int);
   select count(*) into v_n
-    from jsonb_to_recordset(p -> 'skus') as x (id text, version int)
-    join skus s on s.tenant_id = v_tenant and s.id = x.id and s.version = x.version;
+    from skus s
+   where s.tenant_id = v_tenant and s.id = any (v_ver_ids)
+     and s.version = v_versions[array_position(v_ver_ids, s.id)];
   if v_n <> jsonb_array_length(p -> 'skus') then
     raise exception 'PRICE_CHANGED' using errcode = 'P0001', detail = '{}';
   end if;

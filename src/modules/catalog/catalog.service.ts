@@ -498,12 +498,18 @@ function sellableQuery(ctx: Ctx) {
 export async function getSellableSkus(ctx: Ctx, skuIds: string[]): Promise<Map<string, SellableSku>> {
   const m = new Map<string, SellableSku>();
   if (skuIds.length === 0) return m;
-  const rows = (await sellableQuery(ctx).where('s.id', 'in', skuIds).execute()) as SellableRow[];
-  const codes = await barcodesOf(
-    ctx,
-    rows.map((r) => r.id),
-  );
-  for (const r of rows) m.set(r.id, toSellable(r, codes.get(r.id) ?? []));
+  // One round trip (the checkout path reads this): barcodes come along as an array.
+  const rows = (await sellableQuery(ctx)
+    .select(
+      sql<
+        string[]
+      >`array(select b.code from barcodes b where b.tenant_id = s.tenant_id and b.sku_id = s.id order by b.code)`.as(
+        'barcode_list',
+      ),
+    )
+    .where('s.id', 'in', skuIds)
+    .execute()) as (SellableRow & { barcode_list: string[] })[];
+  for (const r of rows) m.set(r.id, toSellable(r, r.barcode_list));
   return m;
 }
 
