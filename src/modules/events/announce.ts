@@ -4,9 +4,9 @@ import { currentSharedDispatcher } from './dispatcher.js';
 import { EVENTS_CHANNEL } from './events.service.js';
 
 /**
- * Wakes the dispatchers after a write committed: this process's at once, the other app
- * processes' through one NOTIFY, sent outside the writing transaction and at most every
- * 50 ms per process.
+ * Wakes the dispatchers after a write committed: this process's and, through one NOTIFY sent
+ * outside the writing transaction, the other app processes'; at most every 50 ms per process
+ * (a busy till would otherwise add an outbox read to every sale).
  *
  * Why not NOTIFY inside the transaction: PostgreSQL holds a global lock from a notifying
  * transaction's pre-commit until its commit record is flushed, so every notifying transaction
@@ -20,12 +20,12 @@ const lastSent = new WeakMap<Database, number>();
 const NOTIFY_EVERY_MS = 50;
 
 export function announceEvents(database: Database): void {
-  void currentSharedDispatcher(database)?.then((d) => d.poll());
   if (pending.has(database)) return;
   const wait = Math.max(0, (lastSent.get(database) ?? 0) + NOTIFY_EVERY_MS - Date.now());
   const timer = setTimeout(() => {
     pending.delete(database);
     lastSent.set(database, Date.now());
+    void currentSharedDispatcher(database)?.then((d) => d.poll());
     sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(database.db).catch(() => {});
   }, wait);
   timer.unref();
