@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { scheduleBackups } from './backup/schedule.js';
 import type { Config } from './config.js';
 import { DEMO_BUSINESS, seedDemo } from './seed/demo.js';
+import { seedDemoFiscal } from './seed/demo-fiscal.js';
 import { startWorkers } from './workers/index.js';
 
 export interface Background {
@@ -36,6 +37,11 @@ export async function startBackground(
     // The sales history (three weeks of tickets for the reports) fills in after the server
     // answers, so a first start is quick; it takes a few more seconds on an idle machine.
     const demo = await seedDemo(database, { deferSales: true });
+    if (demo.created) {
+      await seedDemoFiscal(database, demo.tenantId).catch((err) =>
+        app.log.error({ err }, 'demo fiscal setup (CFDI) failed; invoicing needs a CSD uploaded by hand'),
+      );
+    }
     if (demo.salesDone) {
       const history = demo.salesDone.then(
         (n) => app.log.info({ sales: n }, 'demo sales history loaded'),
