@@ -5,12 +5,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sharedDir } from '../../../sat/shared-dir.js';
 import { type Csd, loadCsd } from './csd.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const SHARED_DIR = sharedDir();
 export const SAT_DIR = join(SHARED_DIR, 'sat');
 export const CFDI_CHECK = join(SHARED_DIR, 'tools/cfdi-check');

@@ -85,6 +85,7 @@ export function escapeText(value: string): string {
 
 /** Characters XML 1.0 cannot carry at all, even as references. */
 export const XML_ILLEGAL_RE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters XML forbids.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Serialize with a UTF-8 declaration, two-space indentation, one element per line. */

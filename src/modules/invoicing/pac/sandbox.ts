@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { X509Certificate, createHash, createPrivateKey, sign, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cadenaOriginalFromXml,
