@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
+import { businessTimezone } from '../identity/identity.service.js';
 import type { z } from 'zod';
 import { json } from '../../db/types.js';
 import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { isId, newId } from '../../shared/ids.js';
 import { D, roundToCentavos, sum } from '../../shared/money.js';
-import { businessDayRange, businessDate, DEFAULT_TIMEZONE } from '../../shared/time.js';
+import { businessDate, businessDayRange } from '../../shared/time.js';
 import { CatalogErrors } from '../catalog/catalog.errors.js';
 import {
   availableOn,
@@ -766,15 +767,6 @@ export interface ListOrdersInput {
   after?: string;
 }
 
-async function tenantTimezone(ctx: Ctx): Promise<string> {
-  const t = await ctx.db
-    .selectFrom('tenants')
-    .select('timezone')
-    .where('id', '=', ctx.tenantId)
-    .executeTakeFirst();
-  return t?.timezone ?? DEFAULT_TIMEZONE;
-}
-
 /** Orders newest first, filtered, only of the user's locations; `last` is the next page's cursor. */
 export async function listOrders(
   ctx: Ctx,
@@ -788,7 +780,7 @@ export async function listOrders(
   if (input.locationId) q = q.where('location_id', '=', input.locationId);
   if (input.customerId) q = q.where('customer_id', '=', input.customerId);
   if (input.from || input.to) {
-    const tz = await tenantTimezone(ctx);
+    const tz = await businessTimezone(ctx);
     const [start, end] = businessDayRange(input.from ?? '2000-01-01', input.to ?? '2999-12-31', tz);
     q = q.where('created_at', '>=', start).where('created_at', '<', end);
   }
@@ -810,7 +802,7 @@ export async function getOrderBoard(
   ctx: Ctx,
   input: { locationId?: string; channel?: OrderChannel } = {},
 ): Promise<OrderBoard> {
-  const tz = await tenantTimezone(ctx);
+  const tz = await businessTimezone(ctx);
   const [since] = businessDayRange(businessDate(ctx.now, tz), businessDate(ctx.now, tz), tz);
   let q = ctx.db
     .selectFrom('orders')

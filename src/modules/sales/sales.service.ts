@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import { businessTimezone } from '../identity/identity.service.js';
 import { type Selectable, sql } from 'kysely';
 import type { z } from 'zod';
 import { translateDbError } from '../../db/errors.js';
@@ -7,7 +8,7 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
-import { businessDayRange, DEFAULT_TIMEZONE } from '../../shared/time.js';
+import { businessDayRange } from '../../shared/time.js';
 import { getSellableSkus, lookupBarcode, type SellableSku } from '../catalog/catalog.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import '../inventory/inventory.errors.js';
@@ -334,15 +335,6 @@ export interface ListSalesInput {
   after?: string;
 }
 
-async function tenantTimezone(ctx: Ctx): Promise<string> {
-  const t = await ctx.db
-    .selectFrom('tenants')
-    .select('timezone')
-    .where('id', '=', ctx.tenantId)
-    .executeTakeFirst();
-  return t?.timezone ?? DEFAULT_TIMEZONE;
-}
-
 /** Sales newest first, filtered; `last` is the cursor of the next page. */
 export async function listSales(
   ctx: Ctx,
@@ -358,7 +350,7 @@ export async function listSales(
   if (input.channel) q = q.where('channel', '=', input.channel);
   if (input.ticketNumber !== undefined) q = q.where('ticket_number', '=', input.ticketNumber);
   if (input.from || input.to) {
-    const tz = await tenantTimezone(ctx);
+    const tz = await businessTimezone(ctx);
     const [start, end] = businessDayRange(input.from ?? '2000-01-01', input.to ?? '2999-12-31', tz);
     q = q.where('created_at', '>=', start).where('created_at', '<', end);
   }
