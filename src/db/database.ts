@@ -125,8 +125,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       return async () => sub.unlisten();
     },
     async close() {
-      await db.destroy();
+      // End the pool first with a deadline (Kysely's destroy would wait for it without one).
       await sql.end({ timeout: 5 });
+      await db.destroy();
     },
   };
 }

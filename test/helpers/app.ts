@@ -58,7 +58,8 @@ export async function createTestEnv(opts: { clock?: TestClock } = {}): Promise<T
     app,
     clock,
     async close() {
-      await app.close();
+      // Never let a stuck close hang the file: the database is dropped regardless.
+      await Promise.race([app.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
       await db.drop();
     },
     async givenBusiness(name = 'Abarrotes Prueba') {
