@@ -125,9 +125,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       return async () => sub.unlisten();
     },
     async close() {
-      // End the pool first with a deadline (Kysely's destroy would wait for it without one).
-      await sql.end({ timeout: 5 });
-      await db.destroy();
+      // Kysely's destroy ends the pool without a deadline: give it one, then force the end.
+      // (Ending the pool first instead can cut a connection while postgres.js is still fetching
+      // its array types, which it reports as an unhandled rejection.)
+      await Promise.race([db.destroy(), new Promise((r) => setTimeout(r, 8000).unref())]);
+      await sql.end({ timeout: 2 });
     },
   };
 }
