@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { businessRoutes } from './business.routes.js';
 
 /** Where `vite build` writes the browser app (web/dist). */
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -40,9 +39,6 @@ function noCache(reply: FastifyReply): void {
  */
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const root = options.root ?? WEB_DIST;
-  // The receipt's business data; a module that serves it later takes precedence.
-  if (!app.hasRoute({ method: 'GET', url: '/api/v1/business' }))
-    await app.register(businessRoutes, { prefix: '/api/v1' });
   const built = existsSync(resolve(root, 'index.html'));
   if (!built) {
     app.log.warn({ root }, 'web app not built; run npm run build:web');
