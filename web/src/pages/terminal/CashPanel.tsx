@@ -43,6 +43,18 @@ export function CashPanel({
   const finish = () => {
     saveTerminal(tenantId, { ...cfg, session: null });
   };
+  // Alt+1…3 switch tabs wherever the focus is while the panel is open (a shortcut pressed
+  // before the dialog has focused its first field must not be lost).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && ['1', '2', '3'].includes(e.key)) {
+        e.preventDefault();
+        setTab((['movement', 'x', 'z'] as Tab[])[Number(e.key) - 1]!);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <Modal title={t('cash.title')} onClose={closed ? finish : onClose} wide>
       {closed ? (
@@ -76,15 +88,7 @@ export function CashPanel({
               </button>
             ))}
           </div>
-          {/* biome-ignore lint/a11y/noStaticElementInteractions: the panel's own shortcuts (Alt+1…3) */}
-          <div
-            onKeyDown={(e) => {
-              if (e.altKey && ['1', '2', '3'].includes(e.key)) {
-                e.preventDefault();
-                setTab((['movement', 'x', 'z'] as Tab[])[Number(e.key) - 1]!);
-              }
-            }}
-          >
+          <div>
             {tab === 'movement' && <MovementForm session={session} onDone={onClose} />}
             {tab === 'x' && <CorteX session={session} />}
             {tab === 'z' && <CorteZ tenantId={tenantId} session={session} onClosed={setClosed} />}

@@ -114,19 +114,28 @@ export function SellScreen({
     focusInput();
   }, [focusInput]);
 
-  const addSku = useCallback((sku: SellableSku, quantity: string | null, barcode: string | null) => {
-    setQuery('');
-    setResults([]);
-    setMessage(null);
-    if (sku.soldByWeight && !quantity) {
-      setDialog({ kind: 'weight', sku, barcode });
-      return;
-    }
-    let q = new D(quantity ?? '1');
-    if (!sku.soldByWeight && !q.isInteger()) q = q.ceil();
-    dispatch({ type: 'add', sku, quantity: q.toFixed(3), barcode });
-    setSelected(null);
-  }, []);
+  // `fromScan`: the scan path cleared the field before its lookup; clearing it again here would
+  // wipe the digits of the next scan a fast scanner has typed meanwhile.
+  const addSku = useCallback(
+    (sku: SellableSku, quantity: string | null, barcode: string | null, fromScan = false) => {
+      if (!fromScan) {
+        setQuery('');
+        setResults([]);
+      }
+      setMessage(null);
+      if (sku.soldByWeight && !quantity) {
+        setDialog({ kind: 'weight', sku, barcode });
+        return;
+      }
+      let q = new D(quantity ?? '1');
+      if (!sku.soldByWeight && !q.isInteger()) q = q.ceil();
+      dispatch({ type: 'add', sku, quantity: q.toFixed(3), barcode });
+      setSelected(null);
+    },
+    [],
+  );
+  // Scans are looked up one after another, so lines keep the order they were scanned in.
+  const scanChain = useRef<Promise<void>>(Promise.resolve());
 
   const lookupBarcode = useCallback(
     async (code: string): Promise<SellableSku | null> => {
@@ -191,9 +200,14 @@ export function SellScreen({
       const qty = scan[1] ? scan[1].replace(',', '.') : null;
       const code = scan[2]!;
       setQuery('');
-      const sku = await lookupBarcode(code);
-      if (sku) addSku(sku, qty, code);
-      else setMessage({ kind: 'error', text: t('sell.notFound', { code }) });
+      setResults([]);
+      const run = async () => {
+        const sku = await lookupBarcode(code);
+        if (sku) addSku(sku, qty, code, true);
+        else setMessage({ kind: 'error', text: t('sell.notFound', { code }) });
+      };
+      scanChain.current = scanChain.current.then(run, run);
+      await scanChain.current;
       return;
     }
     const pick = results[highlight];
