@@ -1,0 +1,137 @@
+/**
+ * Where a checkout's CPU goes: runs the checkout load (API token, 3-line cash sale, 50
+ * connections) against a fresh PostgreSQL database and prints CPU milliseconds per checkout
+ * for the app process(es), the PostgreSQL server processes and the load generator. CPU time
+ * (not wall time) stays meaningful on a machine that is busy with other work.
+ * Env: BENCH_SECONDS (10), BENCH_PRODUCTS (5000), WEB_CONCURRENCY (1), BENCH_CONNECTIONS (50).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { monotonicFactory } from 'ulid';
+import {
+  createPgDatabase,
+  dropPgDatabase,
+  load,
+  log,
+  openBenchDatabase,
+  round,
+  setupCatalog,
+  startServer,
+} from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const TICKS = 100; // USER_HZ on Linux
+const ulid = monotonicFactory();
+
+/** utime + stime in ms of every process whose command line matches `test`. */
+function cpuMs(test: (comm: string, cmdline: string, pid: number) => boolean): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    const pid = Number(d);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (!test(comm, cmdline, pid)) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+async function main() {
+  const dbName = `mostrador_benchcpu_${process.pid}`;
+  const dbUrl = await createPgDatabase(dbName);
+  try {
+    const setup = await openBenchDatabase({ url: dbUrl });
+    const cat = await setupCatalog(setup, PRODUCTS);
+    await setup.close();
+    const server = await startServer(
+      { DATABASE_URL: dbUrl, SEED_DEMO: 'false', DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '20' },
+      3911,
+    );
+    const auth = { authorization: `Bearer ${cat.token}`, 'content-type': 'application/json' };
+    const reg = (await (
+      await fetch(`${server.url}/api/v1/registers`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ locationId: cat.storeId, name: 'Caja cpu' }),
+      })
+    ).json()) as { id: string };
+    await fetch(`${server.url}/api/v1/cash-sessions`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ registerId: reg.id, openingFloat: '500.00' }),
+    });
+    const body = () => {
+      const third = Math.floor(cat.skuIds.length / 3);
+      const pick = (from: number) => cat.skuIds[from + Math.floor(Math.random() * (third - 1)) + 1]!;
+      return {
+        id: `sale_${ulid()}`,
+        registerId: reg.id,
+        lines: [pick(0), pick(third), pick(2 * third)].map((skuId) => ({
+          skuId,
+          quantity: String(1 + Math.floor(Math.random() * 3)),
+        })),
+        payments: [{ method: 'cash', amount: '2000.00' }],
+      };
+    };
+    const serverPid = server.proc.pid!;
+    const isApp = (_c: string, cmd: string, pid: number) =>
+      pid === serverPid || (cmd.includes('src/server') && pid !== process.pid);
+    const isPg = (comm: string) => comm.startsWith('postgres');
+    log('warm-up 3 s');
+    await load({
+      url: server.url,
+      path: '/api/v1/sales',
+      token: cat.token,
+      connections: CONNECTIONS,
+      seconds: 3,
+      body,
+    });
+    const a0 = cpuMs(isApp);
+    const p0 = cpuMs(isPg);
+    const l0 = process.cpuUsage();
+    log(`load ${SECONDS} s at ${CONNECTIONS} connections`);
+    const r = await load({
+      url: server.url,
+      path: '/api/v1/sales',
+      token: cat.token,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      body,
+    });
+    const l1 = process.cpuUsage(l0);
+    const a1 = cpuMs(isApp);
+    const p1 = cpuMs(isPg);
+    const n = r.ok;
+    console.log(
+      JSON.stringify(
+        {
+          checkoutsPerSec: round(r.okPerSec, 1),
+          ok: n,
+          non2xx: r.non2xx,
+          latencyMs: r.latencyMs,
+          cpuMsPerCheckout: {
+            app: round((a1 - a0) / n, 2),
+            postgres: round((p1 - p0) / n, 2),
+            loadGenerator: round((l1.user + l1.system) / 1000 / n, 2),
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    await server.stop();
+  } finally {
+    if (process.env.BENCH_KEEP) log(`kept database ${dbName}`);
+    else await dropPgDatabase(dbName);
+  }
+}
+
+await main();
