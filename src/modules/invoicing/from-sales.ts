@@ -36,14 +36,20 @@ function trimQty(q: string): string {
   return d.isInteger() ? d.toFixed(0) : d.toFixed();
 }
 
-/** One concepto for `quantity` of a sale line whose taxable base (after discount) is `base`. */
+/**
+ * One concepto for `quantity` of a sale line whose taxable base (after discount) is `base`.
+ * Without `base`, a pre-tax price stays the ValorUnitario and `discountShare` the Descuento.
+ */
 export function conceptoFor(
   line: SaleLine,
   opts: { quantity?: string; base?: string; discountShare?: string } = {},
 ): ConceptoInput {
   const qty = new D(opts.quantity ?? line.quantity);
   const base = new D(opts.base ?? line.subtotal);
-  const traslados = trasladosOf(line);
+  // An IEPS quota is charged on the quantity this concepto carries, not the whole line's.
+  const traslados = trasladosOf(line).map((t) =>
+    t.tipoFactor === 'Cuota' && opts.quantity !== undefined ? { ...t, base: roundTo(qty, 6) } : t,
+  );
   const common = {
     claveProdServ: line.claveProdServ,
     noIdentificacion: line.skuId.slice(0, 100),
@@ -137,10 +143,86 @@ export function fitTotal(conceptos: ConceptoInput[], expected: string): Concepto
   throw new AppError(E.INVOICE_TOTAL_MISMATCH, { expected, actual: current.toFixed(2) });
 }
 
-/** The conceptos of a ticket, fitted to the ticket's total. */
+/** What the customer kept of a sale line after its returns. */
+export interface KeptLine {
+  line: SaleLine;
+  /** Sold minus returned. */
+  quantity: string;
+  /** The taxable base of the kept quantity, 6 decimals. */
+  base: string;
+  /** The line's discount prorated to the kept quantity, 6 decimals, in the price's terms. */
+  discount: string;
+  /** What the kept quantity cost the customer: the line total minus what was refunded. */
+  total: string;
+  /** True when part of the line came back. */
+  partial: boolean;
+}
+
+/**
+ * The lines a customer kept, net of returns; fully returned lines are left out. The refund of
+ * a line is `round(total × returned / sold, 2)` on the cumulative returned quantity (sales'
+ * `markLinesReturned`), so the kept total here is exactly what was paid minus what was
+ * refunded. Base and discount are split on the returned share, at 6 decimals, and the kept
+ * part takes the remainder, so kept + returned equal the line's figures exactly.
+ */
+export function keptLines(sale: Sale): KeptLine[] {
+  const out: KeptLine[] = [];
+  for (const line of sale.lines) {
+    const sold = new D(line.quantity);
+    const returned = new D(line.returnedQuantity);
+    const kept = sold.minus(returned);
+    if (kept.lte(0)) continue;
+    if (returned.isZero()) {
+      out.push({
+        line,
+        quantity: line.quantity,
+        base: roundTo(line.subtotal, 6),
+        discount: roundTo(line.discount, 6),
+        total: new D(line.total).toFixed(2),
+        partial: false,
+      });
+      continue;
+    }
+    const share = (v: string, places: number) =>
+      new D(v).minus(roundTo(new D(v).times(returned).div(sold), places)).toFixed(places);
+    out.push({
+      line,
+      quantity: kept.toFixed(3),
+      base: share(line.subtotal, 6),
+      discount: share(line.discount, 6),
+      total: share(line.total, 2),
+      partial: true,
+    });
+  }
+  return out;
+}
+
+/** What remains of a sale after its returns: paid minus refunded, 2 decimals. */
+export function keptTotalOf(sale: Sale): string {
+  return keptLines(sale)
+    .reduce((acc, k) => acc.plus(k.total), new D(0))
+    .toFixed(2);
+}
+
+/** The concepto of a kept line: the whole line as sold, or the kept quantity of it. */
+function keptConcepto(k: KeptLine): ConceptoInput {
+  if (!k.partial) return conceptoFor(k.line);
+  return conceptoFor(k.line, {
+    quantity: k.quantity,
+    // A pre-tax price stays the ValorUnitario (Importe − Descuento is then the kept base
+    // exactly); a tax-included one is worked back from the kept base.
+    ...(k.line.priceIncludesTax ? { base: k.base } : {}),
+    discountShare: k.discount,
+  });
+}
+
+/**
+ * The conceptos of tickets net of their returns (a fully returned line is not there), fitted
+ * to what the customer paid minus what was refunded.
+ */
 export function conceptosFromSales(sales: Sale[]): ConceptoInput[] {
-  const conceptos = sales.flatMap((s) => s.lines.map((l) => conceptoFor(l)));
-  const expected = sales.reduce((acc, s) => acc.plus(s.total), new D(0)).toFixed(2);
+  const conceptos = sales.flatMap((s) => keptLines(s).map(keptConcepto));
+  const expected = sales.reduce((acc, s) => acc.plus(keptTotalOf(s)), new D(0)).toFixed(2);
   return fitTotal(conceptos, expected);
 }
 
@@ -188,23 +270,25 @@ export function paymentTermsOf(sales: Sale[]): { formaPago: string; metodoPago: 
 
 /**
  * Global invoice conceptos: one per ticket (NoIdentificacion = ticket number), split per tax
- * group when a ticket mixes rates (one IVA per concepto is all SAT accepts), fitted to the
- * sum of the tickets' totals.
+ * group when a ticket mixes rates (one IVA per concepto is all SAT accepts), net of returns,
+ * fitted to the sum of what the tickets kept (paid minus refunded).
  */
 export function globalConceptos(sales: Sale[]): ConceptoInput[] {
   const out: ConceptoInput[] = [];
   for (const s of sales) {
     const groups = new Map<string, { base: Dec; quota: Dec; traslados: TrasladoInput[] }>();
-    for (const l of s.lines) {
+    // Net of returns, like an individual invoice: only what the customer kept.
+    for (const k of keptLines(s)) {
+      const l = k.line;
       const key = l.taxes.map((t) => `${t.tax}|${t.factor}|${t.rate ?? ''}`).join(';');
       let g = groups.get(key);
       if (!g) {
         g = { base: new D(0), quota: new D(0), traslados: trasladosOf(l) };
         groups.set(key, g);
       }
-      g.base = g.base.plus(l.subtotal);
-      const cuota = l.taxes.find((t) => t.factor === 'Cuota');
-      if (cuota) g.quota = g.quota.plus(cuota.base);
+      g.base = g.base.plus(k.base);
+      // The quota's base is the quantity (pieces, litres) sold and kept.
+      if (l.taxes.some((t) => t.factor === 'Cuota')) g.quota = g.quota.plus(k.quantity);
     }
     for (const g of groups.values()) {
       const traslados = g.traslados.map((t) =>
@@ -222,6 +306,6 @@ export function globalConceptos(sales: Sale[]): ConceptoInput[] {
       });
     }
   }
-  const expected = sales.reduce((acc, s) => acc.plus(s.total), new D(0)).toFixed(2);
+  const expected = sales.reduce((acc, s) => acc.plus(keptTotalOf(s)), new D(0)).toFixed(2);
   return fitTotal(out, expected);
 }

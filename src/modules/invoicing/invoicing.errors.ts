@@ -47,10 +47,10 @@ export const InvoicingErrors = defineErrors({
     es: 'Los tickets de una misma factura deben ser del mismo cliente.',
     en: 'Tickets in one invoice must belong to the same customer.',
   },
-  INVOICE_SALE_HAS_RETURNS: {
+  INVOICE_SALE_FULLY_RETURNED: {
     status: 422,
-    es: 'El ticket {saleId} tiene devoluciones: factúralo antes de devolver, o emite la factura sin esas piezas desde el back office.',
-    en: 'Sale {saleId} has returns; it cannot be invoiced as sold.',
+    es: 'El ticket {ticketNumber} se devolvió completo: no queda nada que facturar.',
+    en: 'Ticket {ticketNumber} was returned in full: there is nothing left to invoice.',
   },
   CUSTOMER_FISCAL_DATA_INCOMPLETE: {
     status: 422,

@@ -190,7 +190,9 @@ export const zUndocumented = z.object({
       channel: z.string(),
       locationId: z.string(),
       ticketNumber: z.number(),
+      /** What is left to document: the ticket's total minus what was refunded on it. */
       total: z.string(),
+      refunded: z.string(),
       createdAt: z.string(),
     }),
   ),

@@ -32,6 +32,7 @@ import {
   fitTotal,
   formaPagoOfPayment,
   globalConceptos,
+  keptLines,
   paymentTermsOf,
 } from './from-sales.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
@@ -348,9 +349,10 @@ export interface InvoiceSalesInput {
 }
 
 /**
- * One ingreso CFDI for one or several tickets of the same customer; the CFDI Total equals
- * what was paid to the centavo. Errors: SALE_NOT_FOUND, SALE_ALREADY_INVOICED,
- * INVOICE_SALES_CUSTOMER_MISMATCH, INVOICE_SALE_HAS_RETURNS, CUSTOMER_FISCAL_DATA_INCOMPLETE,
+ * One ingreso CFDI for one or several tickets of the same customer, net of any returns made
+ * before (a fully returned line is left out); the CFDI Total equals what was paid minus what
+ * was refunded, to the centavo. Errors: SALE_NOT_FOUND, SALE_ALREADY_INVOICED,
+ * INVOICE_SALES_CUSTOMER_MISMATCH, INVOICE_SALE_FULLY_RETURNED, CUSTOMER_FISCAL_DATA_INCOMPLETE,
  * FISCAL_PROFILE_REQUIRED, CSD_REQUIRED, EXPEDITION_POSTAL_CODE_REQUIRED, every CFDI_* code.
  */
 export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<Invoice> {
@@ -362,8 +364,9 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
   if (customers.size > 1 || (input.customerId && [...customers].some((c) => c !== input.customerId)))
     throw new AppError(E.INVOICE_SALES_CUSTOMER_MISMATCH);
   for (const s of sales) {
-    if (s.lines.some((l) => new D(l.returnedQuantity).gt(0)))
-      throw new AppError(E.INVOICE_SALE_HAS_RETURNS, { saleId: s.id });
+    // Returned before invoicing: the CFDI carries what the customer kept (conceptosFromSales).
+    if (!keptLines(s).length)
+      throw new AppError(E.INVOICE_SALE_FULLY_RETURNED, { saleId: s.id, ticketNumber: s.ticketNumber });
   }
   let receptor = input.receptor;
   if (!receptor) {
@@ -451,7 +454,11 @@ export function globalPeriod(
   }
 }
 
-/** Sales of a location in [from, to] not in any live invoice and not on account. */
+/**
+ * Completed sales of a location in [from, to] not in any live invoice, with what was refunded
+ * on them; a ticket returned in full has nothing left to document and is not listed. The
+ * refund per line is the returns' own formula (sales `markLinesReturned`).
+ */
 async function undocumentedSaleIds(
   ctx: Ctx,
   locationId: string | null,
@@ -463,10 +470,23 @@ async function undocumentedSaleIds(
   let q = ctx.db
     .selectFrom('sales as s')
     .select(['s.id', 's.channel', 's.location_id', 's.total', 's.created_at', 's.ticket_number'])
+    .select(
+      sql<string>`coalesce((select sum(round(l.total * l.returned_quantity / l.quantity, 2))
+        from sale_lines l where l.tenant_id = s.tenant_id and l.sale_id = s.id), 0)::text`.as('refunded'),
+    )
     .where('s.tenant_id', '=', ctx.tenantId)
     .where('s.status', '=', 'completed')
     .where('s.created_at', '>=', start)
     .where('s.created_at', '<', end)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('sale_lines as l')
+          .select(sql`1`.as('x'))
+          .whereRef('l.tenant_id', '=', 's.tenant_id')
+          .whereRef('l.sale_id', '=', 's.id')
+          .whereRef('l.returned_quantity', '<', 'l.quantity'),
+      ),
+    )
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -499,7 +519,7 @@ export async function issueGlobalInvoice(
   for (const r of rows) {
     const s = await getSale(ctx, r.id);
     if (s.payments.some((x) => x.method === 'on_account')) continue;
-    if (s.lines.every((l) => new D(l.returnedQuantity).eq(l.quantity))) continue;
+    if (!keptLines(s).length) continue;
     sales.push(s);
   }
   if (!sales.length) throw new AppError(E.GLOBAL_NOTHING_TO_INVOICE, { from: p.from, to: p.to });
@@ -773,12 +793,17 @@ export interface UndocumentedReport {
     channel: string;
     locationId: string;
     ticketNumber: number;
+    /** What is left to document: the ticket's total minus what was refunded on it. */
     total: string;
+    refunded: string;
     createdAt: string;
   }>;
 }
 
-/** Every sale in [from, to] neither invoiced nor in a global invoice, by channel of origin. */
+/**
+ * Every sale in [from, to] neither invoiced nor in a global invoice, by channel of origin, at
+ * what is left to document (paid minus refunded); a ticket returned in full is not pending.
+ */
 export async function undocumentedSales(
   ctx: Ctx,
   input: { from: string; to: string; locationId?: string },
@@ -797,12 +822,13 @@ export async function undocumentedSales(
   );
   const by = new Map<string, { count: number; total: InstanceType<typeof D> }>();
   let total = new D(0);
+  const pending = (r: (typeof rows)[number]) => new D(r.total).minus(r.refunded);
   for (const r of rows) {
     const g = by.get(r.channel) ?? { count: 0, total: new D(0) };
     g.count++;
-    g.total = g.total.plus(r.total);
+    g.total = g.total.plus(pending(r));
     by.set(r.channel, g);
-    total = total.plus(r.total);
+    total = total.plus(pending(r));
   }
   return {
     from: input.from,
@@ -815,7 +841,8 @@ export async function undocumentedSales(
       channel: r.channel,
       locationId: r.location_id,
       ticketNumber: Number(r.ticket_number),
-      total: new D(r.total).toFixed(2),
+      total: pending(r).toFixed(2),
+      refunded: new D(r.refunded).toFixed(2),
       createdAt: r.created_at.toISOString(),
     })),
   };

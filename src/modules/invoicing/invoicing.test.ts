@@ -3,6 +3,8 @@ import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../t
 import { D } from '../../shared/money.js';
 import { createCustomer } from '../customers/customers.service.js';
 import { amountInWords } from './amount-words.js';
+import { parseXml } from './cfdi/index.js';
+import type { XmlElement } from './cfdi/xml.js';
 import { requireSatTools } from './cfdi/testing.js';
 import {
   CSD_PASSWORD,
@@ -56,6 +58,36 @@ async function invoice(saleIds: string[], extra: Record<string, unknown> = {}) {
   const r = await api('POST', '/invoices', { saleIds, customerId, ...extra }, biz.as.cashier);
   expect(r.statusCode, r.body).toBe(201);
   return r.json();
+}
+
+/** Return lines of a sale with a cash refund; the return as the API answers it. */
+async function giveBack(saleId: string, lines: Array<{ lineNo: number; quantity: string }>) {
+  const r = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', {
+    saleId,
+    reason: 'no_le_quedo',
+    lines,
+    refund: { method: 'cash' },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json() as { id: string; refund: { amount: string } };
+}
+
+const children = (n: XmlElement, local: string) =>
+  n.children.filter((c): c is XmlElement => typeof c !== 'string' && c.local === local);
+
+/** The Concepto elements of a CFDI: their attributes and their Traslado attributes. */
+function conceptosOf(
+  xml: string,
+): Array<{ attrs: Record<string, string>; traslados: Record<string, string>[] }> {
+  const attrs = (n: XmlElement): Record<string, string> => Object.fromEntries(n.attrs);
+  const root = parseXml(xml);
+  return children(children(root, 'Conceptos')[0]!, 'Concepto').map((c) => ({
+    attrs: attrs(c),
+    traslados: children(c, 'Impuestos')
+      .flatMap((i) => children(i, 'Traslados'))
+      .flatMap((t) => children(t, 'Traslado'))
+      .map(attrs),
+  }));
 }
 
 async function keep(name: string, invoiceId: string): Promise<string> {
@@ -265,6 +297,157 @@ describe('invoices from tickets', () => {
   });
 });
 
+describe('tickets with returns', () => {
+  it('invoices what the customer kept after returns: net quantities, prorated discount, Total = paid − refunded', async () => {
+    const incl = await stocked(biz, { price: '18.00' });
+    const pre = await stocked(biz, { price: '100.00', priceIncludesTax: false });
+    const quota = await stocked(biz, { price: '74.00', ieps: { type: 'quota', value: '0.594400' } });
+    const kg = await stocked(biz, { price: '89.90', soldByWeight: true });
+    const gone = await stocked(biz, { price: '33.00' });
+    const sale = await sell(
+      env,
+      biz,
+      [
+        { skuId: incl, quantity: '3', discount: '1.00' },
+        { skuId: pre, quantity: '5', discount: '10.00' },
+        { skuId: quota, quantity: '2' },
+        { skuId: kg, quantity: '0.755' },
+        { skuId: gone, quantity: '1' },
+      ],
+      { customerId },
+    );
+    // Two returns, one of them on a line already partly returned (the refunds are cumulative).
+    const r1 = await giveBack(sale.id, [
+      { lineNo: 1, quantity: '1' },
+      { lineNo: 2, quantity: '1' },
+      { lineNo: 5, quantity: '1' },
+    ]);
+    const r2 = await giveBack(sale.id, [
+      { lineNo: 2, quantity: '1' },
+      { lineNo: 3, quantity: '1' },
+      { lineNo: 4, quantity: '0.255' },
+    ]);
+    const kept = new D(sale.total).minus(r1.refund.amount).minus(r2.refund.amount).toFixed(2);
+    const inv = await invoice([sale.id]);
+    expect(inv).toMatchObject({ status: 'stamped', total: kept, saleIds: [sale.id] });
+    const xml = await keep('net-of-returns', inv.id);
+    expect(xml).toContain(`Total="${kept}"`);
+    const cs = conceptosOf(xml);
+    // The fully returned line is not on the invoice; the others carry what was kept.
+    expect(cs.map((c) => [c.attrs.NoIdentificacion, c.attrs.Cantidad])).toEqual([
+      [incl, '2'],
+      [pre, '3'],
+      [quota, '1'],
+      [kg, '0.5'],
+    ]);
+    // Pre-tax price: ValorUnitario stays the price; 2 of 5 units back take 4.00 of the 10.00
+    // discount, so 6.000000 stays; IVA on 300 − 6.
+    expect(cs[1]!.attrs).toMatchObject({
+      ValorUnitario: '100.000000',
+      Importe: '300.000000',
+      Descuento: '6.000000',
+    });
+    expect(cs[1]!.traslados).toEqual([
+      {
+        Base: '294.000000',
+        Impuesto: '002',
+        TipoFactor: 'Tasa',
+        TasaOCuota: '0.160000',
+        Importe: '47.040000',
+      },
+    ]);
+    // The IEPS quota is charged on the one piece kept, not on the two sold.
+    expect(cs[2]!.traslados[0]).toMatchObject({
+      Base: '1.000000',
+      Impuesto: '003',
+      TipoFactor: 'Cuota',
+      TasaOCuota: '0.594400',
+      Importe: '0.594400',
+    });
+    // Returned after the invoice: the credit note still follows (egreso, TipoRelacion 03).
+    const r3 = await giveBack(sale.id, [{ lineNo: 2, quantity: '1' }]);
+    const cn = await api('POST', '/credit-notes', { returnId: r3.id });
+    expect(cn.statusCode, cn.body).toBe(201);
+    expect(cn.json()).toMatchObject({ kind: 'egreso', total: r3.refund.amount, relatedInvoiceId: inv.id });
+    const cnXml = await keep('credit-note-after-net', cn.json().id);
+    expect(conceptosOf(cnXml).map((c) => c.attrs.Cantidad)).toEqual(['1']);
+  });
+
+  it('matches paid − refunded to the centavo over many tickets with partial returns and ticket discounts', async () => {
+    const kinds = [
+      { price: '9.99' },
+      { price: '17.35', iva: 'iva8' as const },
+      { price: '33.33', ieps: { type: 'rate' as const, value: '0.265000' } },
+      { price: '1.07', priceIncludesTax: false },
+      { price: '149.90', iva: 'exento' as const },
+      { price: '129.90', soldByWeight: true },
+    ];
+    const skus: string[] = [];
+    for (const k of kinds) skus.push(await stocked(biz, k));
+    for (let t = 0; t < 6; t++) {
+      const lines = skus.map((skuId, i) => ({
+        skuId,
+        quantity: i === 5 ? ['1.333', '0.875', '2.005'][t % 3]! : String(2 + ((i + t) % 4)),
+        ...((i + t) % 2 ? { discount: '0.37' } : {}),
+      }));
+      const sale = await sell(env, biz, lines, { customerId, ...(t % 2 ? { discount: '3.33' } : {}) });
+      const back = skus
+        .map((_, i) => ({ lineNo: i + 1, quantity: i === 5 ? '0.333' : '1' }))
+        .filter((_, i) => (i + t) % 3 !== 0);
+      const ret = await giveBack(sale.id, back);
+      const inv = await invoice([sale.id]);
+      expect(inv.total).toBe(new D(sale.total).minus(ret.refund.amount).toFixed(2));
+      await keep(`net-combo-${t}`, inv.id);
+    }
+  });
+
+  it('refuses a ticket returned in full with a clear message, and leaves nothing behind', async () => {
+    const a = await stocked(biz, { price: '18.00' });
+    const sale = await sell(
+      env,
+      biz,
+      [
+        { skuId: a, quantity: '2' },
+        { skuId: a, quantity: '1' },
+      ],
+      { customerId },
+    );
+    await giveBack(sale.id, [{ lineNo: 1, quantity: '1' }]);
+    await giveBack(sale.id, [
+      { lineNo: 1, quantity: '1' },
+      { lineNo: 2, quantity: '1' },
+    ]);
+    const count = async () =>
+      (
+        await env.db.db
+          .selectFrom('invoices')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('tenant_id', '=', biz.tenantId)
+          .executeTakeFirstOrThrow()
+      ).n;
+    const before = await count();
+    const r = await api('POST', '/invoices', { saleIds: [sale.id], customerId }, biz.as.cashier);
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error).toMatchObject({
+      code: 'INVOICE_SALE_FULLY_RETURNED',
+      message: `El ticket ${sale.ticketNumber} se devolvió completo: no queda nada que facturar.`,
+      details: { saleId: sale.id, ticketNumber: sale.ticketNumber },
+    });
+    expect(await count()).toBe(before);
+    const en = await call(
+      env.app,
+      biz.as.cashier,
+      'POST',
+      '/api/v1/invoicing/invoices',
+      { saleIds: [sale.id], customerId },
+      { 'accept-language': 'en' },
+    );
+    expect(en.json().error.message).toBe(
+      `Ticket ${sale.ticketNumber} was returned in full: there is nothing left to invoice.`,
+    );
+  });
+});
+
 describe('stamping outbox', () => {
   it('leaves an invoice pending while the PAC is down and stamps it once when it is back', async () => {
     const a = await stocked(biz, { price: '45.00' });
@@ -398,6 +581,64 @@ describe('global invoice', () => {
     expect(monthly.statusCode, monthly.body).toBe(201);
     expect(monthly.json().saleIds).toEqual([early.id]);
     await keep('global-monthly', monthly.json().id);
+  });
+});
+
+describe('global invoice of tickets with returns', () => {
+  it('leaves a fully returned ticket out, covers the rest net of returns, and agrees with the report', async () => {
+    const a = await stocked(biz, { price: '12.50' });
+    const q = await stocked(biz, { price: '74.00', ieps: { type: 'quota', value: '0.594400' } });
+    const partial = await sell(env, biz, [
+      { skuId: a, quantity: '4' },
+      { skuId: q, quantity: '2' },
+    ]);
+    const full = await sell(env, biz, [{ skuId: a, quantity: '1' }]);
+    const plain = await sell(env, biz, [{ skuId: q, quantity: '1' }]);
+    await env.db.db
+      .updateTable('sales')
+      .set({ created_at: new Date('2026-10-15T18:00:00Z') })
+      .where('tenant_id', '=', biz.tenantId)
+      .where('id', 'in', [partial.id, full.id, plain.id])
+      .execute();
+    const rp = await giveBack(partial.id, [
+      { lineNo: 1, quantity: '1' },
+      { lineNo: 2, quantity: '1' },
+    ]);
+    expect(rp.refund.amount).toBe('86.50');
+    await giveBack(full.id, [{ lineNo: 1, quantity: '1' }]);
+    const url = '/reports/undocumented-sales?from=2026-10-15&to=2026-10-15';
+    let report = (await api('GET', url)).json();
+    // The ticket returned in full has nothing left to document: it is not pending.
+    expect(report.sales.map((x: { saleId: string }) => x.saleId).sort()).toEqual(
+      [partial.id, plain.id].sort(),
+    );
+    expect(report.sales.find((x: { saleId: string }) => x.saleId === partial.id)).toMatchObject({
+      total: '111.50',
+      refunded: '86.50',
+    });
+    expect(partial.total).toBe('198.00');
+    expect(report.total).toBe(new D('111.50').plus(plain.total).toFixed(2));
+    const r = await api('POST', '/global-invoices', {
+      locationId: biz.storeId,
+      periodicidad: '01',
+      date: '2026-10-15',
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const g = r.json();
+    expect(g.saleIds.sort()).toEqual([partial.id, plain.id].sort());
+    expect(g.total).toBe(report.total);
+    const xml = await keep('global-net-of-returns', g.id);
+    const cs = conceptosOf(xml);
+    expect(cs.map((c) => c.attrs.NoIdentificacion)).not.toContain(String(full.ticketNumber));
+    const ofPartial = cs.filter((c) => c.attrs.NoIdentificacion === String(partial.ticketNumber));
+    expect(ofPartial).toHaveLength(2);
+    // The quota is charged on the one piece kept.
+    expect(ofPartial.flatMap((c) => c.traslados).find((t) => t.TipoFactor === 'Cuota')).toMatchObject({
+      Base: '1.000000',
+      Importe: '0.594400',
+    });
+    report = (await api('GET', url)).json();
+    expect(report).toMatchObject({ count: 0, total: '0.00' });
   });
 });
 
