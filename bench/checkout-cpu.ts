@@ -52,7 +52,12 @@ async function main() {
     const cat = await setupCatalog(setup, PRODUCTS);
     await setup.close();
     const server = await startServer(
-      { DATABASE_URL: dbUrl, SEED_DEMO: 'false', DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '20' },
+      {
+        DATABASE_URL: dbUrl,
+        SEED_DEMO: 'false',
+        DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '20',
+        NODE_EXTRA_ARGS: process.env.NODE_EXTRA_ARGS ?? '',
+      },
       3911,
     );
     const auth = { authorization: `Bearer ${cat.token}`, 'content-type': 'application/json' };

@@ -95,7 +95,9 @@ function ChartCard({
   );
 }
 
-const moneyTick = (v: number) => (v >= 1000 ? `$${Math.round(v / 1000)}k` : `$${v}`);
+// Axis ticks only (chart scales are numbers): $1.5k, not two ticks both reading $2k.
+const moneyTick = (v: number) =>
+  v >= 1000 ? `$${(v / 1000).toLocaleString('es-MX', { maximumFractionDigits: 1 })}k` : `$${v}`;
 
 export function ReportsPage() {
   const l = useL();
