@@ -4,8 +4,10 @@
  * `stampResult` with Incidencias). It stamps with the SandboxPac, and can be told to answer
  * with an auth error, a 5xx outage or a timeout, or to omit the stamp on a 307 answer.
  */
+import type { Kysely } from 'kysely';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DB } from '../../src/db/schema.js';
 import { parseXml } from '../../src/modules/invoicing/cfdi/index.js';
 import { escapeText, type XmlElement } from '../../src/modules/invoicing/cfdi/xml.js';
 import type { PacError } from '../../src/modules/invoicing/pac/pac.js';
@@ -51,8 +53,9 @@ function incidencia(code: string, message: string): string {
   return `<s0:Incidencias><s0:Incidencia><s0:IdIncidencia>1</s0:IdIncidencia><s0:CodigoError>${code}</s0:CodigoError><s0:MensajeIncidencia>${escapeText(message)}</s0:MensajeIncidencia><s0:RfcEmisor/><s0:NoCertificadoPac/></s0:Incidencia></s0:Incidencias>`;
 }
 
-export async function startFakeFinkok(opts: { now?: () => Date } = {}): Promise<FakeFinkok> {
-  const sandbox = new SandboxPac({ now: opts.now, schema: false });
+export async function startFakeFinkok(opts: { db: Kysely<DB>; now?: () => Date }): Promise<FakeFinkok> {
+  // Finkok's own records (stamps, cancellations) live in the sandbox's tables of the test database.
+  const sandbox = new SandboxPac({ db: opts.db, now: opts.now, schema: false });
   const byUuid = new Map<string, string>();
   const fake: FakeFinkok = {
     url: '',

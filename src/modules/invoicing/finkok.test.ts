@@ -59,7 +59,7 @@ function sealedDoc(valorUnitario = '100.00'): string {
 beforeAll(async () => {
   requireSatTools();
   env = await createTestEnv();
-  fake = await startFakeFinkok({ now: () => env.clock.now });
+  fake = await startFakeFinkok({ db: env.db.db, now: () => env.clock.now });
 });
 afterAll(async () => {
   const n = await xmls.expectAllPass();

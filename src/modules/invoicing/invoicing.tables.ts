@@ -144,6 +144,33 @@ export interface InvoicePaymentsTable {
   created_at: Timestamp;
 }
 
+/** The sandbox PAC's record of a document it stamped (013_sandbox_pac.sql; not tenant data). */
+export interface SandboxPacStampsTable {
+  sello_hash: string;
+  uuid: string;
+  rfc_emisor: string;
+  rfc_receptor: string;
+  total: Numeric;
+  fecha_timbrado: string;
+  xml: string;
+  created_at: Timestamp;
+}
+
+/** The sandbox PAC's record of a cancellation request and where SAT's answer stands. */
+export interface SandboxPacCancellationsTable {
+  uuid: string;
+  rfc_emisor: string;
+  motivo: '01' | '02' | '03' | '04';
+  folio_sustitucion: string | null;
+  estado: string;
+  es_cancelable: string;
+  estatus_cancelacion: string;
+  acuse: string;
+  code: string;
+  requested_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface InvoicingTables {
   fiscal_profiles: FiscalProfilesTable;
   fiscal_locations: FiscalLocationsTable;
@@ -154,4 +181,6 @@ export interface InvoicingTables {
   pac_jobs: PacJobsTable;
   invoice_documents: InvoiceDocumentsTable;
   invoice_payments: InvoicePaymentsTable;
+  sandbox_pac_stamps: SandboxPacStampsTable;
+  sandbox_pac_cancellations: SandboxPacCancellationsTable;
 }

@@ -99,7 +99,7 @@ async function keep(name: string, invoiceId: string): Promise<string> {
 beforeAll(async () => {
   requireSatTools();
   env = await createTestEnv();
-  pac = new FlakyPac(new SandboxPac({ now: () => env.clock.now }));
+  pac = new FlakyPac(new SandboxPac({ db: env.db.db, now: () => env.clock.now }));
   setPacClient(env.app, pac);
   biz = await givenFiscalBusiness(env);
   const c = await createCustomer(biz.ctx, {
@@ -747,14 +747,80 @@ describe('credit notes, payments, cancellation', () => {
     const inv = await invoice([s.id]);
     const r = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '03' });
     expect(r.json().cancelStatus).toBe('in_process');
-    pac.inner.receiverAnswers(inv.uuid, false);
+    expect(await pac.inner.receiverAnswers(inv.uuid, false)).toBe(true);
     const rejected = await api('POST', `/invoices/${inv.id}/refresh`);
     expect(rejected.json().cancelStatus).toBe('rejected');
     const retry = await api('POST', `/invoices/${inv.id}/cancel`, { motivo: '03' });
     expect(retry.json().cancelStatus).toBe('in_process');
-    pac.inner.receiverAnswers(inv.uuid, true);
+    expect(await pac.inner.receiverAnswers(inv.uuid, true)).toBe(true);
     const done = await api('POST', `/invoices/${inv.id}/refresh`);
     expect(done.json().cancelStatus).toBe('cancelled');
+  });
+});
+
+describe('sandbox PAC across a restart', () => {
+  it('remembers its stamps and cancellations (status, acuse) in the database, not in memory', async () => {
+    const a = await stocked(biz, { price: '1500.00' });
+    const b = await stocked(biz, { price: '18.00' });
+    const big = await invoice([(await sell(env, biz, [{ skuId: a, quantity: '1' }], { customerId })).id]);
+    const small = await invoice([(await sell(env, biz, [{ skuId: b, quantity: '1' }], { customerId })).id]);
+    const r = await api('POST', `/invoices/${big.id}/cancel`, { motivo: '02' });
+    expect(r.json().cancelStatus).toBe('in_process');
+    const acuse = await env.db.db
+      .selectFrom('sandbox_pac_cancellations')
+      .select(['acuse', 'estatus_cancelacion'])
+      .where('uuid', '=', big.uuid)
+      .executeTakeFirstOrThrow();
+    expect(acuse).toMatchObject({ estatus_cancelacion: 'En proceso' });
+    expect(acuse.acuse).toContain(`<UUID>${big.uuid}</UUID><EstatusUUID>201</EstatusUUID>`);
+    // "Restart": a new sandbox instance over the same database; the old one is gone.
+    const restarted = new SandboxPac({ db: env.db.db, now: () => env.clock.now });
+    setPacClient(env.app, restarted);
+    try {
+      const status = { rfcEmisor: 'EKU9003173C9', rfcReceptor: 'CACX7605101P8', total: big.total };
+      expect(await restarted.status({ uuid: big.uuid, ...status })).toEqual({
+        estado: 'Vigente',
+        esCancelable: 'Cancelable con aceptación',
+        estatusCancelacion: 'En proceso',
+      });
+      // The same sealed document sent again gets its first UUID back (307), not a new stamp.
+      const { xml: sealed } = await env.db.db
+        .selectFrom('invoice_documents')
+        .select('content as xml')
+        .where('tenant_id', '=', biz.tenantId)
+        .where('invoice_id', '=', small.id)
+        .where('kind', '=', 'sealed')
+        .executeTakeFirstOrThrow();
+      expect(await restarted.stamp(sealed)).toMatchObject({ uuid: small.uuid, duplicate: true });
+      expect(restarted.stampCount).toBe(0);
+      // A UUID stamped before the restart can still be cancelled.
+      const c = await api('POST', `/invoices/${small.id}/cancel`, { motivo: '02' });
+      expect(c.json()).toMatchObject({ cancelStatus: 'cancelled' });
+      // The receiver answers the cancellation requested before the restart.
+      expect(await restarted.receiverAnswers(big.uuid, true)).toBe(true);
+      const done = await api('POST', `/invoices/${big.id}/refresh`);
+      expect(done.json().cancelStatus).toBe('cancelled');
+      expect(await restarted.receiverAnswers(big.uuid, true)).toBe(false);
+      const docs = (await api('GET', `/invoices/${big.id}/documents`)).json().items;
+      expect(docs.map((d: { kind: string }) => d.kind)).toEqual(['sealed', 'stamped', 'cancel_acuse']);
+      expect(docs[2].content).toBe(acuse.acuse);
+      const audit = await env.db.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('tenant_id', '=', biz.tenantId)
+        .where('entity_id', '=', big.id)
+        .orderBy('id')
+        .execute();
+      expect(audit.map((x) => x.action)).toEqual([
+        'invoice.issued',
+        'invoice.stamped',
+        'invoice.cancellation_requested',
+        'invoice.cancellation_in_process',
+        'invoice.cancelled',
+      ]);
+    } finally {
+      setPacClient(env.app, pac);
+    }
   });
 });
 

@@ -28,7 +28,7 @@ function pub(method: 'GET' | 'POST', url: string, payload?: object, ip = `10.0.0
 beforeAll(async () => {
   requireSatTools();
   env = await createTestEnv();
-  setPacClient(env.app, new SandboxPac({ now: () => env.clock.now }));
+  setPacClient(env.app, new SandboxPac({ db: env.db.db, now: () => env.clock.now }));
   biz = await givenFiscalBusiness(env);
   const a = await stocked(biz, { price: '123.45' });
   sale = await sell(env, biz, [{ skuId: a, quantity: '1' }]);

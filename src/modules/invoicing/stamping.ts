@@ -23,7 +23,10 @@ export function pacFor(app: FastifyInstance): PacClient {
   // Keyed by the database: the same for the root app and its encapsulated plugins.
   let pac = pacs.get(app.database);
   if (!pac) {
-    pac = process.env.PAC === 'finkok' ? finkokFromEnv() : new SandboxPac({ now: () => app.now() });
+    pac =
+      process.env.PAC === 'finkok'
+        ? finkokFromEnv()
+        : new SandboxPac({ db: app.database.db, now: () => app.now() });
     pacs.set(app.database, pac);
   }
   return pac;
