@@ -92,6 +92,11 @@ export const InvoicingErrors = defineErrors({
     es: 'La venta de esta devolución no tiene una factura timbrada: no hace falta nota de crédito.',
     en: 'The returned sale has no stamped invoice; no credit note is needed.',
   },
+  RETURN_ALREADY_NETTED: {
+    status: 422,
+    es: 'Esta devolución se hizo antes de facturar: la factura {invoice} ya no incluye esas piezas, así que no lleva nota de crédito.',
+    en: 'This return predates invoice {invoice}, which already leaves those items out: no credit note is needed.',
+  },
   CREDIT_NOTE_DUPLICATE: {
     status: 409,
     es: 'Esta devolución ya tiene nota de crédito.',

@@ -14,7 +14,7 @@ import { D } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
 import { getCustomer } from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
-import { getReturn } from '../returns/returns.service.js';
+import { getReturn, returnIdsOfSales } from '../returns/returns.service.js';
 import { getSale, type Sale } from '../sales/sales.service.js';
 import {
   type CfdiInput,
@@ -392,6 +392,8 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
   const conceptos = conceptosFromSales(sales);
   const terms = paymentTermsOf(sales);
   const amounts = summarize(conceptos.map(computeConcepto));
+  // What came back before this invoice is already left out of it: never a credit note for it.
+  const returnIds = await returnIdsOfSales(ctx, { saleIds: ids });
   return issue(ctx, {
     kind: 'ingreso',
     locationId: sales[0]!.locationId,
@@ -402,6 +404,7 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
     summary: {
       receptor,
       saleIds: ids,
+      ...(returnIds.length ? { returnIds } : {}),
       objetoImp: amounts.traslados.length ? '02' : '01',
       traslados: amounts.traslados.map((t) => ({
         impuesto: t.impuesto as 'IVA' | 'IEPS',
@@ -556,8 +559,9 @@ export async function issueGlobalInvoice(
 
 /**
  * A credit note (egreso) for a return on an invoiced sale, related to the invoice with
- * TipoRelacion 03 (devolución) or 01 (nota de crédito); its Total equals the refund.
- * Errors: RETURN_NOT_FOUND (returns), RETURN_SALE_NOT_INVOICED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
+ * TipoRelacion 03 (devolución) or 01 (nota de crédito); its Total equals the refund. A return
+ * made before the invoice is already netted out of it and gets none. Errors: RETURN_NOT_FOUND
+ * (returns), RETURN_SALE_NOT_INVOICED, RETURN_ALREADY_NETTED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
  */
 export async function issueCreditNote(
   ctx: Ctx,
@@ -586,6 +590,12 @@ export async function issueCreditNote(
     .executeTakeFirst();
   if (!inv?.uuid || !inv.summary.receptor)
     throw new AppError(E.RETURN_SALE_NOT_INVOICED, { saleId: ret.saleId });
+  if (inv.summary.returnIds?.includes(ret.id))
+    throw new AppError(E.RETURN_ALREADY_NETTED, {
+      returnId: ret.id,
+      invoiceId: inv.id,
+      invoice: `${inv.serie}-${inv.folio}`,
+    });
   const sale = await getSale(ctx, ret.saleId);
   const conceptos: ConceptoInput[] = ret.lines.map((rl) => {
     const line = sale.lines.find((l) => l.lineNo === rl.saleLineNo)!;

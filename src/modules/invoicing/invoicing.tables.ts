@@ -62,6 +62,8 @@ export interface InvoiceSummary {
   }>;
   objetoImp?: '01' | '02';
   saleIds?: string[];
+  /** Returns already netted out of an ingreso (made before it was issued): no credit note. */
+  returnIds?: string[];
   periodo?: { periodicidad: string; meses: string; año: string; from: string; to: string };
 }
 

@@ -364,6 +364,13 @@ describe('tickets with returns', () => {
       TasaOCuota: '0.594400',
       Importe: '0.594400',
     });
+    // A return made before the invoice is already left out of it: no credit note for it.
+    const netted = await api('POST', '/credit-notes', { returnId: r1.id });
+    expect(netted.statusCode).toBe(422);
+    expect(netted.json().error).toMatchObject({
+      code: 'RETURN_ALREADY_NETTED',
+      message: `Esta devolución se hizo antes de facturar: la factura ${inv.serie}-${inv.folio} ya no incluye esas piezas, así que no lleva nota de crédito.`,
+    });
     // Returned after the invoice: the credit note still follows (egreso, TipoRelacion 03).
     const r3 = await giveBack(sale.id, [{ lineNo: 2, quantity: '1' }]);
     const cn = await api('POST', '/credit-notes', { returnId: r3.id });

@@ -219,6 +219,23 @@ export async function getReturn(ctx: Ctx, returnId: string): Promise<Return> {
   return toReturn(r, lines);
 }
 
+/**
+ * Ids of the returns recorded on these sales, oldest first. No location check: a document
+ * that covers whole sales (an invoice netting what came back) needs all of them.
+ */
+export async function returnIdsOfSales(ctx: Ctx, input: { saleIds: string[] }): Promise<string[]> {
+  if (!input.saleIds.length) return [];
+  const rows = await ctx.db
+    .selectFrom('returns')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('sale_id', 'in', input.saleIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Returns of one sale, oldest first. */
 export async function listReturns(ctx: Ctx, input: { saleId: string }): Promise<Return[]> {
   const rows = await ctx.db
