@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireSatTools } from '../../src/modules/invoicing/cfdi/testing.js';
+import { CSD_PASSWORD, fixture, XmlCollector } from '../../src/modules/invoicing/invoicing.testkit.js';
 import { newId } from '../../src/shared/ids.js';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../helpers/app.js';
 import { nextEan13 } from '../helpers/factories.js';
@@ -47,6 +49,7 @@ const PARAM_PREFIX: Record<string, string> = {
   importId: 'imp',
   parkedTicketId: 'park',
   movementId: 'cmv',
+  conflictId: 'scf',
 };
 
 function harvest(value: unknown, key = ''): void {
@@ -71,6 +74,11 @@ const first = (prefix: string): string => {
   if (!s || s.size === 0) throw new Skip(`no ${prefix}_ id yet`);
   return [...s][0]!;
 };
+const last = (prefix: string): string => {
+  const s = idsOfA.get(prefix);
+  if (!s || s.size === 0) throw new Skip(`no ${prefix}_ id yet`);
+  return [...s][s.size - 1]!;
+};
 
 class Skip extends Error {}
 
@@ -78,7 +86,14 @@ type Body = () => unknown;
 const MARK = 'Aislamiento';
 
 /** What A creates, in order; each step may use ids harvested from the ones before. */
-const seeders: { url: string; body: Body; as?: 'owner' | 'manager' | 'cashier' }[] = [
+const seeders: {
+  url: string | (() => string);
+  /** The route as registered, when `url` carries a parameter. */
+  route?: string;
+  method?: 'POST' | 'PUT';
+  body: Body;
+  as?: 'owner' | 'manager' | 'cashier';
+}[] = [
   { url: '/api/v1/categories', body: () => ({ name: `Bebidas ${MARK}` }) },
   {
     url: '/api/v1/products',
@@ -154,14 +169,87 @@ const seeders: { url: string; body: Body; as?: 'owner' | 'manager' | 'cashier' }
     }),
     as: 'cashier',
   },
+  // Invoicing: the fiscal setup with SAT's test CSD, then an invoice of the sale above (net of
+  // its return) stamped by the sandbox PAC, and a credit note for a return made after it.
+  {
+    url: '/api/v1/invoicing/setup/profile',
+    method: 'PUT',
+    body: () => ({ rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' }),
+  },
+  {
+    url: () => `/api/v1/invoicing/setup/locations/${a.storeId}`,
+    route: '/api/v1/invoicing/setup/locations/:locationId',
+    method: 'PUT',
+    body: () => ({ postalCode: '42501' }),
+  },
+  {
+    url: '/api/v1/invoicing/setup/csd',
+    body: () => ({
+      cer: fixture('EKU9003173C9.cer').toString('base64'),
+      key: fixture('EKU9003173C9.key').toString('base64'),
+      password: CSD_PASSWORD,
+    }),
+  },
+  {
+    url: '/api/v1/invoicing/invoices',
+    body: () => ({
+      saleIds: [first('sale')],
+      receptor: {
+        rfc: 'CACX7605101P8',
+        nombre: 'XOCHILT CASAS CHAVEZ',
+        regimenFiscal: '612',
+        codigoPostal: '36257',
+        usoCfdi: 'G03',
+      },
+    }),
+    as: 'cashier',
+  },
+  {
+    url: '/api/v1/returns',
+    body: () => ({
+      saleId: first('sale'),
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'cash' },
+    }),
+    as: 'cashier',
+  },
+  { url: '/api/v1/invoicing/credit-notes', body: () => ({ returnId: last('ret') }), as: 'manager' },
   { url: '/api/v1/webhooks', body: () => ({ url: 'http://127.0.0.1:9/hooks', events: ['*'] }) },
   { url: '/api/v1/api-tokens', body: () => ({ name: 'Integración Aislamiento' }) },
+  // A sale the server refused after the terminal queued it offline (last: its sale id is new).
+  {
+    url: '/api/v1/sale-conflicts',
+    body: () => ({
+      sale: {
+        id: newId('sale'),
+        registerId: first('reg'),
+        lines: [{ skuId: first('sku'), quantity: '1' }],
+        payments: [{ method: 'cash', amount: '18.00' }],
+      },
+      error: { code: 'CASH_SESSION_CLOSED', message: 'La caja ya estaba cerrada.' },
+      total: '18.00',
+      summary: `1 × Refresco ${MARK}`,
+    }),
+    as: 'cashier',
+  },
 ];
 
 /** List routes that need a query to show anything. */
 const LIST_QUERY: Record<string, string> = {
   '/api/v1/catalog/search': `?q=${MARK}`,
   '/api/v1/customers/lookup': '?phone=5512345678',
+  '/api/v1/invoicing/reports/undocumented-sales': '?from=2026-01-01&to=2026-12-31',
+};
+/**
+ * Public routes whose parameter no session guards, and why the walk leaves them to their own
+ * check. The self-invoicing download is reached by a link the page hands out; the file name is
+ * just the invoice id, the HMAC signature of (tenant, id, kind, expiry) with the invoice's own
+ * secret is what opens it: checked below with A's ids and a forged signature.
+ */
+const SIGNED_PUBLIC: Record<string, string> = {
+  '/api/v1/invoicing/public/files/:file':
+    'public download by signed link (HMAC over tenant, id, kind, expiry); forged links are checked in their own test',
 };
 /** Never answered with a whole body (a stream). */
 const NOT_A_LIST = new Set(['/api/v1/events/stream']);
@@ -170,22 +258,27 @@ beforeAll(async () => {
   env = await createTestEnv();
   a = await env.givenBusiness('Abarrotes A');
   b = await env.givenBusiness('Abarrotes B');
-  const has = (url: string) => env.app.routeTable.some((r) => r.method === 'POST' && r.url === url);
+  const has = (method: string, url: string) =>
+    env.app.routeTable.some((r) => r.method === method && r.url === url);
   for (const s of seeders) {
-    if (!has(s.url)) {
-      seedLog.push(`- ${s.url}: no such route yet`);
+    const method = s.method ?? 'POST';
+    const route = s.route ?? (s.url as string);
+    if (!has(method, route)) {
+      seedLog.push(`- ${method} ${route}: no such route yet`);
       continue;
     }
     try {
-      const res = await call(env.app, a.as[s.as ?? 'owner'], 'POST', s.url, s.body());
-      if (res.statusCode >= 300) seedLog.push(`- ${s.url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      const url = typeof s.url === 'function' ? s.url() : s.url;
+      const res = await call(env.app, a.as[s.as ?? 'owner'], method, url, s.body());
+      if (res.statusCode >= 300)
+        seedLog.push(`- ${method} ${route}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       else {
         harvest(res.json());
-        seedLog.push(`+ ${s.url}`);
+        seedLog.push(`+ ${method} ${route}`);
       }
     } catch (err) {
       if (!(err instanceof Skip)) throw err;
-      seedLog.push(`- ${s.url}: skipped, ${err.message}`);
+      seedLog.push(`- ${method} ${route}: skipped, ${err.message}`);
     }
   }
   // Whatever A can list is A's too (its locations, users, the rows just made).
@@ -212,6 +305,9 @@ describe('tenant isolation', () => {
   it('business A has data in the modules that exist', () => {
     expect(idsOfA.get('prd')?.size ?? 0).toBeGreaterThan(0);
     expect(idsOfA.get('sku')?.size ?? 0).toBeGreaterThan(0);
+    // An invoice and its credit note, and a sale conflict.
+    expect(idsOfA.get('inv')?.size ?? 0).toBeGreaterThanOrEqual(2);
+    expect(idsOfA.get('scf')?.size ?? 0).toBe(1);
   });
 
   it("answers 404 to B for every one of A's rows behind a GET route with one :param", async () => {
@@ -226,6 +322,10 @@ describe('tenant isolation', () => {
     );
     for (const r of routes) {
       const param = r.url.match(/:([A-Za-z0-9_]+)/)![1]!;
+      if (SIGNED_PUBLIC[r.url]) {
+        skipped.push(`${r.url} (${SIGNED_PUBLIC[r.url]})`);
+        continue;
+      }
       const prefix = PARAM_PREFIX[param];
       const candidates = prefix ? idsOfA.get(prefix) : valuesOfA.get(param);
       if (!candidates || candidates.size === 0) {
@@ -246,7 +346,45 @@ describe('tenant isolation', () => {
         skipped.map((s) => `  skipped ${s}`).join('\n'),
     );
     expect(checked.length).toBeGreaterThan(0);
+    for (const route of ['/api/v1/invoicing/invoices/', '/api/v1/sale-conflicts/'])
+      expect(
+        checked.some((c) => c.startsWith(route)),
+        route,
+      ).toBe(true);
     expect(failures).toEqual([]);
+  });
+
+  it("A's invoice (net of the return before it) and credit note are stamped and pass SAT's checks", async () => {
+    requireSatTools();
+    const xmls = new XmlCollector();
+    const docs: Array<{ kind: string; total: string; status: string }> = [];
+    for (const id of idsOfA.get('inv') ?? []) {
+      const inv = await call(env.app, a.as.owner, 'GET', `/api/v1/invoicing/invoices/${id}`);
+      docs.push(inv.json());
+      const xml = await call(env.app, a.as.owner, 'GET', `/api/v1/invoicing/invoices/${id}/xml`);
+      xmls.add(inv.json().kind, xml.body);
+    }
+    // Two refrescos at 18.00, one returned before the invoice and one after it.
+    expect(docs.map((d) => [d.kind, d.total, d.status]).sort()).toEqual([
+      ['egreso', '18.00', 'stamped'],
+      ['ingreso', '18.00', 'stamped'],
+    ]);
+    expect(await xmls.expectAllPass()).toBe(2);
+  }, 60_000);
+
+  it("never hands out A's invoice files through the public link without A's signature", async () => {
+    const invoices = [...(idsOfA.get('inv') ?? [])];
+    expect(invoices.length).toBeGreaterThan(0);
+    const exp = Math.floor(env.clock.now.getTime() / 1000) + 86_400;
+    for (const id of invoices) {
+      for (const t of [a.tenantId, b.tenantId]) {
+        const url = `/api/v1/invoicing/public/files/${id}.xml?t=${encodeURIComponent(t)}&exp=${exp}&sig=${'A'.repeat(43)}`;
+        const res = await call(env.app, b.as.owner, 'GET', url);
+        expect(res.statusCode, url).toBe(404);
+        expect(res.json().error.code).toBe('SELF_INVOICE_LINK_INVALID');
+        expect(res.body).not.toContain('cfdi:Comprobante');
+      }
+    }
   });
 
   it("never shows A's ids in any of B's list answers", async () => {
