@@ -15,7 +15,7 @@ import { businessDayRange } from '../../shared/time.js';
 import { getCustomer } from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { getReturn, returnIdsOfSales } from '../returns/returns.service.js';
-import { getSale, type Sale } from '../sales/sales.service.js';
+import { getSale, lockSaleLines, type Sale } from '../sales/sales.service.js';
 import {
   type CfdiInput,
   type ConceptoInput,
@@ -357,6 +357,9 @@ export interface InvoiceSalesInput {
  */
 export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<Invoice> {
   const ids = [...new Set(input.saleIds)].sort();
+  // A return being recorded on these tickets finishes first (or waits for this invoice): the
+  // lines read below and the returns listed in the summary agree.
+  await lockSaleLines(ctx, { saleIds: ids });
   const sales: Sale[] = [];
   for (const id of ids) sales.push(await getSale(ctx, id));
   const customers = new Set(sales.map((s) => s.customerId).filter((c): c is string => !!c));

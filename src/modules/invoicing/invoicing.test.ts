@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { D } from '../../shared/money.js';
 import { createCustomer } from '../customers/customers.service.js';
+import { recordReturn } from '../returns/returns.service.js';
 import { amountInWords } from './amount-words.js';
 import { parseXml } from './cfdi/index.js';
 import type { XmlElement } from './cfdi/xml.js';
@@ -406,6 +407,54 @@ describe('tickets with returns', () => {
       expect(inv.total).toBe(new D(sale.total).minus(ret.refund.amount).toFixed(2));
       await keep(`net-combo-${t}`, inv.id);
     }
+  });
+
+  it('waits for a return still being recorded on the ticket, then invoices net of it', async () => {
+    const a = await stocked(biz, { price: '18.00' });
+    const sale = await sell(env, biz, [{ skuId: a, quantity: '3' }], { customerId });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let started!: () => void;
+    const inReturn = new Promise<void>((r) => {
+      started = r;
+    });
+    const returning = env.db.db.transaction().execute(async (trx) => {
+      const r = await recordReturn(
+        { ...biz.ctx, db: trx },
+        {
+          saleId: sale.id,
+          reason: 'defectuoso',
+          lines: [{ lineNo: 1, quantity: '1', disposition: 'restock' }],
+          refund: { method: 'cash' },
+        },
+      );
+      started();
+      await gate;
+      return r;
+    });
+    await inReturn;
+    let inv: { id: string; total: string };
+    if (env.db.kind === 'postgres') {
+      // The invoice starts while the return holds the ticket's lines: it must wait for it.
+      const pending = invoice([sale.id]);
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await returning;
+      inv = await pending;
+    } else {
+      // PGlite has one connection: the open transaction would block the invoice's queries, so
+      // there the return commits first; the outcome asserted is the same.
+      release();
+      await returning;
+      inv = await invoice([sale.id]);
+    }
+    expect(inv.total).toBe('36.00');
+    const ret = await returning;
+    const cn = await api('POST', '/credit-notes', { returnId: ret.id });
+    expect(cn.json().error.code).toBe('RETURN_ALREADY_NETTED');
+    await keep('net-after-concurrent-return', inv.id);
   });
 
   it('refuses a ticket returned in full with a clear message, and leaves nothing behind', async () => {

@@ -404,6 +404,24 @@ export async function sessionSalesSummary(
   return { salesCount: Number(totals.n), total: new D(totals.total ?? '0').toFixed(2), byMethod };
 }
 
+/**
+ * Locks the lines of these sales until the caller's transaction ends (ascending ids), so no
+ * return changes them meanwhile: a document that reads them (an invoice net of returns) sees
+ * every return either before it or after it, never half.
+ */
+export async function lockSaleLines(ctx: Ctx, input: { saleIds: string[] }): Promise<void> {
+  if (!input.saleIds.length) return;
+  await ctx.db
+    .selectFrom('sale_lines')
+    .select('line_no')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('sale_id', 'in', input.saleIds)
+    .orderBy('sale_id')
+    .orderBy('line_no')
+    .forUpdate()
+    .execute();
+}
+
 export interface ReturnedLine {
   lineNo: number;
   skuId: string;
