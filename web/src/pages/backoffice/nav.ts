@@ -17,6 +17,8 @@ export const backOfficeNav: NavItem[] = [
   { to: '/admin/reservations', label: ['Apartados', 'Reservations'] },
   { to: '/admin/orders', label: ['Pedidos', 'Orders'] },
   { to: '/admin/customers', label: ['Clientes', 'Customers'] },
+  { to: '/admin/invoicing', label: ['Facturación', 'Invoicing'] },
+  { to: '/admin/sale-conflicts', label: ['Ventas en conflicto', 'Sale conflicts'] },
   { to: '/admin/cash', label: ['Cajas y cortes', 'Registers'] },
   { to: '/admin/users', label: ['Usuarios', 'Users'] },
   { to: '/admin/settings', label: ['Configuración', 'Settings'] },

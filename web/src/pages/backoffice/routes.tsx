@@ -1,10 +1,15 @@
 import { Route } from 'react-router-dom';
 import { CountsPage, ReservationsPage, StockPage, TransfersPage } from './InventoryPages';
+import { FiscalSetupPage } from './FiscalSetupPage';
+import { GlobalInvoicePage, UndocumentedPage } from './GlobalInvoicePages';
 import { ImportPage } from './ImportPage';
+import { InvoiceTicketsPage } from './InvoiceTicketsPage';
+import { InvoiceDetailPage, InvoicesPage, InvoicingIndex, InvoicingLayout } from './InvoicingPages';
 import { CashPage, CustomersPage, OrdersBoardPage, SettingsPage, UsersPage } from './PeoplePages';
 import { ProductEditPage } from './ProductEditPage';
 import { ProductsPage } from './ProductsPage';
 import { ReportsPage } from './ReportsPage';
+import { SaleConflictsPage } from './SaleConflictsPage';
 
 /** The back office pages, children of the /admin route (App.tsx mounts them). */
 export const backOfficeRoutes = (
@@ -20,6 +25,18 @@ export const backOfficeRoutes = (
     <Route path="reservations" element={<ReservationsPage />} />
     <Route path="orders" element={<OrdersBoardPage />} />
     <Route path="customers" element={<CustomersPage />} />
+    {/* Invoicing routes are MANAGERS on the server (invoicing.routes.ts), so no owner-only tab. */}
+    <Route path="invoicing" element={<InvoicingLayout />}>
+      <Route index element={<InvoicingIndex />} />
+      <Route path="invoices" element={<InvoicesPage />} />
+      <Route path="invoices/:invoiceId" element={<InvoiceDetailPage />} />
+      <Route path="new" element={<InvoiceTicketsPage />} />
+      <Route path="global" element={<GlobalInvoicePage />} />
+      <Route path="pending" element={<UndocumentedPage />} />
+      <Route path="setup" element={<FiscalSetupPage />} />
+    </Route>
+    <Route path="sale-conflicts" element={<SaleConflictsPage />} />
+    <Route path="sale-conflicts/:conflictId" element={<SaleConflictsPage />} />
     <Route path="cash" element={<CashPage />} />
     <Route path="users" element={<UsersPage />} />
     <Route path="settings" element={<SettingsPage />} />
