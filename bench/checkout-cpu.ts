@@ -3,9 +3,12 @@
  * connections) against a fresh PostgreSQL database and prints CPU milliseconds per checkout
  * for the app process(es), the PostgreSQL server processes and the load generator. CPU time
  * (not wall time) stays meaningful on a machine that is busy with other work.
- * Env: BENCH_SECONDS (10), BENCH_PRODUCTS (5000), WEB_CONCURRENCY (1), BENCH_CONNECTIONS (50).
+ * Env: BENCH_SECONDS (10), BENCH_PRODUCTS (5000), BENCH_CONNECTIONS (50), BENCH_DB (`postgres`, or
+ * `pglite`: the embedded database inside the app process, whose CPU then counts as the app's).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
 import {
   createPgDatabase,
@@ -45,15 +48,17 @@ function cpuMs(test: (comm: string, cmdline: string, pid: number) => boolean): n
 }
 
 async function main() {
+  const embedded = process.env.BENCH_DB === 'pglite';
   const dbName = `mostrador_benchcpu_${process.pid}`;
-  const dbUrl = await createPgDatabase(dbName);
+  const dir = mkdtempSync(join(tmpdir(), 'mostrador-cpu-'));
+  const dbUrl = embedded ? '' : await createPgDatabase(dbName);
   try {
-    const setup = await openBenchDatabase({ url: dbUrl });
+    const setup = await openBenchDatabase(embedded ? { dataDir: join(dir, 'data') } : { url: dbUrl });
     const cat = await setupCatalog(setup, PRODUCTS);
     await setup.close();
     const server = await startServer(
       {
-        DATABASE_URL: dbUrl,
+        ...(embedded ? { DATA_DIR: join(dir, 'data'), BACKUP_KEEP_DAYS: '0' } : { DATABASE_URL: dbUrl }),
         SEED_DEMO: 'false',
         DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '20',
         NODE_EXTRA_ARGS: process.env.NODE_EXTRA_ARGS ?? '',
@@ -118,6 +123,7 @@ async function main() {
     console.log(
       JSON.stringify(
         {
+          database: embedded ? 'pglite' : 'postgres',
           checkoutsPerSec: round(r.okPerSec, 1),
           ok: n,
           non2xx: r.non2xx,
@@ -134,7 +140,10 @@ async function main() {
     );
     await server.stop();
   } finally {
-    if (process.env.BENCH_KEEP) log(`kept database ${dbName}`);
+    rmSync(dir, { recursive: true, force: true });
+    if (embedded) {
+      // nothing else to clean
+    } else if (process.env.BENCH_KEEP) log(`kept database ${dbName}`);
     else await dropPgDatabase(dbName);
   }
 }
