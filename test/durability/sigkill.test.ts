@@ -25,8 +25,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The server as `npm start` runs it: the launcher rebuilds dist/server.js if a source changed. */
 function startServer(env: Record<string, string>, port: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  return spawn(process.execPath, ['src/start.mjs'], {
     env: {
       ...process.env,
       ...env,

@@ -1,0 +1,120 @@
+// Bundles the server (src/server.ts, what it imports and most packages) into dist/server.js
+// with esbuild when the bundle is missing or older than its sources, so `npm start` runs one
+// JavaScript file instead of compiling TypeScript at every start (tsx spent about a second
+// there). `npm install` builds it (postinstall); `npm run build:server` rebuilds it.
+// Like tsx, esbuild strips types without checking them: `npm run typecheck` does that.
+
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(import.meta.url);
+const src = dirname(here);
+const repo = resolve(src, '..');
+export const SERVER_BUNDLE = join(repo, 'dist', 'server.js');
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const name = entry.name;
+    if (entry.isDirectory() || (name.endsWith('.ts') && !name.endsWith('.test.ts')))
+      max = Math.max(max, newest(join(path, name)));
+  }
+  return max;
+}
+
+/** Builds dist/server.js when it is older than src/**.ts, this file or the lockfiles; returns its path. */
+export async function buildServerIfStale({ force = false } = {}) {
+  const built = existsSync(SERVER_BUNDLE) ? statSync(SERVER_BUNDLE).mtimeMs : 0;
+  if (!force && built > 0) {
+    const sources = Math.max(
+      newest(src),
+      statSync(here).mtimeMs,
+      newest(join(repo, 'package-lock.json')),
+      // npm rewrites this one at every install: bundled packages may have changed.
+      newest(join(repo, 'node_modules', '.package-lock.json')),
+      newest(join(repo, 'tsconfig.json')),
+    );
+    if (built > sources) return SERVER_BUNDLE;
+  }
+  const t0 = performance.now();
+  const startedAt = new Date();
+  const { build } = await import('esbuild');
+  const outDir = dirname(SERVER_BUNDLE);
+  const result = await build({
+    entryPoints: [join(src, 'server.ts')],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    // Packages are bundled too: loading one file instead of several hundred halves the module
+    // loading time. These stay imports: PGlite and argon2 load files next to their own code
+    // (WebAssembly, a native addon), @fastify/swagger reads its package.json through __dirname,
+    // and Scalar and exceljs are loaded on first use (see app.ts, reports.export.ts).
+    external: [
+      '@electric-sql/pglite',
+      '@node-rs/argon2',
+      '@fastify/swagger',
+      '@scalar/fastify-api-reference',
+      'exceljs',
+    ],
+    // Bundled CommonJS packages require Node's built-in modules.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    write: false,
+    logLevel: 'warning',
+    plugins: [
+      {
+        // Our modules find files beside their source (migrations, SAT catalogs, fixtures,
+        // web/dist): point each module's import.meta.url back at its file under src/.
+        name: 'source-import-meta-url',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            let contents = readFileSync(args.path, 'utf8');
+            if (args.path.startsWith(src) && contents.includes('import.meta.url')) {
+              const rel = relative(outDir, args.path).split('\\').join('/');
+              contents = contents.replaceAll(
+                'import.meta.url',
+                `new URL(${JSON.stringify(rel)}, import.meta.url).href`,
+              );
+            }
+            return { contents, loader: 'ts' };
+          });
+        },
+      },
+    ],
+  });
+  mkdirSync(outDir, { recursive: true });
+  // Write beside, then rename: a server starting at the same moment never reads half a bundle.
+  // The bundle goes last, stamped with the time the build began: a source saved during the
+  // build is newer, so the next start builds again.
+  const bundle = result.outputFiles.find((f) => f.path === SERVER_BUNDLE);
+  for (const f of [...result.outputFiles.filter((f) => f !== bundle), bundle]) {
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    if (f === bundle) utimesSync(tmp, startedAt, startedAt);
+    renameSync(tmp, f.path);
+  }
+  console.log(`Mostrador: servidor compilado en ${Math.round(performance.now() - t0)} ms (dist/server.js)`);
+  return SERVER_BUNDLE;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === here) {
+  await buildServerIfStale({ force: process.argv.includes('--force') });
+}
