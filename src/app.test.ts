@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../test/helpers/app.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
+
+describe('API reference', () => {
+  it('serves the Scalar page at /docs, loaded on the first visit, pointing at /openapi.json', async () => {
+    const redirect = await env.app.inject({ method: 'GET', url: '/docs' });
+    expect(redirect.statusCode).toBe(301);
+    expect(redirect.headers.location).toBe('/docs/');
+    const page = await env.app.inject({ method: 'GET', url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('/openapi.json');
+    const script = await env.app.inject({ method: 'GET', url: '/docs/js/scalar.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toBe('application/javascript; charset=utf-8');
+    expect(Number(script.headers['content-length'])).toBe(script.rawPayload.length);
+    expect(script.rawPayload.length).toBeGreaterThan(1_000_000);
+  });
+
+  it('builds the OpenAPI document with every API route', async () => {
+    const doc = (await env.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/api/v1/sales');
+    expect(Object.keys(doc.paths)).not.toContain('/docs/');
+  });
+});
