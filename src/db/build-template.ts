@@ -1,18 +1,26 @@
-/** `postinstall`: builds the migrated empty PGlite cluster image (see pglite-template.ts). */
-import { existsSync } from 'node:fs';
+/** `postinstall`: builds the migrated empty PGlite cluster (see pglite-template.ts). */
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { openDatabase } from './database.js';
 import { migrate } from './migrate.js';
-import { templateFile, writeTemplate } from './pglite-template.js';
+import { TEMPLATE_CACHE, templateDir } from './pglite-template.js';
 
-const file = templateFile();
-if (existsSync(file) && !process.argv.includes('--force')) {
-  console.log(`PGlite template up to date: ${file}`);
+const dir = templateDir();
+if (existsSync(join(dir, 'PG_VERSION')) && !process.argv.includes('--force')) {
+  console.log(`PGlite template up to date: ${dir}`);
 } else {
   const t0 = performance.now();
-  const database = await openDatabase({});
+  const tmp = `${dir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const database = await openDatabase({ dataDir: tmp, template: false });
   await migrate(database);
-  const image = await database.pglite!.dumpDataDir('gzip');
   await database.close();
-  const written = writeTemplate(Buffer.from(await image.arrayBuffer()));
-  console.log(`PGlite template built in ${Math.round(performance.now() - t0)} ms: ${written}`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  // Templates of other PGlite versions or migrations (and the older tarballs) are never used again.
+  for (const name of readdirSync(TEMPLATE_CACHE)) {
+    if (name.startsWith('pglite-') && name !== basename(dir) && !name.endsWith('.tmp'))
+      rmSync(join(TEMPLATE_CACHE, name), { recursive: true, force: true });
+  }
+  console.log(`PGlite template built in ${Math.round(performance.now() - t0)} ms: ${dir}`);
 }

@@ -1,10 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
-import { PostgresJSDialect } from 'kysely-postgres-js';
-import postgres from 'postgres';
 import { PGliteDialect } from './pglite-dialect.js';
-import { templateFor } from './pglite-template.js';
+import { copyTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -35,6 +32,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** A PGlite data directory dump to start from (test templates). */
   loadDataDir?: Blob | File;
+  /** A new PGlite data directory starts as a copy of the installed template (default true). */
+  template?: boolean;
   poolSize?: number;
 }
 
@@ -42,11 +41,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options.poolSize ?? 20) : openPglite(options);
 }
 
+// Each driver is imported when it is used: a process on PostgreSQL never loads PGlite, and the
+// embedded server starts without loading postgres.js.
 async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
+  if (options.dataDir && !options.loadDataDir && options.template !== false) copyTemplate(options.dataDir);
   const pg = await PGlite.create({
     dataDir: options.dataDir,
     extensions: { pg_trgm },
-    loadDataDir: options.loadDataDir ?? (options.dataDir ? templateFor(options.dataDir) : undefined),
+    loadDataDir: options.loadDataDir,
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
   return {
@@ -83,6 +89,10 @@ export function maskUrl(url: string): string {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const [{ default: postgres }, { PostgresJSDialect }] = await Promise.all([
+    import('postgres'),
+    import('kysely-postgres-js'),
+  ]);
   const sql = postgres(url, {
     max: poolSize,
     onnotice: () => {},
