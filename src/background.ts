@@ -9,20 +9,25 @@ import { startWorkers } from './workers/index.js';
 export interface Background {
   /** Lines for the start banner (demo credentials, backups). */
   banner: string[];
+  /** Starts what the first request does not need; call once the server listens. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Everything that runs beside the HTTP server: demo data on first start, event dispatcher,
  * webhook deliveries, reservation sweeper and automatic backups of the embedded database.
+ * Before listening only the demo business, its users, catalog, stock and fiscal setup go in;
+ * `start` records the demo's past sales and starts the workers and the backup schedule.
  */
-export async function startBackground(
+export async function prepareBackground(
   app: FastifyInstance,
   config: Config,
   opts: { seed: boolean },
 ): Promise<Background> {
   const banner: string[] = [];
   const stops: (() => Promise<void> | void)[] = [];
+  const later: (() => Promise<void> | void)[] = [];
   const database = app.database;
 
   // Demo data only on a database without any business: never mixed into a real one.
@@ -35,19 +40,22 @@ export async function startBackground(
     .executeTakeFirst();
   if (opts.seed && config.seedDemo && (!anyTenant || demoTenant)) {
     // The sales history (three weeks of tickets for the reports) fills in after the server
-    // answers, so a first start is quick; it takes a few more seconds on an idle machine.
+    // listens, so a first start is quick; it takes a few more seconds on an idle machine.
     const demo = await seedDemo(database, { deferSales: true });
     if (demo.created) {
       await seedDemoFiscal(database, demo.tenantId).catch((err) =>
         app.log.error({ err }, 'demo fiscal setup (CFDI) failed; invoicing needs a CSD uploaded by hand'),
       );
     }
-    if (demo.salesDone) {
-      const history = demo.salesDone.then(
-        (n) => app.log.info({ sales: n }, 'demo sales history loaded'),
-        (err) => app.log.error({ err }, 'demo sales history failed'),
-      );
-      stops.push(() => history);
+    const recordSales = demo.recordSales;
+    if (recordSales) {
+      later.push(() => {
+        const history = recordSales().then(
+          (n) => app.log.info({ sales: n }, 'demo sales history loaded'),
+          (err) => app.log.error({ err }, 'demo sales history failed'),
+        );
+        stops.push(() => history);
+      });
     }
     banner.push(
       `  Negocio de demostración: ${DEMO_BUSINESS}${demo.created ? ' (recién creado)' : ''}`,
@@ -56,19 +64,23 @@ export async function startBackground(
     );
   }
 
-  const workers = await startWorkers(app);
-  stops.push(() => workers.stop());
+  later.push(async () => {
+    const workers = await startWorkers(app);
+    stops.push(() => workers.stop());
+  });
 
   if (database.kind === 'pglite' && config.backupKeepDays > 0) {
     const dir = resolve(config.backupDir);
-    const schedule = scheduleBackups({
-      database,
-      dir,
-      keepDays: config.backupKeepDays,
-      everyHours: config.backupEveryHours,
-      onError: (err) => app.log.error({ err }, 'automatic backup failed'),
+    later.push(() => {
+      const schedule = scheduleBackups({
+        database,
+        dir,
+        keepDays: config.backupKeepDays,
+        everyHours: config.backupEveryHours,
+        onError: (err) => app.log.error({ err }, 'automatic backup failed'),
+      });
+      stops.push(() => schedule.stop());
     });
-    stops.push(() => schedule.stop());
     banner.push(
       `  Respaldos automáticos cada ${config.backupEveryHours} h en ${dir} (se guardan ${config.backupKeepDays} días)`,
     );
@@ -76,6 +88,9 @@ export async function startBackground(
 
   return {
     banner,
+    async start() {
+      for (const l of later) await l();
+    },
     async stop() {
       for (const s of stops.reverse()) await s();
     },

@@ -5,8 +5,13 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import { startBackground } from './background.js';
+import { prepareBackground } from './background.js';
 import { registerWebApp } from './web/web.plugin.js';
+
+/** START_TIMING=1 prints each phase of the start, in ms since the process began, on stderr. */
+const phase = process.env.START_TIMING
+  ? (label: string) => process.stderr.write(`start ${label}: ${Math.round(performance.now())} ms\n`)
+  : () => {};
 
 /**
  * The process: configuration from the environment, PostgreSQL (DATABASE_URL) or the embedded
@@ -14,7 +19,7 @@ import { registerWebApp } from './web/web.plugin.js';
  * With PostgreSQL and WEB_CONCURRENCY > 1 the primary migrates and forks stateless workers.
  */
 async function main(): Promise<void> {
-  const t0 = performance.now();
+  phase('modules loaded');
   const config = loadConfig();
   const clustered = config.workers > 1 && !!config.databaseUrl;
   if (config.workers > 1 && !config.databaseUrl) {
@@ -47,7 +52,9 @@ async function main(): Promise<void> {
     dataDir: config.databaseUrl ? undefined : resolve(config.dataDir),
     poolSize: config.dbPoolSize,
   });
+  phase('database open');
   const applied = clustered ? [] : await migrate(database);
+  phase('migrations checked');
   const app = await buildApp({
     database,
     logger: { level: config.logLevel },
@@ -55,9 +62,13 @@ async function main(): Promise<void> {
     secureCookies: config.secureCookies,
     extensions: [registerWebApp],
   });
-  const background = await startBackground(app, config, { seed: !clustered || cluster.worker?.id === 1 });
+  phase('app built');
+  const background = await prepareBackground(app, config, { seed: !clustered || cluster.worker?.id === 1 });
+  phase('demo checked or seeded');
   await app.listen({ port: config.port, host: config.host });
-  const ms = Math.round(performance.now() - t0);
+  phase('listening');
+  // Since the process began: module loading included.
+  const ms = Math.round(performance.now());
   const url = config.publicUrl ?? `http://localhost:${config.port}`;
   if (!clustered || cluster.worker?.id === 1) {
     const lines = [
@@ -71,6 +82,8 @@ async function main(): Promise<void> {
     ].filter((l) => l !== '');
     console.log(lines.join('\n'));
   }
+  await background.start();
+  phase('background started');
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
 import type { Database } from '../db/database.js';
@@ -38,8 +39,8 @@ export interface SeedDemoOptions {
   days?: number;
   salesPerDay?: number;
   /**
-   * Return once the catalog, stock and users are in, and record the past sales afterwards
-   * (`salesDone`): a first start can answer while the sales history fills in.
+   * Return once the catalog, stock and users are in, without the past sales: the caller starts
+   * them with `recordSales` (a first start does once it listens).
    */
   deferSales?: boolean;
 }
@@ -53,10 +54,13 @@ export interface SeedDemoResult {
   /** False when the demo business was already there (nothing was written). */
   created: boolean;
   products: number;
-  /** Sales recorded (0 when deferred: see salesDone). */
+  /** Sales recorded (0 when deferred: see recordSales). */
   sales: number;
-  /** With deferSales: resolves with the number of sales once they are all recorded. */
-  salesDone?: Promise<number>;
+  /**
+   * With deferSales: records the sales history and resolves with the number of sales. Between
+   * sales it lets the event loop run, so a server answers requests while it fills in.
+   */
+  recordSales?: () => Promise<number>;
 }
 
 /** A small deterministic generator, so every demo has the same sales (mulberry32). */
@@ -151,17 +155,18 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
   });
   // Sales commit one by one, as at the counter: outside a caller's transaction recordSale is
   // one statement per sale (its SKU cache stays warm).
-  const history = seedSales(
-    { ...owner, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
-    skus,
-    storeId,
-    now,
-    days,
-    options.salesPerDay ?? 20,
-  ).then((n) => {
-    lap('sales');
-    return n;
-  });
+  const history = () =>
+    seedSales(
+      { ...owner, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
+      skus,
+      storeId,
+      now,
+      days,
+      options.salesPerDay ?? 20,
+    ).then((n) => {
+      lap('sales');
+      return n;
+    });
   if (options.deferSales) {
     return {
       ...result,
@@ -169,10 +174,10 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
       created: true,
       products: skus.length,
       sales: 0,
-      salesDone: history,
+      recordSales: history,
     };
   }
-  const salesCount = await history;
+  const salesCount = await history();
   return { ...result, tenantId: biz.tenantId, created: true, products: skus.length, sales: salesCount };
 }
 
@@ -350,6 +355,9 @@ async function seedSales(
       } else {
         payments = [{ method: 'spei', amount: priced.total, reference: `SPEI${Math.floor(rnd() * 1e8)}` }];
       }
+      // PGlite answers through promises alone: without this yield the whole history would run
+      // before the server could accept a connection.
+      await setImmediate();
       await recordSale(
         { ...ctx, now: when },
         {
