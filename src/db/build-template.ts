@@ -1,5 +1,5 @@
 /** `postinstall`: builds the migrated empty PGlite cluster (see pglite-template.ts). */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openDatabase } from './database.js';
 import { migrate } from './migrate.js';
@@ -11,6 +11,7 @@ if (existsSync(join(dir, 'PG_VERSION')) && !process.argv.includes('--force')) {
 } else {
   const t0 = performance.now();
   const tmp = `${dir}.${process.pid}.tmp`;
+  mkdirSync(TEMPLATE_CACHE, { recursive: true });
   rmSync(tmp, { recursive: true, force: true });
   const database = await openDatabase({ dataDir: tmp, template: false });
   await migrate(database);
