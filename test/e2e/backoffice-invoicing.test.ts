@@ -9,6 +9,7 @@ import { recordReturn } from '../../src/modules/returns/returns.service.js';
 import { reportSaleConflict } from '../../src/modules/sales-conflicts/sales-conflicts.service.js';
 import { recordSale } from '../../src/modules/sales/sales.service.js';
 import { newId } from '../../src/shared/ids.js';
+import { businessDate } from '../../src/shared/time.js';
 import {
   type E2eBrowser,
   type E2eServer,
@@ -262,6 +263,15 @@ describe('back-office invoicing', () => {
     expect(rows[1]).toContain('Cancelada');
     expect(await noSidewaysOverflow()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, '46-facturas.png') });
+    // Dates of issue, in the business's zone: today keeps both, a later day none.
+    await page.getByTestId('invoices-from').fill(businessDate(new Date(), 'America/Mexico_City'));
+    await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(2);
+    await page.getByTestId('invoices-from').fill('2030-01-01');
+    await expect
+      .poll(textOf(table.locator('tbody tr').first()), POLL)
+      .toBe('No hay facturas con esos filtros.');
+    await page.getByRole('button', { name: 'Todas las fechas' }).click();
+    await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(2);
   });
 
   it('issues a credit note for a return on an invoiced ticket and records a payment on a PPD invoice', async () => {
@@ -309,6 +319,30 @@ describe('back-office invoicing', () => {
     const notes = page.getByTestId('credit-notes');
     await notes.getByRole('button', { name: 'Emitir nota de crédito' }).click();
     await expect.poll(textOf(notes.locator('tbody tr').first()), POLL).toMatch(/\$24\.90.*NC-1.*Timbrada/);
+
+    // A return on a ticket of the day's global invoice: its note goes to público en general (01).
+    const global = await server.database.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('tenant_id', '=', server.biz.tenantId)
+      .where('kind', '=', 'global')
+      .executeTakeFirstOrThrow();
+    await recordReturn(ctx, {
+      saleId: tickets[2]!.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1', disposition: 'write_off' }],
+      refund: { method: 'cash' },
+    });
+    await page.goto(`${server.url}/admin/invoicing/invoices/${global.id}`);
+    const globalNotes = page.getByTestId('credit-notes');
+    expect(await globalNotes.getByLabel('Tipo de relación').inputValue()).toBe('01');
+    await globalNotes.getByRole('button', { name: 'Emitir nota de crédito' }).click();
+    await expect
+      .poll(textOf(globalNotes.locator('tbody tr').first()), POLL)
+      .toMatch(new RegExp(`#${tickets[2]!.ticketNumber}.*\\$16\\.00.*NC-2.*Timbrada`));
+    await page.getByRole('link', { name: 'NC-2' }).click();
+    await expect.poll(textOf(page.getByTestId('invoice-total')), POLL).toBe('$16.00');
+    expect(await page.getByTestId('invoice-detail').textContent()).toContain('PUBLICO EN GENERAL');
 
     // On account: a PPD invoice (forma 99) whose payments are Pagos 2.0 receipts.
     const credit = await sell([{ skuId: p.gansito.skuId, quantity: '2' }], 'on_account', '32.00');

@@ -268,44 +268,96 @@ export function paymentTermsOf(sales: Sale[]): { formaPago: string; metodoPago: 
   return { formaPago: best, metodoPago: 'PUE' };
 }
 
+/** A part of a sale line inside a ticket concepto: its taxable base and its quantity. */
+interface TicketPart {
+  line: SaleLine;
+  /** Taxable base of this part, 6 decimals. */
+  base: string;
+  /** Pieces, litres or kg of this part: the base of an IEPS quota. */
+  quantity: string;
+}
+
+/**
+ * Conceptos "per ticket" as the Guía de llenado del CFDI global asks (01010101, ACT, Cantidad 1,
+ * NoIdentificacion = ticket number), one per tax group when a ticket mixes rates (one IVA per
+ * concepto is all SAT accepts). Not fitted: the caller fits the whole document.
+ */
+function ticketConceptos(ticketNumber: number, descripcion: string, parts: TicketPart[]): ConceptoInput[] {
+  const groups = new Map<string, { base: Dec; quota: Dec; traslados: TrasladoInput[] }>();
+  for (const p of parts) {
+    const l = p.line;
+    const key = l.taxes.map((t) => `${t.tax}|${t.factor}|${t.rate ?? ''}`).join(';');
+    let g = groups.get(key);
+    if (!g) {
+      g = { base: new D(0), quota: new D(0), traslados: trasladosOf(l) };
+      groups.set(key, g);
+    }
+    g.base = g.base.plus(p.base);
+    if (l.taxes.some((t) => t.factor === 'Cuota')) g.quota = g.quota.plus(p.quantity);
+  }
+  return [...groups.values()].map((g) => {
+    const traslados = g.traslados.map((t) =>
+      t.tipoFactor === 'Cuota' ? { ...t, base: roundTo(g.quota, 6) } : t,
+    );
+    return {
+      claveProdServ: '01010101',
+      noIdentificacion: String(ticketNumber),
+      cantidad: '1',
+      claveUnidad: 'ACT',
+      descripcion,
+      valorUnitario: roundTo(g.base, 6),
+      objetoImp: traslados.length ? ('02' as const) : ('01' as const),
+      traslados: traslados.length ? traslados : undefined,
+    };
+  });
+}
+
 /**
  * Global invoice conceptos: one per ticket (NoIdentificacion = ticket number), split per tax
- * group when a ticket mixes rates (one IVA per concepto is all SAT accepts), net of returns,
+ * group when a ticket mixes rates, net of returns (the quota's base is the quantity kept),
  * fitted to the sum of what the tickets kept (paid minus refunded).
  */
 export function globalConceptos(sales: Sale[]): ConceptoInput[] {
-  const out: ConceptoInput[] = [];
-  for (const s of sales) {
-    const groups = new Map<string, { base: Dec; quota: Dec; traslados: TrasladoInput[] }>();
-    // Net of returns, like an individual invoice: only what the customer kept.
-    for (const k of keptLines(s)) {
-      const l = k.line;
-      const key = l.taxes.map((t) => `${t.tax}|${t.factor}|${t.rate ?? ''}`).join(';');
-      let g = groups.get(key);
-      if (!g) {
-        g = { base: new D(0), quota: new D(0), traslados: trasladosOf(l) };
-        groups.set(key, g);
-      }
-      g.base = g.base.plus(k.base);
-      // The quota's base is the quantity (pieces, litres) sold and kept.
-      if (l.taxes.some((t) => t.factor === 'Cuota')) g.quota = g.quota.plus(k.quantity);
-    }
-    for (const g of groups.values()) {
-      const traslados = g.traslados.map((t) =>
-        t.tipoFactor === 'Cuota' ? { ...t, base: roundTo(g.quota, 6) } : t,
-      );
-      out.push({
-        claveProdServ: '01010101',
-        noIdentificacion: String(s.ticketNumber),
-        cantidad: '1',
-        claveUnidad: 'ACT',
-        descripcion: 'Venta',
-        valorUnitario: roundTo(g.base, 6),
-        objetoImp: traslados.length ? '02' : '01',
-        traslados: traslados.length ? traslados : undefined,
-      });
-    }
-  }
+  const out = sales.flatMap((s) =>
+    ticketConceptos(
+      s.ticketNumber,
+      'Venta',
+      keptLines(s).map((k) => ({ line: k.line, base: k.base, quantity: k.quantity })),
+    ),
+  );
   const expected = sales.reduce((acc, s) => acc.plus(keptTotalOf(s)), new D(0)).toFixed(2);
   return fitTotal(out, expected);
+}
+
+/** A returned part of a sale line, as the return recorded it. */
+export interface ReturnedPart {
+  saleLineNo: number;
+  quantity: string;
+  /** What was refunded for it (2 decimals). */
+  amount: string;
+}
+
+/**
+ * The taxable base of a refunded amount: the pre-tax share of it, in the line's own
+ * base-to-total proportion, 6 decimals. A part refunded 0.00 has none.
+ */
+export function refundedBase(line: SaleLine, amount: string): string {
+  if (new D(line.total).isZero()) return '0.000000';
+  return new D(line.subtotal).times(amount).div(line.total).toDecimalPlaces(6, D.ROUND_HALF_UP).toFixed(6);
+}
+
+/**
+ * The conceptos of a credit note for a return on a ticket that went into a global invoice: the
+ * global carried the ticket as "per ticket" conceptos, so the egreso undoes that ticket the
+ * same way (01010101, ACT, NoIdentificacion = ticket number, one per tax group, the IEPS quota
+ * on the returned quantity), fitted so the Total equals the refund.
+ */
+export function globalReturnConceptos(sale: Sale, parts: ReturnedPart[], refund: string): ConceptoInput[] {
+  const out: TicketPart[] = [];
+  for (const p of parts) {
+    const line = sale.lines.find((l) => l.lineNo === p.saleLineNo);
+    if (!line || new D(p.amount).isZero()) continue;
+    out.push({ line, base: refundedBase(line, p.amount), quantity: p.quantity });
+  }
+  return fitTotal(ticketConceptos(sale.ticketNumber, 'Devolución', out), refund);
 }

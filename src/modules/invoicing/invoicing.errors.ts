@@ -102,6 +102,11 @@ export const InvoicingErrors = defineErrors({
     es: 'Esta devolución ya tiene nota de crédito.',
     en: 'This return already has a credit note.',
   },
+  CREDIT_NOTE_NOTHING_TO_CREDIT: {
+    status: 422,
+    es: 'Esta devolución no tuvo reembolso ($0.00): no lleva nota de crédito.',
+    en: 'This return refunded nothing ($0.00): no credit note is needed.',
+  },
   PAYMENT_NOT_PPD: {
     status: 422,
     es: 'Solo se registran pagos (complemento de pago) en facturas PPD.',
@@ -116,6 +121,11 @@ export const InvoicingErrors = defineErrors({
     status: 404,
     es: 'No encontramos un ticket con ese código y ese total. Revisa tu ticket.',
     en: 'No ticket with that code and total.',
+  },
+  SELF_INVOICE_TICKET_RETURNED: {
+    status: 422,
+    es: 'Este ticket se devolvió completo, así que ya no hay nada que facturar. Si no es así, pregunta en la tienda.',
+    en: 'This ticket was returned in full, so there is nothing left to invoice. If that is wrong, ask at the store.',
   },
   SELF_INVOICE_EXPIRED: {
     status: 422,

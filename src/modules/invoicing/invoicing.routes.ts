@@ -22,6 +22,8 @@ import {
   zFiscalSetup,
   zGlobalInput,
   zInvoice,
+  zInvoiceListQuery,
+  zInvoiceReturn,
   zInvoiceSalesInput,
   zPaymentInput,
   zPaymentResult,
@@ -41,6 +43,7 @@ import {
   issueCreditNote,
   issueGlobalInvoice,
   listInvoiceDocuments,
+  listInvoiceReturns,
   listInvoices,
   recordInvoicePayment,
   requestCancellation,
@@ -196,7 +199,8 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: MANAGERS },
       schema: {
         tags,
-        summary: 'Credit note (egreso) for a return on an invoiced sale',
+        summary:
+          'Credit note (egreso) for a return on an invoiced sale: to its receptor, or to público en general when the ticket is in a global invoice',
         body: zCreditNoteInput,
         response: { 201: zInvoice },
       },
@@ -273,15 +277,9 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: SELLERS },
       schema: {
         tags,
-        summary: 'Invoices, newest first',
-        querystring: z.object({
-          status: z.enum(['pending', 'stamped', 'rejected']).optional(),
-          kind: z.enum(['ingreso', 'global', 'egreso', 'pago']).optional(),
-          customerId: z.string().optional(),
-          saleId: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(50),
-          after: z.string().optional(),
-        }),
+        summary:
+          'Invoices, newest first: by status, kind, customer, sale, business dates, cancellation status, or related to an invoice',
+        querystring: zInvoiceListQuery,
         response: { 200: z.object({ items: z.array(zInvoice), next: z.string().nullable() }) },
       },
     },
@@ -303,6 +301,20 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => getInvoice(app.ctxFor(req), req.params.invoiceId),
+  );
+
+  app.get(
+    `${base}/invoices/:invoiceId/returns`,
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: "Returns on the invoice's tickets, each netted (no credit note) or not",
+        params: z.object({ invoiceId: z.string() }),
+        response: { 200: z.object({ items: z.array(zInvoiceReturn) }) },
+      },
+    },
+    async (req) => ({ items: await listInvoiceReturns(app.ctxFor(req), req.params.invoiceId) }),
   );
 
   app.get(
@@ -403,6 +415,8 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
         ticketNumber: t.ticketNumber,
         date: t.date,
         total: t.total,
+        invoiceTotal: t.invoiceTotal,
+        refunded: t.refunded,
         invoiced: t.invoiced,
         deadline: t.deadline,
         canInvoice: t.canInvoice,

@@ -136,6 +136,45 @@ export const zGlobalInput = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha AAAA-MM-DD.'),
 });
 
+const zBusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha AAAA-MM-DD.');
+
+export const zInvoiceListQuery = z.object({
+  status: z.enum(['pending', 'stamped', 'rejected']).optional(),
+  kind: z.enum(['ingreso', 'global', 'egreso', 'pago']).optional(),
+  customerId: z.string().optional(),
+  saleId: z.string().optional(),
+  /** Issued on or after this business date (the business's time zone). */
+  from: zBusinessDate.optional(),
+  /** Issued on or before this business date. */
+  to: zBusinessDate.optional(),
+  /** `none`: never asked to be cancelled. */
+  cancellationStatus: z.enum(['none', 'requested', 'in_process', 'cancelled', 'rejected']).optional(),
+  /** Credit notes and payment complements related to this invoice. */
+  relatedTo: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  after: z.string().optional(),
+});
+
+export const zInvoiceReturn = z.object({
+  id: z.string(),
+  saleId: z.string(),
+  ticketNumber: z.number(),
+  reason: z.string(),
+  refund: z.object({ method: z.string(), amount: z.string() }),
+  createdAt: z.string(),
+  lines: z.array(
+    z.object({
+      lineNo: z.number(),
+      saleLineNo: z.number(),
+      description: z.string(),
+      quantity: z.string(),
+      amount: z.string(),
+    }),
+  ),
+  /** Made before the invoice: already left out of it, so no credit note. */
+  netted: z.boolean(),
+});
+
 export const zCreditNoteInput = z.object({
   returnId: z.string().min(1),
   tipoRelacion: z.enum(['01', '03']).optional(),
@@ -207,7 +246,11 @@ export const zTicketFound = z.object({
   business: z.string(),
   ticketNumber: z.number(),
   date: z.string(),
+  /** As printed on the ticket. */
   total: z.string(),
+  /** What the invoice will be for: the printed total minus what was refunded on returns. */
+  invoiceTotal: z.string(),
+  refunded: z.string(),
   invoiced: z.boolean(),
   deadline: z.string(),
   canInvoice: z.boolean(),

@@ -14,7 +14,8 @@ import { D } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
 import { getCustomer } from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
-import { getReturn, returnIdsOfSales } from '../returns/returns.service.js';
+import { businessTimezone } from '../identity/identity.service.js';
+import { getReturn, type Return, returnIdsOfSales } from '../returns/returns.service.js';
 import { getSale, lockSaleLines, type Sale } from '../sales/sales.service.js';
 import {
   type CfdiInput,
@@ -32,11 +33,13 @@ import {
   fitTotal,
   formaPagoOfPayment,
   globalConceptos,
+  globalReturnConceptos,
   keptLines,
   paymentTermsOf,
+  refundedBase,
 } from './from-sales.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
-import type { InvoiceKind, InvoicesTable, InvoiceSummary } from './invoicing.tables.js';
+import type { CancelStatus, InvoiceKind, InvoicesTable, InvoiceSummary } from './invoicing.tables.js';
 import type { CancelMotivo } from './pac/pac.js';
 import type { Selectable } from 'kysely';
 
@@ -143,22 +146,43 @@ export async function getInvoice(ctx: Ctx, invoiceId: string): Promise<Invoice> 
   );
 }
 
-/** Invoices newest first, filtered by status, kind, customer or sale. */
+export interface ListInvoicesInput {
+  status?: Invoice['status'];
+  kind?: InvoiceKind;
+  customerId?: string;
+  saleId?: string;
+  /** Issued on or after this business date (YYYY-MM-DD, the business's time zone). */
+  from?: string;
+  /** Issued on or before this business date. */
+  to?: string;
+  /** `none`: never asked to be cancelled. */
+  cancellationStatus?: CancelStatus | 'none';
+  /** Documents related to this invoice: its credit notes and payment complements. */
+  relatedTo?: string;
+  limit: number;
+  after?: string;
+}
+
+/**
+ * Invoices newest first (the id is the cursor), filtered by status, kind, customer, sale,
+ * business dates of issue, cancellation status, or the invoice they relate to.
+ */
 export async function listInvoices(
   ctx: Ctx,
-  input: {
-    status?: string;
-    kind?: string;
-    customerId?: string;
-    saleId?: string;
-    limit: number;
-    after?: string;
-  },
+  input: ListInvoicesInput,
 ): Promise<{ items: Invoice[]; last: string | null }> {
   let q = ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenantId);
-  if (input.status) q = q.where('status', '=', input.status as Invoice['status']);
-  if (input.kind) q = q.where('kind', '=', input.kind as InvoiceKind);
+  if (input.status) q = q.where('status', '=', input.status);
+  if (input.kind) q = q.where('kind', '=', input.kind);
   if (input.customerId) q = q.where('customer_id', '=', input.customerId);
+  if (input.relatedTo) q = q.where('related_invoice_id', '=', input.relatedTo);
+  if (input.cancellationStatus === 'none') q = q.where('cancel_status', 'is', null);
+  else if (input.cancellationStatus) q = q.where('cancel_status', '=', input.cancellationStatus);
+  if (input.from || input.to) {
+    const tz = await businessTimezone(ctx);
+    const [start, end] = businessDayRange(input.from ?? '2000-01-01', input.to ?? '2999-12-31', tz);
+    q = q.where('created_at', '>=', start).where('created_at', '<', end);
+  }
   if (input.saleId) {
     const saleId = input.saleId;
     q = q.where('id', 'in', (eb) =>
@@ -521,6 +545,9 @@ export async function issueGlobalInvoice(
   const issuer = await loadIssuer(ctx, input.locationId);
   const p = globalPeriod(input.periodicidad, input.date);
   const rows = await undocumentedSaleIds(ctx, input.locationId, p.from, p.to, issuer.timeZone);
+  // As for an invoice: a return being recorded on these tickets finishes first (or waits for
+  // this one), so the lines read below and the returns listed in the summary agree.
+  await lockSaleLines(ctx, { saleIds: rows.map((r) => r.id).sort() });
   const sales: Sale[] = [];
   for (const r of rows) {
     const s = await getSale(ctx, r.id);
@@ -531,13 +558,7 @@ export async function issueGlobalInvoice(
   if (!sales.length) throw new AppError(E.GLOBAL_NOTHING_TO_INVOICE, { from: p.from, to: p.to });
   const conceptos = globalConceptos(sales);
   const { formaPago } = paymentTermsOf(sales);
-  const receptor: ReceptorInput = {
-    rfc: 'XAXX010101000',
-    nombre: 'PUBLICO EN GENERAL',
-    domicilioFiscalReceptor: issuer.lugarExpedicion,
-    regimenFiscalReceptor: '616',
-    usoCfdi: 'S01',
-  };
+  const receptor = publicoEnGeneral(issuer.lugarExpedicion);
   return issue(ctx, {
     kind: 'global',
     locationId: input.locationId,
@@ -555,16 +576,70 @@ export async function issueGlobalInvoice(
     summary: {
       receptor,
       saleIds: sales.map((s) => s.id),
+      // Always written for a global (even empty): what came back before it is netted out.
+      returnIds: await returnIdsOfSales(ctx, { saleIds: sales.map((s) => s.id) }),
       periodo: { periodicidad: input.periodicidad, ...p },
     },
   });
 }
 
+/** XAXX010101000 as SAT wants it: régimen 616, uso S01, domicilio = lugar de expedición. */
+function publicoEnGeneral(lugarExpedicion: string): ReceptorInput {
+  return {
+    rfc: 'XAXX010101000',
+    nombre: 'PUBLICO EN GENERAL',
+    domicilioFiscalReceptor: lugarExpedicion,
+    regimenFiscalReceptor: '616',
+    usoCfdi: 'S01',
+  };
+}
+
 /**
- * A credit note (egreso) for a return on an invoiced sale, related to the invoice with
- * TipoRelacion 03 (devolución) or 01 (nota de crédito); its Total equals the refund. A return
- * made before the invoice is already netted out of it and gets none. Errors: RETURN_NOT_FOUND
- * (returns), RETURN_SALE_NOT_INVOICED, RETURN_ALREADY_NETTED, CREDIT_NOTE_DUPLICATE, CFDI_* codes.
+ * True when the return is already left out of the invoice (made before it was issued): the
+ * invoice lists those in `summary.returnIds`. A global invoice issued before that list was kept
+ * was still issued net of returns, so for it a return older than the invoice was netted.
+ */
+function nettedIn(inv: Selectable<InvoicesTable>, ret: Pick<Return, 'id' | 'createdAt'>): boolean {
+  if (inv.summary.returnIds) return inv.summary.returnIds.includes(ret.id);
+  return inv.kind === 'global' && new Date(ret.createdAt) <= inv.created_at;
+}
+
+/** c_FormaPago of a refund: cash 01, card as the ticket's card was paid, store credit 30. */
+function refundFormaPago(ret: Return, sale: Sale): string {
+  if (ret.refund.method === 'cash') return '01';
+  if (ret.refund.method === 'card') {
+    const card = sale.payments.find((p) => p.method === 'card');
+    return formaPagoOfPayment(card ?? { method: 'card', details: {} });
+  }
+  return '30';
+}
+
+/** The live, stamped ingreso or global invoice a sale is in, if any. */
+async function liveInvoiceOfSale(ctx: Ctx, saleId: string) {
+  return ctx.db
+    .selectFrom('invoices as i')
+    .innerJoin('invoice_sales as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.invoice_id', '=', 'i.id'),
+    )
+    .selectAll('i')
+    .where('i.tenant_id', '=', ctx.tenantId)
+    .where('s.sale_id', '=', saleId)
+    .where('s.released_at', 'is', null)
+    .where('i.kind', 'in', ['ingreso', 'global'])
+    .where('i.status', '=', 'stamped')
+    .executeTakeFirst();
+}
+
+/**
+ * A credit note (egreso, MetodoPago PUE, FormaPago of the refund) for a return on an invoiced
+ * sale; its Total equals the refund. On an individual invoice: to its receptor, related with
+ * TipoRelacion 03 (devolución, the default) or 01, one concepto per returned line. On a global
+ * invoice: to público en general (XAXX010101000, 616, S01, the InformacionGlobal of the global
+ * it corrects, as SAT requires of any CFDI to "PUBLICO EN GENERAL"), related with TipoRelacion
+ * 01 (the default) or 03, the ticket's returned share as "per ticket" conceptos. A return made
+ * before the invoice is already netted out of it and gets none. Errors: RETURN_NOT_FOUND
+ * (returns), RETURN_SALE_NOT_INVOICED, RETURN_ALREADY_NETTED, CREDIT_NOTE_DUPLICATE,
+ * CREDIT_NOTE_NOTHING_TO_CREDIT, CFDI_* codes (CFDI_GLOBAL_YEAR for a global older than last year).
  */
 export async function issueCreditNote(
   ctx: Ctx,
@@ -579,58 +654,127 @@ export async function issueCreditNote(
     .where('status', '<>', 'rejected')
     .executeTakeFirst();
   if (dup) throw new AppError(E.CREDIT_NOTE_DUPLICATE, { returnId: ret.id, invoiceId: dup.id });
-  const inv = await ctx.db
-    .selectFrom('invoices as i')
-    .innerJoin('invoice_sales as s', (j) =>
-      j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.invoice_id', '=', 'i.id'),
-    )
-    .selectAll('i')
-    .where('i.tenant_id', '=', ctx.tenantId)
-    .where('s.sale_id', '=', ret.saleId)
-    .where('s.released_at', 'is', null)
-    .where('i.kind', '=', 'ingreso')
-    .where('i.status', '=', 'stamped')
-    .executeTakeFirst();
-  if (!inv?.uuid || !inv.summary.receptor)
+  const inv = await liveInvoiceOfSale(ctx, ret.saleId);
+  if (
+    !inv?.uuid ||
+    (inv.kind === 'ingreso' && !inv.summary.receptor) ||
+    (inv.kind === 'global' && !inv.summary.periodo)
+  )
     throw new AppError(E.RETURN_SALE_NOT_INVOICED, { saleId: ret.saleId });
-  if (inv.summary.returnIds?.includes(ret.id))
+  if (nettedIn(inv, ret))
     throw new AppError(E.RETURN_ALREADY_NETTED, {
       returnId: ret.id,
       invoiceId: inv.id,
       invoice: `${inv.serie}-${inv.folio}`,
     });
+  if (new D(ret.refund.amount).isZero())
+    throw new AppError(E.CREDIT_NOTE_NOTHING_TO_CREDIT, { returnId: ret.id });
   const sale = await getSale(ctx, ret.saleId);
-  const conceptos: ConceptoInput[] = ret.lines.map((rl) => {
-    const line = sale.lines.find((l) => l.lineNo === rl.saleLineNo)!;
-    // The pre-tax share of the refunded amount, in the line's own base-to-total proportion.
-    const base = new D(line.subtotal).times(rl.amount).div(line.total).toDecimalPlaces(6, D.ROUND_HALF_UP);
-    return conceptoFor(line, { quantity: rl.quantity, base: base.toFixed(6), discountShare: '0' });
-  });
-  const fitted = fitTotal(conceptos, ret.refund.amount);
-  const card = sale.payments.find((p) => p.method === 'card');
-  const formaPago =
-    ret.refund.method === 'cash'
-      ? '01'
-      : ret.refund.method === 'card'
-        ? formaPagoOfPayment(card ?? { method: 'card', details: {} })
-        : '30';
-  return issue(ctx, {
-    kind: 'egreso',
+  const formaPago = refundFormaPago(ret, sale);
+  const common = {
+    kind: 'egreso' as const,
     locationId: sale.locationId,
-    customerId: inv.customer_id,
     saleIds: [],
     relatedInvoiceId: inv.id,
     returnId: ret.id,
+  };
+  if (inv.kind === 'global') {
+    const periodo = inv.summary.periodo!;
+    // The receptor's domicilio must equal this document's LugarExpedicion (CFDI40149).
+    const issuer = await loadIssuer(ctx, sale.locationId);
+    const receptor = publicoEnGeneral(issuer.lugarExpedicion);
+    return issue(ctx, {
+      ...common,
+      customerId: null,
+      issuer,
+      cfdi: {
+        tipoDeComprobante: 'E',
+        receptor,
+        formaPago,
+        metodoPago: 'PUE',
+        // CFDI40130: a CFDI to XAXX010101000 "PUBLICO EN GENERAL" carries InformacionGlobal;
+        // the credit note names the period of the global invoice it corrects.
+        informacionGlobal: { periodicidad: periodo.periodicidad, meses: periodo.meses, año: periodo.año },
+        cfdiRelacionados: [{ tipoRelacion: input.tipoRelacion ?? '01', uuids: [inv.uuid] }],
+        conceptos: globalReturnConceptos(sale, ret.lines, ret.refund.amount),
+      },
+      summary: { receptor, periodo },
+    });
+  }
+  const receptor = inv.summary.receptor!;
+  const conceptos: ConceptoInput[] = ret.lines
+    .filter((rl) => !new D(rl.amount).isZero())
+    .map((rl) => {
+      const line = sale.lines.find((l) => l.lineNo === rl.saleLineNo)!;
+      return conceptoFor(line, {
+        quantity: rl.quantity,
+        base: refundedBase(line, rl.amount),
+        discountShare: '0',
+      });
+    });
+  return issue(ctx, {
+    ...common,
+    customerId: inv.customer_id,
     cfdi: {
       tipoDeComprobante: 'E',
-      receptor: inv.summary.receptor,
+      receptor,
       formaPago,
       metodoPago: 'PUE',
       cfdiRelacionados: [{ tipoRelacion: input.tipoRelacion ?? '03', uuids: [inv.uuid] }],
-      conceptos: fitted,
+      conceptos: fitTotal(conceptos, ret.refund.amount),
     },
-    summary: { receptor: inv.summary.receptor },
+    summary: { receptor },
   });
+}
+
+export interface InvoiceReturn {
+  id: string;
+  saleId: string;
+  ticketNumber: number;
+  reason: string;
+  refund: { method: string; amount: string };
+  createdAt: string;
+  lines: Array<{ lineNo: number; saleLineNo: number; description: string; quantity: string; amount: string }>;
+  /** Made before the invoice: already left out of it, no credit note. */
+  netted: boolean;
+}
+
+/**
+ * The returns recorded on an invoice's tickets, oldest first, each saying whether the invoice
+ * already left it out (netted) or it calls for a credit note. Errors: INVOICE_NOT_FOUND.
+ */
+export async function listInvoiceReturns(ctx: Ctx, invoiceId: string): Promise<InvoiceReturn[]> {
+  const inv = await invoiceRow(ctx, invoiceId);
+  const sales = await ctx.db
+    .selectFrom('invoice_sales')
+    .select('sale_id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .execute();
+  const ids = await returnIdsOfSales(ctx, { saleIds: sales.map((s) => s.sale_id) });
+  const tickets = new Map<string, number>();
+  const out: InvoiceReturn[] = [];
+  for (const id of ids) {
+    const r = await getReturn(ctx, id);
+    if (!tickets.has(r.saleId)) tickets.set(r.saleId, (await getSale(ctx, r.saleId)).ticketNumber);
+    out.push({
+      id: r.id,
+      saleId: r.saleId,
+      ticketNumber: tickets.get(r.saleId)!,
+      reason: r.reason,
+      refund: { method: r.refund.method, amount: r.refund.amount },
+      createdAt: r.createdAt,
+      lines: r.lines.map((l) => ({
+        lineNo: l.lineNo,
+        saleLineNo: l.saleLineNo,
+        description: l.description,
+        quantity: l.quantity,
+        amount: l.amount,
+      })),
+      netted: nettedIn(inv, r),
+    });
+  }
+  return out;
 }
 
 /**

@@ -61,13 +61,17 @@ async function invoice(saleIds: string[], extra: Record<string, unknown> = {}) {
   return r.json();
 }
 
-/** Return lines of a sale with a cash refund; the return as the API answers it. */
-async function giveBack(saleId: string, lines: Array<{ lineNo: number; quantity: string }>) {
+/** Return lines of a sale with a cash refund (or another); the return as the API answers it. */
+async function giveBack(
+  saleId: string,
+  lines: Array<{ lineNo: number; quantity: string }>,
+  refund: Record<string, unknown> = { method: 'cash' },
+) {
   const r = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', {
     saleId,
     reason: 'no_le_quedo',
     lines,
-    refund: { method: 'cash' },
+    refund,
   });
   expect(r.statusCode, r.body).toBe(201);
   return r.json() as { id: string; refund: { amount: string } };
@@ -89,6 +93,13 @@ function conceptosOf(
       .flatMap((t) => children(t, 'Traslado'))
       .map(attrs),
   }));
+}
+
+/** Attributes of the root and of its first child element named `local`. */
+function attrsOf(xml: string, local?: string): Record<string, string> {
+  const root = parseXml(xml);
+  const n = local ? children(root, local)[0] : root;
+  return n ? Object.fromEntries(n.attrs) : {};
 }
 
 async function keep(name: string, invoiceId: string): Promise<string> {
@@ -698,6 +709,275 @@ describe('global invoice of tickets with returns', () => {
   });
 });
 
+describe('credit notes for tickets in a global invoice', () => {
+  it('issues an egreso to público en general related to the global with TipoRelacion 01, per ticket and tax group, Total = refund', async () => {
+    const a = await stocked(biz, { price: '116.00' });
+    const z = await stocked(biz, { price: '50.00', iva: 'iva0' });
+    const q = await stocked(biz, { price: '74.00', ieps: { type: 'quota', value: '0.594400' } });
+    const t1 = await sell(env, biz, [
+      { skuId: a, quantity: '3' },
+      { skuId: z, quantity: '2' },
+      { skuId: q, quantity: '2' },
+    ]);
+    expect(t1.total).toBe('596.00');
+    const t2 = await sell(env, biz, [{ skuId: a, quantity: '1' }], {
+      payments: [{ method: 'card', amount: '116.00', reference: 'AUT-771', cardType: 'debito' }],
+    });
+    await env.db.db
+      .updateTable('sales')
+      .set({ created_at: new Date('2026-09-15T18:00:00Z') })
+      .where('tenant_id', '=', biz.tenantId)
+      .where('id', 'in', [t1.id, t2.id])
+      .execute();
+    // Returned before the global: the global leaves it out, so it never gets a credit note.
+    const before = await giveBack(t1.id, [{ lineNo: 1, quantity: '1' }]);
+    expect(before.refund.amount).toBe('116.00');
+    const gr = await api('POST', '/global-invoices', {
+      locationId: biz.storeId,
+      periodicidad: '04',
+      date: '2026-09-15',
+    });
+    expect(gr.statusCode, gr.body).toBe(201);
+    const g = gr.json();
+    expect(g).toMatchObject({ status: 'stamped', total: '596.00' });
+    expect(g.saleIds.sort()).toEqual([t1.id, t2.id].sort());
+    await keep('global-before-credit-notes', g.id);
+
+    // One of each line comes back after the global: 116.00 + 50.00 + 74.00.
+    const after = await giveBack(t1.id, [
+      { lineNo: 1, quantity: '1' },
+      { lineNo: 2, quantity: '1' },
+      { lineNo: 3, quantity: '1' },
+    ]);
+    expect(after.refund.amount).toBe('240.00');
+    const r = await api('POST', '/credit-notes', { returnId: after.id });
+    expect(r.statusCode, r.body).toBe(201);
+    const cn = r.json();
+    expect(cn).toMatchObject({
+      kind: 'egreso',
+      tipoComprobante: 'E',
+      status: 'stamped',
+      total: '240.00',
+      subtotal: '213.20',
+      formaPago: '01',
+      metodoPago: 'PUE',
+      relatedInvoiceId: g.id,
+      tipoRelacion: '01',
+      returnId: after.id,
+      customerId: null,
+      saleIds: [],
+      receptor: { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL' },
+    });
+    const xml = await keep('credit-note-global', cn.id);
+    expect(attrsOf(xml)).toMatchObject({
+      TipoDeComprobante: 'E',
+      FormaPago: '01',
+      MetodoPago: 'PUE',
+      SubTotal: '213.20',
+      Total: '240.00',
+      Exportacion: '01',
+      LugarExpedicion: '42501',
+    });
+    expect(attrsOf(xml, 'InformacionGlobal')).toEqual({ Periodicidad: '04', Meses: '09', Año: '2026' });
+    expect(attrsOf(xml, 'Receptor')).toEqual({
+      Rfc: 'XAXX010101000',
+      Nombre: 'PUBLICO EN GENERAL',
+      DomicilioFiscalReceptor: '42501',
+      RegimenFiscalReceptor: '616',
+      UsoCFDI: 'S01',
+    });
+    expect(attrsOf(xml, 'CfdiRelacionados')).toEqual({ TipoRelacion: '01' });
+    expect(xml).toContain(`<cfdi:CfdiRelacionado UUID="${g.uuid}"/>`);
+    // The ticket, one concepto per tax group, as the global carried it; taxes at 6 decimals.
+    const ticket = String(t1.ticketNumber);
+    expect(conceptosOf(xml)).toEqual([
+      {
+        attrs: {
+          ClaveProdServ: '01010101',
+          NoIdentificacion: ticket,
+          Cantidad: '1',
+          ClaveUnidad: 'ACT',
+          Descripcion: 'Devolución',
+          ValorUnitario: '100.000000',
+          Importe: '100.000000',
+          ObjetoImp: '02',
+        },
+        traslados: [
+          {
+            Base: '100.000000',
+            Impuesto: '002',
+            TipoFactor: 'Tasa',
+            TasaOCuota: '0.160000',
+            Importe: '16.000000',
+          },
+        ],
+      },
+      {
+        attrs: {
+          ClaveProdServ: '01010101',
+          NoIdentificacion: ticket,
+          Cantidad: '1',
+          ClaveUnidad: 'ACT',
+          Descripcion: 'Devolución',
+          ValorUnitario: '50.000000',
+          Importe: '50.000000',
+          ObjetoImp: '02',
+        },
+        traslados: [
+          {
+            Base: '50.000000',
+            Impuesto: '002',
+            TipoFactor: 'Tasa',
+            TasaOCuota: '0.000000',
+            Importe: '0.000000',
+          },
+        ],
+      },
+      {
+        attrs: {
+          ClaveProdServ: '01010101',
+          NoIdentificacion: ticket,
+          Cantidad: '1',
+          ClaveUnidad: 'ACT',
+          Descripcion: 'Devolución',
+          // Half of the line's base 126.397408: the one piece of two that came back.
+          ValorUnitario: '63.198704',
+          Importe: '63.198704',
+          ObjetoImp: '02',
+        },
+        traslados: [
+          // The IEPS quota on the one piece returned; IVA on the price plus the quota.
+          {
+            Base: '1.000000',
+            Impuesto: '003',
+            TipoFactor: 'Cuota',
+            TasaOCuota: '0.594400',
+            Importe: '0.594400',
+          },
+          {
+            Base: '63.793104',
+            Impuesto: '002',
+            TipoFactor: 'Tasa',
+            TasaOCuota: '0.160000',
+            Importe: '10.206897',
+          },
+        ],
+      },
+    ]);
+    expect(attrsOf(xml, 'Impuestos')).toEqual({ TotalImpuestosTrasladados: '26.80' });
+
+    // A card refund: FormaPago of the card the ticket was paid with (28 debit).
+    const card = await giveBack(t2.id, [{ lineNo: 1, quantity: '1' }], {
+      method: 'card',
+      reference: 'DEV-1',
+    });
+    const cr = await api('POST', '/credit-notes', { returnId: card.id });
+    expect(cr.statusCode, cr.body).toBe(201);
+    expect(cr.json()).toMatchObject({
+      total: '116.00',
+      subtotal: '100.00',
+      formaPago: '28',
+      tipoRelacion: '01',
+    });
+    const cardXml = await keep('credit-note-global-card', cr.json().id);
+    expect(attrsOf(cardXml, 'InformacionGlobal')).toEqual({ Periodicidad: '04', Meses: '09', Año: '2026' });
+    expect(conceptosOf(cardXml).map((c) => [c.attrs.NoIdentificacion, c.attrs.ValorUnitario])).toEqual([
+      [String(t2.ticketNumber), '100.000000'],
+    ]);
+
+    // The return made before the global, a second note for the same return: refused, nothing issued.
+    const count = async () =>
+      (
+        await env.db.db
+          .selectFrom('invoices')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('tenant_id', '=', biz.tenantId)
+          .executeTakeFirstOrThrow()
+      ).n;
+    const n = await count();
+    const netted = await api('POST', '/credit-notes', { returnId: before.id });
+    expect(netted.statusCode).toBe(422);
+    expect(netted.json().error).toMatchObject({
+      code: 'RETURN_ALREADY_NETTED',
+      message: `Esta devolución se hizo antes de facturar: la factura ${g.serie}-${g.folio} ya no incluye esas piezas, así que no lleva nota de crédito.`,
+    });
+    const dup = await api('POST', '/credit-notes', { returnId: after.id });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.code).toBe('CREDIT_NOTE_DUPLICATE');
+    expect(await count()).toBe(n);
+
+    // The invoice detail's sources: its returns (netted or not) and its related documents.
+    const rets = (await api('GET', `/invoices/${g.id}/returns`)).json().items;
+    expect(
+      rets.map((x: { id: string; ticketNumber: number; netted: boolean }) => [
+        x.id,
+        x.ticketNumber,
+        x.netted,
+      ]),
+    ).toEqual([
+      [before.id, t1.ticketNumber, true],
+      [after.id, t1.ticketNumber, false],
+      [card.id, t2.ticketNumber, false],
+    ]);
+    const related = (await api('GET', `/invoices?relatedTo=${g.id}`)).json();
+    expect(related.items.map((x: { id: string }) => x.id)).toEqual([cr.json().id, cn.id]);
+    expect(related.next).toBeNull();
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('tenant_id', '=', biz.tenantId)
+      .where('entity_id', '=', cn.id)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((x) => x.action)).toEqual(['invoice.issued', 'invoice.stamped']);
+  });
+});
+
+describe('invoice list filters', () => {
+  it('filters by business dates in the business time zone, cancellation status and related invoice, with the cursor intact', async () => {
+    const a = await stocked(biz, { price: '20.00' });
+    const s1 = await sell(env, biz, [{ skuId: a, quantity: '1' }], { customerId });
+    const s2 = await sell(env, biz, [{ skuId: a, quantity: '2' }], { customerId });
+    const s3 = await sell(env, biz, [{ skuId: a, quantity: '3' }], { customerId });
+    const i1 = await invoice([s1.id]);
+    const i2 = await invoice([s2.id]);
+    const i3 = await invoice([s3.id]);
+    const c = await api('POST', `/invoices/${i1.id}/cancel`, { motivo: '02' });
+    expect(c.json().cancelStatus).toBe('cancelled');
+    // 05:30 UTC on March 10 is 23:30 on March 9 in Mexico City: a March 9 invoice there.
+    const at = async (id: string, iso: string) =>
+      env.db.db
+        .updateTable('invoices')
+        .set({ created_at: new Date(iso) })
+        .where('tenant_id', '=', biz.tenantId)
+        .where('id', '=', id)
+        .execute();
+    await at(i1.id, '2026-03-10T05:30:00Z');
+    await at(i2.id, '2026-03-09T06:00:00Z');
+    await at(i3.id, '2026-03-10T06:00:00Z');
+    const ids = async (q: string) => {
+      const r = await api('GET', `/invoices?${q}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().items.map((x: { id: string }) => x.id);
+    };
+    expect(await ids('from=2026-03-09&to=2026-03-09')).toEqual([i2.id, i1.id]);
+    expect(await ids('from=2026-03-10&to=2026-03-10')).toEqual([i3.id]);
+    expect(await ids('from=2026-03-09&to=2026-03-10&kind=ingreso')).toEqual([i3.id, i2.id, i1.id]);
+    expect(await ids('from=2026-03-09&to=2026-03-10&cancellationStatus=cancelled')).toEqual([i1.id]);
+    expect(await ids('from=2026-03-09&to=2026-03-10&cancellationStatus=none')).toEqual([i3.id, i2.id]);
+    const p1 = (await api('GET', '/invoices?from=2026-03-09&to=2026-03-10&limit=2')).json();
+    expect(p1.items.map((x: { id: string }) => x.id)).toEqual([i3.id, i2.id]);
+    expect(p1.next).toBe(i2.id);
+    const p2 = (await api('GET', `/invoices?from=2026-03-09&to=2026-03-10&limit=2&after=${p1.next}`)).json();
+    expect(p2).toMatchObject({ items: [{ id: i1.id, cancelStatus: 'cancelled' }], next: null });
+    expect(await ids(`relatedTo=${i2.id}`)).toEqual([]);
+    const bad = await api('GET', '/invoices?from=9-3-2026');
+    expect(bad.statusCode).toBe(400);
+    const badStatus = await api('GET', '/invoices?cancellationStatus=gone');
+    expect(badStatus.statusCode).toBe(400);
+  });
+});
+
 describe('credit notes, payments, cancellation', () => {
   it('issues a credit note related with TipoRelacion 03 for a return on an invoiced sale', async () => {
     const a = await stocked(biz, { price: '18.00' });
@@ -771,6 +1051,12 @@ describe('credit notes, payments, cancellation', () => {
     const x2 = await keep('pago-2', p2.json().pago.id);
     expect(x2).toContain('NumParcialidad="2"');
     expect((await api('GET', `/invoices/${inv.id}`)).json().balance).toBe('0.00');
+    // Its payment complements, through the list's relatedTo filter.
+    const related = (await api('GET', `/invoices?relatedTo=${inv.id}`)).json();
+    expect(related.items.map((x: { id: string; kind: string }) => [x.id, x.kind])).toEqual([
+      [p2.json().pago.id, 'pago'],
+      [p1.json().pago.id, 'pago'],
+    ]);
     const pue = await api('POST', `/invoices/${p2.json().pago.id}/payments`, {
       amount: '1.00',
       formaPago: '01',

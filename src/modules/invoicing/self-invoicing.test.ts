@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { requireSatTools } from './cfdi/testing.js';
 import { givenFiscalBusiness, type SaleOut, sell, stocked, XmlCollector } from './invoicing.testkit.js';
 import { SandboxPac } from './pac/sandbox.js';
@@ -19,6 +19,16 @@ const receptor = {
   codigoPostal: '36257',
   usoCfdi: 'G03',
 };
+
+async function giveBack(saleId: string, lines: Array<{ lineNo: number; quantity: string }>) {
+  const r = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', {
+    saleId,
+    reason: 'no_le_quedo',
+    lines,
+    refund: { method: 'cash' },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+}
 
 /** A public request from its own IP (each test gets a fresh one so the limiter does not mix them). */
 function pub(method: 'GET' | 'POST', url: string, payload?: object, ip = `10.0.0.${++ipSeq}`) {
@@ -49,6 +59,8 @@ describe('self-invoicing (public API)', () => {
     expect(ok.json()).toMatchObject({
       business: 'ESCUELA KEMPER URGATE',
       total: '123.45',
+      invoiceTotal: '123.45',
+      refunded: '0.00',
       invoiced: false,
       canInvoice: true,
     });
@@ -57,7 +69,9 @@ describe('self-invoicing (public API)', () => {
       'canInvoice',
       'date',
       'deadline',
+      'invoiceTotal',
       'invoiced',
+      'refunded',
       'ticketNumber',
       'total',
     ]);
@@ -141,6 +155,85 @@ describe('self-invoicing (public API)', () => {
       total: sale.total,
     });
     expect(found.json()).toMatchObject({ invoiced: true, canInvoice: false });
+  });
+
+  it('offers a partly returned ticket by its printed total and invoices the net amount', async () => {
+    const a = await stocked(biz, { price: '40.00' });
+    const b = await stocked(biz, { price: '15.50', iva: 'iva0' });
+    const t = await sell(env, biz, [
+      { skuId: a, quantity: '2' },
+      { skuId: b, quantity: '1' },
+    ]);
+    expect(t.total).toBe('95.50');
+    await giveBack(t.id, [{ lineNo: 1, quantity: '1' }]);
+    const found = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: t.invoiceCode,
+      total: '95.50',
+    });
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json()).toMatchObject({
+      total: '95.50',
+      invoiceTotal: '55.50',
+      refunded: '40.00',
+      invoiced: false,
+      canInvoice: true,
+    });
+    // The net is printed nowhere: the printed total is the key, the net is the same answer as a wrong one.
+    const byNet = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: t.invoiceCode,
+      total: '55.50',
+    });
+    expect(byNet.statusCode).toBe(404);
+    expect(byNet.json().error.code).toBe('SELF_INVOICE_NOT_FOUND');
+    const r = await pub('POST', '/api/v1/invoicing/public/invoices', {
+      code: t.invoiceCode,
+      total: '95.50',
+      receptor,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ status: 'stamped', total: '55.50' });
+    const xml = await pub('GET', r.json().xmlUrl);
+    expect(xml.body).toContain('Total="55.50"');
+    expect(xml.body).toContain('Cantidad="1" ClaveUnidad="H87"');
+    xmls.add('self-invoiced-net', xml.body);
+  });
+
+  it('says plainly that a ticket returned in full has nothing to invoice, with nothing about it, and issues nothing', async () => {
+    const a = await stocked(biz, { price: '31.00' });
+    const t = await sell(env, biz, [{ skuId: a, quantity: '2' }]);
+    await giveBack(t.id, [{ lineNo: 1, quantity: '2' }]);
+    const r = await pub('POST', '/api/v1/invoicing/public/lookup', { code: t.invoiceCode, total: '62.00' });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error).toEqual({
+      code: 'SELF_INVOICE_TICKET_RETURNED',
+      message:
+        'Este ticket se devolvió completo, así que ya no hay nada que facturar. Si no es así, pregunta en la tienda.',
+      details: {},
+    });
+    // A wrong total still gets the one "not found" answer: only the paper's holder learns it.
+    const wrong = await pub('POST', '/api/v1/invoicing/public/lookup', {
+      code: t.invoiceCode,
+      total: '0.00',
+    });
+    expect(wrong.json().error.code).toBe('SELF_INVOICE_NOT_FOUND');
+    const before = await env.db.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
+    const inv = await pub('POST', '/api/v1/invoicing/public/invoices', {
+      code: t.invoiceCode,
+      total: '62.00',
+      receptor,
+    });
+    expect(inv.statusCode).toBe(422);
+    expect(inv.json().error.code).toBe('SELF_INVOICE_TICKET_RETURNED');
+    const after = await env.db.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('tenant_id', '=', biz.tenantId)
+      .execute();
+    expect(after).toHaveLength(before.length);
   });
 
   it('refuses tickets past the business’s window', async () => {

@@ -1,7 +1,8 @@
 /**
  * Self-invoicing (the public page): find a ticket by the code printed on it plus its total
  * (one answer for a wrong code or a wrong total, nothing else revealed), invoice it within
- * the business's window, and hand out signed, unguessable download links.
+ * the business's window, net of what came back, and hand out signed, unguessable download
+ * links.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../shared/context.js';
@@ -9,6 +10,8 @@ import { systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { D } from '../../shared/money.js';
 import { businessDate, DEFAULT_TIMEZONE, startOfBusinessDay } from '../../shared/time.js';
+import { getSale } from '../sales/sales.service.js';
+import { keptLines, keptTotalOf } from './from-sales.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
 import { type Invoice, invoiceSales } from './invoicing.service.js';
 
@@ -18,7 +21,11 @@ export interface TicketFound {
   business: string;
   ticketNumber: number;
   date: string;
+  /** The total printed on the ticket (what the customer types). */
   total: string;
+  /** What the invoice will be for: the total minus what was refunded on returns. */
+  invoiceTotal: string;
+  refunded: string;
   invoiced: boolean;
   deadline: string;
   canInvoice: boolean;
@@ -37,7 +44,13 @@ export function selfInvoiceDeadline(
   return new Date(startOfBusinessDay(next, timeZone).getTime() - 1000);
 }
 
-/** Errors: SELF_INVOICE_NOT_FOUND (wrong code or wrong total, the same answer). */
+/**
+ * The ticket with this printed code and printed total. The total asked is the one on the paper
+ * even after a partial return: it is what the customer holds, while the net is printed nowhere
+ * (a second accepted amount would only give a guesser more to try); the answer then says what
+ * the invoice will be for. Errors: SELF_INVOICE_NOT_FOUND (wrong code or wrong total, the same
+ * answer), SELF_INVOICE_TICKET_RETURNED.
+ */
 export async function findTicket(
   db: Executor,
   input: { code: string; total: string },
@@ -77,6 +90,14 @@ export async function findTicket(
     .where('sale_id', '=', s.id)
     .where('released_at', 'is', null)
     .executeTakeFirst();
+  const sale = await getSale(systemCtx(db, s.tenant_id, now), s.id);
+  // A ticket returned in full is answered plainly, not as "not found": only someone holding the
+  // paper (code and exact total) gets this far, and a found ticket already tells them its
+  // business, date and invoice status, so saying "returned" reveals nothing about anyone else
+  // and nothing more than a found ticket does; no amount or date goes with it. Answering "not
+  // found" would send the customer to re-check a ticket that is right.
+  if (!keptLines(sale).length) throw new AppError(E.SELF_INVOICE_TICKET_RETURNED);
+  const invoiceTotal = keptTotalOf(sale);
   const deadline = selfInvoiceDeadline(
     s.created_at,
     s.self_invoice_mode ?? 'days',
@@ -90,6 +111,8 @@ export async function findTicket(
     ticketNumber: Number(s.ticket_number),
     date: s.created_at.toISOString(),
     total: new D(s.total).toFixed(2),
+    invoiceTotal,
+    refunded: new D(s.total).minus(invoiceTotal).toFixed(2),
     invoiced: !!live,
     deadline: deadline.toISOString(),
     canInvoice: !live && now <= deadline,
@@ -105,8 +128,9 @@ export interface SelfReceptor {
 }
 
 /**
- * Invoice a found ticket for the receptor typed in. Errors: SELF_INVOICE_NOT_FOUND,
- * SELF_INVOICE_EXPIRED, SALE_ALREADY_INVOICED, every CFDI_* receptor code (es-MX messages).
+ * Invoice a found ticket for the receptor typed in, net of its returns. Errors:
+ * SELF_INVOICE_NOT_FOUND, SELF_INVOICE_TICKET_RETURNED, SELF_INVOICE_EXPIRED,
+ * SALE_ALREADY_INVOICED, every CFDI_* receptor code (es-MX messages).
  */
 export async function selfInvoice(
   db: Executor,

@@ -385,6 +385,26 @@ function global(r: Rng, i: number): { input: CfdiInput; csd: 'EKU9003173C9' | 'C
   };
 }
 
+/**
+ * A credit note for returns on tickets of a global invoice: to público en general, so it
+ * carries InformacionGlobal (CFDI40130) and the global's "per ticket" conceptos.
+ */
+function egresoGlobal(r: Rng, i: number): { input: CfdiInput; csd: 'EKU9003173C9' | 'CACX7605101P8' } {
+  const g = global(r, i);
+  const conceptos = g.input.conceptos ?? [];
+  return {
+    csd: g.csd,
+    input: {
+      ...g.input,
+      tipoDeComprobante: 'E',
+      serie: 'NCG',
+      formaPago: r.pick(['01', '04', '28']),
+      cfdiRelacionados: [{ tipoRelacion: r.pick(['01', '03']), uuids: [uuid(r)] }],
+      conceptos: conceptos.slice(0, r.int(1, 3)).map((c) => ({ ...c, descripcion: 'Devolución' })),
+    },
+  };
+}
+
 function pago(r: Rng, i: number): { input: CfdiInput; csd: 'EKU9003173C9' } {
   const receptor = r.pick(RECEPTORES.filter((x) => !x.rfc.startsWith('X')));
   const pagos = Array.from({ length: r.int(1, 3) }, () => {
@@ -488,7 +508,9 @@ describe('CFDI generator: 208 varied documents pass cfdi-check', () => {
         kind === 'ingreso'
           ? ingreso(r, i)
           : kind === 'egreso'
-            ? egreso(r, i)
+            ? i % 16 === 4
+              ? egresoGlobal(r, i)
+              : egreso(r, i)
             : kind === 'global'
               ? global(r, i)
               : pago(r, i);
@@ -524,11 +546,17 @@ describe('CFDI generator: 208 varied documents pass cfdi-check', () => {
       "'",
       'Ñ',
       '|05|1',
+      '|E|01|PUE|',
       '|CP01|',
       '|PPD|',
     ]) {
       expect(all, needle).toContain(needle);
     }
+    // Credit notes to público en general (a global's returns), with their InformacionGlobal.
+    const egresoGlobal = docs.filter(
+      (d) => d.cadena.includes('|E|01|PUE|') && d.cadena.includes('|PUBLICO EN GENERAL|'),
+    );
+    expect(egresoGlobal.length).toBeGreaterThanOrEqual(10);
   });
 
   it('every XML passes cfdi-check (schema, cadena, sello, NoCertificado, RFC, vigencia) and our cadena equals xsltproc', async () => {

@@ -5,18 +5,19 @@ import { ApiError, get, post, qs } from '../../lib/api';
 import { businessToday, formatDate, formatDateTime, formatMoney, parseMoneyInput } from '../../lib/format';
 import {
   CANCEL_MOTIVES,
+  CANCELLATION_FILTERS,
   FORMA_PAGO_LABEL,
   type FiscalSetup,
   folioOf,
   type Invoice,
   type InvoicePage,
+  type InvoiceReturn,
   KIND_LABEL,
   METODO_PAGO_LABEL,
   PAYMENT_FORMAS,
   type PaymentResult,
   pdfUrl,
   type SaleDetail,
-  type SaleReturn,
   satLabel,
   statusOf,
   xmlUrl,
@@ -83,21 +84,30 @@ export function InvoicingIndex() {
   return <Navigate to="/admin/invoicing/invoices" replace />;
 }
 
-/** Every CFDI issued, newest first, filtered by status and kind. */
+/** Every CFDI issued, newest first, filtered by status, kind, cancellation and dates of issue. */
 export function InvoicesPage() {
   const l = useL();
   const navigate = useNavigate();
   const [status, setStatus] = useState('');
   const [kind, setKind] = useState('');
+  const [cancellation, setCancellation] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const filters = {
+    status: status || undefined,
+    kind: kind || undefined,
+    cancellationStatus: cancellation || undefined,
+    from: from || undefined,
+    to: to || undefined,
+  };
   const list = useInfiniteQuery({
-    queryKey: ['invoices', status, kind],
+    queryKey: ['invoices', filters],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      get<InvoicePage>(
-        `/invoicing/invoices${qs({ status: status || undefined, kind: kind || undefined, limit: 30, after: pageParam })}`,
-      ),
+      get<InvoicePage>(`/invoicing/invoices${qs({ ...filters, limit: 30, after: pageParam })}`),
     getNextPageParam: (last) => last.next ?? undefined,
   });
+  const filtered = Object.values(filters).some(Boolean);
   const invoices = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div>
@@ -132,6 +142,49 @@ export function InvoicesPage() {
             ))}
           </select>
         </label>
+        <label className="bo-inline">
+          <span>{l('Cancelación', 'Cancellation')}</span>
+          <select value={cancellation} onChange={(e) => setCancellation(e.target.value)}>
+            <option value="">{l('Todas', 'All')}</option>
+            {CANCELLATION_FILTERS.map((c) => (
+              <option key={c.id} value={c.id}>
+                {l(...c.label)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="bo-inline">
+          <span>{l('Emitidas del', 'Issued from')}</span>
+          <input
+            type="date"
+            value={from}
+            max={to || undefined}
+            onChange={(e) => setFrom(e.target.value)}
+            data-testid="invoices-from"
+          />
+        </label>
+        <label className="bo-inline">
+          <span>{l('al', 'to')}</span>
+          <input
+            type="date"
+            value={to}
+            min={from || undefined}
+            onChange={(e) => setTo(e.target.value)}
+            data-testid="invoices-to"
+          />
+        </label>
+        {from || to ? (
+          <button
+            type="button"
+            className="chip"
+            onClick={() => {
+              setFrom('');
+              setTo('');
+            }}
+          >
+            {l('Todas las fechas', 'All dates')}
+          </button>
+        ) : null}
       </div>
       <ErrorBox error={list.error} />
       {list.isLoading ? <Loading /> : null}
@@ -171,7 +224,7 @@ export function InvoicesPage() {
             {!list.isLoading && invoices.length === 0 ? (
               <tr>
                 <td colSpan={7} className="muted">
-                  {status || kind
+                  {filtered
                     ? l('No hay facturas con esos filtros.', 'No invoices match.')
                     : l(
                         'Todavía no hay facturas. Factura un ticket o emite la factura global del día.',
@@ -259,7 +312,7 @@ export function InvoiceDetailPage() {
       <InvoiceFacts inv={inv} />
       {canCancel ? <CancelBox inv={inv} /> : null}
       {live && inv.metodoPago === 'PPD' && inv.kind === 'ingreso' ? <PaymentBox inv={inv} /> : null}
-      {inv.kind === 'ingreso' ? <CreditNotesBox inv={inv} /> : null}
+      {inv.kind === 'ingreso' || inv.kind === 'global' ? <CreditNotesBox inv={inv} /> : null}
     </div>
   );
 }
@@ -666,46 +719,53 @@ function PaymentBox({ inv }: { inv: Invoice }) {
   );
 }
 
-/**
- * Credit notes and payment receipts pointing at `inv` (the list has no "related to" filter:
- * the newest 100 of that kind, of the same customer when there is one).
- */
+/** Credit notes or payment receipts related to `inv` (the list's `relatedTo` filter), newest first. */
 function useRelated(inv: Invoice, kind: 'egreso' | 'pago'): Invoice[] {
   const q = useQuery({
-    queryKey: ['invoices', 'related', kind, inv.customerId, inv.id],
-    queryFn: () =>
-      get<InvoicePage>(
-        `/invoicing/invoices${qs({ kind, customerId: inv.customerId ?? undefined, limit: 100 })}`,
-      ),
+    queryKey: ['invoices', 'related', kind, inv.id],
+    queryFn: () => get<InvoicePage>(`/invoicing/invoices${qs({ relatedTo: inv.id, kind, limit: 100 })}`),
   });
-  return (q.data?.items ?? []).filter((x) => x.relatedInvoiceId === inv.id);
+  return q.data?.items ?? [];
 }
 
-/** Returns on this invoice's tickets, each with its credit note or the button to issue it. */
+/**
+ * Returns on this invoice's tickets, each with its credit note, the button to issue it, or why
+ * it needs none (made before the invoice, so already left out of it). For a global invoice the
+ * note goes to público en general, related with 01 by default (SAT's practice).
+ */
 function CreditNotesBox({ inv }: { inv: Invoice }) {
   const l = useL();
   const qc = useQueryClient();
   const notes = useRelated(inv, 'egreso');
-  const [tipo, setTipo] = useState<'03' | '01'>('03');
-  const returns = useQueries({
-    queries: inv.saleIds.slice(0, 20).map((saleId) => ({
-      queryKey: ['returns', saleId],
-      queryFn: () => get<{ items: SaleReturn[] }>(`/returns${qs({ saleId })}`).then((r) => r.items),
-    })),
+  const global = inv.kind === 'global';
+  const [tipo, setTipo] = useState<'03' | '01'>(global ? '01' : '03');
+  const returns = useQuery({
+    queryKey: ['invoice-returns', inv.id],
+    queryFn: () =>
+      get<{ items: InvoiceReturn[] }>(`/invoicing/invoices/${inv.id}/returns`).then((r) => r.items),
   });
   const issue = useMutation({
     mutationFn: (returnId: string) =>
       post<Invoice>('/invoicing/credit-notes', { returnId, tipoRelacion: tipo }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['invoices'] }),
   });
-  const all = returns.flatMap((r) => r.data ?? []);
+  const all = returns.data ?? [];
   const noteOf = new Map(notes.filter((n) => n.returnId).map((n) => [n.returnId!, n]));
   const canIssue = inv.status === 'stamped' && inv.cancelStatus !== 'cancelled';
   return (
     <section className="card bo-section" data-testid="credit-notes">
       <h2>{l('Devoluciones y notas de crédito', 'Returns and credit notes')}</h2>
-      {returns.some((r) => r.isLoading) ? <Loading /> : null}
-      {!returns.some((r) => r.isLoading) && all.length === 0 ? (
+      {global ? (
+        <p className="muted small">
+          {l(
+            'La nota de crédito de un ticket de la factura global se emite a público en general (XAXX010101000) con el periodo de la global.',
+            'The credit note for a ticket in the global invoice goes to the general public (XAXX010101000) with the global’s period.',
+          )}
+        </p>
+      ) : null}
+      {returns.isLoading ? <Loading /> : null}
+      <ErrorBox error={returns.error} />
+      {returns.isSuccess && all.length === 0 ? (
         <p className="muted">
           {l(
             'Los tickets de esta factura no tienen devoluciones. Cuando registres una en la terminal, aquí emites su nota de crédito.',
@@ -715,7 +775,7 @@ function CreditNotesBox({ inv }: { inv: Invoice }) {
       ) : null}
       {all.length > 0 ? (
         <>
-          {canIssue ? (
+          {canIssue && all.some((r) => !r.netted && !noteOf.has(r.id)) ? (
             <label className="bo-inline">
               <span>{l('Tipo de relación', 'Relation type')}</span>
               <select value={tipo} onChange={(e) => setTipo(e.target.value as '03' | '01')}>
@@ -730,6 +790,7 @@ function CreditNotesBox({ inv }: { inv: Invoice }) {
             <thead>
               <tr>
                 <th>{l('Fecha', 'Date')}</th>
+                <th>{l('Ticket', 'Ticket')}</th>
                 <th>{l('Motivo', 'Reason')}</th>
                 <th>{l('Artículos', 'Items')}</th>
                 <th className="num">{l('Reembolso', 'Refund')}</th>
@@ -742,6 +803,7 @@ function CreditNotesBox({ inv }: { inv: Invoice }) {
                 return (
                   <tr key={r.id}>
                     <td>{formatDateTime(r.createdAt)}</td>
+                    <td>#{r.ticketNumber}</td>
                     <td>{pick(l, REASON_LABEL[r.reason], r.reason)}</td>
                     <td>
                       {r.lines.map((x) => `${x.quantity.replace(/\.0+$/, '')} × ${x.description}`).join(', ')}
@@ -753,6 +815,13 @@ function CreditNotesBox({ inv }: { inv: Invoice }) {
                           <Link to={`/admin/invoicing/invoices/${note.id}`}>{folioOf(note)}</Link>{' '}
                           <StatusBadge inv={note} />
                         </>
+                      ) : r.netted ? (
+                        <span className="muted small">
+                          {l(
+                            'No lleva: se devolvió antes de facturar y la factura ya no lo incluye',
+                            'None needed: returned before invoicing, the invoice leaves it out',
+                          )}
+                        </span>
                       ) : canIssue ? (
                         <button
                           type="button"

@@ -120,6 +120,19 @@ export interface SaleReturn {
   lines: { lineNo: number; description: string; quantity: string; amount: string }[];
 }
 
+/** GET /invoicing/invoices/:id/returns: a return on one of the invoice's tickets. */
+export interface InvoiceReturn {
+  id: string;
+  saleId: string;
+  ticketNumber: number;
+  reason: string;
+  refund: { method: string; amount: string };
+  createdAt: string;
+  lines: { lineNo: number; saleLineNo: number; description: string; quantity: string; amount: string }[];
+  /** Made before the invoice: already left out of it, so no credit note. */
+  netted: boolean;
+}
+
 export interface CustomerRow {
   id: string;
   name: string;
@@ -168,6 +181,15 @@ export function statusOf(inv: Pick<Invoice, 'status' | 'cancelStatus'>): { label
       return { label: ['Timbrada', 'Stamped'], tone: 'ok' };
   }
 }
+
+/** The list's `cancellationStatus` filter. */
+export const CANCELLATION_FILTERS: { id: 'none' | CancelStatus; label: Pair }[] = [
+  { id: 'none', label: ['Sin cancelar', 'Not cancelled'] },
+  { id: 'requested', label: ['Cancelación solicitada', 'Cancellation requested'] },
+  { id: 'in_process', label: ['Cancelación en proceso', 'Cancellation in process'] },
+  { id: 'cancelled', label: ['Canceladas', 'Cancelled'] },
+  { id: 'rejected', label: ['Cancelación rechazada', 'Cancellation refused'] },
+];
 
 /** SAT's c_FormaPago, the ones a shop meets. */
 export const FORMA_PAGO_LABEL: Record<string, Pair> = {

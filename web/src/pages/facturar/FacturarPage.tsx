@@ -290,6 +290,14 @@ export function FacturarPage() {
           </section>
         )}
 
+        {ticket && ticket.refunded !== '0.00' && !ticket.invoiced && !result && (
+          <p className="info" data-testid="partly-returned">
+            {l(
+              `Devolviste parte de esta compra (${formatMoney(ticket.refunded)}): la factura será por lo que te quedaste, ${formatMoney(ticket.invoiceTotal)}.`,
+              `Part of this purchase was returned (${formatMoney(ticket.refunded)}): the invoice will be for what you kept, ${formatMoney(ticket.invoiceTotal)}.`,
+            )}
+          </p>
+        )}
         {ticket?.invoiced && !result && (
           <p className="warn-box" data-testid="already-invoiced">
             {l(

@@ -5,7 +5,11 @@ export interface TicketFound {
   business: string;
   ticketNumber: number;
   date: string;
+  /** As printed on the ticket. */
   total: string;
+  /** What the invoice will be for: the printed total minus what was refunded on returns. */
+  invoiceTotal: string;
+  refunded: string;
   invoiced: boolean;
   deadline: string;
   canInvoice: boolean;
