@@ -652,6 +652,8 @@ export async function issueCreditNote(
     .where('tenant_id', '=', ctx.tenantId)
     .where('return_id', '=', ret.id)
     .where('status', '<>', 'rejected')
+    // a credit note cancelled before SAT frees its return (the index invoices_return_key agrees)
+    .where((eb) => eb.or([eb('cancel_status', 'is', null), eb('cancel_status', '<>', 'cancelled')]))
     .executeTakeFirst();
   if (dup) throw new AppError(E.CREDIT_NOTE_DUPLICATE, { returnId: ret.id, invoiceId: dup.id });
   const inv = await liveInvoiceOfSale(ctx, ret.saleId);

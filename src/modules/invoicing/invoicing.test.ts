@@ -906,6 +906,16 @@ describe('credit notes for tickets in a global invoice', () => {
     expect(dup.json().error.code).toBe('CREDIT_NOTE_DUPLICATE');
     expect(await count()).toBe(n);
 
+    // Cancelled before SAT (motive 02), the card note frees its return: a new note may be issued.
+    const cancelCard = await api('POST', `/invoices/${cr.json().id}/cancel`, { motivo: '02' });
+    expect(cancelCard.json().cancelStatus).toBe('cancelled');
+    const again = await api('POST', '/credit-notes', { returnId: card.id, tipoRelacion: '01' });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toMatchObject({ kind: 'egreso', status: 'stamped', returnId: card.id });
+    expect(again.json().id).not.toBe(cr.json().id);
+    const againTwice = await api('POST', '/credit-notes', { returnId: card.id });
+    expect(againTwice.json().error.code).toBe('CREDIT_NOTE_DUPLICATE');
+
     // The invoice detail's sources: its returns (netted or not) and its related documents.
     const rets = (await api('GET', `/invoices/${g.id}/returns`)).json().items;
     expect(
@@ -920,7 +930,7 @@ describe('credit notes for tickets in a global invoice', () => {
       [card.id, t2.ticketNumber, false],
     ]);
     const related = (await api('GET', `/invoices?relatedTo=${g.id}`)).json();
-    expect(related.items.map((x: { id: string }) => x.id)).toEqual([cr.json().id, cn.id]);
+    expect(related.items.map((x: { id: string }) => x.id)).toEqual([again.json().id, cr.json().id, cn.id]);
     expect(related.next).toBeNull();
     const audit = await env.db.db
       .selectFrom('audit_log')
