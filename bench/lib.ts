@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
+import { normalizeSearch } from '../src/modules/catalog/search-text.js';
 import { createApiToken, createBusiness } from '../src/modules/identity/identity.service.js';
 import { systemCtx } from '../src/shared/context.js';
 
@@ -41,6 +42,10 @@ export interface BenchCatalog {
   hotSkuId: string;
 }
 
+// Names shaped like a real abarrotes catalog: kind, variety, brand, presentation. Every kind
+// starts about 1 in 30 names and the varieties and brands repeat their fragments inside other
+// words (Des*caf*einado, Nes*caf*é, Em*pan*izado), so a 3-letter fragment matches thousands of
+// rows at 50,000 products, as it does in a shop's own catalog.
 const WORDS = [
   'Café',
   'Leche',
@@ -73,6 +78,36 @@ const WORDS = [
   'Avena',
   'Miel',
 ];
+const VARIETIES = [
+  'Clásico',
+  'Light',
+  'Natural',
+  'Integral',
+  'Original',
+  'Familiar',
+  'Deslactosada',
+  'Picante',
+  'Entero',
+  'Sin azúcar',
+  'Con chile',
+  'Extra',
+  'Tradicional',
+  'Orgánico',
+  'Descafeinado',
+  'Económico',
+  'Empanizado',
+  'Refinado',
+  'Sabor fresa',
+  'Sabor vainilla',
+  'Sabor limón',
+  'Con calcio',
+  'Rojo',
+  'Verde',
+  'Blanco',
+  'Molido',
+  'Acidulado',
+  'Enlatado',
+];
 const BRANDS = [
   'La Costeña',
   'Bimbo',
@@ -84,7 +119,54 @@ const BRANDS = [
   'Sabritas',
   'Jumex',
   'Alpura',
+  'Coca-Cola',
+  'Del Valle',
+  "Kellogg's",
+  'Nescafé',
+  'Knorr',
+  'McCormick',
+  'Barcel',
+  'Marinela',
+  'Santa Clara',
+  'San Rafael',
+  'Tía Rosa',
+  'Palmolive',
+  'Ariel',
+  'Roma',
+  'Pétalo',
+  'Corona',
+  'Bonafont',
+  'Nutrioli',
+  'Capullo',
+  'Verde Valle',
+  'La Moderna',
+  'Doña María',
+  'Clemente Jacques',
+  'Valentina',
+  'Ricolino',
 ];
+const SIZES = [
+  '100 g',
+  '250 g',
+  '500 g',
+  '1 kg',
+  '355 ml',
+  '600 ml',
+  '1 L',
+  '2 L',
+  '6 pzas',
+  '12 pzas',
+  '20 pzas',
+];
+
+/** The generated product name of index `k` (deterministic). */
+export function benchProductName(k: number): string {
+  const kind = WORDS[k % WORDS.length]!;
+  const variety = VARIETIES[Math.floor(k / WORDS.length) % VARIETIES.length]!;
+  const brand = BRANDS[Math.floor(k / 7) % BRANDS.length]!;
+  const size = SIZES[Math.floor(k / 11) % SIZES.length]!;
+  return `${kind} ${variety} ${brand} ${size}`;
+}
 
 /**
  * A business with `count` products (one SKU and one EAN-13 each) and plenty of stock at the
@@ -122,11 +204,8 @@ export async function setupCatalog(
       const sid = `sku_${String(k).padStart(26, '0')}`;
       const body = `750${String(k).padStart(9, '0')}`;
       const code = body + gs1CheckDigit(body);
-      const name = `${WORDS[k % WORDS.length]} ${BRANDS[Math.floor(k / WORDS.length) % BRANDS.length]} ${100 + (k % 900)} g`;
-      const search = `${name} BEN-${k} ${code}`
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .toLowerCase();
+      const name = benchProductName(k);
+      const search = normalizeSearch(`${name} BEN-${k} ${code}`);
       products.push({
         tenant_id: t,
         id: pid,
@@ -159,7 +238,9 @@ export async function setupCatalog(
   }
   // A shop that imported its catalog has statistics once autovacuum passes; do it now so the
   // first plans are not made on a table the planner believes empty.
-  await sql`analyze products, skus, barcodes, stock_levels, stock_movements`.execute(database.db);
+  await sql`analyze products, skus, barcodes, sku_search_terms, sku_search_words, stock_levels, stock_movements`.execute(
+    database.db,
+  );
   return {
     tenantId: t,
     storeId: b.locationIds[0]!,

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import { json } from '../../db/types.js';
 import type { z } from 'zod';
 import type { Ctx } from '../../shared/context.js';
@@ -19,7 +20,7 @@ import type {
   zSkuPatch,
 } from './catalog.schemas.js';
 import type { Channel, ChannelSetting, IepsType, IvaKind } from './catalog.tables.js';
-import { normalizeSearch } from './search-text.js';
+import { normalizeSearch, searchTerms } from './search-text.js';
 
 export type CreateProductInput = z.infer<typeof zProductInput>;
 export type UpdateProductInput = z.infer<typeof zProductPatch>;
@@ -494,19 +495,19 @@ function sellableQuery(ctx: Ctx) {
     .where('s.tenant_id', '=', ctx.tenantId);
 }
 
+const barcodeList = sql<
+  string[]
+>`array(select b.code from barcodes b where b.tenant_id = s.tenant_id and b.sku_id = s.id order by b.code)`.as(
+  'barcode_list',
+);
+
 /** SKUs by id with what a sale needs (price, taxes, SAT keys). Unknown ids are simply absent. */
 export async function getSellableSkus(ctx: Ctx, skuIds: string[]): Promise<Map<string, SellableSku>> {
   const m = new Map<string, SellableSku>();
   if (skuIds.length === 0) return m;
   // One round trip (the checkout path reads this): barcodes come along as an array.
   const rows = (await sellableQuery(ctx)
-    .select(
-      sql<
-        string[]
-      >`array(select b.code from barcodes b where b.tenant_id = s.tenant_id and b.sku_id = s.id order by b.code)`.as(
-        'barcode_list',
-      ),
-    )
+    .select(barcodeList)
     .where('s.id', 'in', skuIds)
     .execute()) as (SellableRow & { barcode_list: string[] })[];
   for (const r of rows) m.set(r.id, toSellable(r, r.barcode_list));
@@ -516,15 +517,16 @@ export async function getSellableSkus(ctx: Ctx, skuIds: string[]): Promise<Map<s
 /** The SKU a scanned barcode belongs to. Errors: BARCODE_INVALID, BARCODE_CHECK_DIGIT, BARCODE_NOT_FOUND. */
 export async function lookupBarcode(ctx: Ctx, code: string): Promise<SellableSku> {
   const c = assertBarcode(code);
+  // One round trip (every scan reads this): the SKU's barcodes come along as an array.
   const row = (await sellableQuery(ctx)
+    .select(barcodeList)
     .innerJoin('barcodes as b', (j) =>
       j.onRef('b.tenant_id', '=', 's.tenant_id').onRef('b.sku_id', '=', 's.id'),
     )
     .where('b.code', '=', c)
-    .executeTakeFirst()) as SellableRow | undefined;
+    .executeTakeFirst()) as (SellableRow & { barcode_list: string[] }) | undefined;
   if (!row) throw new AppError(E.BARCODE_NOT_FOUND, { code: c });
-  const codes = await barcodesOf(ctx, [row.id]);
-  return toSellable(row, codes.get(row.id) ?? []);
+  return toSellable(row, row.barcode_list);
 }
 
 /** The SKU with this code (case-insensitive). Errors: SKU_NOT_FOUND. */
@@ -538,26 +540,199 @@ export async function getSkuByCode(ctx: Ctx, sku: string): Promise<SellableSku> 
 }
 
 /**
- * Search by name, SKU or barcode, accent- and case-insensitive ("cafe" finds "Café"), through
- * a trigram index on the normalised text. Exact barcode or SKU matches come first.
+ * Search by name, SKU or barcode, accent- and case-insensitive ("cafe" finds "Café"); every word
+ * of the query must match. Order: the SKU whose code or barcode is the query; then SKUs with a
+ * word starting with each query word ("coc" → Coca-Cola), by that word, its place in the name,
+ * then name; then, only to fill the page, SKUs with the words inside words ("ech" → leche),
+ * ordered the same way. A one-word search reads about one page from each index however many
+ * SKUs match; with more words, the longest word's SKUs are read until enough have the others.
  */
 export async function searchSkus(ctx: Ctx, input: { q: string; limit: number }): Promise<SellableSku[]> {
-  const norm = normalizeSearch(input.q);
-  if (norm.length === 0) return [];
-  const pattern = `%${likeEscape(norm)}%`;
+  const words = searchTerms(input.q);
+  if (words.length === 0) return [];
+  // The longest word drives the index read (fewest rows); the others are checked per SKU.
+  const lead = words.reduce((a, b) => (b.length > a.length ? b : a));
+  const others = words.filter((w) => w !== lead);
+  const found = new Map<string, SellableSku>();
+  // A SKU comes once per word that starts with `lead` ("choco", "chocolate"): when repeats left
+  // the page short and the word read was cut, read more.
+  for (let rows = input.limit; ; rows *= 4) {
+    const hits = await codeAndWordStartMatches(ctx, { q: input.q, lead, others, rows });
+    found.clear();
+    for (const sku of hits.skus) if (found.size < input.limit && !found.has(sku.id)) found.set(sku.id, sku);
+    if (found.size >= input.limit || hits.wordRows < rows) break;
+  }
+  // The trigram index needs 3 characters; a shorter fragment would read every word of the tenant.
+  if (found.size < input.limit && lead.length >= 3) {
+    const exclude = [...found.keys()];
+    const ids = await distinctSkus(input.limit - found.size, (rows) =>
+      innerWordMatches(ctx, lead, others, exclude, rows),
+    );
+    const inner = await getSellableSkus(ctx, ids);
+    for (const id of ids) {
+      const sku = inner.get(id);
+      if (sku) found.set(id, sku);
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * In one round trip, as most searches need nothing else: active SKUs whose code (any case) or
+ * barcode is exactly `q`, then the first `rows` words starting with `lead` of active SKUs with
+ * words starting with each of `others`, read from the prefix index in result order; all with
+ * their sellable data. A SKU can come more than once; `wordRows` counts the word rows read.
+ */
+async function codeAndWordStartMatches(
+  ctx: Ctx,
+  input: { q: string; lead: string; others: string[]; rows: number },
+): Promise<{ skus: SellableSku[]; wordRows: number }> {
+  const code = input.q.trim();
+  const noWord = [sql<string>`''`.as('term'), sql<number>`0`.as('ordinal'), sql<string>`''`.as('sort_key')];
+  const byCode = ctx.db
+    .selectFrom('skus as s')
+    .select([sql<number>`0`.as('grp'), 's.id as sku_id', ...noWord])
+    .where('s.tenant_id', '=', ctx.tenantId)
+    .where((eb) =>
+      eb(eb.fn('lower', ['s.sku']), 'in', [...new Set([code.toLowerCase(), normalizeSearch(code)])]),
+    );
+  const byBarcode = ctx.db
+    .selectFrom('barcodes as b')
+    .select([sql<number>`1`.as('grp'), 'b.sku_id', ...noWord])
+    .where('b.tenant_id', '=', ctx.tenantId)
+    .where('b.code', '=', code);
+  let words = ctx.db
+    .selectFrom('sku_search_terms as t')
+    .innerJoin('skus as s', (j) => j.onRef('s.tenant_id', '=', 't.tenant_id').onRef('s.id', '=', 't.sku_id'))
+    .select(['t.sku_id', 't.term', 't.ordinal', 't.sort_key'])
+    .where('t.tenant_id', '=', ctx.tenantId)
+    .where('t.term', '>=', input.lead)
+    .where('t.term', '<', prefixEnd(input.lead))
+    .where('s.active', '=', true);
+  for (const w of input.others) words = words.where(hasWordStartingWith(w));
+  const byWord = ctx.db
+    .selectFrom(
+      words
+        .orderBy('t.term')
+        .orderBy('t.ordinal')
+        .orderBy('t.sort_key')
+        .orderBy('t.sku_id')
+        .limit(input.rows)
+        .as('w'),
+    )
+    .select([sql<number>`2`.as('grp'), 'w.sku_id', 'w.term', 'w.ordinal', 'w.sort_key']);
   const rows = (await sellableQuery(ctx)
-    .where('s.search_text', 'like', pattern)
+    .innerJoin(byCode.unionAll(byBarcode).unionAll(byWord).as('h'), (j) => j.onRef('h.sku_id', '=', 's.id'))
+    .select(barcodeList)
+    .select('h.grp')
     .where('s.active', '=', true)
-    .orderBy(sql`(lower(s.sku) = ${norm})`, 'desc')
-    .orderBy(sql`(s.search_text like ${`${likeEscape(norm)}%`})`, 'desc')
-    .orderBy('p.name')
-    .limit(input.limit)
-    .execute()) as SellableRow[];
-  const codes = await barcodesOf(
-    ctx,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => toSellable(r, codes.get(r.id) ?? []));
+    .orderBy('h.grp')
+    .orderBy(sql`h.term collate "C"`)
+    .orderBy('h.ordinal')
+    .orderBy(sql`h.sort_key collate "C"`)
+    .orderBy('h.sku_id')
+    .execute()) as (SellableRow & { barcode_list: string[]; grp: number })[];
+  return {
+    skus: rows.map((r) => toSellable(r, r.barcode_list)),
+    wordRows: rows.filter((r) => r.grp === 2).length,
+  };
+}
+
+/** The first `limit` distinct ids of an ordered read that may repeat ids; reads more if repeats cut it. */
+async function distinctSkus(limit: number, read: (rows: number) => Promise<string[]>): Promise<string[]> {
+  for (let rows = limit; ; rows *= 4) {
+    const found = await read(rows);
+    const ids = [...new Set(found)];
+    if (ids.length >= limit || found.length < rows) return ids.slice(0, limit);
+  }
+}
+
+/** Every string that starts with `prefix` sorts (bytewise, collation "C") below this one. */
+function prefixEnd(prefix: string): string {
+  return `${prefix}\u{10FFFF}`;
+}
+
+function hasWordStartingWith(w: string) {
+  return (eb: ExpressionBuilder<DB & { t: DB['sku_search_terms'] }, 't'>) =>
+    eb.exists(
+      eb
+        .selectFrom('sku_search_terms as o')
+        .select(sql`1`.as('one'))
+        .whereRef('o.tenant_id', '=', 't.tenant_id')
+        .whereRef('o.sku_id', '=', 't.sku_id')
+        .where('o.term', '>=', w)
+        .where('o.term', '<', prefixEnd(w)),
+    );
+}
+
+function hasWordContaining(w: string) {
+  return (eb: ExpressionBuilder<DB & { t: DB['sku_search_terms'] }, 't'>) =>
+    eb.exists(
+      eb
+        .selectFrom('sku_search_terms as o')
+        .select(sql`1`.as('one'))
+        .whereRef('o.tenant_id', '=', 't.tenant_id')
+        .whereRef('o.sku_id', '=', 't.sku_id')
+        .where('o.term', 'like', `%${likeEscape(w)}%`),
+    );
+}
+
+/** How many of the tenant's words containing a fragment are used (the first ones, sorted). */
+const INNER_WORDS = 50;
+
+/**
+ * Active SKUs other than `exclude` with a word containing `lead` and words containing each of
+ * `others`, in result order: the tenant's words containing `lead` come from the trigram index
+ * on sku_search_words, then each word's SKUs from the prefix index, at most `rows` per word.
+ */
+async function innerWordMatches(
+  ctx: Ctx,
+  lead: string,
+  others: string[],
+  exclude: string[],
+  rows: number,
+): Promise<string[]> {
+  // A statement of its own, without ORDER BY or LIMIT: with them a generic plan (postgres.js
+  // prepares statements) walked the whole primary key in word order instead of the trigram index.
+  const words = (
+    await ctx.db
+      .selectFrom('sku_search_words')
+      .select('word')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('word', 'like', `%${likeEscape(lead)}%`)
+      .execute()
+  )
+    .map((r) => r.word)
+    .sort()
+    .slice(0, INNER_WORDS);
+  if (words.length === 0) return [];
+  const found = await ctx.db
+    .selectFrom(sql<{ word: string }>`unnest(${words}::text[])`.as('word'))
+    .innerJoinLateral(
+      (eb) => {
+        let q = eb
+          .selectFrom('sku_search_terms as t')
+          .innerJoin('skus as s', (j) =>
+            j.onRef('s.tenant_id', '=', 't.tenant_id').onRef('s.id', '=', 't.sku_id'),
+          )
+          .select(['t.sku_id', 't.ordinal', 't.sort_key'])
+          .where('t.tenant_id', '=', ctx.tenantId)
+          .whereRef('t.term', '=', 'word.word')
+          .where('s.active', '=', true);
+        for (const w of others) q = q.where(hasWordContaining(w));
+        if (exclude.length > 0) q = q.where('t.sku_id', 'not in', exclude);
+        return q.orderBy('t.ordinal').orderBy('t.sort_key').orderBy('t.sku_id').limit(rows).as('m');
+      },
+      (j) => j.onTrue(),
+    )
+    .select('m.sku_id')
+    .orderBy(sql`word.word collate "C"`)
+    .orderBy('m.ordinal')
+    .orderBy('m.sort_key')
+    .orderBy('m.sku_id')
+    .limit(rows)
+    .execute();
+  return found.map((r) => r.sku_id);
 }
 
 /** The price of a SKU on a channel: the channel's override, else the base price. */

@@ -64,9 +64,26 @@ export interface BarcodesTable {
   created_at: TimestampDefault;
 }
 
+/** The words of each SKU's search_text, written by triggers on skus (migration 015); only read here. */
+export interface SkuSearchTermsTable {
+  tenant_id: string;
+  sku_id: string;
+  term: string;
+  ordinal: number;
+  sort_key: string;
+}
+
+/** Every word a tenant's SKUs have used, for fragments inside words; written by the same triggers. */
+export interface SkuSearchWordsTable {
+  tenant_id: string;
+  word: string;
+}
+
 export interface CatalogTables {
   categories: CategoriesTable;
   products: ProductsTable;
   skus: SkusTable;
   barcodes: BarcodesTable;
+  sku_search_terms: SkuSearchTermsTable;
+  sku_search_words: SkuSearchWordsTable;
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { nextEan13 } from '../../../test/helpers/factories.js';
+import { givenProduct, nextEan13 } from '../../../test/helpers/factories.js';
 import { gs1CheckDigit } from './barcode.js';
+import { searchTerms } from './search-text.js';
 import { computeLine } from './tax.js';
 
 let env: TestEnv;
@@ -156,5 +157,183 @@ describe('barcodes and taxes', () => {
     });
     expect(b.taxes).toEqual([{ tax: 'IVA', factor: 'Exento', rate: null, base: '25.500000', amount: null }]);
     expect(b.total).toBe('25.50');
+  });
+});
+
+describe('catalog search', () => {
+  let shop: TestBusiness;
+  let rival: TestBusiness;
+
+  beforeAll(async () => {
+    shop = await env.givenBusiness('Abarrotes La Búsqueda');
+    rival = await env.givenBusiness('Abarrotes Enfrente');
+  });
+
+  type Hit = { id: string; sku: string; productName: string; barcodes: string[] };
+  async function search(who: TestBusiness, q: string, limit?: number): Promise<Hit[]> {
+    const qs = `q=${encodeURIComponent(q)}${limit ? `&limit=${limit}` : ''}`;
+    const res = await call(env.app, who.as.cashier, 'GET', `/api/v1/catalog/search?${qs}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().items;
+  }
+  const names = (hits: Hit[]) => hits.map((h) => h.productName);
+  // Fixed SKU codes and barcodes where a random digit or letter could match a query inside a word.
+  const ean = (body: string) => body + gs1CheckDigit(body);
+
+  it('ranks the whole word before longer ones, the name start first, inside-word matches last', async () => {
+    // Created in an order that matches none of the expected ones.
+    await givenProduct(shop.ctx, { name: 'Electrolit suero 625 ml', sku: 'ELE-1' });
+    await givenProduct(shop.ctx, { name: 'Lechera Nestlé 387 g', sku: 'LCH-1' });
+    await givenProduct(shop.ctx, { name: 'Chocolate para leche', sku: 'CPL-1' });
+    await givenProduct(shop.ctx, { name: 'Leche Lala 1 L', sku: 'LLA-1' });
+    const hits = await search(shop, 'lec');
+    expect(names(hits)).toEqual([
+      'Leche Lala 1 L', // "leche", first word
+      'Chocolate para leche', // "leche", third word
+      'Lechera Nestlé 387 g', // "lechera" sorts after "leche"
+      'Electrolit suero 625 ml', // only inside a word: fills the page last
+    ]);
+    expect(names(await search(shop, 'LEC'))).toEqual(names(hits));
+  });
+
+  it('orders equal names by SKU code, the same on every call', async () => {
+    await givenProduct(shop.ctx, { name: 'Tostadas Charras 400 g', sku: 'TOS-2' });
+    await givenProduct(shop.ctx, { name: 'Tostadas Charras 400 g', sku: 'TOS-1' });
+    await givenProduct(shop.ctx, { name: 'Tostadas Sanissimo 250 g', sku: 'TOS-3' });
+    await givenProduct(shop.ctx, { name: 'Totopos Tostados', sku: 'TOT-1' });
+    const first = await search(shop, 'tostad');
+    expect(first.map((h) => h.sku)).toEqual(['TOS-1', 'TOS-2', 'TOS-3', 'TOT-1']);
+    for (let i = 0; i < 3; i++) expect(await search(shop, 'tostad')).toEqual(first);
+  });
+
+  it('ignores accents and case in names and in the query', async () => {
+    await givenProduct(shop.ctx, { name: 'Jabón Zote rosa 400 g', sku: 'JZ-1' });
+    await givenProduct(shop.ctx, { name: 'JABON ROMA 250 G', sku: 'JR-1' });
+    await givenProduct(shop.ctx, { name: 'Café de olla Garat 250 g', sku: 'CG-1' });
+    expect(names(await search(shop, 'jabon'))).toEqual(['JABON ROMA 250 G', 'Jabón Zote rosa 400 g']);
+    expect(names(await search(shop, 'JABÓN'))).toEqual(['JABON ROMA 250 G', 'Jabón Zote rosa 400 g']);
+    expect(names(await search(shop, 'cafe de'))).toEqual(['Café de olla Garat 250 g']);
+    expect(names(await search(shop, 'Olla café'))).toEqual(['Café de olla Garat 250 g']);
+  });
+
+  it('needs every word of the query, in any order', async () => {
+    await givenProduct(shop.ctx, { name: 'Coca-Cola 600 ml', sku: 'CC-A', barcode: ean('759131313131') });
+    await givenProduct(shop.ctx, { name: 'Coca-Cola 2 L', sku: 'CC-B', barcode: ean('759131313135') });
+    await givenProduct(shop.ctx, { name: 'Agua Ciel 600 ml', sku: 'AC-A', barcode: ean('759131313137') });
+    expect(names(await search(shop, 'coca 600'))).toEqual(['Coca-Cola 600 ml']);
+    expect(names(await search(shop, '600 coca'))).toEqual(['Coca-Cola 600 ml']);
+    expect(names(await search(shop, 'coc-col 60'))).toEqual(['Coca-Cola 600 ml']);
+    expect(names(await search(shop, 'cola 600 ml'))).toEqual(['Coca-Cola 600 ml']);
+    expect(names(await search(shop, 'coca'))).toEqual(['Coca-Cola 2 L', 'Coca-Cola 600 ml']);
+    expect(await search(shop, 'coca 601')).toEqual([]);
+  });
+
+  it('puts the SKU whose code is the query first, then finds by SKU and barcode prefixes', async () => {
+    await givenProduct(shop.ctx, { name: 'Refresco cola', sku: 'REF-22' });
+    const orange = await givenProduct(shop.ctx, {
+      name: 'Refresco naranja',
+      sku: 'REF-2',
+      barcode: ean('759131313139'),
+    });
+    expect((await search(shop, 'REF-2')).map((h) => h.sku)).toEqual(['REF-2', 'REF-22']);
+    expect((await search(shop, 'ref-22')).map((h) => h.sku)).toEqual(['REF-22']);
+    const code = orange.skus[0]!.barcodes[0]!;
+    const byCode = await search(shop, code);
+    expect(byCode.map((h) => h.sku)).toEqual(['REF-2']);
+    expect(byCode[0]!.barcodes).toEqual([code]);
+    expect((await search(shop, code.slice(0, 12))).map((h) => h.sku)).toContain('REF-2');
+  });
+
+  it('reads further when one SKU has several words with the query as their start', async () => {
+    await givenProduct(shop.ctx, { name: 'Zarza Zarzamora Zarzaparrilla', sku: 'ZZ-1' });
+    await givenProduct(shop.ctx, { name: 'Zarzaparrilla Kids', sku: 'ZK-1' });
+    await givenProduct(shop.ctx, { name: 'Zarzo', sku: 'ZO-1' });
+    expect(names(await search(shop, 'zar', 2))).toEqual([
+      'Zarza Zarzamora Zarzaparrilla',
+      'Zarzaparrilla Kids',
+    ]);
+    expect(names(await search(shop, 'zar'))).toEqual([
+      'Zarza Zarzamora Zarzaparrilla',
+      'Zarzaparrilla Kids',
+      'Zarzo',
+    ]);
+  });
+
+  it("never shows another business's products, even with the same barcode", async () => {
+    const code = nextEan13();
+    const mine = await givenProduct(shop.ctx, { name: 'Mazapán De la Rosa', barcode: code });
+    const theirs = await givenProduct(rival.ctx, { name: 'Mazapán De la Rosa gigante', barcode: code });
+    for (const q of ['mazapan', 'maz', code, theirs.skus[0]!.sku, 'apa']) {
+      const hits = await search(shop, q);
+      expect(hits.map((h) => h.id)).not.toContain(theirs.skus[0]!.id);
+    }
+    expect((await search(shop, code)).map((h) => h.id)).toEqual([mine.skus[0]!.id]);
+    expect((await search(rival, 'maz')).map((h) => h.id)).toEqual([theirs.skus[0]!.id]);
+    expect(await search(rival, mine.skus[0]!.sku)).toEqual([]);
+  });
+
+  it('finds a product by its new name, variant and barcode after an update, not by the old', async () => {
+    const p = await givenProduct(shop.ctx, { name: 'Galletas Marías Gamesa', sku: 'GM-1' });
+    const skuId = p.skus[0]!.id;
+    const oldCode = p.skus[0]!.barcodes[0]!;
+    expect(names(await search(shop, 'mar'))).toEqual(['Galletas Marías Gamesa']);
+
+    const renamed = await call(env.app, shop.as.manager, 'PATCH', `/api/v1/products/${p.id}`, {
+      name: 'Galletas Emperador Gamesa',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await search(shop, 'mar')).toEqual([]);
+    expect(names(await search(shop, 'emp'))).toEqual(['Galletas Emperador Gamesa']);
+
+    const newCode = nextEan13();
+    const patched = await call(env.app, shop.as.manager, 'PATCH', `/api/v1/skus/${skuId}`, {
+      barcodes: [newCode],
+      variantName: 'Vainilla',
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect((await search(shop, newCode)).map((h) => h.id)).toEqual([skuId]);
+    expect(await search(shop, oldCode)).toEqual([]);
+    expect(names(await search(shop, 'emperador vai'))).toEqual(['Galletas Emperador Gamesa Vainilla']);
+
+    const added = await call(env.app, shop.as.manager, 'POST', `/api/v1/products/${p.id}/skus`, {
+      sku: 'EMP-CHOCO',
+      variantName: 'Chocolate',
+      price: '22.00',
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(names(await search(shop, 'emperador choc'))).toEqual(['Galletas Emperador Gamesa Chocolate']);
+
+    const off = await call(env.app, shop.as.manager, 'PATCH', `/api/v1/skus/${skuId}`, { active: false });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(names(await search(shop, 'emperador'))).toEqual(['Galletas Emperador Gamesa Chocolate']);
+  });
+
+  it('keeps in the index the same words the query is split into', async () => {
+    const p = await givenProduct(shop.ctx, { name: 'Pan-Dulce® (½ kg) Ñandú/7UP "Extra"_fino', sku: 'PD.1' });
+    const row = await env.db.db
+      .selectFrom('skus')
+      .select('search_text')
+      .where('id', '=', p.skus[0]!.id)
+      .executeTakeFirstOrThrow();
+    const stored = await env.db.db
+      .selectFrom('sku_search_terms')
+      .select('term')
+      .where('sku_id', '=', p.skus[0]!.id)
+      .orderBy('ordinal')
+      .execute();
+    expect(stored.map((t) => t.term)).toEqual(searchTerms(row.search_text));
+    expect(searchTerms('Pan-Dulce® (½ kg) Ñandú/7UP "Extra"_fino PD.1')).toEqual([
+      'pan',
+      'dulce®',
+      '½',
+      'kg',
+      'nandu',
+      '7up',
+      'extra',
+      'fino',
+      'pd',
+      '1',
+    ]);
+    expect(names(await search(shop, 'ñandu 7u'))).toEqual([p.name]);
   });
 });
