@@ -59,15 +59,10 @@ export async function buildServerIfStale({ force = false } = {}) {
     bundle: true,
     // Packages are bundled too: loading one file instead of several hundred halves the module
     // loading time. These stay imports: PGlite and argon2 load files next to their own code
-    // (WebAssembly, a native addon), @fastify/swagger reads its package.json through __dirname,
-    // and Scalar and exceljs are loaded on first use (see app.ts, reports.export.ts).
-    external: [
-      '@electric-sql/pglite',
-      '@node-rs/argon2',
-      '@fastify/swagger',
-      '@scalar/fastify-api-reference',
-      'exceljs',
-    ],
+    // (WebAssembly, a native addon), and Scalar and exceljs are loaded on first use (see app.ts,
+    // reports.export.ts). Bundled, @fastify/swagger cannot read its own package.json (default
+    // title and version of the document); app.ts sets both.
+    external: ['@electric-sql/pglite', '@node-rs/argon2', '@scalar/fastify-api-reference', 'exceljs'],
     // Bundled CommonJS packages require Node's built-in modules.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
