@@ -52,6 +52,25 @@ type Exec = Kysely<DB> | Transaction<DB>;
 
 const ident = (name: string) => sql.id(name);
 
+/**
+ * Tables derived from others (the search index of SKU words, 015): never in a backup, rebuilt
+ * from `skus` after a restore, so a backup stays small and one made before they existed
+ * restores with search working.
+ */
+const DERIVED = new Set(['sku_search_terms', 'sku_search_words']);
+
+async function rebuildDerived(trx: Exec): Promise<void> {
+  await sql`delete from sku_search_terms`.execute(trx);
+  await sql`delete from sku_search_words`.execute(trx);
+  await sql`
+    insert into sku_search_terms (tenant_id, sku_id, term, ordinal, sort_key)
+    select s.tenant_id, s.id, w.term, w.ordinal, left(s.search_text, 40)
+    from skus s cross join lateral sku_search_terms_of(s.search_text) w`.execute(trx);
+  await sql`
+    insert into sku_search_words (tenant_id, word)
+    select distinct tenant_id, term from sku_search_terms`.execute(trx);
+}
+
 async function tablesOf(db: Exec): Promise<TableInfo[]> {
   const cols = await sql<{
     table_name: string;
@@ -173,7 +192,7 @@ export async function backupDatabase(database: Database, file: string): Promise<
         migrations = (
           await trx.selectFrom('schema_migrations').select('version').orderBy('version').execute()
         ).map((r) => r.version);
-        const tables = await tablesOf(trx);
+        const tables = (await tablesOf(trx)).filter((t) => !DERIVED.has(t.name));
         tableCount = tables.length;
         await write(
           JSON.stringify({
@@ -309,6 +328,8 @@ export async function restoreDatabase(
     let current: { table: TableInfo; columns: string[] } | null = null;
     let batch: string[] = [];
     let ended: Record<string, number> | null = null;
+    // rows of a derived table (backups made before they were left out) are skipped: rebuilt below
+    let skipping = false;
     const flush = async () => {
       if (!current || batch.length === 0) return;
       await insertBatch(trx, current.table, current.columns, batch);
@@ -320,6 +341,11 @@ export async function restoreDatabase(
       if (line.startsWith('{"$table"')) {
         await flush();
         const m = JSON.parse(line) as { $table: string; columns: string[] };
+        skipping = DERIVED.has(m.$table);
+        if (skipping) {
+          current = null;
+          continue;
+        }
         const table = byName.get(m.$table);
         if (!table) throw new AppError('BACKUP_INVALID', { reason: `la tabla ${m.$table} no existe aquí` });
         const known = new Set(table.columns.map((c) => c.name));
@@ -333,7 +359,7 @@ export async function restoreDatabase(
       } else if (line.startsWith('{"$end"')) {
         await flush();
         ended = (JSON.parse(line) as { rows: Record<string, number> }).rows;
-      } else {
+      } else if (!skipping) {
         if (!current) throw new AppError('BACKUP_INVALID', { reason: 'renglón fuera de una tabla' });
         batch.push(line);
         if (batch.length >= BATCH) await flush();
@@ -341,8 +367,9 @@ export async function restoreDatabase(
     }
     if (!ended) throw new AppError('BACKUP_TRUNCATED');
     for (const [name, n] of Object.entries(ended)) {
-      if ((counts[name] ?? 0) !== n) throw new AppError('BACKUP_TRUNCATED');
+      if (!DERIVED.has(name) && (counts[name] ?? 0) !== n) throw new AppError('BACKUP_TRUNCATED');
     }
+    await rebuildDerived(trx);
     for (const t of tables) {
       for (const c of t.columns.filter((x) => x.identity)) {
         await sql`select setval(pg_get_serial_sequence(${t.name}, ${c.name}),
