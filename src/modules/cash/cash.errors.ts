@@ -24,6 +24,26 @@ export const CashErrors = defineErrors({
     es: 'Abre un turno en esta caja antes de cobrar.',
     en: 'Open a cash session on this register first.',
   },
+  CASH_SESSION_ID_REUSED: {
+    status: 422,
+    es: 'El turno {cashSessionId} ya se abrió con otros datos (caja, fondo u hora); no se puede volver a abrir con estos.',
+    en: 'Cash session {cashSessionId} was already opened with other data (register, float or time).',
+  },
+  CASH_SESSION_OPENED_AT_OUT_OF_RANGE: {
+    status: 422,
+    es: 'La hora de apertura ({openedAt}) debe estar entre {earliest} y {latest}: revisa el reloj de la caja.',
+    en: 'The opening time ({openedAt}) must be between {earliest} and {latest}: check the terminal clock.',
+  },
+  CASH_SESSION_MERGED: {
+    status: 409,
+    es: 'Este turno se abrió sin conexión cuando la caja ya tenía otro turno abierto; sus ventas quedaron en el turno {mergedInto}.',
+    en: 'This session was opened offline while the register had another open session; its sales went to session {mergedInto}.',
+  },
+  CASH_MOVEMENT_ID_REUSED: {
+    status: 422,
+    es: 'El movimiento {movementId} ya se registró con otros datos.',
+    en: 'Cash movement {movementId} was already recorded with other data.',
+  },
   DENOMINATIONS_MISMATCH: {
     status: 422,
     es: 'El conteo por denominación suma {counted}, pero el efectivo contado es {countedCash}.',

@@ -19,7 +19,7 @@ import {
   getCashSession,
   listCashSessions,
   listRegisters,
-  openCashSession,
+  recordCashSessionOpening,
   recordCashMovement,
 } from './cash.service.js';
 
@@ -81,13 +81,18 @@ export const cashRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: SELLERS },
       schema: {
         tags,
-        summary: 'Open a cash session (apertura) with an opening float',
+        summary:
+          'Open a cash session (apertura) with an opening float (201); the same terminal id again answers the stored session (200)',
+        description:
+          'A terminal sends its own `id` (`cs_` + ULID, the idempotency key) and, for an opening made offline, `openedAt`. Such an opening that finds another session open on the register is recorded as `merged` into it (its offline sales go to that session) instead of being refused.',
         body: zOpenCashSessionInput,
-        response: { 201: zCashSession },
+        response: { 200: zCashSession, 201: zCashSession },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await app.inTx(req, (ctx) => openCashSession(ctx, req.body))),
+    async (req, reply) => {
+      const r = await app.inTx(req, (ctx) => recordCashSessionOpening(ctx, req.body));
+      return reply.status(r.replayed ? 200 : 201).send(r.session);
+    },
   );
 
   app.get(
@@ -105,20 +110,19 @@ export const cashRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: SELLERS },
       schema: {
         tags,
-        summary: 'Cash in or out of the drawer, with a reason',
+        summary:
+          'Cash in or out of the drawer, with a reason (201); the same terminal id again answers the stored movement (200)',
         params: sessionParams,
         body: zCashMovementInput,
-        response: { 201: zCashMovement },
+        response: { 200: zCashMovement, 201: zCashMovement },
       },
     },
-    async (req, reply) =>
-      reply
-        .status(201)
-        .send(
-          await app.inTx(req, (ctx) =>
-            recordCashMovement(ctx, { cashSessionId: req.params.cashSessionId, ...req.body }),
-          ),
-        ),
+    async (req, reply) => {
+      const r = await app.inTx(req, (ctx) =>
+        recordCashMovement(ctx, { cashSessionId: req.params.cashSessionId, ...req.body }),
+      );
+      return reply.status(r.replayed ? 200 : 201).send(r.movement);
+    },
   );
 
   app.get(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type { z } from 'zod';
 import { json } from '../../db/types.js';
@@ -11,6 +12,7 @@ import { sessionSalesSummary } from '../sales/sales.service.js';
 import { CashErrors as E } from './cash.errors.js';
 import type {
   zCashMovement,
+  zCashMovementInput,
   zCashReport,
   zCashSession,
   zCloseCashSessionInput,
@@ -24,6 +26,7 @@ export type CashSession = z.infer<typeof zCashSession>;
 export type CashMovement = z.infer<typeof zCashMovement>;
 export type CashReport = z.infer<typeof zCashReport>;
 export type OpenCashSessionInput = z.infer<typeof zOpenCashSessionInput>;
+export type CashMovementInput = z.infer<typeof zCashMovementInput> & { cashSessionId: string };
 export type CloseCashSessionInput = z.infer<typeof zCloseCashSessionInput> & { cashSessionId: string };
 
 /** Advisory lock key space of a register: sales share it, a corte Z takes it alone. */
@@ -106,19 +109,7 @@ async function getRegisterRow(ctx: Ctx, registerId: string) {
 
 type SessionRow = Selectable<CashSessionsTable>;
 
-function toSession(r: {
-  id: string;
-  register_id: string;
-  location_id: string;
-  status: 'open' | 'closed';
-  opening_float: string;
-  opened_at: Date;
-  opened_by: string | null;
-  closed_at: Date | null;
-  expected_cash: string | null;
-  counted_cash: string | null;
-  difference: string | null;
-}): CashSession {
+function toSession(r: SessionRow): CashSession {
   return {
     id: r.id,
     registerId: r.register_id,
@@ -126,7 +117,9 @@ function toSession(r: {
     status: r.status,
     openingFloat: r.opening_float,
     openedAt: r.opened_at.toISOString(),
+    recordedAt: r.recorded_at ? r.recorded_at.toISOString() : null,
     openedBy: r.opened_by,
+    mergedInto: r.merged_into,
     closedAt: r.closed_at ? r.closed_at.toISOString() : null,
     expectedCash: r.expected_cash,
     countedCash: r.counted_cash,
@@ -134,40 +127,139 @@ function toSession(r: {
   };
 }
 
+function requestHash(input: unknown): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+/** How far a terminal's clock may run ahead of the server's (an opening is then taken as "now"). */
+const OPENED_AT_SKEW_MS = 5 * 60_000;
+/** The oldest offline opening accepted: a shop offline over a long weekend day, not a lost week. */
+const OPENED_AT_MAX_AGE_MS = 48 * 3600_000;
+
+export interface OpenCashSessionResult {
+  session: CashSession;
+  /** True when this id had been opened before with the same body: the stored session is answered. */
+  replayed: boolean;
+}
+
+async function sessionById(ctx: Ctx, id: string): Promise<SessionRow | undefined> {
+  return (await ctx.db
+    .selectFrom('cash_sessions')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst()) as SessionRow | undefined;
+}
+
+function replayOf(ctx: Ctx, known: SessionRow, hash: string | null): OpenCashSessionResult {
+  if (hash === null || known.request_hash !== hash)
+    throw new AppError(E.CASH_SESSION_ID_REUSED, { cashSessionId: known.id });
+  assertLocationAccess(ctx, known.location_id);
+  return { session: toSession(known), replayed: true };
+}
+
 /**
  * Opens a cash session on a register with an opening float; one open session per register.
- * Errors: REGISTER_NOT_FOUND, CASH_SESSION_ALREADY_OPEN, LOCATION_FORBIDDEN.
+ * A terminal may send its own id (`cs_` + ULID, the idempotency key: the same body again answers
+ * the stored session) and, for an opening made offline, `openedAt` (its clock, at most 5 min
+ * ahead and 48 h behind). Such an opening that finds another session open on the register is
+ * still recorded, as `merged` into that session, so the offline sales naming it land there
+ * (recordSale); without id and openedAt the opening is refused. Errors: REGISTER_NOT_FOUND,
+ * CASH_SESSION_ALREADY_OPEN, CASH_SESSION_ID_REUSED, CASH_SESSION_OPENED_AT_OUT_OF_RANGE,
+ * LOCATION_FORBIDDEN.
  */
-export async function openCashSession(ctx: Ctx, input: OpenCashSessionInput): Promise<CashSession> {
+export async function recordCashSessionOpening(
+  ctx: Ctx,
+  input: OpenCashSessionInput,
+): Promise<OpenCashSessionResult> {
+  const hash = input.id ? requestHash(input) : null;
+  if (input.id) {
+    const known = await sessionById(ctx, input.id);
+    if (known) return replayOf(ctx, known, hash);
+  }
+  let openedAt = ctx.now;
+  if (input.openedAt) {
+    const at = new Date(input.openedAt);
+    const earliest = new Date(ctx.now.getTime() - OPENED_AT_MAX_AGE_MS);
+    const latest = new Date(ctx.now.getTime() + OPENED_AT_SKEW_MS);
+    if (at < earliest || at > latest)
+      throw new AppError(E.CASH_SESSION_OPENED_AT_OUT_OF_RANGE, {
+        openedAt: input.openedAt,
+        earliest: earliest.toISOString(),
+        latest: latest.toISOString(),
+      });
+    if (at < ctx.now) openedAt = at;
+  }
   const reg = await getRegisterRow(ctx, input.registerId);
-  const id = newId('cs');
-  const row = await ctx.db
+  // Openers of one register queue here, so "is another session open?" stays true until commit;
+  // a concurrent replay of the same id finds the first one's row once it gets the lock.
+  await lockRegister(ctx, reg.id, 'exclusive');
+  if (input.id) {
+    const known = await sessionById(ctx, input.id);
+    if (known) return replayOf(ctx, known, hash);
+  }
+  const open = await openSessionOf(ctx, reg.id);
+  if (open && !(input.id && input.openedAt))
+    throw new AppError(E.CASH_SESSION_ALREADY_OPEN, { registerId: reg.id, openCashSessionId: open.id });
+  const id = input.id ?? newId('cs');
+  const row = (await ctx.db
     .insertInto('cash_sessions')
     .values({
       tenant_id: ctx.tenantId,
       id,
       register_id: reg.id,
       location_id: reg.location_id,
+      ...(open ? { status: 'merged' as const, merged_into: open.id } : {}),
       opening_float: input.openingFloat,
       opened_by: ctx.userId,
-      opened_at: ctx.now,
+      opened_at: openedAt,
+      recorded_at: ctx.now,
+      request_hash: hash,
       note: input.note ?? null,
     })
     .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordEvent(ctx, 'cash.session_opened', {
+    .executeTakeFirstOrThrow()) as SessionRow;
+  const data = {
     cashSessionId: id,
     registerId: reg.id,
     locationId: reg.location_id,
     openingFloat: input.openingFloat,
-  });
+    openedAt: openedAt.toISOString(),
+    ...(input.openedAt ? { offline: true } : {}),
+    ...(open ? { mergedInto: open.id } : {}),
+  };
+  await recordEvent(ctx, open ? 'cash.session_merged' : 'cash.session_opened', data);
   await recordAudit(ctx, {
-    action: 'cash.session_opened',
+    action: open ? 'cash.session_merged' : 'cash.session_opened',
     entityType: 'cash_session',
     entityId: id,
-    data: { registerId: reg.id, openingFloat: input.openingFloat },
+    data,
   });
-  return toSession(row);
+  return { session: toSession(row), replayed: false };
+}
+
+/** Opens a cash session (recordCashSessionOpening without the replay flag); same errors. */
+export async function openCashSession(ctx: Ctx, input: OpenCashSessionInput): Promise<CashSession> {
+  return (await recordCashSessionOpening(ctx, input)).session;
+}
+
+/**
+ * The open session that takes the sales of `cashSessionId` when it is an offline opening merged
+ * into it; null otherwise (not merged, or that session is no longer open).
+ */
+export async function mergedSessionTarget(ctx: Ctx, cashSessionId: string): Promise<string | null> {
+  const r = await ctx.db
+    .selectFrom('cash_sessions as m')
+    .innerJoin('cash_sessions as t', (j) =>
+      j.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.merged_into'),
+    )
+    .select('t.id')
+    .where('m.tenant_id', '=', ctx.tenantId)
+    .where('m.id', '=', cashSessionId)
+    .where('m.status', '=', 'merged')
+    .where('t.status', '=', 'open')
+    .executeTakeFirst();
+  return r?.id ?? null;
 }
 
 async function getSessionRow(ctx: Ctx, cashSessionId: string, forUpdate = false): Promise<SessionRow> {
@@ -235,19 +327,21 @@ async function insertMovement(
   ctx: Ctx,
   session: { id: string; register_id: string; location_id: string },
   m: {
+    id?: string;
     kind: 'in' | 'out' | 'refund';
     method: string;
     amount: string;
     reason: string;
     refType?: string;
     refId?: string;
+    requestHash?: string;
   },
 ): Promise<CashMovement> {
   const row = await ctx.db
     .insertInto('cash_movements')
     .values({
       tenant_id: ctx.tenantId,
-      id: newId('cmv'),
+      id: m.id ?? newId('cmv'),
       cash_session_id: session.id,
       kind: m.kind,
       method: m.method,
@@ -257,6 +351,7 @@ async function insertMovement(
       ref_id: m.refId ?? null,
       user_id: ctx.userId,
       created_at: ctx.now,
+      request_hash: m.requestHash ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -278,19 +373,63 @@ async function insertMovement(
   return movement;
 }
 
+export interface RecordCashMovementResult {
+  movement: CashMovement;
+  /** True when this movement id had been recorded before with the same body. */
+  replayed: boolean;
+}
+
+async function movementReplay(ctx: Ctx, id: string, hash: string): Promise<RecordCashMovementResult | null> {
+  const known = await ctx.db
+    .selectFrom('cash_movements')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!known) return null;
+  if (known.request_hash !== hash) throw new AppError(E.CASH_MOVEMENT_ID_REUSED, { movementId: id });
+  return { movement: toMovement(known), replayed: true };
+}
+
 /**
- * Cash put into or taken out of the drawer, with a reason. Errors: CASH_SESSION_NOT_FOUND,
- * CASH_SESSION_CLOSED.
+ * Cash put into or taken out of the drawer, with a reason. A terminal may send its own id
+ * (`cmv_` + ULID, for a movement queued offline): the same body again answers the stored
+ * movement. A movement naming an offline opening merged into the register's open session is
+ * recorded in that session. Errors: CASH_SESSION_NOT_FOUND, CASH_SESSION_CLOSED,
+ * CASH_MOVEMENT_ID_REUSED.
  */
 export async function recordCashMovement(
   ctx: Ctx,
-  input: { cashSessionId: string; kind: 'in' | 'out'; amount: string; reason: string },
-): Promise<CashMovement> {
+  input: CashMovementInput,
+): Promise<RecordCashMovementResult> {
+  const hash = input.id ? requestHash(input) : undefined;
+  if (input.id && hash) {
+    const replay = await movementReplay(ctx, input.id, hash);
+    if (replay) return replay;
+  }
   const s0 = await getSessionRow(ctx, input.cashSessionId);
   await lockRegister(ctx, s0.register_id, 'shared');
-  const s = await getSessionRow(ctx, input.cashSessionId);
+  if (input.id && hash) {
+    const replay = await movementReplay(ctx, input.id, hash);
+    if (replay) return replay;
+  }
+  let s = await getSessionRow(ctx, input.cashSessionId);
+  if (s.status === 'merged') {
+    const target = await mergedSessionTarget(ctx, s.id);
+    if (!target)
+      throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id, mergedInto: s.merged_into });
+    s = await getSessionRow(ctx, target);
+  }
   if (s.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id });
-  return insertMovement(ctx, s, { ...input, method: 'cash' });
+  const movement = await insertMovement(ctx, s, {
+    id: input.id,
+    kind: input.kind,
+    amount: input.amount,
+    reason: input.reason,
+    method: 'cash',
+    requestHash: hash,
+  });
+  return { movement, replayed: false };
 }
 
 /**
@@ -335,7 +474,7 @@ export async function openSessionOf(ctx: Ctx, registerId: string): Promise<CashS
 }
 
 async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {
-  const [sales, movements] = await Promise.all([
+  const [sales, movements, merged] = await Promise.all([
     sessionSalesSummary(ctx, s.id),
     ctx.db
       .selectFrom('cash_movements')
@@ -343,6 +482,13 @@ async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {
       .where('tenant_id', '=', ctx.tenantId)
       .where('cash_session_id', '=', s.id)
       .groupBy(['kind', 'method'])
+      .execute(),
+    ctx.db
+      .selectFrom('cash_sessions')
+      .select(['id', 'opening_float', 'opened_at', 'opened_by'])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('merged_into', '=', s.id)
+      .orderBy('opened_at')
       .execute(),
   ]);
   const mv = (kind: string, method?: string) =>
@@ -368,7 +514,7 @@ async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {
     cashSessionId: s.id,
     registerId: s.register_id,
     locationId: s.location_id,
-    status: s.status,
+    status: s.status === 'closed' ? 'closed' : 'open',
     openingFloat: s.opening_float,
     openedAt: s.opened_at.toISOString(),
     openedBy: s.opened_by,
@@ -384,15 +530,23 @@ async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {
     countedCash: s.counted_cash,
     difference: s.difference,
     denominations: s.denominations,
+    mergedOpenings: merged.map((m) => ({
+      cashSessionId: m.id,
+      openingFloat: m.opening_float,
+      openedAt: m.opened_at.toISOString(),
+      openedBy: m.opened_by,
+    })),
   };
 }
 
 /**
  * Corte X: the session's figures so far (expected per payment method) without closing it; of
- * a closed session, its corte Z. Errors: CASH_SESSION_NOT_FOUND.
+ * a closed session, its corte Z. Errors: CASH_SESSION_NOT_FOUND, CASH_SESSION_MERGED.
  */
 export async function cashSessionReport(ctx: Ctx, cashSessionId: string): Promise<CashReport> {
   const s = await getSessionRow(ctx, cashSessionId);
+  if (s.status === 'merged')
+    throw new AppError(E.CASH_SESSION_MERGED, { cashSessionId: s.id, mergedInto: s.merged_into });
   if (s.status === 'closed' && s.closing_report) return s.closing_report as unknown as CashReport;
   return buildReport(ctx, s);
 }
@@ -401,10 +555,12 @@ export async function cashSessionReport(ctx: Ctx, cashSessionId: string): Promis
  * Corte Z: closes the session with the cash counted (optionally by denomination) and stores
  * expected per method and the difference. It waits for the sales in flight on the register
  * (exclusive register lock), so every sale of the session is in the figures. Errors:
- * CASH_SESSION_NOT_FOUND, CASH_SESSION_CLOSED, DENOMINATIONS_MISMATCH.
+ * CASH_SESSION_NOT_FOUND, CASH_SESSION_CLOSED, CASH_SESSION_MERGED, DENOMINATIONS_MISMATCH.
  */
 export async function closeCashSession(ctx: Ctx, input: CloseCashSessionInput): Promise<CashReport> {
   const s0 = await getSessionRow(ctx, input.cashSessionId);
+  if (s0.status === 'merged')
+    throw new AppError(E.CASH_SESSION_MERGED, { cashSessionId: s0.id, mergedInto: s0.merged_into });
   if (s0.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s0.id });
   if (input.denominations) {
     const counted = sum(input.denominations.map((d) => new D(d.denomination).times(d.count)));

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
 import type { Json, Numeric, Timestamp, TimestampDefault } from '../../db/types.js';
 
-export type CashSessionStatus = 'open' | 'closed';
+/** merged: an offline opening that reached the server while another session was open. */
+export type CashSessionStatus = 'open' | 'closed' | 'merged';
 export type CashMovementKind = 'in' | 'out' | 'refund';
 
 export interface RegistersTable {
@@ -35,6 +36,12 @@ export interface CashSessionsTable {
   denominations: Json<Denomination[]> | null;
   closing_report: Json<Record<string, unknown>> | null;
   note: string | null;
+  /** sha-256 of the opening request when the terminal sent its own id. */
+  request_hash: string | null;
+  /** When the server received the opening (opened_at is the terminal's clock). */
+  recorded_at: Timestamp | null;
+  /** For a merged offline opening: the session its sales were recorded in. */
+  merged_into: string | null;
 }
 
 export interface CashMovementsTable {
@@ -49,6 +56,8 @@ export interface CashMovementsTable {
   ref_id: string | null;
   user_id: string | null;
   created_at: Timestamp;
+  /** sha-256 of the request when the terminal sent its own id (queued offline). */
+  request_hash: string | null;
 }
 
 export interface CashTables {

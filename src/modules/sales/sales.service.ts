@@ -10,6 +10,7 @@ import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
 import { getSellableSkus, lookupBarcode, type SellableSku } from '../catalog/catalog.service.js';
+import { mergedSessionTarget } from '../cash/cash.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import '../inventory/inventory.errors.js';
 import { type PricedSale, priceSale } from './pricing.js';
@@ -81,7 +82,9 @@ export interface RecordSaleResult {
  * Records a counter sale exactly once: prices and taxes are computed here, then one statement
  * (`record_sale`) checks the id (idempotency), the prices' versions, the open cash session and
  * the store credit, takes the stock and writes sale, lines, payments, event and audit row.
- * The same id with the same body answers the stored sale. Errors: SALE_ID_REUSED,
+ * The same id with the same body answers the stored sale. A sale naming an offline opening
+ * that was merged into the register's open session is recorded in that session (cash README).
+ * Errors: SALE_ID_REUSED,
  * SKU_NOT_FOUND, BARCODE_NOT_FOUND, SKU_NOT_SELLABLE, QUANTITY_NOT_INTEGER,
  * PRICE_OVERRIDE_FORBIDDEN, DISCOUNT_EXCEEDS_PRICE, CUSTOMER_REQUIRED, NON_CASH_OVERPAYMENT,
  * CHANGE_EXCEEDS_CASH, PAYMENTS_DO_NOT_COVER_TOTAL, PAYMENTS_EXCEED_TOTAL, REGISTER_NOT_FOUND,
@@ -93,6 +96,9 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
   // Inside a caller's transaction a failed statement aborts it: no cache, no retry there.
   const canRetry = !ctx.db.isTransaction;
   let fresh = !canRetry;
+  // The session the sale is recorded in: the one it names, unless that is an offline opening
+  // the server merged into the register's open session (then that one, found on refusal only).
+  let cashSessionId = input.cashSessionId ?? null;
   for (let attempt = 0; ; attempt++) {
     let priced: PricedSale;
     let skuIds: string[];
@@ -132,7 +138,7 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       saleId: input.id,
       now: ctx.now.toISOString(),
       registerId: input.registerId,
-      cashSessionId: input.cashSessionId ?? null,
+      cashSessionId,
       customerId: input.customerId ?? null,
       userId: ctx.userId,
       locationIds: ctx.locationIds,
@@ -193,6 +199,20 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
         (err as { constraint_name?: string; constraint?: string }).constraint_name ??
         (err as { constraint?: string }).constraint;
       if (canRetry && attempt === 0 && constraint === 'sales_invoice_code_key') continue;
+      if (
+        canRetry &&
+        t instanceof AppError &&
+        t.code === 'CASH_SESSION_CLOSED' &&
+        cashSessionId === input.cashSessionId &&
+        input.cashSessionId &&
+        typeof t.details.openCashSessionId === 'string'
+      ) {
+        const target = await mergedSessionTarget(ctx, input.cashSessionId);
+        if (target === t.details.openCashSessionId) {
+          cashSessionId = target;
+          continue;
+        }
+      }
       throw t;
     }
     if (result.replayed) return { sale: await getSale(ctx, input.id), replayed: true };

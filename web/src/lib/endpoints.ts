@@ -21,10 +21,15 @@ export interface CashSession {
   id: string;
   registerId: string;
   locationId: string;
-  status: 'open' | 'closed';
+  /** merged: an opening made offline that reached the server while another session was open. */
+  status: 'open' | 'closed' | 'merged';
   openingFloat: string;
   openedAt: string;
+  /** When the server received the opening (for one made offline, later than openedAt). */
+  recordedAt?: string | null;
   openedBy: string | null;
+  /** The open session a merged offline opening's sales went to. */
+  mergedInto?: string | null;
   closedAt: string | null;
   expectedCash: string | null;
   countedCash: string | null;
@@ -63,6 +68,13 @@ export interface CashReport {
   countedCash: string | null;
   difference: string | null;
   denominations: Denomination[] | null;
+  /** Offline openings merged into this session: their sales are in the figures, their float is not. */
+  mergedOpenings?: {
+    cashSessionId: string;
+    openingFloat: string;
+    openedAt: string;
+    openedBy: string | null;
+  }[];
 }
 
 export interface TaxLine {

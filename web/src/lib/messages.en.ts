@@ -40,8 +40,16 @@ export const en: Record<MessageKey, string> = {
   'open.submit': 'Open register',
   'open.changeRegister': 'Use another register',
   'open.badAmount': 'Type the float as an amount, e.g. 500 or 500.00.',
-  'open.offline': 'Opening the register needs the server.',
+  'open.offlineHelp':
+    'Offline: you can open the register anyway. The opening and the sales are kept on this computer and sent when the connection is back.',
+  'open.queuedDescription': 'Register opened with a {float} float',
+  'open.refused':
+    'The server did not accept the opening made offline ({message}). The sales made in it are listed for the manager as problem sales. Open the register again.',
 
+  'frame.sessionOffline': 'Opened offline · not on the server yet',
+  'frame.mergedBanner':
+    'When the connection came back, this register already had a session open on the server (since {time}). The offline sales were added to that session; the {float} float you counted was not added to the expected cash. Tell the manager before the corte Z.',
+  'frame.movementsRefused': '{n} cash in/out made offline were not recorded (see details).',
   'frame.sessionOpen': 'Open since {time} · float {float}',
   'frame.online': 'Online',
   'frame.offline': 'Offline',
@@ -222,6 +230,15 @@ export const en: Record<MessageKey, string> = {
   'cash.reasonExample': 'e.g. paid the soda supplier',
   'cash.reasonRequired': 'Type the reason.',
   'cash.record': 'Record',
+  'cash.inQueued': 'Cash in of {amount} kept on this register; it is sent when the connection is back.',
+  'cash.outQueued': 'Cash out of {amount} kept on this register; it is sent when the connection is back.',
+  'cash.needsServer':
+    'Corte X and corte Z need the server. You can keep selling; make the corte when the connection is back.',
+  'cash.waitSync':
+    "This register's opening has not reached the server yet; the corte can be made once it is sent (automatically).",
+  'cash.mergedOpenings':
+    'Offline openings merged into this session (their float is not in the expected cash):',
+  'cash.mergedOpening': '{at} · {float} float',
   'cash.inDone': 'Cash in of {amount} recorded.',
   'cash.outDone': 'Cash out of {amount} recorded.',
   'cash.countHelp': 'Count the drawer by bill and coin. The expected amount is shown after closing.',
@@ -254,6 +271,7 @@ export const en: Record<MessageKey, string> = {
   'conflicts.help':
     'These sales were made offline and the server could not record them. They are kept: check the reason, fix it (e.g. receive the stock) and send them again.',
   'conflicts.none': 'No sales with problems.',
+  'conflicts.movementRefused': 'Not recorded on the server: check it with the manager.',
   'conflicts.retry': 'Send again',
   'conflicts.reported': 'The manager has it on the list (Sales with problems, in the back office).',
   'conflicts.reportFailed': 'The server did not take it as a sale conflict either: {message}',

@@ -39,9 +39,18 @@ export const es = {
   'open.submit': 'Abrir caja',
   'open.changeRegister': 'Cambiar de caja',
   'open.badAmount': 'Escribe el fondo como un importe, p. ej. 500 o 500.00.',
-  'open.offline': 'Para abrir la caja se necesita conexión con el servidor.',
+  'open.offlineHelp':
+    'Sin conexión: puedes abrir la caja de todos modos. La apertura y las ventas se guardan en esta computadora y se envían solas cuando vuelva la conexión.',
+  'open.queuedDescription': 'Apertura de caja con fondo de {float}',
+  'open.refused':
+    'El servidor no aceptó la apertura hecha sin conexión ({message}). Las ventas hechas en ella quedan en «Ventas con problema» para el encargado. Abre la caja de nuevo.',
 
   'frame.sessionOpen': 'Caja abierta desde las {time} · fondo {float}',
+  'frame.sessionOffline': 'Abierta sin conexión · falta enviarla al servidor',
+  'frame.mergedBanner':
+    'Al volver la conexión, esta caja ya tenía un turno abierto en el servidor (desde las {time}). Las ventas hechas sin conexión se sumaron a ese turno; el fondo de {float} que contaste no se sumó al efectivo esperado. Avisa al encargado antes del corte Z.',
+  'frame.movementsRefused':
+    '{n} entradas o salidas de efectivo hechas sin conexión no se registraron (ver detalle).',
   'frame.online': 'En línea',
   'frame.offline': 'Sin conexión',
   'frame.live': 'Existencias al momento',
@@ -222,6 +231,14 @@ export const es = {
   'cash.reasonRequired': 'Escribe el motivo del movimiento.',
   'cash.record': 'Registrar',
   'cash.inDone': 'Entrada de {amount} registrada.',
+  'cash.inQueued': 'Entrada de {amount} guardada en esta caja; se envía sola al volver la conexión.',
+  'cash.outQueued': 'Salida de {amount} guardada en esta caja; se envía sola al volver la conexión.',
+  'cash.needsServer':
+    'El corte X y el corte Z necesitan conexión con el servidor. Puedes seguir vendiendo; haz el corte cuando vuelva la conexión.',
+  'cash.waitSync':
+    'La apertura de esta caja aún no llega al servidor; el corte se podrá hacer en cuanto se envíe (se envía sola).',
+  'cash.mergedOpenings': 'Aperturas sin conexión sumadas a este turno (su fondo no está en el esperado):',
+  'cash.mergedOpening': '{at} · fondo de {float}',
   'cash.outDone': 'Salida de {amount} registrada.',
   'cash.countHelp': 'Cuenta el efectivo del cajón por billete y moneda. El esperado se muestra al cerrar.',
   'cash.denomination': 'Billete o moneda',
@@ -253,6 +270,7 @@ export const es = {
   'conflicts.help':
     'Estas ventas se hicieron sin conexión y el servidor no pudo registrarlas. No se pierden: revisa el motivo, corrige (p. ej. da entrada a la mercancía) y vuelve a enviarlas.',
   'conflicts.none': 'No hay ventas con problema.',
+  'conflicts.movementRefused': 'No quedó registrada en el servidor: revísala con el encargado.',
   'conflicts.retry': 'Enviar de nuevo',
   'conflicts.reported': 'Ya está en la lista del encargado (Ventas con problema, en la oficina).',
   'conflicts.reportFailed': 'El servidor tampoco la aceptó como venta con problema: {message}',

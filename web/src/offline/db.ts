@@ -21,13 +21,27 @@ export interface CachedStock {
  */
 export type QueuedStatus = 'charging' | 'pending' | 'sent' | 'conflict' | 'rejected' | 'reported';
 
+/**
+ * What the queue carries: a sale (rows older than this field are sales), the opening of a cash
+ * session made offline, or cash in/out. All of them carry the id this terminal generated, which
+ * the server takes as the idempotency key; the queue sends them in the order they were made.
+ */
+export type QueuedKind = 'sale' | 'cash_session' | 'cash_movement';
+
 /** A sale the terminal recorded; it stays here until the server has it (and after, as a receipt). */
 export interface QueuedSale {
   id: string;
+  /** Absent: a sale. */
+  kind?: QueuedKind;
+  /** Where it is POSTed (absent: /sales). */
+  path?: string;
   status: QueuedStatus;
-  /** The POST /sales body, frozen when the cashier charged. */
+  /** The POST body (of /sales for a sale), frozen when the cashier charged. */
   body: Record<string, unknown>;
-  /** What the screen showed: lines, totals, payments (for the receipt while offline). */
+  /**
+   * What the screen showed: for a sale lines, totals, payments (the receipt while offline); for
+   * the other kinds `{ description }`.
+   */
   receipt: Record<string, unknown>;
   createdAt: string;
   attempts: number;
@@ -69,6 +83,21 @@ export function dbFor(tenantId: string): MostradorDb {
     open.set(tenantId, db);
   }
   return db;
+}
+
+/** The kind of a queued row (rows queued before kinds existed are sales). */
+export function kindOf(row: Pick<QueuedSale, 'kind'>): QueuedKind {
+  return row.kind ?? 'sale';
+}
+
+/**
+ * The queue's order: the ULID after the id's prefix (`cs_`, `cmv_`, `sale_` would sort by prefix,
+ * putting a cash out before the opening it belongs to). ULIDs made in one page are monotonic.
+ */
+export function queueOrder(a: Pick<QueuedSale, 'id'>, b: Pick<QueuedSale, 'id'>): number {
+  const ka = a.id.slice(a.id.indexOf('_') + 1);
+  const kb = b.id.slice(b.id.indexOf('_') + 1);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export function normalizeSearch(s: string): string {

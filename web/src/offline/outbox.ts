@@ -1,7 +1,7 @@
 import { ApiError, NetworkError, post } from '../lib/api';
 import { createStore } from '../lib/store';
 import { markServerReachable } from './connectivity';
-import { dbFor, type QueuedSale } from './db';
+import { dbFor, kindOf, type QueuedSale, queueOrder } from './db';
 
 /** Error codes that mean the sale cannot be honoured as it is now: a conflict for the manager. */
 const CONFLICT_CODES = new Set([
@@ -38,15 +38,37 @@ export async function enqueueSale(
 }
 
 /**
- * Sends one queued sale. The server treats the terminal's id as the idempotency key, so a sale
- * that did reach it before the connection dropped is acknowledged with the stored sale, not doubled.
+ * Queues a cash session opening or a cash in/out made without the server (or whose answer was
+ * lost), under the id the terminal generated; the queue sends it in order with the sales.
+ */
+export async function enqueueOperation(
+  tenantId: string,
+  op: { id: string; kind: 'cash_session' | 'cash_movement'; path: string; body: Record<string, unknown> },
+  description: string,
+): Promise<void> {
+  await dbFor(tenantId).outbox.put({
+    ...op,
+    status: 'pending',
+    receipt: { description },
+    createdAt: new Date().toISOString(),
+    attempts: 0,
+    lastError: null,
+    result: null,
+  });
+}
+
+/**
+ * Sends one queued sale (or opening, or cash movement). The server treats the terminal's id as
+ * the idempotency key, so one that did reach it before the connection dropped is acknowledged
+ * with the stored record, not doubled.
  */
 export async function sendQueuedSale(tenantId: string, id: string): Promise<QueuedSale | undefined> {
   const db = dbFor(tenantId);
   const row = await db.outbox.get(id);
   if (!row || row.status === 'sent') return row;
+  const kind = kindOf(row);
   try {
-    const result = await post<Record<string, unknown>>('/sales', row.body, { timeoutMs: 10_000 });
+    const result = await post<Record<string, unknown>>(row.path ?? '/sales', row.body, { timeoutMs: 10_000 });
     markServerReachable(true);
     await db.outbox.update(id, {
       status: 'sent',
@@ -64,9 +86,16 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
     if (err instanceof ApiError) {
       markServerReachable(true);
       const lastError = { code: err.code, message: err.message, details: err.details };
-      if (err.status === 401 || err.status === 429 || err.code === 'IDEMPOTENCY_IN_PROGRESS') {
+      // The opening its sales depend on is worth waiting for through a server hiccup.
+      const later = kind === 'cash_session' && err.status >= 500;
+      if (err.status === 401 || err.status === 429 || err.code === 'IDEMPOTENCY_IN_PROGRESS' || later) {
         await db.outbox.update(id, { attempts: row.attempts + 1, lastError });
         throw err;
+      }
+      if (kind !== 'sale') {
+        // Only sales have a conflict list on the server: the refusal is shown on this terminal.
+        await db.outbox.update(id, { status: 'rejected', attempts: row.attempts + 1, lastError });
+        return db.outbox.get(id);
       }
       const status = CONFLICT_CODES.has(err.code) ? 'conflict' : 'rejected';
       await db.outbox.update(id, { status, attempts: row.attempts + 1, lastError, reportError: null });
@@ -84,7 +113,7 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
 export async function reportConflict(tenantId: string, id: string): Promise<QueuedSale | undefined> {
   const db = dbFor(tenantId);
   const row = await db.outbox.get(id);
-  if (!row || !UNREPORTED.includes(row.status) || !row.lastError) return row;
+  if (!row || kindOf(row) !== 'sale' || !UNREPORTED.includes(row.status) || !row.lastError) return row;
   const receipt = row.receipt as { total?: string; lines?: { description: string; quantity: string }[] };
   const summary = (receipt.lines ?? []).map((l) => `${l.description} ×${l.quantity}`).join(', ');
   try {
@@ -120,13 +149,16 @@ export async function reportConflict(tenantId: string, id: string): Promise<Queu
 /** Refused sales not on the server yet, whose report may still succeed (network, session). */
 async function unreportedConflicts(tenantId: string): Promise<QueuedSale[]> {
   const rows = await dbFor(tenantId).outbox.where('status').anyOf(UNREPORTED).sortBy('id');
-  return rows.filter((r) => !r.reportError);
+  return rows.filter((r) => !r.reportError && kindOf(r) === 'sale');
 }
 
 let running: Promise<void> | null = null;
 let again = false;
 
-/** Sends every pending sale in the order they were made; stops at the first one with no answer. */
+/**
+ * Sends everything pending in the order it was made (a session's opening before its sales and
+ * cash movements); stops at the first one with no answer.
+ */
 export function flushOutbox(tenantId: string): Promise<void> {
   if (running) {
     again = true;
@@ -138,7 +170,9 @@ export function flushOutbox(tenantId: string): Promise<void> {
     try {
       do {
         again = false;
-        const pending = await dbFor(tenantId).outbox.where('status').equals('pending').sortBy('id');
+        const pending = (await dbFor(tenantId).outbox.where('status').equals('pending').toArray()).sort(
+          queueOrder,
+        );
         for (const s of pending) {
           try {
             await sendQueuedSale(tenantId, s.id);

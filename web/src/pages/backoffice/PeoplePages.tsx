@@ -528,7 +528,16 @@ export function CashPage() {
               {(sessions.data ?? []).map((s) => (
                 <tr key={s.id}>
                   <td>{formatDateTime(s.openedAt)}</td>
-                  <td>{s.closedAt ? formatDateTime(s.closedAt) : l('Abierto', 'Open')}</td>
+                  <td>
+                    {s.status === 'merged'
+                      ? l(
+                          'Abierto sin conexión; sus ventas se sumaron al turno abierto (fondo no sumado)',
+                          'Opened offline; its sales went to the open session (float not added)',
+                        )
+                      : s.closedAt
+                        ? formatDateTime(s.closedAt)
+                        : l('Abierto', 'Open')}
+                  </td>
                   <td className="num">{formatMoney(s.openingFloat)}</td>
                   <td className="num">{s.expectedCash ? formatMoney(s.expectedCash) : '—'}</td>
                   <td className="num">{s.countedCash ? formatMoney(s.countedCash) : '—'}</td>

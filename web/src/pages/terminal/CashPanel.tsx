@@ -1,15 +1,19 @@
+import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, post } from '../../lib/api';
-import type { CashReport, CashSession } from '../../lib/endpoints';
+import { ApiError, get, NetworkError, post } from '../../lib/api';
+import type { CashReport } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
+import { useStore } from '../../lib/store';
+import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
+import { enqueueOperation, flushOutbox } from '../../offline/outbox';
 import { encodeCashReport } from '../../printing/escpos';
 import { downloadBytes } from '../../printing/printer';
 import { usePaper } from './ReceiptDialog';
 import { useQueueCounts } from './TerminalFrame';
-import { saveTerminal, type TerminalConfig } from './terminal-state';
+import { saveTerminal, type TerminalConfig, type TerminalSession } from './terminal-state';
 
 /** Mexican bills and coins, largest first ($20 exists as both: one row). */
 export const DENOMINATIONS = ['1000', '500', '200', '100', '50', '20', '10', '5', '2', '1', '0.50'];
@@ -34,15 +38,18 @@ export function CashPanel({
 }: {
   tenantId: string;
   cfg: TerminalConfig;
-  session: CashSession;
+  session: TerminalSession;
   onClose: () => void;
 }) {
   const t = useT();
+  const online = isOnline(useStore(connectivity));
   const [tab, setTab] = useState<Tab>('movement');
   const [closed, setClosed] = useState<CashReport | null>(null);
   const finish = () => {
-    saveTerminal(tenantId, { ...cfg, session: null });
+    saveTerminal(tenantId, { ...cfg, session: null, merged: null });
   };
+  // Cortes are the server's figures: without it (or before it has this session) they cannot be made.
+  const corteBlocked = !online ? t('cash.needsServer') : session.pendingSync ? t('cash.waitSync') : null;
   // Alt+1…3 switch tabs wherever the focus is while the panel is open (a shortcut pressed
   // before the dialog has focused its first field must not be lost).
   useEffect(() => {
@@ -89,9 +96,18 @@ export function CashPanel({
             ))}
           </div>
           <div>
-            {tab === 'movement' && <MovementForm session={session} onDone={onClose} />}
-            {tab === 'x' && <CorteX session={session} />}
-            {tab === 'z' && <CorteZ tenantId={tenantId} session={session} onClosed={setClosed} />}
+            {tab === 'movement' && (
+              <MovementForm tenantId={tenantId} session={session} online={online} onDone={onClose} />
+            )}
+            {tab !== 'movement' && corteBlocked && (
+              <p className="warn-box" role="status" data-testid="corte-needs-server">
+                {corteBlocked}
+              </p>
+            )}
+            {tab === 'x' && !corteBlocked && <CorteX session={session} />}
+            {tab === 'z' && !corteBlocked && (
+              <CorteZ tenantId={tenantId} session={session} onClosed={setClosed} />
+            )}
           </div>
         </>
       )}
@@ -99,7 +115,21 @@ export function CashPanel({
   );
 }
 
-function MovementForm({ session, onDone }: { session: CashSession; onDone: () => void }) {
+/**
+ * Cash in or out. Without the server (or before it has this session) the movement is queued
+ * under the terminal's id, after the opening and the sales made before it.
+ */
+function MovementForm({
+  tenantId,
+  session,
+  online,
+  onDone,
+}: {
+  tenantId: string;
+  session: TerminalSession;
+  online: boolean;
+  onDone: () => void;
+}) {
   const t = useT();
   const [kind, setKind] = useState<'in' | 'out'>('out');
   const [amount, setAmount] = useState('');
@@ -113,13 +143,32 @@ function MovementForm({ session, onDone }: { session: CashSession; onDone: () =>
     const amt = parseMoneyInput(amount);
     if (!amt || new D(amt).lte(0)) return setError(t('pay.badAmount'));
     if (!reason.trim()) return setError(t('cash.reasonRequired'));
+    const body = { id: newId('cmv'), kind, amount: amt, reason: reason.trim() };
+    const path = `/cash-sessions/${session.id}/movements`;
+    const queue = async () => {
+      await enqueueOperation(
+        tenantId,
+        { id: body.id, kind: 'cash_movement', path, body },
+        `${t(kind === 'in' ? 'cash.in' : 'cash.out')} ${formatMoney(amt)} — ${body.reason}`,
+      );
+      if (online) void flushOutbox(tenantId);
+      setOk(t(kind === 'in' ? 'cash.inQueued' : 'cash.outQueued', { amount: formatMoney(amt) }));
+      setAmount('');
+      setReason('');
+    };
     try {
-      await post(`/cash-sessions/${session.id}/movements`, { kind, amount: amt, reason: reason.trim() });
+      if (!online || session.pendingSync) return await queue();
+      await post(path, body, { timeoutMs: 8000 });
+      markServerReachable(true);
       setOk(t(kind === 'in' ? 'cash.inDone' : 'cash.outDone', { amount: formatMoney(amt) }));
       setAmount('');
       setReason('');
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      if (err instanceof NetworkError) {
+        // No answer: queued under the same id, the server records it once.
+        markServerReachable(false);
+        await queue();
+      } else setError(err instanceof ApiError ? err.message : String(err));
     }
   }
 
@@ -178,7 +227,7 @@ function MovementForm({ session, onDone }: { session: CashSession; onDone: () =>
   );
 }
 
-function CorteX({ session }: { session: CashSession }) {
+function CorteX({ session }: { session: TerminalSession }) {
   const t = useT();
   const [report, setReport] = useState<CashReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -208,7 +257,7 @@ function CorteZ({
   onClosed,
 }: {
   tenantId: string;
-  session: CashSession;
+  session: TerminalSession;
   onClosed: (r: CashReport) => void;
 }) {
   const t = useT();
@@ -225,7 +274,7 @@ function CorteZ({
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    if (queue.pending > 0) return setError(t('cash.pendingFirst', { n: queue.pending }));
+    if (queue.pendingAll > 0) return setError(t('cash.pendingFirst', { n: queue.pendingAll }));
     setBusy(true);
     try {
       const denominations = DENOMINATIONS.map((d) => ({
@@ -286,7 +335,7 @@ function CorteZ({
         {t('note.title')}
         <input name="closeNote" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
       </label>
-      {queue.pending > 0 && <p className="warn-box">{t('cash.pendingFirst', { n: queue.pending })}</p>}
+      {queue.pendingAll > 0 && <p className="warn-box">{t('cash.pendingFirst', { n: queue.pendingAll })}</p>}
       {error && (
         <p className="error" role="alert">
           {error}
@@ -360,6 +409,19 @@ export function CashReportView({ report }: { report: CashReport }) {
           </>
         )}
       </dl>
+      {report.mergedOpenings && report.mergedOpenings.length > 0 && (
+        <div className="warn-box" data-testid="merged-openings">
+          <strong>{t('cash.mergedOpenings')}</strong>
+          {report.mergedOpenings.map((m) => (
+            <div key={m.cashSessionId}>
+              {t('cash.mergedOpening', {
+                at: formatDateTime(m.openedAt),
+                float: formatMoney(m.openingFloat),
+              })}
+            </div>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

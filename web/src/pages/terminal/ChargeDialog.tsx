@@ -4,14 +4,15 @@ import { useEffect, useRef, useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { Modal } from '../../app/Modal';
 import { ApiError, NetworkError, post } from '../../lib/api';
-import type { CashSession, PaymentInput, PaymentMethod, Sale } from '../../lib/endpoints';
+import type { PaymentInput, PaymentMethod, Sale } from '../../lib/endpoints';
 import { formatMoney, formatQuantity, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
 import { useStore } from '../../lib/store';
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
 import { dbFor } from '../../offline/db';
+import { flushOutbox } from '../../offline/outbox';
+import type { TerminalConfig, TerminalSession } from './terminal-state';
 import type { Ticket, TicketTotals } from './ticket';
-import type { TerminalConfig } from './terminal-state';
 
 export interface ChargeResult {
   saleId: string;
@@ -73,7 +74,7 @@ export function ChargeDialog({
 }: {
   tenantId: string;
   cfg: TerminalConfig;
-  session: CashSession;
+  session: TerminalSession;
   ticket: Ticket;
   totals: TicketTotals;
   shortages: { description: string; available: string }[];
@@ -218,10 +219,13 @@ export function ChargeDialog({
       createdAt,
       attempts: 0,
     });
-    if (!online) {
+    // A session opened offline is not on the server until its queued opening is: the sale
+    // queues behind it (sending it now would find no such session).
+    if (!online || session.pendingSync) {
       await db.outbox.update(id, { status: 'pending' });
       setBusy(false);
       onCharged({ saleId: id, sale: null });
+      if (online) void flushOutbox(tenantId);
       return;
     }
     try {

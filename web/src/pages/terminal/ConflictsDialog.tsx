@@ -2,7 +2,7 @@ import { Modal } from '../../app/Modal';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { useLiveQuery } from '../../lib/store';
-import { dbFor, type QueuedSale } from '../../offline/db';
+import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
 import { retryConflict } from '../../offline/outbox';
 import type { ReceiptSnapshot } from './ChargeDialog';
 
@@ -14,7 +14,11 @@ import type { ReceiptSnapshot } from './ChargeDialog';
 export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
   const t = useT();
   const rows = useLiveQuery(
-    () => dbFor(tenantId).outbox.where('status').anyOf('conflict', 'rejected', 'reported').sortBy('id'),
+    // A refused opening is shown on the opening screen instead; cash in/out refused is shown here.
+    async () =>
+      (
+        await dbFor(tenantId).outbox.where('status').anyOf('conflict', 'rejected', 'reported').sortBy('id')
+      ).filter((r) => kindOf(r) !== 'cash_session'),
     [tenantId],
     [] as QueuedSale[],
   );
@@ -26,20 +30,25 @@ export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClo
         <tbody>
           {rows.map((r) => {
             const s = r.receipt as unknown as ReceiptSnapshot;
+            const sale = kindOf(r) === 'sale';
             return (
               <tr key={r.id}>
                 <td>
                   <div>
-                    <strong>{formatDateTime(r.createdAt)}</strong> · {formatMoney(s.total)} ·{' '}
-                    {s.lines.map((l) => l.description).join(', ')}
+                    <strong>{formatDateTime(r.createdAt)}</strong> ·{' '}
+                    {sale
+                      ? `${formatMoney(s.total)} · ${s.lines.map((l) => l.description).join(', ')}`
+                      : String(r.receipt.description ?? '')}
                   </div>
                   <div className="error">{r.lastError?.message ?? r.status}</div>
                   <div className="muted small" data-testid="conflict-state">
-                    {r.status === 'reported'
-                      ? t('conflicts.reported')
-                      : r.reportError
-                        ? t('conflicts.reportFailed', { message: r.reportError.message })
-                        : t('conflicts.reporting')}
+                    {!sale
+                      ? t('conflicts.movementRefused')
+                      : r.status === 'reported'
+                        ? t('conflicts.reported')
+                        : r.reportError
+                          ? t('conflicts.reportFailed', { message: r.reportError.message })
+                          : t('conflicts.reporting')}
                   </div>
                   <div className="muted small">{r.id}</div>
                 </td>

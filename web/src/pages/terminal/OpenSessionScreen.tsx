@@ -1,15 +1,25 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { useAuth } from '../../app/auth';
 import { ApiError, NetworkError, post } from '../../lib/api';
 import type { CashSession } from '../../lib/endpoints';
 import { formatMoney, parseMoneyInput } from '../../lib/format';
 import { useT } from '../../lib/i18n';
+import { useStore } from '../../lib/store';
+import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
+import { adoptSession, openingBody, openSessionOffline } from './offline-session';
 import { TerminalFrame } from './TerminalFrame';
 import { fetchOpenSession } from './setup';
 import { saveTerminal, type TerminalConfig } from './terminal-state';
 
-/** Opening the drawer: the cashier counts the float and the session starts. */
+/**
+ * Opening the drawer: the cashier counts the float and the session starts. Without the server
+ * it starts all the same: the opening is queued under the terminal's id and sent before the
+ * sales made in it.
+ */
 export function OpenSessionScreen({ tenantId, cfg }: { tenantId: string; cfg: TerminalConfig }) {
   const t = useT();
+  const { user } = useAuth();
+  const online = isOnline(useStore(connectivity));
   const [float, setFloat] = useState('500.00');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,15 +42,29 @@ export function OpenSessionScreen({ tenantId, cfg }: { tenantId: string; cfg: Te
     }
     setBusy(true);
     setError(null);
+    const body = openingBody(cfg, amount);
+    const offline = () =>
+      openSessionOffline(
+        tenantId,
+        cfg,
+        body,
+        user?.id ?? null,
+        t('open.queuedDescription', { float: formatMoney(amount) }),
+      );
     try {
-      const session = await post<CashSession>('/cash-sessions', {
-        registerId: cfg.register.id,
-        openingFloat: amount,
-      });
-      saveTerminal(tenantId, { ...cfg, session });
+      if (!online) {
+        await offline();
+        return;
+      }
+      const session = await post<CashSession>('/cash-sessions', body, { timeoutMs: 8000 });
+      markServerReachable(true);
+      await adoptSession(tenantId, cfg, session);
     } catch (err) {
-      if (err instanceof NetworkError) setError(t('open.offline'));
-      else if (err instanceof ApiError && err.code === 'CASH_SESSION_ALREADY_OPEN') {
+      if (err instanceof NetworkError) {
+        // No answer: the opening waits in the queue under the same id (the server takes it once).
+        markServerReachable(false);
+        await offline();
+      } else if (err instanceof ApiError && err.code === 'CASH_SESSION_ALREADY_OPEN') {
         const s = await fetchOpenSession(cfg.register.id).catch(() => null);
         if (s) saveTerminal(tenantId, { ...cfg, session: s });
         else setError(err.message);
@@ -70,6 +94,16 @@ export function OpenSessionScreen({ tenantId, cfg }: { tenantId: string; cfg: Te
           />
         </label>
         <p className="big-amount">{parsed ? formatMoney(parsed) : '—'}</p>
+        {!online && (
+          <p className="info" role="status" data-testid="open-offline">
+            {t('open.offlineHelp')}
+          </p>
+        )}
+        {cfg.openingRefused && (
+          <p className="error" role="alert" data-testid="opening-refused">
+            {t('open.refused', { message: cfg.openingRefused.message })}
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}

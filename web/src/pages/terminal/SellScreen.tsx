@@ -20,8 +20,7 @@ import { ReceiptDialog } from './ReceiptDialog';
 import { ReturnsPanel } from './ReturnsPanel';
 import { TerminalFrame } from './TerminalFrame';
 import { computeTicket, emptyTicket, type Ticket, ticketReducer } from './ticket';
-import { loadDraft, saveDraft, type TerminalConfig } from './terminal-state';
-import type { CashSession } from '../../lib/endpoints';
+import { loadDraft, saveDraft, type TerminalConfig, type TerminalSession } from './terminal-state';
 
 type Dialog =
   | null
@@ -54,7 +53,8 @@ export function SellScreen({
 }: {
   tenantId: string;
   cfg: TerminalConfig;
-  session: CashSession;
+  /** pendingSync: opened offline; its sales queue behind the opening. */
+  session: TerminalSession;
 }) {
   const t = useT();
   const { user } = useAuth();

@@ -6,6 +6,7 @@ import { refreshCatalog } from '../../offline/catalog';
 import { startConnectivityWatch } from '../../offline/connectivity';
 import { startLiveStream } from '../../offline/live';
 import { startOutboxWorker } from '../../offline/outbox';
+import { useOfflineSessionSync } from './offline-session';
 import { OpenSessionScreen } from './OpenSessionScreen';
 import { RegisterPicker } from './RegisterPicker';
 import { SellScreen } from './SellScreen';
@@ -40,6 +41,7 @@ export function TerminalApp() {
   }, [tenantId, locationId]);
 
   useEffect(() => setBusinessTimeZone(cfg?.business?.timezone), [cfg?.business?.timezone]);
+  useOfflineSessionSync(tenantId, cfg);
 
   if (!ready) return null;
   if (!cfg) return <RegisterPicker tenantId={tenantId} />;

@@ -6,25 +6,36 @@ import { formatMoney, formatTime } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { useLiveQuery, useStore } from '../../lib/store';
 import { connectivity, isOnline } from '../../offline/connectivity';
-import { dbFor } from '../../offline/db';
+import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
 import { liveState } from '../../offline/live';
 import { syncState } from '../../offline/outbox';
 import type { TerminalConfig } from './terminal-state';
 
-/** Counts of the sales queue, live from the browser database. */
+/**
+ * Counts of the queue, live from the browser database: sales (pending, conflict, rejected),
+ * everything waiting (`pendingAll`: also a session opening and cash in/out) and the cash in/out
+ * the server refused (`refusedMovements`).
+ */
 export function useQueueCounts(tenantId: string) {
   return useLiveQuery(
     async () => {
       const db = dbFor(tenantId);
-      const [pending, conflict, rejected] = await Promise.all([
+      const isSale = (r: QueuedSale) => kindOf(r) === 'sale';
+      const [pending, pendingAll, conflict, rejected, refusedMovements] = await Promise.all([
+        db.outbox.where('status').equals('pending').filter(isSale).count(),
         db.outbox.where('status').equals('pending').count(),
-        db.outbox.where('status').equals('conflict').count(),
-        db.outbox.where('status').equals('rejected').count(),
+        db.outbox.where('status').equals('conflict').filter(isSale).count(),
+        db.outbox.where('status').equals('rejected').filter(isSale).count(),
+        db.outbox
+          .where('status')
+          .equals('rejected')
+          .filter((r) => kindOf(r) === 'cash_movement')
+          .count(),
       ]);
-      return { pending, conflict, rejected };
+      return { pending, pendingAll, conflict, rejected, refusedMovements };
     },
     [tenantId],
-    { pending: 0, conflict: 0, rejected: 0 },
+    { pending: 0, pendingAll: 0, conflict: 0, rejected: 0, refusedMovements: 0 },
   );
 }
 
@@ -64,6 +75,14 @@ export function TerminalFrame({
                   time: formatTime(cfg.session.openedAt),
                   float: formatMoney(cfg.session.openingFloat),
                 })}
+                {cfg.session.pendingSync && (
+                  <>
+                    {' · '}
+                    <strong className="badge warn" data-testid="session-offline">
+                      {t('frame.sessionOffline')}
+                    </strong>
+                  </>
+                )}
               </span>
             )}
           </div>
@@ -85,6 +104,14 @@ export function TerminalFrame({
           </button>
         </div>
       </header>
+      {cfg?.merged && (
+        <div className="banner conflict" role="alert" data-testid="merged-banner">
+          {t('frame.mergedBanner', {
+            time: cfg.session ? formatTime(cfg.session.openedAt) : '',
+            float: formatMoney(cfg.merged.openingFloat),
+          })}
+        </div>
+      )}
       {(!online || counts.pending > 0) && (
         <div className={`banner ${online ? 'info' : 'offline'}`} role="status" data-testid="offline-banner">
           {!online
@@ -94,9 +121,10 @@ export function TerminalFrame({
               : t('frame.pendingBanner', { n: counts.pending })}
         </div>
       )}
-      {problems > 0 && (
+      {(problems > 0 || counts.refusedMovements > 0) && (
         <div className="banner conflict" role="alert" data-testid="conflict-banner">
-          {t('frame.conflictBanner', { n: problems })}{' '}
+          {problems > 0 && t('frame.conflictBanner', { n: problems })}
+          {counts.refusedMovements > 0 && ` ${t('frame.movementsRefused', { n: counts.refusedMovements })}`}{' '}
           {onShowConflicts && (
             <button type="button" className="link" onClick={onShowConflicts}>
               {t('frame.seeConflicts')}

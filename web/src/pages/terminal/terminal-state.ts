@@ -1,12 +1,25 @@
 import { createStore } from '../../lib/store';
 import type { BusinessInfo, CashSession, Location, Register } from '../../lib/endpoints';
 
+/**
+ * The session this terminal sells in. `pendingSync`: opened here without the server; the opening
+ * waits in the queue (before the sales that name it) and the server does not know it yet.
+ */
+export type TerminalSession = CashSession & { pendingSync?: boolean };
+
 /** What this browser is: which register it is, and the cash session it sells in. Kept across reloads. */
 export interface TerminalConfig {
   location: Location;
   register: Register;
-  session: CashSession | null;
+  session: TerminalSession | null;
   business: BusinessInfo | null;
+  /**
+   * This terminal's offline opening reached the server while another session was open on the
+   * register: the server merged it (its sales went to `session`). Shown until the corte Z.
+   */
+  merged?: { id: string; openingFloat: string; openedAt: string } | null;
+  /** The server refused this terminal's offline opening (shown on the opening screen). */
+  openingRefused?: { id: string; message: string } | null;
 }
 
 const key = (tenantId: string) => `mostrador.terminal.${tenantId}`;

@@ -1,0 +1,291 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { createRegister, openCashSession } from '../../src/modules/cash/cash.service.js';
+import {
+  type E2eBrowser,
+  type E2eServer,
+  launchBrowser,
+  login,
+  POLL,
+  SCREENSHOTS,
+  scan,
+  startE2eServer,
+  textOf,
+} from './harness.js';
+
+let server: E2eServer;
+let browser: E2eBrowser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface QueuedRow {
+  id: string;
+  kind: string;
+  status: string;
+  body: Record<string, unknown>;
+}
+
+/** The terminal's queue as the browser database holds it (what survives a reload). */
+async function browserDb(page: Page, tenantId: string) {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((ok, ko) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(r.error);
+    });
+    const all = <T>(store: string) =>
+      new Promise<T[]>((ok, ko) => {
+        const r = db.transaction(store).objectStore(store).getAll();
+        r.onsuccess = () => ok(r.result as T[]);
+        r.onerror = () => ko(r.error);
+      });
+    const outbox = await all<{ id: string; kind?: string; status: string; body: Record<string, unknown> }>(
+      'outbox',
+    );
+    const skus = await all<{ id: string }>('skus');
+    db.close();
+    return {
+      outbox: outbox.map((o) => ({ id: o.id, kind: o.kind ?? 'sale', status: o.status, body: o.body })),
+      skuCount: skus.length,
+    };
+  }, `mostrador-${tenantId}`);
+}
+
+/** Once the ticket shows `total`: F2, Enter (adds the exact cash), F2, then Enter for the next sale. */
+async function chargeExactCash(page: Page, total: string): Promise<void> {
+  await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);
+  await page.keyboard.press('F2');
+  await page.getByLabel('Importe').press('Enter');
+  await page.keyboard.press('F2');
+  await page.getByTestId('receipt-status').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('receipt').waitFor({ state: 'detached' });
+}
+
+async function stockOf(skuId: string): Promise<string> {
+  const row = await server.database.db
+    .selectFrom('stock_levels')
+    .select('on_hand')
+    .where('sku_id', '=', skuId)
+    .where('location_id', '=', server.biz.storeId)
+    .executeTakeFirstOrThrow();
+  return String(row.on_hand);
+}
+
+describe('opening the drawer without a connection', () => {
+  it('opens the session offline with its float, sells, survives a reload, and the server gets the opening and each sale exactly once, in order', async () => {
+    const { page, context } = browser;
+    const { products: p, tenantId, registerId } = server.biz;
+    onTestFailed(async () => {
+      await page
+        .screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-offline-open.png') })
+        .catch(() => {});
+    });
+
+    // Online once: sign in and pick the register; the app shell and the catalog are stored.
+    await login(page, server.url, server.biz.cashier);
+    await page.getByRole('listitem').filter({ hasText: 'Caja 1' }).click();
+    await page.getByLabel(/Fondo de caja/).waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await expect.poll(async () => (await browserDb(page, tenantId)).skuCount, POLL).toBe(5);
+    await page.reload();
+    await page.getByLabel(/Fondo de caja/).waitFor();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), POLL).toBe(true);
+
+    // The internet goes down before the shop opens: the cashier opens the drawer with $500 anyway.
+    await context.setOffline(true);
+    await page.getByTestId('open-offline').waitFor();
+    await page.getByLabel(/Fondo de caja/).fill('500');
+    await page.getByRole('button', { name: 'Abrir caja' }).click();
+    await page.getByTestId('session-info').waitFor();
+    expect(await textOf(page.getByTestId('session-info'))()).toContain('fondo $500.00');
+    expect(await textOf(page.getByTestId('session-offline'))()).toBe(
+      'Abierta sin conexión · falta enviarla al servidor',
+    );
+
+    await scan(page, p.coca.barcode);
+    await chargeExactCash(page, '$18.00');
+    await scan(page, p.sabritas.barcode);
+    await scan(page, p.gansito.barcode);
+    await chargeExactCash(page, '$37.50');
+    await expect
+      .poll(textOf(page.getByTestId('offline-banner')), POLL)
+      .toContain('Sin conexión — 2 ventas por enviar');
+
+    // Cortes need the server, and the screen says so.
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+2');
+    await expect
+      .poll(textOf(page.getByTestId('corte-needs-server')), POLL)
+      .toContain('El corte X y el corte Z necesitan conexión con el servidor');
+    await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
+    await page.getByTestId('corte-needs-server').waitFor({ state: 'detached' });
+
+    // Reloading while offline loses nothing: the opening first, then its two sales, all queued.
+    await page.reload();
+    await page.getByTestId('scan-input').waitFor();
+    await page.getByTestId('session-offline').waitFor();
+    await expect
+      .poll(textOf(page.getByTestId('offline-banner')), POLL)
+      .toContain('Sin conexión — 2 ventas por enviar');
+    const queued = (await browserDb(page, tenantId)).outbox.sort((a, b) =>
+      a.id.slice(a.id.indexOf('_')).localeCompare(b.id.slice(b.id.indexOf('_'))),
+    );
+    expect(queued.map((q) => [q.kind, q.status])).toEqual([
+      ['cash_session', 'pending'],
+      ['sale', 'pending'],
+      ['sale', 'pending'],
+    ]);
+    const [opening, ...sales] = queued as [QueuedRow, QueuedRow, QueuedRow];
+    expect(opening.id).toMatch(/^cs_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(opening.body).toMatchObject({ id: opening.id, registerId, openingFloat: '500.00' });
+    for (const s of sales) expect(s.body.cashSessionId).toBe(opening.id);
+    expect(await server.database.db.selectFrom('cash_sessions').select('id').execute()).toHaveLength(0);
+    expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(0);
+
+    // Back online: the queue drains by itself, the opening before its sales.
+    await context.setOffline(false);
+    await expect
+      .poll(async () => (await browserDb(page, tenantId)).outbox.filter((o) => o.status === 'sent').length, {
+        ...POLL,
+        timeout: 20_000,
+      })
+      .toBe(3);
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+    await page.getByTestId('session-offline').waitFor({ state: 'detached' });
+
+    const cashier = await server.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', server.biz.cashier.email)
+      .executeTakeFirstOrThrow();
+    const sessions = await server.database.db
+      .selectFrom('cash_sessions')
+      .select(['id', 'register_id', 'status', 'opening_float', 'opened_by', 'opened_at', 'recorded_at'])
+      .execute();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({
+      id: opening.id,
+      register_id: registerId,
+      status: 'open',
+      opening_float: '500.00',
+      opened_by: cashier.id,
+    });
+    // opened_at is when the cashier opened the drawer (offline), not when the server heard of it.
+    expect(sessions[0]!.opened_at.toISOString()).toBe(opening.body.openedAt);
+    expect(sessions[0]!.recorded_at!.getTime()).toBeGreaterThan(sessions[0]!.opened_at.getTime());
+
+    const recorded = await server.database.db
+      .selectFrom('sales')
+      .select(['id', 'cash_session_id', 'total'])
+      .orderBy('id')
+      .execute();
+    expect(recorded).toEqual([
+      { id: sales[0].id, cash_session_id: opening.id, total: '18.00' },
+      { id: sales[1].id, cash_session_id: opening.id, total: '37.50' },
+    ]);
+    expect(await stockOf(p.coca.skuId)).toBe('49.000');
+    expect(await stockOf(p.sabritas.skuId)).toBe('49.000');
+    expect(await stockOf(p.gansito.skuId)).toBe('49.000');
+    const movements = await server.database.db
+      .selectFrom('stock_movements')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('reason', '=', 'sale')
+      .executeTakeFirstOrThrow();
+    expect(Number(movements.n)).toBe(3);
+
+    // The session is the server's now: the corte X works and counts the offline sales.
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$555.50');
+  });
+
+  it('when someone opened the register online meanwhile, the offline sales go to that session and the terminal says so', async () => {
+    const { products: p, tenantId, storeId, ctx } = server.biz;
+    const register = await createRegister(ctx, { locationId: storeId, name: 'Caja 2' });
+    const other = await launchBrowser();
+    const { page, context } = other;
+    onTestFailed(async () => {
+      await page
+        .screenshot({ path: join(SCREENSHOTS, '..', '..', '.scratch', 'failed-offline-open-merged.png') })
+        .catch(() => {});
+    });
+    try {
+      await login(page, server.url, server.biz.cashier);
+      await page.getByRole('listitem').filter({ hasText: 'Caja 2' }).click();
+      await page.getByLabel(/Fondo de caja/).waitFor();
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await expect.poll(async () => (await browserDb(page, tenantId)).skuCount, POLL).toBe(5);
+      await page.reload();
+      await page.getByLabel(/Fondo de caja/).waitFor();
+      await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), POLL).toBe(true);
+
+      await context.setOffline(true);
+      await page.getByTestId('open-offline').waitFor();
+      await page.getByLabel(/Fondo de caja/).fill('500');
+      await page.getByRole('button', { name: 'Abrir caja' }).click();
+      await page.getByTestId('session-offline').waitFor();
+      await scan(page, p.maseca.barcode);
+      await chargeExactCash(page, '$24.90');
+      const [opening, sale] = (await browserDb(page, tenantId)).outbox.sort((a, b) =>
+        a.id.slice(a.id.indexOf('_')).localeCompare(b.id.slice(b.id.indexOf('_'))),
+      ) as [QueuedRow, QueuedRow];
+
+      // Meanwhile the owner opens the same register from the back office, online, with $300.
+      const open = await openCashSession(ctx, { registerId: register.id, openingFloat: '300.00' });
+
+      await context.setOffline(false);
+      await expect
+        .poll(
+          async () => (await browserDb(page, tenantId)).outbox.filter((o) => o.status === 'sent').length,
+          {
+            ...POLL,
+            timeout: 20_000,
+          },
+        )
+        .toBe(2);
+      await expect
+        .poll(textOf(page.getByTestId('merged-banner')), POLL)
+        .toContain('esta caja ya tenía un turno abierto en el servidor');
+      expect(await textOf(page.getByTestId('merged-banner'))()).toContain('el fondo de $500.00 que contaste');
+      await expect.poll(textOf(page.getByTestId('session-info')), POLL).toContain('fondo $300.00');
+
+      const sessions = await server.database.db
+        .selectFrom('cash_sessions')
+        .select(['id', 'status', 'opening_float', 'merged_into'])
+        .where('register_id', '=', register.id)
+        .orderBy('opening_float')
+        .execute();
+      expect(sessions).toEqual([
+        { id: open.id, status: 'open', opening_float: '300.00', merged_into: null },
+        { id: opening.id, status: 'merged', opening_float: '500.00', merged_into: open.id },
+      ]);
+      const recorded = await server.database.db
+        .selectFrom('sales')
+        .select(['id', 'cash_session_id', 'total'])
+        .where('register_id', '=', register.id)
+        .execute();
+      expect(recorded).toEqual([{ id: sale.id, cash_session_id: open.id, total: '24.90' }]);
+      expect(await stockOf(p.maseca.skuId)).toBe('49.000');
+
+      // The corte X of the open session counts the offline sale and lists the offline float apart.
+      await page.keyboard.press('F10');
+      await page.keyboard.press('Alt+2');
+      await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$324.90');
+      await expect
+        .poll(textOf(page.getByTestId('merged-openings')), POLL)
+        .toContain('Aperturas sin conexión sumadas a este turno');
+      expect(await textOf(page.getByTestId('merged-openings'))()).toContain('fondo de $500.00');
+    } finally {
+      await other.close();
+    }
+  });
+});
