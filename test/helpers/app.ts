@@ -45,6 +45,25 @@ export interface TestEnv {
 }
 
 const PASSWORD = 'contraseña-segura-1';
+
+async function withDeadline(p: Promise<unknown>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.warn(`test env close: ${what} still running after ${ms} ms; going on`);
+      resolve();
+    }, ms);
+  });
+  try {
+    const settled = p.then(
+      () => {},
+      (err: unknown) => console.warn(`test env close: ${what} failed: ${(err as Error).message}`),
+    );
+    await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 let seq = 0;
 
 /** A fresh database and app for one test file. */
@@ -58,9 +77,11 @@ export async function createTestEnv(opts: { clock?: TestClock } = {}): Promise<T
     app,
     clock,
     async close() {
-      // Never let a stuck close hang the file: the database is dropped regardless.
-      await Promise.race([app.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
-      await db.drop();
+      // Never let a stuck close hang the file (a loaded CI machine once ran past the hook's
+      // timeout): each step gets a deadline, then the file goes on. A database left behind is
+      // dropped by the next run's global setup (its name carries this worker's pid).
+      await withDeadline(app.close(), 10_000, 'app.close');
+      await withDeadline(db.drop(), 30_000, 'database drop');
     },
     async givenBusiness(name = 'Abarrotes Prueba') {
       seq++;
