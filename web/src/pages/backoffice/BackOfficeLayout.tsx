@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { useAuth } from '../../app/auth';
 import { useT } from '../../lib/i18n';
@@ -11,6 +12,13 @@ export function BackOfficeLayout() {
   const t = useT();
   const l = useL();
   const { user, logout } = useAuth();
+  const { pathname } = useLocation();
+  const navRef = useRef<HTMLElement>(null);
+  // On a tablet the menu is one bar that scrolls sideways: keep the current entry in sight.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it runs on every page change on purpose
+  useEffect(() => {
+    navRef.current?.querySelector('a.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [pathname]);
   return (
     <div className="bo">
       <aside className="bo-nav">
@@ -18,7 +26,7 @@ export function BackOfficeLayout() {
           <img src="/icon.svg" alt="" width={28} height={28} />
           <strong>Mostrador</strong>
         </div>
-        <nav>
+        <nav ref={navRef}>
           {backOfficeNav
             .filter((n) => !n.ownerOnly || user?.role === 'owner')
             .map((n) => (
