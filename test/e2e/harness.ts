@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -206,3 +207,72 @@ export function textOf(loc: Locator): () => Promise<string> {
 }
 
 export const POLL = { timeout: 10_000, interval: 100 };
+
+export interface QueuedRow {
+  id: string;
+  kind: string;
+  status: string;
+  body: Record<string, unknown>;
+  conflictId: string | null;
+}
+
+/** The terminal's browser database as it stands (what survives a reload): its queue and catalog size. */
+export async function browserQueue(
+  page: Page,
+  tenantId: string,
+): Promise<{ outbox: QueuedRow[]; skuCount: number }> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((ok, ko) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(r.error);
+    });
+    const all = <T>(store: string) =>
+      new Promise<T[]>((ok, ko) => {
+        const r = db.transaction(store).objectStore(store).getAll();
+        r.onsuccess = () => ok(r.result as T[]);
+        r.onerror = () => ko(r.error);
+      });
+    const outbox = await all<{
+      id: string;
+      kind?: string;
+      status: string;
+      body: Record<string, unknown>;
+      conflictId?: string | null;
+    }>('outbox');
+    const skus = await all<{ id: string }>('skus');
+    db.close();
+    return {
+      outbox: outbox.map((o) => ({
+        id: o.id,
+        kind: o.kind ?? 'sale',
+        status: o.status,
+        body: o.body,
+        conflictId: o.conflictId ?? null,
+      })),
+      skuCount: skus.length,
+    };
+  }, `mostrador-${tenantId}`);
+}
+
+/** Once the ticket shows `total`: F2, Enter (adds the exact cash), F2, then Enter for the next sale. */
+export async function chargeExactCash(page: Page, total: string): Promise<void> {
+  await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);
+  await page.keyboard.press('F2');
+  await page.getByLabel('Importe').press('Enter');
+  await page.keyboard.press('F2');
+  await page.getByTestId('receipt-status').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('receipt').waitFor({ state: 'detached' });
+}
+
+/** On-hand units of a SKU at the store, as the server's ledger left them. */
+export async function storeStock(server: E2eServer, skuId: string): Promise<string> {
+  const row = await server.database.db
+    .selectFrom('stock_levels')
+    .select('on_hand')
+    .where('sku_id', '=', skuId)
+    .where('location_id', '=', server.biz.storeId)
+    .executeTakeFirstOrThrow();
+  return String(row.on_hand);
+}

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { adjustStock, receiveStock } from '../../src/modules/inventory/inventory.service.js';
 import {
+  browserQueue,
+  chargeExactCash,
   type E2eBrowser,
   type E2eServer,
   launchBrowser,
@@ -12,7 +13,6 @@ import {
   SCREENSHOTS,
   scan,
   startE2eServer,
-  textOf,
 } from './harness.js';
 
 let server: E2eServer;
@@ -26,34 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** The terminal's queued sales as the browser database holds them. */
-async function outbox(page: Page, tenantId: string) {
-  return page.evaluate(async (name) => {
-    const db = await new Promise<IDBDatabase>((ok, ko) => {
-      const r = indexedDB.open(name);
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    const rows = await new Promise<{ id: string; status: string; conflictId?: string | null }[]>((ok, ko) => {
-      const r = db.transaction('outbox').objectStore('outbox').getAll();
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    db.close();
-    return rows.map((o) => ({ id: o.id, status: o.status, conflictId: o.conflictId ?? null }));
-  }, `mostrador-${tenantId}`);
-}
-
-async function chargeExactCash(page: Page, total: string): Promise<void> {
-  await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);
-  await page.keyboard.press('F2');
-  await page.getByLabel('Importe').press('Enter');
-  await page.keyboard.press('F2');
-  await page.getByTestId('receipt-status').waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('receipt').waitFor({ state: 'detached' });
-}
 
 /** An owner's cookie for API calls on the real server. */
 async function ownerCookie(): Promise<string> {
@@ -87,7 +59,7 @@ describe('an offline sale whose stock was sold meanwhile', () => {
     await scan(page, p.gansito.barcode);
     await scan(page, p.gansito.barcode);
     await chargeExactCash(page, '$32.00');
-    const [queued] = await outbox(page, tenantId);
+    const [queued] = (await browserQueue(page, tenantId)).outbox;
     expect(queued?.status).toBe('pending');
 
     // Meanwhile the shop's other channel sold the Gansitos: one is left.
@@ -102,7 +74,7 @@ describe('an offline sale whose stock was sold meanwhile', () => {
     await page.route('**/api/v1/sale-conflicts', (route) => route.abort('connectionreset'));
     await context.setOffline(false);
     await expect
-      .poll(async () => (await outbox(page, tenantId))[0]?.status, { ...POLL, timeout: 20_000 })
+      .poll(async () => (await browserQueue(page, tenantId)).outbox[0]?.status, { ...POLL, timeout: 20_000 })
       .toBe('conflict');
     await page.getByTestId('conflict-banner').waitFor();
     expect(await server.database.db.selectFrom('sale_conflicts').select('id').execute()).toHaveLength(0);
@@ -110,7 +82,7 @@ describe('an offline sale whose stock was sold meanwhile', () => {
     // The report gets through: the server holds the conflict and the terminal lets go of it.
     await page.unroute('**/api/v1/sale-conflicts');
     await expect
-      .poll(async () => (await outbox(page, tenantId))[0]?.status, { ...POLL, timeout: 20_000 })
+      .poll(async () => (await browserQueue(page, tenantId)).outbox[0]?.status, { ...POLL, timeout: 20_000 })
       .toBe('reported');
     await page.getByTestId('conflict-banner').waitFor({ state: 'detached' });
 
@@ -133,7 +105,7 @@ describe('an offline sale whose stock was sold meanwhile', () => {
       registerId: server.biz.registerId,
     });
     expect(items[0].summary).toContain('Gansito Marinela');
-    expect((await outbox(page, tenantId))[0]?.conflictId).toBe(items[0].id);
+    expect((await browserQueue(page, tenantId)).outbox[0]?.conflictId).toBe(items[0].id);
     expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(0);
 
     // Stock arrives; the manager records the sale with the terminal's id.

@@ -1,16 +1,19 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createRegister, openCashSession } from '../../src/modules/cash/cash.service.js';
 import {
+  browserQueue,
+  chargeExactCash,
   type E2eBrowser,
   type E2eServer,
+  type QueuedRow,
   launchBrowser,
   login,
   POLL,
   SCREENSHOTS,
   scan,
   startE2eServer,
+  storeStock,
   textOf,
 } from './harness.js';
 
@@ -25,60 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-interface QueuedRow {
-  id: string;
-  kind: string;
-  status: string;
-  body: Record<string, unknown>;
-}
-
-/** The terminal's queue as the browser database holds it (what survives a reload). */
-async function browserDb(page: Page, tenantId: string) {
-  return page.evaluate(async (name) => {
-    const db = await new Promise<IDBDatabase>((ok, ko) => {
-      const r = indexedDB.open(name);
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    const all = <T>(store: string) =>
-      new Promise<T[]>((ok, ko) => {
-        const r = db.transaction(store).objectStore(store).getAll();
-        r.onsuccess = () => ok(r.result as T[]);
-        r.onerror = () => ko(r.error);
-      });
-    const outbox = await all<{ id: string; kind?: string; status: string; body: Record<string, unknown> }>(
-      'outbox',
-    );
-    const skus = await all<{ id: string }>('skus');
-    db.close();
-    return {
-      outbox: outbox.map((o) => ({ id: o.id, kind: o.kind ?? 'sale', status: o.status, body: o.body })),
-      skuCount: skus.length,
-    };
-  }, `mostrador-${tenantId}`);
-}
-
-/** Once the ticket shows `total`: F2, Enter (adds the exact cash), F2, then Enter for the next sale. */
-async function chargeExactCash(page: Page, total: string): Promise<void> {
-  await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);
-  await page.keyboard.press('F2');
-  await page.getByLabel('Importe').press('Enter');
-  await page.keyboard.press('F2');
-  await page.getByTestId('receipt-status').waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('receipt').waitFor({ state: 'detached' });
-}
-
-async function stockOf(skuId: string): Promise<string> {
-  const row = await server.database.db
-    .selectFrom('stock_levels')
-    .select('on_hand')
-    .where('sku_id', '=', skuId)
-    .where('location_id', '=', server.biz.storeId)
-    .executeTakeFirstOrThrow();
-  return String(row.on_hand);
-}
 
 describe('opening the drawer without a connection', () => {
   it('opens the session offline with its float, sells, survives a reload, and the server gets the opening and each sale exactly once, in order', async () => {
@@ -95,7 +44,7 @@ describe('opening the drawer without a connection', () => {
     await page.getByRole('listitem').filter({ hasText: 'Caja 1' }).click();
     await page.getByLabel(/Fondo de caja/).waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    await expect.poll(async () => (await browserDb(page, tenantId)).skuCount, POLL).toBe(5);
+    await expect.poll(async () => (await browserQueue(page, tenantId)).skuCount, POLL).toBe(5);
     await page.reload();
     await page.getByLabel(/Fondo de caja/).waitFor();
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), POLL).toBe(true);
@@ -136,7 +85,7 @@ describe('opening the drawer without a connection', () => {
     await expect
       .poll(textOf(page.getByTestId('offline-banner')), POLL)
       .toContain('Sin conexión — 2 ventas por enviar');
-    const queued = (await browserDb(page, tenantId)).outbox.sort((a, b) =>
+    const queued = (await browserQueue(page, tenantId)).outbox.sort((a, b) =>
       a.id.slice(a.id.indexOf('_')).localeCompare(b.id.slice(b.id.indexOf('_'))),
     );
     expect(queued.map((q) => [q.kind, q.status])).toEqual([
@@ -154,10 +103,13 @@ describe('opening the drawer without a connection', () => {
     // Back online: the queue drains by itself, the opening before its sales.
     await context.setOffline(false);
     await expect
-      .poll(async () => (await browserDb(page, tenantId)).outbox.filter((o) => o.status === 'sent').length, {
-        ...POLL,
-        timeout: 20_000,
-      })
+      .poll(
+        async () => (await browserQueue(page, tenantId)).outbox.filter((o) => o.status === 'sent').length,
+        {
+          ...POLL,
+          timeout: 20_000,
+        },
+      )
       .toBe(3);
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
     await page.getByTestId('session-offline').waitFor({ state: 'detached' });
@@ -192,9 +144,9 @@ describe('opening the drawer without a connection', () => {
       { id: sales[0].id, cash_session_id: opening.id, total: '18.00' },
       { id: sales[1].id, cash_session_id: opening.id, total: '37.50' },
     ]);
-    expect(await stockOf(p.coca.skuId)).toBe('49.000');
-    expect(await stockOf(p.sabritas.skuId)).toBe('49.000');
-    expect(await stockOf(p.gansito.skuId)).toBe('49.000');
+    expect(await storeStock(server, p.coca.skuId)).toBe('49.000');
+    expect(await storeStock(server, p.sabritas.skuId)).toBe('49.000');
+    expect(await storeStock(server, p.gansito.skuId)).toBe('49.000');
     const movements = await server.database.db
       .selectFrom('stock_movements')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -223,7 +175,7 @@ describe('opening the drawer without a connection', () => {
       await page.getByRole('listitem').filter({ hasText: 'Caja 2' }).click();
       await page.getByLabel(/Fondo de caja/).waitFor();
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-      await expect.poll(async () => (await browserDb(page, tenantId)).skuCount, POLL).toBe(5);
+      await expect.poll(async () => (await browserQueue(page, tenantId)).skuCount, POLL).toBe(5);
       await page.reload();
       await page.getByLabel(/Fondo de caja/).waitFor();
       await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), POLL).toBe(true);
@@ -235,7 +187,7 @@ describe('opening the drawer without a connection', () => {
       await page.getByTestId('session-offline').waitFor();
       await scan(page, p.maseca.barcode);
       await chargeExactCash(page, '$24.90');
-      const [opening, sale] = (await browserDb(page, tenantId)).outbox.sort((a, b) =>
+      const [opening, sale] = (await browserQueue(page, tenantId)).outbox.sort((a, b) =>
         a.id.slice(a.id.indexOf('_')).localeCompare(b.id.slice(b.id.indexOf('_'))),
       ) as [QueuedRow, QueuedRow];
 
@@ -245,7 +197,7 @@ describe('opening the drawer without a connection', () => {
       await context.setOffline(false);
       await expect
         .poll(
-          async () => (await browserDb(page, tenantId)).outbox.filter((o) => o.status === 'sent').length,
+          async () => (await browserQueue(page, tenantId)).outbox.filter((o) => o.status === 'sent').length,
           {
             ...POLL,
             timeout: 20_000,
@@ -274,7 +226,7 @@ describe('opening the drawer without a connection', () => {
         .where('register_id', '=', register.id)
         .execute();
       expect(recorded).toEqual([{ id: sale.id, cash_session_id: open.id, total: '24.90' }]);
-      expect(await stockOf(p.maseca.skuId)).toBe('49.000');
+      expect(await storeStock(server, p.maseca.skuId)).toBe('49.000');
 
       // The corte X of the open session counts the offline sale and lists the offline float apart.
       await page.keyboard.press('F10');

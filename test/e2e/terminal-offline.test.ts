@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  browserQueue,
+  chargeExactCash,
   type E2eBrowser,
   type E2eServer,
   launchBrowser,
@@ -12,6 +13,7 @@ import {
   SCREENSHOTS,
   scan,
   startE2eServer,
+  storeStock,
   textOf,
 } from './harness.js';
 
@@ -28,48 +30,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Reads the terminal's browser database directly (what survives a reload). */
-async function browserDb(page: Page, tenantId: string) {
-  return page.evaluate(async (name) => {
-    const db = await new Promise<IDBDatabase>((ok, ko) => {
-      const r = indexedDB.open(name);
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    const all = <T>(store: string) =>
-      new Promise<T[]>((ok, ko) => {
-        const r = db.transaction(store).objectStore(store).getAll();
-        r.onsuccess = () => ok(r.result as T[]);
-        r.onerror = () => ko(r.error);
-      });
-    const outbox = await all<{ id: string; status: string }>('outbox');
-    const skus = await all<{ id: string }>('skus');
-    db.close();
-    return { outbox: outbox.map((o) => ({ id: o.id, status: o.status })), skuCount: skus.length };
-  }, `mostrador-${tenantId}`);
-}
-
-/** Once the ticket shows `total`: F2, Enter (adds the exact cash), F2, then Enter for the next sale. */
-async function chargeExactCash(page: Page, total: string): Promise<void> {
-  await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);
-  await page.keyboard.press('F2');
-  await page.getByLabel('Importe').press('Enter');
-  await page.keyboard.press('F2');
-  await page.getByTestId('receipt-status').waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('receipt').waitFor({ state: 'detached' });
-}
-
-async function stockOf(skuId: string): Promise<string> {
-  const row = await server.database.db
-    .selectFrom('stock_levels')
-    .select('on_hand')
-    .where('sku_id', '=', skuId)
-    .where('location_id', '=', server.biz.storeId)
-    .executeTakeFirstOrThrow();
-  return String(row.on_hand);
-}
-
 describe('selling without a connection', () => {
   it('keeps selling offline, survives a reload, and records each queued sale exactly once when back online', async () => {
     const { page, context } = browser;
@@ -84,7 +44,7 @@ describe('selling without a connection', () => {
     await openShift(page, '200');
     // The app shell is in the service worker's cache and the catalog in IndexedDB.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    await expect.poll(async () => (await browserDb(page, tenantId)).skuCount, POLL).toBe(5);
+    await expect.poll(async () => (await browserQueue(page, tenantId)).skuCount, POLL).toBe(5);
     await page.reload();
     await page.getByTestId('scan-input').waitFor();
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), POLL).toBe(true);
@@ -128,7 +88,7 @@ describe('selling without a connection', () => {
     await expect
       .poll(textOf(page.getByTestId('offline-banner')), POLL)
       .toContain('Sin conexión — 5 ventas por enviar');
-    const queued = (await browserDb(page, tenantId)).outbox;
+    const queued = (await browserQueue(page, tenantId)).outbox;
     expect(queued).toHaveLength(5);
     expect(queued.filter((q) => q.status === 'pending')).toHaveLength(5);
     expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(1);
@@ -136,10 +96,13 @@ describe('selling without a connection', () => {
     // Back online: the queue drains by itself; the server already had sale 1 and answers it, not doubles it.
     await context.setOffline(false);
     await expect
-      .poll(async () => (await browserDb(page, tenantId)).outbox.filter((o) => o.status === 'sent').length, {
-        ...POLL,
-        timeout: 20_000,
-      })
+      .poll(
+        async () => (await browserQueue(page, tenantId)).outbox.filter((o) => o.status === 'sent').length,
+        {
+          ...POLL,
+          timeout: 20_000,
+        },
+      )
       .toBe(5);
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
 
@@ -151,10 +114,10 @@ describe('selling without a connection', () => {
     expect(sales.map((s) => s.id)).toEqual(queued.map((q) => q.id).sort());
     expect(sales.map((s) => Number(s.ticket_number)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     expect(sales.map((s) => s.total)).toEqual(['18.00', '21.50', '32.00', '24.90', '39.50']);
-    expect(await stockOf(p.coca.skuId)).toBe('48.000');
-    expect(await stockOf(p.sabritas.skuId)).toBe('48.000');
-    expect(await stockOf(p.gansito.skuId)).toBe('48.000');
-    expect(await stockOf(p.maseca.skuId)).toBe('49.000');
+    expect(await storeStock(server, p.coca.skuId)).toBe('48.000');
+    expect(await storeStock(server, p.sabritas.skuId)).toBe('48.000');
+    expect(await storeStock(server, p.gansito.skuId)).toBe('48.000');
+    expect(await storeStock(server, p.maseca.skuId)).toBe('49.000');
     const movements = await server.database.db
       .selectFrom('stock_movements')
       .select((eb) => eb.fn.countAll<number>().as('n'))
