@@ -7,7 +7,15 @@
  * Total equals the ticket's total to the centavo.
  */
 import { D, type Dec, roundTo } from '../../shared/money.js';
-import { type ConceptoInput, computeConcepto, summarize, type TrasladoInput } from './cfdi/index.js';
+import {
+  type ConceptoInput,
+  computeConcepto,
+  decideRetenciones,
+  type EmisorInput,
+  type ReceptorInput,
+  summarize,
+  type TrasladoInput,
+} from './cfdi/index.js';
 import type { Sale } from '../sales/sales.service.js';
 import { AppError } from '../../shared/errors.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
@@ -86,7 +94,49 @@ export function totalOf(conceptos: ConceptoInput[]): string {
 }
 
 /**
- * Adjust the ValorUnitario of the largest lines so the document Total equals `expected`.
+ * What the customer pays for these conceptos: the CFDI Total plus the retentions, i.e.
+ * SubTotal − Descuento + traslados. A retention lowers the CFDI Total below the ticket: the
+ * customer withholds it from the seller and pays it to SAT, so the ticket matches this figure.
+ */
+function paidOf(amounts: ReturnType<typeof computeConcepto>[]): Dec {
+  const s = summarize(amounts);
+  return new D(s.total).plus(s.totalImpuestosRetenidos ?? '0');
+}
+
+/**
+ * SAT's c_ClaveProdServ puts services in segments 70 to 95 (the first two digits of the key:
+ * 70 farming services … 95 land and buildings); goods are in segments below 70.
+ */
+export function isServiceKey(claveProdServ: string): boolean {
+  return Number(claveProdServ.slice(0, 2)) >= 70;
+}
+
+/**
+ * The retentions each concepto carries (`decideRetenciones`: RESICO ISR 1.25 %, ISR 10 % and
+ * two thirds of the IVA on services of a persona física to a persona moral), service or goods
+ * from its SAT key. Nothing for a generic receptor (global invoice, XAXX/XEXX) or a persona
+ * física. A concepto with a retention is objeto de impuesto (02) even without traslados.
+ */
+export function withRetenciones(
+  conceptos: ConceptoInput[],
+  emisor: Pick<EmisorInput, 'rfc' | 'regimenFiscal'>,
+  receptor: Pick<ReceptorInput, 'rfc' | 'regimenFiscalReceptor'>,
+): ConceptoInput[] {
+  return conceptos.map((c) => {
+    const iva = c.traslados?.find((t) => t.impuesto === 'IVA' && t.tipoFactor === 'Tasa');
+    const retenciones = decideRetenciones({
+      emisor,
+      receptor,
+      isService: isServiceKey(c.claveProdServ),
+      ivaTasa: iva?.tasaOCuota ?? null,
+    });
+    return retenciones.length ? { ...c, objetoImp: '02' as const, retenciones } : c;
+  });
+}
+
+/**
+ * Adjust the ValorUnitario of the largest lines so what the customer pays (the document Total
+ * plus its retentions, see `paidOf`; the Total itself without retentions) equals `expected`.
  * Errors: INVOICE_TOTAL_MISMATCH when no micro-adjustment lands it (never seen in tests).
  */
 export function fitTotal(conceptos: ConceptoInput[], expected: string): ConceptoInput[] {
@@ -95,11 +145,11 @@ export function fitTotal(conceptos: ConceptoInput[], expected: string): Concepto
   const totalWith = (i: number, c: ConceptoInput): Dec => {
     const saved = amounts[i]!;
     amounts[i] = computeConcepto(c);
-    const t = new D(summarize(amounts).total);
+    const t = paidOf(amounts);
     amounts[i] = saved;
     return t;
   };
-  let current = new D(summarize(amounts).total);
+  let current = paidOf(amounts);
   if (current.eq(target)) return conceptos;
   const order = conceptos
     .map((_, i) => ({ i, importe: new D(amounts[i]!.importe) }))

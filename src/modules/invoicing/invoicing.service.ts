@@ -37,6 +37,7 @@ import {
   keptLines,
   paymentTermsOf,
   refundedBase,
+  withRetenciones,
 } from './from-sales.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
 import type { CancelStatus, InvoiceKind, InvoicesTable, InvoiceSummary } from './invoicing.tables.js';
@@ -416,9 +417,14 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
       usoCfdi: (input.usoCfdi ?? c.usoCfdi)!,
     };
   } else if (input.usoCfdi) receptor = { ...receptor, usoCfdi: input.usoCfdi };
-  const conceptos = conceptosFromSales(sales);
+  const issuer = await loadIssuer(ctx, sales[0]!.locationId);
+  // Fitted to what was paid, then the retentions the emisor's and the receptor's régimen call
+  // for: they lower the CFDI Total below the ticket by what the customer withholds for SAT.
+  const conceptos = withRetenciones(conceptosFromSales(sales), issuer.emisor, receptor);
   const terms = paymentTermsOf(sales);
-  const amounts = summarize(conceptos.map(computeConcepto));
+  const lines = conceptos.map(computeConcepto);
+  const amounts = summarize(lines);
+  const retenciones = retencionesOf(lines);
   // What came back before this invoice is already left out of it: never a credit note for it.
   const returnIds = await returnIdsOfSales(ctx, { saleIds: ids });
   return issue(ctx, {
@@ -427,20 +433,47 @@ export async function invoiceSales(ctx: Ctx, input: InvoiceSalesInput): Promise<
     customerId,
     saleIds: ids,
     selfInvoiced: input.selfInvoiced,
+    issuer,
     cfdi: { tipoDeComprobante: 'I', receptor, ...terms, conceptos },
     summary: {
       receptor,
       saleIds: ids,
       ...(returnIds.length ? { returnIds } : {}),
-      objetoImp: amounts.traslados.length ? '02' : '01',
+      objetoImp: amounts.traslados.length || amounts.retenciones.length ? '02' : '01',
       traslados: amounts.traslados.map((t) => ({
         impuesto: t.impuesto as 'IVA' | 'IEPS',
         tipoFactor: t.tipoFactor,
         ...(t.tasaOCuota ? { tasaOCuota: t.tasaOCuota } : {}),
         base: t.base,
       })),
+      ...(retenciones.length ? { retenciones } : {}),
     },
   });
+}
+
+/** Retentions of an invoice by impuesto and rate, with their base (for Pagos 2.0), centavos. */
+function retencionesOf(
+  lines: ReturnType<typeof computeConcepto>[],
+): NonNullable<InvoiceSummary['retenciones']> {
+  const by = new Map<string, { impuesto: 'ISR' | 'IVA'; tasaOCuota: string; base: InstanceType<typeof D> }>();
+  for (const l of lines) {
+    for (const r of l.retenciones) {
+      const key = `${r.impuesto}|${r.tasaOCuota}`;
+      const g = by.get(key) ?? {
+        impuesto: r.impuesto as 'ISR' | 'IVA',
+        tasaOCuota: r.tasaOCuota!,
+        base: new D(0),
+      };
+      g.base = g.base.plus(r.base);
+      by.set(key, g);
+    }
+  }
+  return [...by.values()].map((g) => ({
+    impuesto: g.impuesto,
+    tipoFactor: 'Tasa' as const,
+    tasaOCuota: g.tasaOCuota,
+    base: g.base.toFixed(2),
+  }));
 }
 
 export type Periodicidad = '01' | '02' | '03' | '04' | '05';
@@ -704,6 +737,7 @@ export async function issueCreditNote(
     });
   }
   const receptor = inv.summary.receptor!;
+  const issuer = await loadIssuer(ctx, sale.locationId);
   const conceptos: ConceptoInput[] = ret.lines
     .filter((rl) => !new D(rl.amount).isZero())
     .map((rl) => {
@@ -717,13 +751,19 @@ export async function issueCreditNote(
   return issue(ctx, {
     ...common,
     customerId: inv.customer_id,
+    issuer,
     cfdi: {
       tipoDeComprobante: 'E',
       receptor,
       formaPago,
       metodoPago: 'PUE',
       cfdiRelacionados: [{ tipoRelacion: input.tipoRelacion ?? '03', uuids: [inv.uuid] }],
-      conceptos: fitTotal(conceptos, ret.refund.amount),
+      // On an invoice with retentions, the same ones on the returned base, by the same rule.
+      // The refund is what the returned part cost the customer (SubTotal − Descuento +
+      // traslados); the credit note's Total is that minus what the customer withheld on it.
+      conceptos: inv.summary.retenciones?.length
+        ? withRetenciones(fitTotal(conceptos, ret.refund.amount), issuer.emisor, receptor)
+        : fitTotal(conceptos, ret.refund.amount),
     },
     summary: { receptor },
   });
@@ -847,7 +887,10 @@ export async function recordInvoicePayment(
               impPagado: amount.toFixed(2),
               objetoImpDR: objetoImp,
               totalDocumento: new D(inv.total).toFixed(2),
-              impuestos: { traslados: inv.summary.traslados ?? [], retenciones: [] },
+              impuestos: {
+                traslados: inv.summary.traslados ?? [],
+                retenciones: inv.summary.retenciones ?? [],
+              },
             },
           ],
         },

@@ -60,6 +60,13 @@ export interface InvoiceSummary {
     tasaOCuota?: string;
     base: string;
   }>;
+  /** Retentions of an ingreso by impuesto and rate, base in centavos (for Pagos 2.0). */
+  retenciones?: Array<{
+    impuesto: 'ISR' | 'IVA';
+    tipoFactor: 'Tasa';
+    tasaOCuota: string;
+    base: string;
+  }>;
   objetoImp?: '01' | '02';
   saleIds?: string[];
   /** Returns already netted out of an ingreso (made before it was issued): no credit note. */

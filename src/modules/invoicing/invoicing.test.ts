@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { D } from '../../shared/money.js';
+import { createProduct } from '../catalog/catalog.service.js';
 import { createCustomer } from '../customers/customers.service.js';
+import { receiveStock } from '../inventory/inventory.service.js';
 import { recordReturn } from '../returns/returns.service.js';
 import { amountInWords } from './amount-words.js';
 import { parseXml } from './cfdi/index.js';
@@ -1197,5 +1199,243 @@ describe('PDF', () => {
     expect(text).toContain('(CIENTO VEINTITR\\311S PESOS 45/100 M.N.\\))');
     expect(text).toContain(`||1.1|${inv.uuid}|`);
     expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+  });
+});
+
+describe('retentions on invoices from tickets', () => {
+  type Biz = TestBusiness & { registerId: string };
+  const cacx = (regimenFiscal: string) =>
+    ({ rfc: 'CACX7605101P8', nombre: 'XOCHILT CASAS CHAVEZ', regimenFiscal }) as const;
+  const EKU_RECEPTOR = {
+    name: 'Escuela Kemper',
+    rfc: 'EKU9003173C9',
+    razonSocial: 'ESCUELA KEMPER URGATE',
+    regimenFiscal: '601',
+    usoCfdi: 'G03',
+    codigoPostal: '42501',
+  };
+
+  /** Per concepto: its Retencion attributes; and the root, the summary Impuestos and its Retenciones. */
+  function retentionsOf(xml: string) {
+    const attrs = (n: XmlElement): Record<string, string> => Object.fromEntries(n.attrs);
+    const root = parseXml(xml);
+    const conceptos = children(children(root, 'Conceptos')[0]!, 'Concepto').map((c) =>
+      children(c, 'Impuestos')
+        .flatMap((i) => children(i, 'Retenciones'))
+        .flatMap((r) => children(r, 'Retencion'))
+        .map(attrs),
+    );
+    const imp = children(root, 'Impuestos')[0];
+    return {
+      root: attrs(root),
+      conceptos,
+      impuestos: imp ? attrs(imp) : {},
+      totals: imp
+        ? children(imp, 'Retenciones')
+            .flatMap((r) => children(r, 'Retencion'))
+            .map(attrs)
+        : [],
+    };
+  }
+
+  async function invoiceOf(b: Biz, saleIds: string[], customer: string) {
+    const r = await call(env.app, b.as.cashier, 'POST', '/api/v1/invoicing/invoices', {
+      saleIds,
+      customerId: customer,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const inv = r.json();
+    expect(inv.status).toBe('stamped');
+    return inv;
+  }
+
+  async function keepOf(b: Biz, name: string, id: string): Promise<string> {
+    const xml = await stampedXml(env, b.as.manager, id);
+    xmls.add(name, xml);
+    return xml;
+  }
+
+  /** Total = SubTotal − Descuento + traslados − retenciones, exactly, and the ticket = Total + retenciones. */
+  function expectTotals(xml: string, paid: string) {
+    const { root, impuestos } = retentionsOf(xml);
+    const tras = impuestos.TotalImpuestosTrasladados ?? '0';
+    const ret = impuestos.TotalImpuestosRetenidos ?? '0';
+    expect(
+      new D(root.SubTotal!)
+        .minus(root.Descuento ?? '0')
+        .plus(tras)
+        .minus(ret)
+        .toFixed(2),
+    ).toBe(root.Total);
+    expect(new D(root.Total!).plus(ret).toFixed(2)).toBe(paid);
+  }
+
+  it('a RESICO persona física (626) invoicing a persona moral withholds ISR 1.25 % per concepto, in the totals and on its credit note', async () => {
+    const b = await givenFiscalBusiness(env, cacx('626'));
+    const moral = (await createCustomer(b.ctx, { ...EKU_RECEPTOR, email: 'eku@example.mx' })).id;
+    const a = await stocked(b, { price: '116.00' });
+    const g = await stocked(b, { price: '23.50', iva: 'iva0' });
+    const s = await sell(
+      env,
+      b,
+      [
+        { skuId: a, quantity: '3' },
+        { skuId: g, quantity: '2' },
+      ],
+      { customerId: moral },
+    );
+    const inv = await invoiceOf(b, [s.id], moral);
+    const xml = await keepOf(b, 'resico-to-moral', inv.id);
+    const r = retentionsOf(xml);
+    const lines = conceptosOf(xml);
+    expect(r.conceptos).toHaveLength(2);
+    r.conceptos.forEach((ret, i) => {
+      const c = lines[i]!.attrs;
+      const base = new D(c.Importe!).minus(c.Descuento ?? '0');
+      expect(c.ObjetoImp).toBe('02');
+      expect(ret).toEqual([
+        {
+          Base: base.toFixed(6),
+          Impuesto: '001',
+          TipoFactor: 'Tasa',
+          TasaOCuota: '0.012500',
+          Importe: base.times('0.0125').toDecimalPlaces(6, D.ROUND_HALF_UP).toFixed(6),
+        },
+      ]);
+    });
+    const isr = r.conceptos
+      .flat()
+      .reduce((acc, x) => acc.plus(x.Importe!), new D(0))
+      .toDecimalPlaces(2, D.ROUND_HALF_UP)
+      .toFixed(2);
+    expect(r.totals).toEqual([{ Impuesto: '001', Importe: isr }]);
+    expect(r.impuestos.TotalImpuestosRetenidos).toBe(isr);
+    expectTotals(xml, s.total);
+    expect(inv.total).toBe(new D(s.total).minus(isr).toFixed(2));
+
+    // A return on it: the credit note carries ISR 1.25 % on the returned base, Total = refund − ISR.
+    const back = await call(env.app, b.as.cashier, 'POST', '/api/v1/returns', {
+      saleId: s.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'cash' },
+    });
+    expect(back.statusCode, back.body).toBe(201);
+    const cnRes = await call(env.app, b.as.manager, 'POST', '/api/v1/invoicing/credit-notes', {
+      returnId: back.json().id,
+    });
+    expect(cnRes.statusCode, cnRes.body).toBe(201);
+    const cnXml = await keepOf(b, 'resico-credit-note', cnRes.json().id);
+    const cn = retentionsOf(cnXml);
+    const cnLine = conceptosOf(cnXml)[0]!.attrs;
+    const cnBase = new D(cnLine.Importe!).minus(cnLine.Descuento ?? '0');
+    expect(cn.conceptos).toEqual([
+      [
+        {
+          Base: cnBase.toFixed(6),
+          Impuesto: '001',
+          TipoFactor: 'Tasa',
+          TasaOCuota: '0.012500',
+          Importe: cnBase.times('0.0125').toDecimalPlaces(6, D.ROUND_HALF_UP).toFixed(6),
+        },
+      ],
+    ]);
+    expect(cnBase.toFixed(2)).toBe('100.00');
+    expectTotals(cnXml, back.json().refund.amount);
+    expect(cn.root.Total).toBe('114.75');
+
+    // On account (PPD): the balance is the Total net of ISR, and the payment carries it prorated.
+    const ppd = await sell(env, b, [{ skuId: a, quantity: '1' }], {
+      customerId: moral,
+      payments: [{ method: 'on_account', amount: '116.00' }],
+    });
+    const pInv = await invoiceOf(b, [ppd.id], moral);
+    expect(pInv).toMatchObject({ metodoPago: 'PPD', total: '114.75', balance: '114.75' });
+    await keepOf(b, 'resico-ppd', pInv.id);
+    const pay = await call(env.app, b.as.manager, 'POST', `/api/v1/invoicing/invoices/${pInv.id}/payments`, {
+      amount: '114.75',
+      formaPago: '03',
+    });
+    expect(pay.statusCode, pay.body).toBe(201);
+    const payXml = await keepOf(b, 'resico-pago', pay.json().pago.id);
+    expect(payXml).toContain('TotalRetencionesISR="1.25"');
+  });
+
+  it('a persona física in 612 selling a service to a persona moral withholds IVA 10.6667 % and ISR 10 %', async () => {
+    const b = await givenFiscalBusiness(env, cacx('612'));
+    const moral = (await createCustomer(b.ctx, { ...EKU_RECEPTOR, email: 'eku2@example.mx' })).id;
+    const p = await createProduct(b.ctx, {
+      name: 'Servicio de instalación',
+      claveProdServ: '81111500',
+      claveUnidad: 'E48',
+      soldByWeight: false,
+      priceIncludesTax: true,
+      iva: 'iva16',
+      ieps: null,
+      trackLots: false,
+      skus: [{ sku: `SRV-${Math.random().toString(36).slice(2, 7)}`, price: '1160.00', barcodes: [] }],
+    });
+    const service = p.skus[0]!.id;
+    await receiveStock(b.ctx, { locationId: b.storeId, lines: [{ skuId: service, quantity: '10' }] });
+    const goods = await stocked(b, { price: '58.00' });
+    const s = await sell(
+      env,
+      b,
+      [
+        { skuId: service, quantity: '1' },
+        { skuId: goods, quantity: '1' },
+      ],
+      { customerId: moral },
+    );
+    const inv = await invoiceOf(b, [s.id], moral);
+    const xml = await keepOf(b, 'service-612-to-moral', inv.id);
+    const r = retentionsOf(xml);
+    expect(r.conceptos[0]).toEqual([
+      {
+        Base: '1000.000000',
+        Impuesto: '002',
+        TipoFactor: 'Tasa',
+        TasaOCuota: '0.106667',
+        Importe: '106.667000',
+      },
+      {
+        Base: '1000.000000',
+        Impuesto: '001',
+        TipoFactor: 'Tasa',
+        TasaOCuota: '0.100000',
+        Importe: '100.000000',
+      },
+    ]);
+    // Goods sold by a 612 persona física: nothing withheld.
+    expect(r.conceptos[1]).toEqual([]);
+    expect(r.totals).toEqual([
+      { Impuesto: '002', Importe: '106.67' },
+      { Impuesto: '001', Importe: '100.00' },
+    ]);
+    expect(r.impuestos.TotalImpuestosRetenidos).toBe('206.67');
+    expectTotals(xml, s.total);
+    expect(inv.total).toBe(new D(s.total).minus('206.67').toFixed(2));
+  });
+
+  it('withholds nothing when the receptor is a persona física', async () => {
+    const b = await givenFiscalBusiness(env, cacx('626'));
+    const fisica = (
+      await createCustomer(b.ctx, {
+        name: 'Carlos Cortés',
+        email: 'carlos@example.mx',
+        rfc: 'COSC8001137NA',
+        razonSocial: 'CARLOS CORTÉS SOTO',
+        regimenFiscal: '612',
+        usoCfdi: 'G03',
+        codigoPostal: '52000',
+      })
+    ).id;
+    const a = await stocked(b, { price: '116.00' });
+    const s = await sell(env, b, [{ skuId: a, quantity: '2' }], { customerId: fisica });
+    const inv = await invoiceOf(b, [s.id], fisica);
+    const xml = await keepOf(b, 'resico-to-fisica', inv.id);
+    expect(xml).not.toContain('Retencion');
+    expect(inv.total).toBe(s.total);
+    expectTotals(xml, s.total);
   });
 });

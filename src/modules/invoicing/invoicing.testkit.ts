@@ -21,22 +21,34 @@ export function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
 }
 
-export async function givenFiscalBusiness(env: TestEnv): Promise<TestBusiness & { registerId: string }> {
+/** A test emisor with its CSD in fixtures/ (`<rfc>.cer`, `<rfc>.key`). */
+export interface FiscalProfile {
+  rfc: 'EKU9003173C9' | 'CACX7605101P8';
+  nombre: string;
+  regimenFiscal: string;
+}
+
+export const EKU_PROFILE: FiscalProfile = {
+  rfc: 'EKU9003173C9',
+  nombre: 'ESCUELA KEMPER URGATE',
+  regimenFiscal: '601',
+};
+
+export async function givenFiscalBusiness(
+  env: TestEnv,
+  profile: FiscalProfile = EKU_PROFILE,
+): Promise<TestBusiness & { registerId: string }> {
   const biz = await env.givenBusiness();
   const owner = biz.as.owner;
-  let r = await call(env.app, owner, 'PUT', '/api/v1/invoicing/setup/profile', {
-    rfc: 'EKU9003173C9',
-    nombre: 'ESCUELA KEMPER URGATE',
-    regimenFiscal: '601',
-  });
+  let r = await call(env.app, owner, 'PUT', '/api/v1/invoicing/setup/profile', profile);
   expect(r.statusCode, r.body).toBe(200);
   r = await call(env.app, owner, 'PUT', `/api/v1/invoicing/setup/locations/${biz.storeId}`, {
     postalCode: '42501',
   });
   expect(r.statusCode, r.body).toBe(200);
   r = await call(env.app, owner, 'POST', '/api/v1/invoicing/setup/csd', {
-    cer: fixture('EKU9003173C9.cer').toString('base64'),
-    key: fixture('EKU9003173C9.key').toString('base64'),
+    cer: fixture(`${profile.rfc}.cer`).toString('base64'),
+    key: fixture(`${profile.rfc}.key`).toString('base64'),
     password: CSD_PASSWORD,
   });
   expect(r.statusCode, r.body).toBe(201);
