@@ -332,6 +332,39 @@ describe('counter sales', () => {
     }
   });
 
+  it('records the same sale sent twice at the same moment once, taking the stock once', async () => {
+    const a = await givenStocked('18.00', '3');
+    const body = {
+      id: newId('sale'),
+      registerId,
+      lines: [{ skuId: a, quantity: '1' }],
+      payments: [{ method: 'cash', amount: '20.00' }],
+    };
+    const results = await Promise.all([sell(body), sell(body), sell(body)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
+    expect(new Set(results.map((r) => r.json().ticketNumber)).size).toBe(1);
+    expect(await level(a)).toBe('2.000');
+    expect(await traces(body.id)).toMatchObject({ sales: 1, lines: 1, ledger: 1 });
+  });
+
+  it('uses no ticket number for a sale refused for stock', async () => {
+    const a = await givenStocked('18.00', '1');
+    const ok = (q: string) => ({
+      id: newId('sale'),
+      registerId,
+      lines: [{ skuId: a, quantity: q }],
+      payments: [{ method: 'cash', amount: '100.00' }],
+    });
+    const first = await sell(ok('1'));
+    expect(first.statusCode, first.body).toBe(201);
+    const refused = await sell(ok('1'));
+    expect(refused.json().error.code).toBe('STOCK_INSUFFICIENT');
+    const b = await givenStocked('18.00', '1');
+    const next = await sell({ ...ok('1'), lines: [{ skuId: b, quantity: '1' }] });
+    expect(next.statusCode, next.body).toBe(201);
+    expect(next.json().ticketNumber).toBe(first.json().ticketNumber + 1);
+  });
+
   it('sells the last unit once when several checkouts race for it', async () => {
     const a = await givenStocked('18.00', '1');
     const ids = Array.from({ length: 6 }, () => newId('sale'));
