@@ -105,42 +105,41 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
 
   const days = options.days ?? 21;
   const start = new Date(now.getTime() - (days + 9) * 86_400_000);
-  const biz = await createBusiness(
-    db,
-    {
-      name: DEMO_BUSINESS,
-      // SAT's test RFC for CFDI 4.0 sandboxes, a persona moral: CFDI 4.0 requires the name and
-      // régimen to match SAT's records, so the legal name is SAT's and the régimen 601 (General
-      // de Ley Personas Morales).
-      legalName: 'ESCUELA KEMPER URGATE',
-      rfc: 'EKU9003173C9',
-      regimenFiscal: '601',
-      locations: [
-        { name: 'Tienda Centro', kind: 'store', postalCode: '06600' },
-        { name: 'Bodega', kind: 'warehouse', postalCode: '06600' },
-      ],
-      owner: DEMO_OWNER,
-    },
-    start,
-  );
-  const [storeId, warehouseId] = biz.locationIds as [string, string];
-  const owner: Ctx = { ...systemCtx(db, biz.tenantId, start), userId: biz.ownerId, role: 'owner' };
-  const cashier = await createUser(owner, {
-    email: DEMO_CASHIER.email,
-    name: DEMO_CASHIER.name,
-    role: 'cashier',
-    password: DEMO_CASHIER.password,
-    locationIds: [storeId],
-  });
-
   let t = performance.now();
   const lap = (label: string) => {
     if (process.env.SEED_TIMING) console.log(`seed ${label}: ${Math.round(performance.now() - t)} ms`);
     t = performance.now();
   };
-  // Catalog and stock in one transaction: a demo without its stock is never left behind.
-  const skus = await (db as Kysely<DB>).transaction().execute(async (trx) => {
-    const ctx: Ctx = { ...owner, db: trx };
+  // Business, users, catalog and stock in one transaction: a start interrupted while seeding
+  // (Ctrl+C, a SIGTERM) leaves no half demo behind, and the next start seeds it whole.
+  const { biz, cashier, skus } = await (db as Kysely<DB>).transaction().execute(async (trx) => {
+    const biz = await createBusiness(
+      trx,
+      {
+        name: DEMO_BUSINESS,
+        // SAT's test RFC for CFDI 4.0 sandboxes, a persona moral: CFDI 4.0 requires the name and
+        // régimen to match SAT's records, so the legal name is SAT's and the régimen 601 (General
+        // de Ley Personas Morales).
+        legalName: 'ESCUELA KEMPER URGATE',
+        rfc: 'EKU9003173C9',
+        regimenFiscal: '601',
+        locations: [
+          { name: 'Tienda Centro', kind: 'store', postalCode: '06600' },
+          { name: 'Bodega', kind: 'warehouse', postalCode: '06600' },
+        ],
+        owner: DEMO_OWNER,
+      },
+      start,
+    );
+    const [storeId, warehouseId] = biz.locationIds as [string, string];
+    const ctx: Ctx = { ...systemCtx(trx, biz.tenantId, start), userId: biz.ownerId, role: 'owner' };
+    const cashier = await createUser(ctx, {
+      email: DEMO_CASHIER.email,
+      name: DEMO_CASHIER.name,
+      role: 'cashier',
+      password: DEMO_CASHIER.password,
+      locationIds: [storeId],
+    });
     const seeded = await seedCatalog(ctx);
     lap('catalog');
     await seedStock(
@@ -151,8 +150,10 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
       now,
     );
     lap('stock');
-    return seeded;
+    return { biz, cashier, skus: seeded };
   });
+  const [storeId] = biz.locationIds as [string, string];
+  const owner: Ctx = { ...systemCtx(db, biz.tenantId, start), userId: biz.ownerId, role: 'owner' };
   // Sales commit one by one, as at the counter: outside a caller's transaction recordSale is
   // one statement per sale (its SKU cache stays warm).
   const history = () =>

@@ -83,7 +83,10 @@ export async function createBusiness(
 ): Promise<{ tenantId: string; ownerId: string; locationIds: string[] }> {
   const tenantId = newId('ten');
   const passwordHash = await hashPassword(input.owner.password);
-  return db.transaction().execute(async (trx) => {
+  // Joins a caller's transaction (the demo seed: business, users, catalog and stock at once).
+  const inTransaction = <T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> =>
+    db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  return inTransaction(async (trx) => {
     await trx
       .insertInto('tenants')
       .values({
