@@ -20,8 +20,9 @@ import type { Sale } from '../sales/sales.service.js';
 import { AppError } from '../../shared/errors.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
 
+export { formaPagoOfPayment, paymentTermsOf } from './payment-terms.js';
+
 type SaleLine = Sale['lines'][number];
-type SalePayment = Sale['payments'][number];
 
 const MICRO = new D('0.000001');
 
@@ -274,48 +275,6 @@ export function conceptosFromSales(sales: Sale[]): ConceptoInput[] {
   const conceptos = sales.flatMap((s) => keptLines(s).map(keptConcepto));
   const expected = sales.reduce((acc, s) => acc.plus(keptTotalOf(s)), new D(0)).toFixed(2);
   return fitTotal(conceptos, expected);
-}
-
-/** c_FormaPago of one tender (payments-mx.md). */
-export function formaPagoOfPayment(p: Pick<SalePayment, 'method' | 'details'>): string {
-  switch (p.method) {
-    case 'cash':
-      return '01';
-    case 'card':
-      return p.details.cardType === 'debito' ? '28' : '04';
-    case 'spei':
-      return '03';
-    case 'voucher':
-      return '08';
-    case 'store_credit':
-      return '30';
-    case 'on_account':
-      return '99';
-  }
-}
-
-/**
- * FormaPago and MetodoPago of tickets: the form that settled the largest amount (cash net of
- * change), PUE; anything left on account makes it PPD with 99 (SAT: PPD requires 99).
- */
-export function paymentTermsOf(sales: Sale[]): { formaPago: string; metodoPago: 'PUE' | 'PPD' } {
-  const byForma = new Map<string, Dec>();
-  for (const s of sales) {
-    for (const p of s.payments) {
-      const f = formaPagoOfPayment(p);
-      byForma.set(f, (byForma.get(f) ?? new D(0)).plus(p.amount));
-    }
-  }
-  if ((byForma.get('99') ?? new D(0)).gt(0)) return { formaPago: '99', metodoPago: 'PPD' };
-  let best = '01';
-  let max = new D(-1);
-  for (const [f, amount] of byForma) {
-    if (amount.gt(max)) {
-      max = amount;
-      best = f;
-    }
-  }
-  return { formaPago: best, metodoPago: 'PUE' };
 }
 
 /** A part of a sale line inside a ticket concepto: its taxable base and its quantity. */

@@ -1,4 +1,5 @@
 import { D } from '@server/shared/money.js';
+import { paymentTermsOf } from '@server/modules/invoicing/payment-terms.js';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -31,43 +32,6 @@ const METHOD_LABEL: Record<string, [string, string]> = {
   store_credit: ['Saldo a favor', 'Store credit'],
   on_account: ['A crédito', 'On account'],
 };
-
-/** c_FormaPago of one tender; the server's rule (invoicing/from-sales.ts formaPagoOfPayment). */
-function formaOf(p: SaleDetail['payments'][number]): string {
-  switch (p.method) {
-    case 'cash':
-      return '01';
-    case 'card':
-      return p.details.cardType === 'debito' ? '28' : '04';
-    case 'spei':
-      return '03';
-    case 'voucher':
-      return '08';
-    case 'store_credit':
-      return '30';
-    default:
-      return '99';
-  }
-}
-
-/**
- * What the invoice will say, as the server decides it (from-sales.ts paymentTermsOf): the form
- * that paid the most, PUE; anything left on account makes it PPD with 99.
- */
-function termsOf(sales: SaleDetail[]): { formaPago: string; metodoPago: 'PUE' | 'PPD' } {
-  const by = new Map<string, InstanceType<typeof D>>();
-  for (const s of sales)
-    for (const p of s.payments) by.set(formaOf(p), (by.get(formaOf(p)) ?? new D(0)).plus(p.amount));
-  if ((by.get('99') ?? new D(0)).gt(0)) return { formaPago: '99', metodoPago: 'PPD' };
-  let best = '01';
-  let max = new D(-1);
-  for (const [f, amount] of by)
-    if (amount.gt(max)) {
-      max = amount;
-      best = f;
-    }
-  return { formaPago: best, metodoPago: 'PUE' };
-}
 
 interface ReceptorForm {
   rfc: string;
@@ -130,7 +94,8 @@ export function InvoiceTicketsPage() {
     })),
   });
   const pickedSales = details.map((d) => d.data).filter((s): s is SaleDetail => !!s);
-  const terms = pickedSales.length === picked.length && picked.length > 0 ? termsOf(pickedSales) : null;
+  const terms =
+    pickedSales.length === picked.length && picked.length > 0 ? paymentTermsOf(pickedSales) : null;
   const pickedTotal = pickedSales.reduce((acc, s) => acc.plus(s.total), new D(0)).toFixed(2);
 
   const customers = useQuery({
