@@ -15,6 +15,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { API_TOKEN_PREFIX, resolveCredential, SESSION_COOKIE } from './modules/identity/identity.service.js';
 import { announceEvents } from './modules/events/announce.js';
 import { apiModules } from './modules/index.js';
+import { saleBatcherOf, installSaleBatcher } from './modules/sales/sale-batcher.js';
 import type { Ctx } from './shared/context.js';
 import { errorCatalog } from './shared/errors.js';
 
@@ -27,6 +28,8 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   sessionTtlSeconds?: number;
   secureCookies?: boolean;
+  /** Counter-sale batches in flight at once on PostgreSQL (default 4); PGlite always has one. */
+  saleBatches?: number;
   /** Extra plugins to register (the web app, background workers). */
   extensions?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -99,6 +102,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
   });
   app.decorate('database', options.database);
+  // Counter sales that arrive together are recorded in one statement and one commit (group
+  // commit); PGlite has one connection, PostgreSQL gets a few batches in flight at once.
+  if (!saleBatcherOf(options.database.db))
+    installSaleBatcher(options.database.db, {
+      concurrency: options.database.kind === 'pglite' ? 1 : (options.saleBatches ?? 4),
+    });
   app.decorate('now', options.now ?? (() => new Date()));
   app.decorate('routeTable', [] as RouteInfo[]);
   app.decorate('sessionTtlSeconds', options.sessionTtlSeconds ?? 12 * 3600);

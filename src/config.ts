@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   dbPoolSize: number;
+  /** Counter-sale batches in flight at once per process (group commit; PostgreSQL only). */
+  saleBatches: number;
   /** Secret for encrypting sensitive fields and signing; generated into the data dir if absent. */
   secretKey?: string;
   /** Seed the demo business on first start. */
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     dbPoolSize: Number(env.DB_POOL_SIZE ?? 20),
+    saleBatches: Math.max(1, Number(env.SALE_BATCHES ?? 4)),
     secretKey: env.SECRET_KEY || undefined,
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
     backupKeepDays: Number(env.BACKUP_KEEP_DAYS ?? 7),

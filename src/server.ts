@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
     sessionTtlSeconds: config.sessionTtlSeconds,
     secureCookies: config.secureCookies,
+    saleBatches: config.saleBatches,
     extensions: [registerWebApp],
   });
   phase('app built');

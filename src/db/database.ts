@@ -35,10 +35,14 @@ export interface DatabaseOptions {
   /** A new PGlite data directory starts as a copy of the installed template (default true). */
   template?: boolean;
   poolSize?: number;
+  /** PostgreSQL: send queries as named prepared statements (default true; benchmarks compare). */
+  prepare?: boolean;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 20) : openPglite(options);
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 20, options.prepare ?? true)
+    : openPglite(options);
 }
 
 // Each driver is imported when it is used: a process on PostgreSQL never loads PGlite, and the
@@ -88,7 +92,7 @@ export function maskUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, prepare: boolean): Promise<Database> {
   const [{ default: postgres }, { PostgresJSDialect }] = await Promise.all([
     import('postgres'),
     import('kysely-postgres-js'),
@@ -107,7 +111,23 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     connection: { application_name: 'mostrador' },
   });
-  const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: sql }) });
+  // Kysely's postgres.js dialect sends every query unprepared, which postgres.js does in two
+  // round trips (parse and describe, then bind and execute) and PostgreSQL plans each time.
+  // Prepared instead: the first use of a query text on a connection describes it, every later
+  // one is a single bind/execute of the named statement with its cached plan. (postgres.js
+  // re-prepares by itself when a schema change invalidates a statement.)
+  const prepared = {
+    end: () => sql.end(),
+    async reserve() {
+      const conn = await sql.reserve();
+      return {
+        release: () => conn.release(),
+        unsafe: (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
+          conn.unsafe(query, parameters as never[], { prepare, ...options }),
+      };
+    },
+  };
+  const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: () => prepared }) });
   return {
     kind: 'postgres',
     db,

@@ -6,7 +6,7 @@
  * stamped" answer gives back the first UUID, so a document never gets two.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { json } from '../../db/types.js';
 import type { DB } from '../../db/schema.js';
 import { systemCtx } from '../../shared/context.js';
@@ -156,7 +156,8 @@ async function stampOne(deps: PacDeps, job: Job): Promise<void> {
       .onConflict((oc) =>
         oc
           .columns(['tenant_id', 'invoice_id', 'kind'])
-          .where('kind', 'in', ['sealed', 'stamped'])
+          // a literal: a prepared statement cannot match a parameter to the partial index
+          .where(sql<boolean>`kind in ('sealed', 'stamped')`)
           .doNothing(),
       )
       .execute();

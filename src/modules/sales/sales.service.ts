@@ -14,6 +14,7 @@ import { mergedSessionTarget } from '../cash/cash.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import '../inventory/inventory.errors.js';
 import { type PricedSale, priceSale } from './pricing.js';
+import { type RecordedSale, saleBatcherOf } from './sale-batcher.js';
 import { SalesErrors as E } from './sales.errors.js';
 import type { zParkedTicket, zParkInput, zSale, zSaleInput, zSaleSummary } from './sales.schemas.js';
 import type { SaleLinesTable, SalePaymentsTable, SalesTable } from './sales.tables.js';
@@ -182,12 +183,18 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
         details: p.details,
       })),
     };
-    let result: { replayed: boolean; ticketNumber?: number; locationId?: string; cashSessionId?: string };
+    let result: RecordedSale;
     try {
-      const r = await sql<{
-        r: typeof result;
-      }>`select record_sale(${JSON.stringify(payload)}::text::jsonb) as r`.execute(ctx.db);
-      result = r.rows[0]!.r;
+      // Outside a caller's transaction the sale joins the database's group commit, if any.
+      const batcher = ctx.db.isTransaction ? undefined : saleBatcherOf(ctx.db);
+      const text = JSON.stringify(payload);
+      if (batcher) result = await batcher.record(text);
+      else {
+        const r = await sql<{ r: RecordedSale }>`select record_sale(${text}::text::jsonb) as r`.execute(
+          ctx.db,
+        );
+        result = r.rows[0]!.r;
+      }
     } catch (err) {
       const t = translateDbError(err);
       if (canRetry && attempt === 0 && t instanceof AppError && t.code === E.PRICE_CHANGED) {
