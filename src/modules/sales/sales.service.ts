@@ -29,23 +29,31 @@ export type ParkedTicket = z.infer<typeof zParkedTicket>;
 // SKU cache: prices and taxes per tenant, kept in memory. It is safe across app processes
 // because record_sale checks the version of every SKU it was priced with (PRICE_CHANGED).
 
-const CACHE_LIMIT = 20_000;
+// Least recently used first out (a Map iterates in insertion order; a hit moves to the end), so
+// a catalog larger than the limit keeps its best sellers instead of starting over when full.
+const CACHE_LIMIT = 50_000;
 const skuCache = new Map<string, SellableSku>();
 
 async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<string, SellableSku>> {
   const out = new Map<string, SellableSku>();
   const missing: string[] = [];
   for (const id of ids) {
-    const hit = fresh ? undefined : skuCache.get(`${ctx.tenantId}:${id}`);
-    if (hit) out.set(id, hit);
-    else missing.push(id);
+    const key = `${ctx.tenantId}:${id}`;
+    const hit = fresh ? undefined : skuCache.get(key);
+    if (hit) {
+      out.set(id, hit);
+      skuCache.delete(key);
+      skuCache.set(key, hit);
+    } else missing.push(id);
   }
   if (missing.length > 0) {
     const read = await getSellableSkus(ctx, missing);
-    if (skuCache.size > CACHE_LIMIT) skuCache.clear();
     for (const [id, s] of read) {
       out.set(id, s);
-      skuCache.set(`${ctx.tenantId}:${id}`, s);
+      const key = `${ctx.tenantId}:${id}`;
+      skuCache.delete(key);
+      skuCache.set(key, s);
+      if (skuCache.size > CACHE_LIMIT) skuCache.delete(skuCache.keys().next().value!);
     }
   }
   return out;
