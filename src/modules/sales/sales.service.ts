@@ -1,10 +1,12 @@
 import { createHash, randomInt } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { businessTimezone } from '../identity/identity.service.js';
-import { type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import type { z } from 'zod';
 import { translateDbError } from '../../db/errors.js';
 import { json } from '../../db/types.js';
-import type { Ctx } from '../../shared/context.js';
+import { type Ctx, systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
@@ -47,7 +49,8 @@ async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<st
     } else missing.push(id);
   }
   if (missing.length > 0) {
-    const read = await getSellableSkus(ctx, missing);
+    const read =
+      fresh || ctx.db.isTransaction ? await getSellableSkus(ctx, missing) : await readShared(ctx, missing);
     for (const [id, s] of read) {
       out.set(id, s);
       const key = `${ctx.tenantId}:${id}`;
@@ -55,6 +58,46 @@ async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<st
       skuCache.set(key, s);
       if (skuCache.size > CACHE_LIMIT) skuCache.delete(skuCache.keys().next().value!);
     }
+  }
+  return out;
+}
+
+/**
+ * SKU reads outside a transaction are shared: the misses of every checkout that arrives in the
+ * same turn of the event loop (several connections' requests are parsed in one) go to
+ * PostgreSQL as one query per business instead of one per checkout.
+ */
+const skuReaders = new WeakMap<object, DataLoader<string, SellableSku | null>>();
+
+async function readShared(ctx: Ctx, ids: string[]): Promise<Map<string, SellableSku>> {
+  const db = ctx.db as Kysely<DB>;
+  let reader = skuReaders.get(db);
+  if (!reader) {
+    reader = new DataLoader(
+      async (keys: readonly string[]) => {
+        const byTenant = new Map<string, string[]>();
+        for (const k of keys) {
+          const [tenantId, skuId] = k.split('\n') as [string, string];
+          byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), skuId]);
+        }
+        const found = new Map<string, SellableSku>();
+        await Promise.all(
+          [...byTenant].map(async ([tenantId, skuIds]) => {
+            for (const [id, s] of await getSellableSkus(systemCtx(db, tenantId), skuIds))
+              found.set(`${tenantId}\n${id}`, s);
+          }),
+        );
+        return keys.map((k) => found.get(k) ?? null);
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    );
+    skuReaders.set(db, reader);
+  }
+  const rows = await reader.loadMany(ids.map((id) => `${ctx.tenantId}\n${id}`));
+  const out = new Map<string, SellableSku>();
+  for (const r of rows) {
+    if (r instanceof Error) throw r;
+    if (r) out.set(r.id, r);
   }
   return out;
 }
