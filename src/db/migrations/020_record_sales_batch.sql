@@ -8,7 +8,7 @@
 -- error.
 --
 -- Deadlocks between batches: a batch first locks the stock rows every one of its sales will take,
--- in one statement ordered by (tenant, location, SKU), the order a single sale takes its own rows
+-- in the order (tenant, location, SKU), the order a single sale takes its own rows
 -- in. Two batches, or a batch and a single sale, therefore never hold one row each while waiting
 -- for the other's. (A session closed meanwhile could send a sale to another location's rows: its
 -- deadlock, if any, is answered as that sale's 40P01 and the app sends it again.)
@@ -16,25 +16,40 @@ create function record_sales(ps jsonb) returns jsonb language plpgsql as $$
 declare
   v_out jsonb := '[]'::jsonb;
   v_p jsonb;
+  v_location text;
+  v_tenants text[] := '{}';
+  v_locations text[] := '{}';
+  v_skus text[] := '{}';
+  r record;
   v_state text;
   v_msg text;
   v_detail text;
   v_hint text;
   v_constraint text;
 begin
-  perform 1
-    from stock_levels l
-    join (select distinct x.p ->> 'tenantId' as tenant_id,
-                 coalesce(cs.location_id, x.p ->> 'locationId') as location_id,
-                 s.sku_id
-            from jsonb_array_elements(ps) as x (p)
-            cross join lateral jsonb_to_recordset(x.p -> 'stock') as s (sku_id text)
-            left join cash_sessions cs
-              on cs.tenant_id = x.p ->> 'tenantId' and cs.register_id = x.p ->> 'registerId'
-             and cs.status = 'open') k
-      on l.tenant_id = k.tenant_id and l.location_id = k.location_id and l.sku_id = k.sku_id
-   order by l.tenant_id, l.location_id, l.sku_id
-     for update of l;
+  -- The stock rows every sale will take: its register's open session gives the location.
+  -- Looked up and locked one row at a time through the primary keys: a join of the batch's JSON
+  -- to stock_levels is planned for a hundred rows per JSON array and reads the whole table.
+  for v_p in select e from jsonb_array_elements(ps) as t (e) loop
+    v_location := null;
+    if v_p ->> 'registerId' is not null then
+      select location_id into v_location from cash_sessions
+       where tenant_id = v_p ->> 'tenantId' and register_id = v_p ->> 'registerId' and status = 'open';
+    end if;
+    v_location := coalesce(v_location, v_p ->> 'locationId');
+    if v_location is not null then
+      select v_tenants || array_agg(v_p ->> 'tenantId'), v_locations || array_agg(v_location),
+             v_skus || array_agg(x.sku_id)
+        into v_tenants, v_locations, v_skus
+        from jsonb_to_recordset(v_p -> 'stock') as x (sku_id text);
+    end if;
+  end loop;
+  for r in select distinct u.t, u.l, u.s from unnest(v_tenants, v_locations, v_skus) as u (t, l, s)
+            where u.s is not null order by u.t, u.l, u.s loop
+    perform 1 from stock_levels
+     where tenant_id = r.t and location_id = r.l and sku_id = r.s
+       for update;
+  end loop;
 
   for v_p in select e from jsonb_array_elements(ps) as t (e) loop
     begin
