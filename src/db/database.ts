@@ -92,6 +92,12 @@ export function maskUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
+/**
+ * Queries with more parameters than this (multi-row inserts, long `in` lists) go unprepared:
+ * each distinct text would stay prepared on every connection until it is recycled.
+ */
+const MAX_PREPARED_PARAMETERS = 64;
+
 async function openPostgres(url: string, poolSize: number, prepare: boolean): Promise<Database> {
   const [{ default: postgres }, { PostgresJSDialect }] = await Promise.all([
     import('postgres'),
@@ -123,7 +129,10 @@ async function openPostgres(url: string, poolSize: number, prepare: boolean): Pr
       return {
         release: () => conn.release(),
         unsafe: (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
-          conn.unsafe(query, parameters as never[], { prepare, ...options }),
+          conn.unsafe(query, parameters as never[], {
+            prepare: prepare && (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS,
+            ...options,
+          }),
       };
     },
   };

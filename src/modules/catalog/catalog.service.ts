@@ -508,7 +508,8 @@ export async function getSellableSkus(ctx: Ctx, skuIds: string[]): Promise<Map<s
   // One round trip (the checkout path reads this): barcodes come along as an array.
   const rows = (await sellableQuery(ctx)
     .select(barcodeList)
-    .where('s.id', 'in', skuIds)
+    // one array parameter: a single statement text whatever the count (prepared once)
+    .where(sql<boolean>`s.id = any(${skuIds}::text[])`)
     .execute()) as (SellableRow & { barcode_list: string[] })[];
   for (const r of rows) m.set(r.id, toSellable(r, r.barcode_list));
   return m;
