@@ -164,11 +164,11 @@ async function openPostgres(url: string, poolSize: number, prepare: boolean): Pr
       return async () => sub.unlisten();
     },
     async close() {
-      // Kysely's destroy ends the pool without a deadline: give it one, then force the end.
-      // (Ending the pool first instead can cut a connection while postgres.js is still fetching
-      // its array types, which it reports as an unhandled rejection.)
-      await Promise.race([db.destroy(), new Promise((r) => setTimeout(r, 8000).unref())]);
-      await sql.end({ timeout: 2 });
+      // The pool first, with a deadline: postgres.js keeps the promise of the first end() call,
+      // and Kysely's destroy calls it without one (a connection that died while a query was on
+      // it never ends by itself). Then Kysely's destroy finds the pool already ended.
+      await sql.end({ timeout: 5 });
+      await db.destroy();
     },
   };
 }
