@@ -1,3 +1,4 @@
+import { mergedSessionTarget } from './merged-sessions.js';
 import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type { z } from 'zod';
@@ -241,25 +242,6 @@ export async function recordCashSessionOpening(
 /** Opens a cash session (recordCashSessionOpening without the replay flag); same errors. */
 export async function openCashSession(ctx: Ctx, input: OpenCashSessionInput): Promise<CashSession> {
   return (await recordCashSessionOpening(ctx, input)).session;
-}
-
-/**
- * The open session that takes the sales of `cashSessionId` when it is an offline opening merged
- * into it; null otherwise (not merged, or that session is no longer open).
- */
-export async function mergedSessionTarget(ctx: Ctx, cashSessionId: string): Promise<string | null> {
-  const r = await ctx.db
-    .selectFrom('cash_sessions as m')
-    .innerJoin('cash_sessions as t', (j) =>
-      j.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.merged_into'),
-    )
-    .select('t.id')
-    .where('m.tenant_id', '=', ctx.tenantId)
-    .where('m.id', '=', cashSessionId)
-    .where('m.status', '=', 'merged')
-    .where('t.status', '=', 'open')
-    .executeTakeFirst();
-  return r?.id ?? null;
 }
 
 async function getSessionRow(ctx: Ctx, cashSessionId: string, forUpdate = false): Promise<SessionRow> {

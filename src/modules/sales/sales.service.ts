@@ -12,7 +12,7 @@ import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
 import { getSellableSkus, lookupBarcode, type SellableSku } from '../catalog/catalog.service.js';
-import { mergedSessionTarget } from '../cash/cash.service.js';
+import { mergedSessionTarget } from '../cash/merged-sessions.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import '../inventory/inventory.errors.js';
 import { type PricedSale, priceSale } from './pricing.js';
