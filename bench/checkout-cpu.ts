@@ -95,13 +95,13 @@ async function main() {
     const isApp = (_c: string, cmd: string, pid: number) =>
       pid === serverPid || (cmd.includes('src/server') && pid !== process.pid);
     const isPg = (comm: string) => comm.startsWith('postgres');
-    log('warm-up 3 s');
+    log(`warm-up ${process.env.BENCH_WARMUP ?? 3} s`);
     await load({
       url: server.url,
       path: '/api/v1/sales',
       token: cat.token,
       connections: CONNECTIONS,
-      seconds: 3,
+      seconds: Number(process.env.BENCH_WARMUP ?? 3),
       body,
     });
     const a0 = cpuMs(isApp);
