@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/modules/inventory/inventory.service.js';
 import { newId } from '../../src/shared/ids.js';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../helpers/app.js';
-import { givenProduct } from '../helpers/factories.js';
+import { givenStocked, openRegisterViaApi } from '../helpers/shift.js';
 import { ADMIN_URL } from '../helpers/db.js';
-import { receiveStock } from '../../src/modules/inventory/inventory.service.js';
 
 let env: TestEnv;
 let biz: TestBusiness;
@@ -28,15 +27,8 @@ const sale = () => ({
 beforeAll(async () => {
   env = await createTestEnv();
   biz = await env.givenBusiness();
-  const p = await givenProduct(biz.ctx, { price: '10.00' });
-  skuId = p.skus[0]!.id;
-  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: '1000' }] });
-  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
-    locationId: biz.storeId,
-    name: 'Caja',
-  });
-  registerId = reg.json().id;
-  await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', { registerId, openingFloat: '0.00' });
+  skuId = await givenStocked(biz, '10.00', '1000');
+  ({ registerId } = await openRegisterViaApi(env, biz));
 });
 afterAll(() => env.close());
 

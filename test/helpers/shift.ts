@@ -3,6 +3,7 @@ import { createRegister, openCashSession } from '../../src/modules/cash/cash.ser
 import { createApiToken, createBusiness } from '../../src/modules/identity/identity.service.js';
 import { receiveStock } from '../../src/modules/inventory/inventory.service.js';
 import { systemCtx } from '../../src/shared/context.js';
+import { call, type TestBusiness, type TestEnv } from './app.js';
 import { givenProduct } from './factories.js';
 
 /** A business with products in stock, a register with an open cash session and an API token. */
@@ -37,4 +38,47 @@ export async function createOpenSessionFixture(
     skuIds,
     ctx,
   };
+}
+
+/**
+ * A register at the business's store with an open cash session, through the API as a shop does
+ * it (the manager creates the register, the cashier opens the drawer).
+ */
+export async function openRegisterViaApi(
+  env: TestEnv,
+  biz: TestBusiness,
+  name = 'Caja 1',
+): Promise<{ registerId: string; cashSessionId: string }> {
+  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
+    locationId: biz.storeId,
+    name,
+  });
+  if (reg.statusCode !== 201) throw new Error(`register: ${reg.body}`);
+  const registerId = reg.json().id as string;
+  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
+    registerId,
+    openingFloat: '500.00',
+  });
+  if (open.statusCode !== 201) throw new Error(`cash session: ${open.body}`);
+  return { registerId, cashSessionId: open.json().id as string };
+}
+
+/** A product with `qty` units at the business's store: its SKU id. */
+export async function givenStocked(biz: TestBusiness, price: string, qty: string): Promise<string> {
+  const p = await givenProduct(biz.ctx, { price });
+  const skuId = p.skus[0]!.id;
+  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: qty }] });
+  return skuId;
+}
+
+/** On hand of a SKU at the business's store. */
+export async function onHandAtStore(env: TestEnv, biz: TestBusiness, skuId: string): Promise<string> {
+  const r = await env.db.db
+    .selectFrom('stock_levels')
+    .select('on_hand')
+    .where('tenant_id', '=', biz.tenantId)
+    .where('sku_id', '=', skuId)
+    .where('location_id', '=', biz.storeId)
+    .executeTakeFirstOrThrow();
+  return r.on_hand;
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { givenProduct } from '../../../test/helpers/factories.js';
+import { givenStocked, onHandAtStore, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
-import { checkLedger, receiveStock } from '../inventory/inventory.service.js';
+import { checkLedger } from '../inventory/inventory.service.js';
 import { AppError } from '../../shared/errors.js';
 import { saleBatcherOf } from './sale-batcher.js';
 import { zSaleInput } from './sales.schemas.js';
@@ -15,24 +15,6 @@ import { recordSale } from './sales.service.js';
 let env: TestEnv;
 let biz: TestBusiness;
 let registerId: string;
-
-async function givenStocked(price: string, qty: string): Promise<string> {
-  const p = await givenProduct(biz.ctx, { price });
-  const skuId = p.skus[0]!.id;
-  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: qty }] });
-  return skuId;
-}
-
-async function onHand(skuId: string): Promise<string> {
-  const r = await env.db.db
-    .selectFrom('stock_levels')
-    .select('on_hand')
-    .where('tenant_id', '=', biz.tenantId)
-    .where('sku_id', '=', skuId)
-    .where('location_id', '=', biz.storeId)
-    .executeTakeFirstOrThrow();
-  return r.on_hand;
-}
 
 async function leftBehind(saleId: string) {
   const [sales, ledger, events] = await Promise.all([
@@ -65,24 +47,14 @@ const sell = (body: unknown) => call(env.app, biz.as.cashier, 'POST', '/api/v1/s
 beforeAll(async () => {
   env = await createTestEnv();
   biz = await env.givenBusiness();
-  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
-    locationId: biz.storeId,
-    name: 'Caja rápida',
-  });
-  expect(reg.statusCode, reg.body).toBe(201);
-  registerId = reg.json().id;
-  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
-    registerId,
-    openingFloat: '500.00',
-  });
-  expect(open.statusCode, open.body).toBe(201);
+  ({ registerId } = await openRegisterViaApi(env, biz, 'Caja rápida'));
 });
 afterAll(() => env.close());
 
 describe('sales recorded in batches (group commit)', () => {
   it('answers each sale of a batch as if it went alone: sold, refused for stock, replayed, id reused', async () => {
-    const scarce = await givenStocked('20.00', '6');
-    const plenty = await givenStocked('12.50', '100');
+    const scarce = await givenStocked(biz, '20.00', '6');
+    const plenty = await givenStocked(biz, '12.50', '100');
     const batcher = saleBatcherOf(env.db.db)!;
     expect(batcher).toBeDefined();
     // a first sale alone puts both SKUs in the price cache, so every sale of the burst below
@@ -143,9 +115,9 @@ describe('sales recorded in batches (group commit)', () => {
     expect(answers[28]!.code).toBe('REGISTER_NOT_FOUND');
 
     // stock: 5 more of scarce, 12×2 + 1 + (3 or 4) of plenty
-    expect(await onHand(scarce)).toBe('0.000');
+    expect(await onHandAtStore(env, biz, scarce)).toBe('0.000');
     const reusedQty = r1!.code === null ? 3 : 4;
-    expect(Number(await onHand(plenty))).toBe(100 - 1 - 24 - 1 - reusedQty);
+    expect(Number(await onHandAtStore(env, biz, plenty))).toBe(100 - 1 - 24 - 1 - reusedQty);
     expect(await checkLedger(env.db.db)).toEqual([]);
 
     // refused sales left nothing behind and used no ticket number: tickets are consecutive
@@ -163,7 +135,7 @@ describe('sales recorded in batches (group commit)', () => {
   it('sales crossing the same SKUs in opposite orders never deadlock across batches', async () => {
     const skus = await Promise.all(
       ['10.00', '11.00', '12.00', '13.00', '14.00', '15.00', '16.00', '17.00'].map((p) =>
-        givenStocked(p, '1000'),
+        givenStocked(biz, p, '1000'),
       ),
     );
     const batcher = saleBatcherOf(env.db.db)!;
@@ -194,7 +166,8 @@ describe('sales recorded in batches (group commit)', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const sold = new Map<string, number>(skus.map((id) => [id, 0]));
     for (const b of bodies) for (const l of b.lines) sold.set(l.skuId, sold.get(l.skuId)! + 1);
-    for (const skuId of skus) expect(Number(await onHand(skuId))).toBe(999 - sold.get(skuId)!);
+    for (const skuId of skus)
+      expect(Number(await onHandAtStore(env, biz, skuId))).toBe(999 - sold.get(skuId)!);
     expect(await checkLedger(env.db.db)).toEqual([]);
   });
 });
