@@ -82,3 +82,25 @@ export async function onHandAtStore(env: TestEnv, biz: TestBusiness, skuId: stri
     .executeTakeFirstOrThrow();
   return r.on_hand;
 }
+
+/** Whatever a sale id left behind: sale rows, their lines, ledger rows, events naming it. */
+export async function saleTraces(env: TestEnv, biz: TestBusiness, saleId: string) {
+  const db = env.db.db;
+  const [sales, lines, ledger, events] = await Promise.all([
+    db.selectFrom('sales').select('id').where('id', '=', saleId).execute(),
+    db.selectFrom('sale_lines').select('sale_id').where('sale_id', '=', saleId).execute(),
+    db.selectFrom('stock_movements').select('id').where('ref_id', '=', saleId).execute(),
+    db
+      .selectFrom('events')
+      .select('id')
+      .where('tenant_id', '=', biz.tenantId)
+      .where((eb) =>
+        eb.or([
+          eb(eb.ref('payload', '->>').key('saleId'), '=', saleId),
+          eb(eb.ref('payload', '->>').key('refId'), '=', saleId),
+        ]),
+      )
+      .execute(),
+  ]);
+  return { sales: sales.length, lines: lines.length, ledger: ledger.length, events: events.length };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { givenProduct } from '../../../test/helpers/factories.js';
+import { givenStocked, onHandAtStore } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { receiveStock } from '../inventory/inventory.service.js';
 
@@ -8,24 +8,6 @@ let env: TestEnv;
 let biz: TestBusiness;
 let registerId: string;
 let sessionId: string;
-
-async function givenStocked(price: string, qty: string) {
-  const p = await givenProduct(biz.ctx, { price });
-  const skuId = p.skus[0]!.id;
-  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: qty }] });
-  return skuId;
-}
-
-async function level(skuId: string): Promise<string> {
-  const r = await env.db.db
-    .selectFrom('stock_levels')
-    .select('on_hand')
-    .where('tenant_id', '=', biz.tenantId)
-    .where('sku_id', '=', skuId)
-    .where('location_id', '=', biz.storeId)
-    .executeTakeFirstOrThrow();
-  return r.on_hand;
-}
 
 async function eventsOf(type: string, saleId: string): Promise<number> {
   const rows = await env.db.db
@@ -89,7 +71,7 @@ afterAll(() => env.close());
 
 describe('sale conflicts', () => {
   it('records a refused offline sale once, whoever reports it twice, and shows it to managers open first', async () => {
-    const skuId = await givenStocked('18.00', '1');
+    const skuId = await givenStocked(biz, '18.00', '1');
     const body = saleBody(skuId, '3', '54.00');
     const error = await refused(body);
     expect(error.code).toBe('STOCK_INSUFFICIENT');
@@ -138,7 +120,7 @@ describe('sale conflicts', () => {
   });
 
   it('a retry while stock is still short leaves the conflict open and nothing else behind', async () => {
-    const skuId = await givenStocked('10.00', '1');
+    const skuId = await givenStocked(biz, '10.00', '1');
     const body = saleBody(skuId, '2', '20.00');
     const c = (await report(body, await refused(body))).json();
     const res = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
@@ -147,14 +129,14 @@ describe('sale conflicts', () => {
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().error.code).toBe('STOCK_INSUFFICIENT');
     expect(await traces(body.id)).toEqual({ sales: 0, ledger: 0 });
-    expect(await level(skuId)).toBe('1.000');
+    expect(await onHandAtStore(env, biz, skuId)).toBe('1.000');
     expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(0);
     const after = await call(env.app, biz.as.manager, 'GET', `/api/v1/sale-conflicts/${c.id}`);
     expect(after.json()).toMatchObject({ status: 'open', resolvedAt: null });
   });
 
   it('records the sale with the terminal id once stock arrived, exactly once', async () => {
-    const skuId = await givenStocked('12.50', '1');
+    const skuId = await givenStocked(biz, '12.50', '1');
     const body = saleBody(skuId, '2', '30.00');
     const c = (await report(body, await refused(body))).json();
     await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: '5' }] });
@@ -182,7 +164,7 @@ describe('sale conflicts', () => {
       userId: biz.as.cashier.userId,
       createdAt: env.clock.now.toISOString(),
     });
-    expect(await level(skuId)).toBe('4.000');
+    expect(await onHandAtStore(env, biz, skuId)).toBe('4.000');
     expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
     expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(1);
     const audit = await env.db.db
@@ -208,7 +190,7 @@ describe('sale conflicts', () => {
   });
 
   it('voids with a note (a note is required) and never touches stock', async () => {
-    const skuId = await givenStocked('9.00', '1');
+    const skuId = await givenStocked(biz, '9.00', '1');
     const body = saleBody(skuId, '2', '18.00');
     const c = (await report(body, await refused(body))).json();
     const noNote = await call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
@@ -228,7 +210,7 @@ describe('sale conflicts', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ status: 'voided', ticketNumber: null });
     expect(await traces(body.id)).toEqual({ sales: 0, ledger: 0 });
-    expect(await level(skuId)).toBe('1.000');
+    expect(await onHandAtStore(env, biz, skuId)).toBe('1.000');
     const list = await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts');
     const statuses = list.json().items.map((i: { status: string }) => i.status);
     // open ones first
@@ -238,7 +220,7 @@ describe('sale conflicts', () => {
   });
 
   it('a sale from a session closed meanwhile is recorded in the register open session on retry', async () => {
-    const skuId = await givenStocked('15.00', '10');
+    const skuId = await givenStocked(biz, '15.00', '10');
     const close = await call(env.app, biz.as.cashier, 'POST', `/api/v1/cash-sessions/${sessionId}/close`, {
       countedCash: '500.00',
     });
@@ -266,11 +248,11 @@ describe('sale conflicts', () => {
     expect(res.statusCode, res.body).toBe(200);
     const sale = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${body.id}`)).json();
     expect(sale.cashSessionId).toBe(sessionId);
-    expect(await level(skuId)).toBe('9.000');
+    expect(await onHandAtStore(env, biz, skuId)).toBe('9.000');
   });
 
   it('two managers settling the same conflict at once: one wins, the sale is recorded once', async () => {
-    const skuId = await givenStocked('20.00', '1');
+    const skuId = await givenStocked(biz, '20.00', '1');
     const body = saleBody(skuId, '2', '40.00');
     const c = (await report(body, await refused(body))).json();
     await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: '3' }] });
@@ -279,7 +261,7 @@ describe('sale conflicts', () => {
     const answers = await Promise.all([resolve('manager'), resolve('owner')]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
     expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
-    expect(await level(skuId)).toBe('2.000');
+    expect(await onHandAtStore(env, biz, skuId)).toBe('2.000');
     expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(1);
   });
 });

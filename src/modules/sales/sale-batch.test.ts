@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { givenStocked, onHandAtStore, openRegisterViaApi } from '../../../test/helpers/shift.js';
+import { givenStocked, onHandAtStore, openRegisterViaApi, saleTraces } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { checkLedger } from '../inventory/inventory.service.js';
 import { AppError } from '../../shared/errors.js';
@@ -16,23 +16,9 @@ let env: TestEnv;
 let biz: TestBusiness;
 let registerId: string;
 
-async function leftBehind(saleId: string) {
-  const [sales, ledger, events] = await Promise.all([
-    env.db.db.selectFrom('sales').select('id').where('id', '=', saleId).execute(),
-    env.db.db.selectFrom('stock_movements').select('id').where('ref_id', '=', saleId).execute(),
-    env.db.db
-      .selectFrom('events')
-      .select('id')
-      .where('tenant_id', '=', biz.tenantId)
-      .where((eb) =>
-        eb.or([
-          eb(eb.ref('payload', '->>').key('saleId'), '=', saleId),
-          eb(eb.ref('payload', '->>').key('refId'), '=', saleId),
-        ]),
-      )
-      .execute(),
-  ]);
-  return sales.length + ledger.length + events.length;
+async function leftBehind(saleId: string): Promise<number> {
+  const t = await saleTraces(env, biz, saleId);
+  return t.sales + t.lines + t.ledger + t.events;
 }
 
 const cashSale = (lines: { skuId: string; quantity: string }[], id = newId('sale')) => ({

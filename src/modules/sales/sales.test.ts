@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { givenProduct } from '../../../test/helpers/factories.js';
+import { saleTraces } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { updateSku } from '../catalog/catalog.service.js';
 import { createCustomer } from '../customers/customers.service.js';
@@ -30,26 +31,7 @@ async function level(skuId: string): Promise<string> {
   return r?.on_hand ?? 'none';
 }
 
-/** Whatever a sale id left behind: sale rows, ledger rows, events. */
-async function traces(saleId: string) {
-  const [sales, lines, ledger, events] = await Promise.all([
-    env.db.db.selectFrom('sales').select('id').where('id', '=', saleId).execute(),
-    env.db.db.selectFrom('sale_lines').select('sale_id').where('sale_id', '=', saleId).execute(),
-    env.db.db.selectFrom('stock_movements').select('id').where('ref_id', '=', saleId).execute(),
-    env.db.db
-      .selectFrom('events')
-      .select('id')
-      .where('tenant_id', '=', biz.tenantId)
-      .where((eb) =>
-        eb.or([
-          eb(eb.ref('payload', '->>').key('saleId'), '=', saleId),
-          eb(eb.ref('payload', '->>').key('refId'), '=', saleId),
-        ]),
-      )
-      .execute(),
-  ]);
-  return { sales: sales.length, lines: lines.length, ledger: ledger.length, events: events.length };
-}
+const traces = (saleId: string) => saleTraces(env, biz, saleId);
 
 const sell = (body: unknown, who: 'cashier' | 'manager' = 'cashier') =>
   call(env.app, biz.as[who], 'POST', '/api/v1/sales', body);
