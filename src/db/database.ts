@@ -122,17 +122,30 @@ async function openPostgres(url: string, poolSize: number, prepare: boolean): Pr
   // Prepared instead: the first use of a query text on a connection describes it, every later
   // one is a single bind/execute of the named statement with its cached plan. (postgres.js
   // re-prepares by itself when a schema change invalidates a statement.)
+  //
+  // Kysely asks for a reserved connection for every query. Only a transaction needs one: other
+  // queries go through the pool, which replaces a connection PostgreSQL has dropped, while a
+  // reserved one stays pinned to its dead socket until released.
+  const optionsFor = (parameters: unknown[] | undefined, options?: Record<string, unknown>) => ({
+    prepare: prepare && (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS,
+    ...options,
+  });
   const prepared = {
     end: () => sql.end(),
     async reserve() {
-      const conn = await sql.reserve();
+      let conn: Awaited<ReturnType<typeof sql.reserve>> | null = null;
       return {
-        release: () => conn.release(),
-        unsafe: (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
-          conn.unsafe(query, parameters as never[], {
-            prepare: prepare && (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS,
-            ...options,
-          }),
+        release: () => conn?.release(),
+        unsafe(query: string, parameters?: unknown[], options?: Record<string, unknown>) {
+          const opts = optionsFor(parameters, options);
+          if (conn) return conn.unsafe(query, parameters as never[], opts);
+          if (/^\s*(begin|start transaction)\b/i.test(query))
+            return sql.reserve().then((c) => {
+              conn = c;
+              return c.unsafe(query, parameters as never[], opts);
+            });
+          return sql.unsafe(query, parameters as never[], opts);
+        },
       };
     },
   };
