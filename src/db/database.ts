@@ -130,7 +130,7 @@ async function openPostgres(url: string, poolSize: number, prepare: boolean): Pr
     prepare: prepare && (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS,
     ...options,
   });
-  const prepared = {
+  const pool = {
     end: () => sql.end(),
     async reserve() {
       let conn: Awaited<ReturnType<typeof sql.reserve>> | null = null;
@@ -149,7 +149,7 @@ async function openPostgres(url: string, poolSize: number, prepare: boolean): Pr
       };
     },
   };
-  const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: () => prepared }) });
+  const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: () => pool }) });
   return {
     kind: 'postgres',
     db,

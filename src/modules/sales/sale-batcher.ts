@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../shared/context.js';
 
 /** What `record_sale` answers for one sale. */
 export interface RecordedSale {
@@ -7,6 +8,12 @@ export interface RecordedSale {
   ticketNumber?: number;
   locationId?: string;
   cashSessionId?: string;
+}
+
+/** One sale through `record_sale` (its payload as JSON text), on a database or in a transaction. */
+export async function recordOneSale(db: Executor, payload: string): Promise<RecordedSale> {
+  const r = await sql<{ r: RecordedSale }>`select record_sale(${payload}::text::jsonb) as r`.execute(db);
+  return r.rows[0]!.r;
 }
 
 /** A database error as `record_sales` reports it for one sale: the fields translateDbError reads. */
@@ -111,10 +118,7 @@ export class SaleBatcher {
     if (batch.length === 1) {
       const one = batch[0]!;
       try {
-        const r = await sql<{
-          r: RecordedSale;
-        }>`select record_sale(${one.payload}::text::jsonb) as r`.execute(this.db);
-        one.resolve(r.rows[0]!.r);
+        one.resolve(await recordOneSale(this.db, one.payload));
       } catch (err) {
         if ((err as { code?: string }).code === '40P01' && this.retry(one)) return;
         one.reject(err);

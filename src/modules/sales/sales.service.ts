@@ -16,7 +16,7 @@ import { mergedSessionTarget } from '../cash/merged-sessions.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import '../inventory/inventory.errors.js';
 import { type PricedSale, priceSale } from './pricing.js';
-import { type RecordedSale, saleBatcherOf } from './sale-batcher.js';
+import { type RecordedSale, recordOneSale, saleBatcherOf } from './sale-batcher.js';
 import { SalesErrors as E } from './sales.errors.js';
 import type { zParkedTicket, zParkInput, zSale, zSaleInput, zSaleSummary } from './sales.schemas.js';
 import type { SaleLinesTable, SalePaymentsTable, SalesTable } from './sales.tables.js';
@@ -36,16 +36,24 @@ export type ParkedTicket = z.infer<typeof zParkedTicket>;
 const CACHE_LIMIT = 50_000;
 const skuCache = new Map<string, SellableSku>();
 
+const skuKey = (tenantId: string, skuId: string) => `${tenantId}\n${skuId}`;
+
+/** Puts a SKU at the recent end of the cache, evicting the least recently used past the limit. */
+function remember(key: string, sku: SellableSku): void {
+  skuCache.delete(key);
+  skuCache.set(key, sku);
+  if (skuCache.size > CACHE_LIMIT) skuCache.delete(skuCache.keys().next().value!);
+}
+
 async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<string, SellableSku>> {
   const out = new Map<string, SellableSku>();
   const missing: string[] = [];
   for (const id of ids) {
-    const key = `${ctx.tenantId}:${id}`;
+    const key = skuKey(ctx.tenantId, id);
     const hit = fresh ? undefined : skuCache.get(key);
     if (hit) {
       out.set(id, hit);
-      skuCache.delete(key);
-      skuCache.set(key, hit);
+      remember(key, hit);
     } else missing.push(id);
   }
   if (missing.length > 0) {
@@ -53,10 +61,7 @@ async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<st
       fresh || ctx.db.isTransaction ? await getSellableSkus(ctx, missing) : await readShared(ctx, missing);
     for (const [id, s] of read) {
       out.set(id, s);
-      const key = `${ctx.tenantId}:${id}`;
-      skuCache.delete(key);
-      skuCache.set(key, s);
-      if (skuCache.size > CACHE_LIMIT) skuCache.delete(skuCache.keys().next().value!);
+      remember(skuKey(ctx.tenantId, id), s);
     }
   }
   return out;
@@ -78,13 +83,15 @@ async function readShared(ctx: Ctx, ids: string[]): Promise<Map<string, Sellable
         const byTenant = new Map<string, string[]>();
         for (const k of keys) {
           const [tenantId, skuId] = k.split('\n') as [string, string];
-          byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), skuId]);
+          const list = byTenant.get(tenantId);
+          if (list) list.push(skuId);
+          else byTenant.set(tenantId, [skuId]);
         }
         const found = new Map<string, SellableSku>();
         await Promise.all(
           [...byTenant].map(async ([tenantId, skuIds]) => {
             for (const [id, s] of await getSellableSkus(systemCtx(db, tenantId), skuIds))
-              found.set(`${tenantId}\n${id}`, s);
+              found.set(skuKey(tenantId, id), s);
           }),
         );
         return keys.map((k) => found.get(k) ?? null);
@@ -93,7 +100,7 @@ async function readShared(ctx: Ctx, ids: string[]): Promise<Map<string, Sellable
     );
     skuReaders.set(db, reader);
   }
-  const rows = await reader.loadMany(ids.map((id) => `${ctx.tenantId}\n${id}`));
+  const rows = await reader.loadMany(ids.map((id) => skuKey(ctx.tenantId, id)));
   const out = new Map<string, SellableSku>();
   for (const r of rows) {
     if (r instanceof Error) throw r;
@@ -103,7 +110,7 @@ async function readShared(ctx: Ctx, ids: string[]): Promise<Map<string, Sellable
 }
 
 function forgetSkus(tenantId: string, ids: string[]): void {
-  for (const id of ids) skuCache.delete(`${tenantId}:${id}`);
+  for (const id of ids) skuCache.delete(skuKey(tenantId, id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,13 +246,7 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       // Outside a caller's transaction the sale joins the database's group commit, if any.
       const batcher = ctx.db.isTransaction ? undefined : saleBatcherOf(ctx.db);
       const text = JSON.stringify(payload);
-      if (batcher) result = await batcher.record(text);
-      else {
-        const r = await sql<{ r: RecordedSale }>`select record_sale(${text}::text::jsonb) as r`.execute(
-          ctx.db,
-        );
-        result = r.rows[0]!.r;
-      }
+      result = batcher ? await batcher.record(text) : await recordOneSale(ctx.db, text);
     } catch (err) {
       const t = translateDbError(err);
       if (canRetry && attempt === 0 && t instanceof AppError && t.code === E.PRICE_CHANGED) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { givenProduct } from '../../../test/helpers/factories.js';
-import { saleTraces } from '../../../test/helpers/shift.js';
+import { onHandAtStore, saleTraces } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { updateSku } from '../catalog/catalog.service.js';
 import { createCustomer } from '../customers/customers.service.js';
@@ -20,16 +20,7 @@ async function givenStocked(price: string, qty: string, opts: { soldByWeight?: b
   return skuId;
 }
 
-async function level(skuId: string): Promise<string> {
-  const r = await env.db.db
-    .selectFrom('stock_levels')
-    .select('on_hand')
-    .where('tenant_id', '=', biz.tenantId)
-    .where('sku_id', '=', skuId)
-    .where('location_id', '=', biz.storeId)
-    .executeTakeFirst();
-  return r?.on_hand ?? 'none';
-}
+const level = (skuId: string) => onHandAtStore(env, biz, skuId);
 
 const traces = (saleId: string) => saleTraces(env, biz, saleId);
 
