@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
 import {
+  analyzeAsAutovacuumWould,
   createPgDatabase,
   dropPgDatabase,
   load,
@@ -104,6 +105,7 @@ async function main() {
       seconds: Number(process.env.BENCH_WARMUP ?? 3),
       body,
     });
+    if (!embedded) await analyzeAsAutovacuumWould(dbUrl);
     const a0 = cpuMs(isApp);
     const p0 = cpuMs(isPg);
     const l0 = process.cpuUsage();

@@ -14,6 +14,7 @@ import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
 import { sharedDir } from '../src/sat/shared-dir.js';
 import { checkLedger } from '../src/modules/inventory/inventory.service.js';
 import {
+  analyzeAsAutovacuumWould,
   type BenchCatalog,
   createPgDatabase,
   dropPgDatabase,
@@ -218,16 +219,18 @@ async function main() {
     const server = await startServer({ DATABASE_URL: dbUrl, SEED_DEMO: 'false', DB_POOL_SIZE: '20' }, 3901);
     const registerId = await openRegister(server, cat, 'Caja bench');
     try {
+      log('warm-up: 2 s of checkouts, then ANALYZE as autovacuum would');
+      await load({
+        url: server.url,
+        path: '/api/v1/sales',
+        token: cat.token,
+        connections: 50,
+        seconds: 2,
+        body: saleBody(cat, registerId),
+      });
+      await analyzeAsAutovacuumWould(dbUrl);
       if (!SKIP.has('checkout')) {
         log(`checkout: 50 connections, ${SECONDS}s`);
-        await load({
-          url: server.url,
-          path: '/api/v1/sales',
-          token: cat.token,
-          connections: 50,
-          seconds: 2,
-          body: saleBody(cat, registerId),
-        });
         const r = await load({
           url: server.url,
           path: '/api/v1/sales',

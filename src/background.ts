@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { scheduleBackups } from './backup/schedule.js';
 import type { Config } from './config.js';
+import { scheduleMaintenance } from './db/maintenance.js';
 import { DEMO_BUSINESS, seedDemo } from './seed/demo.js';
 import { seedDemoFiscal } from './seed/demo-fiscal.js';
 import { startWorkers } from './workers/index.js';
@@ -16,7 +17,8 @@ export interface Background {
 
 /**
  * Everything that runs beside the HTTP server: demo data on first start, event dispatcher,
- * webhook deliveries, reservation sweeper and automatic backups of the embedded database.
+ * webhook deliveries, reservation sweeper, and for the embedded database its autovacuum and
+ * automatic backups.
  * Before listening only the demo business, its users, catalog, stock and fiscal setup go in;
  * `start` records the demo's past sales and starts the workers and the backup schedule.
  */
@@ -68,6 +70,18 @@ export async function prepareBackground(
     const workers = await startWorkers(app);
     stops.push(() => workers.stop());
   });
+
+  // PGlite has no autovacuum: without this its tables would never be analyzed nor vacuumed.
+  if (database.kind === 'pglite') {
+    later.push(() => {
+      const maintenance = scheduleMaintenance({
+        database,
+        onSteps: (steps) => app.log.info({ steps }, 'embedded database maintenance'),
+        onError: (err) => app.log.error({ err }, 'embedded database maintenance failed'),
+      });
+      stops.push(() => maintenance.stop());
+    });
+  }
 
   if (database.kind === 'pglite' && config.backupKeepDays > 0) {
     const dir = resolve(config.backupDir);
