@@ -76,7 +76,7 @@ export async function prepareBackground(
     later.push(() => {
       const maintenance = scheduleMaintenance({
         database,
-        onSteps: (steps) => app.log.info({ steps }, 'embedded database maintenance'),
+        onSteps: (steps) => app.log.debug({ steps }, 'embedded database maintenance'),
         onError: (err) => app.log.error({ err }, 'embedded database maintenance failed'),
       });
       stops.push(() => maintenance.stop());
