@@ -243,7 +243,7 @@ export async function updateUser(ctx: Ctx, userId: string, input: UpdateUserInpu
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
       .execute();
-    principalCache.clear();
+    forgetPrincipals();
   }
   await recordAudit(ctx, {
     action: 'user.updated',
@@ -330,7 +330,7 @@ export async function login(
 export async function logout(db: Kysely<DB>, token: string, now: Date): Promise<void> {
   const h = hashToken(token);
   await db.updateTable('web_sessions').set({ revoked_at: now }).where('token_hash', '=', h).execute();
-  principalCache.delete(h);
+  forgetPrincipals(h);
 }
 
 export interface ApiToken {
@@ -417,7 +417,7 @@ export async function revokeApiToken(ctx: Ctx, tokenId: string): Promise<void> {
     .returning('token_hash')
     .executeTakeFirst();
   if (!r) throw new AppError(E.API_TOKEN_NOT_FOUND, { tokenId });
-  principalCache.delete(r.token_hash);
+  forgetPrincipals(r.token_hash);
   await recordAudit(ctx, { action: 'api_token.revoked', entityType: 'api_token', entityId: tokenId });
 }
 
@@ -427,9 +427,25 @@ export async function revokeApiToken(ctx: Ctx, tokenId: string): Promise<void> {
  */
 const PRINCIPAL_TTL_MS = 5000;
 const principalCache = new Map<string, { principal: Principal; until: number; expiresAt: number }>();
+/**
+ * Look-ups in flight, shared: when the cached entry of a busy API token expires, the fifty
+ * requests that arrive meanwhile wait for one read and one `last_used_at` update instead of each
+ * updating the same row in turn (seen as lock waits under the checkout benchmark).
+ */
+const lookingUp = new Map<string, Promise<Principal | null>>();
+/** Bumped by every revocation, so a look-up that began before it does not cache what it found. */
+let generation = 0;
+
+/** Forgets the cached credential `hash`, or all of them; look-ups in flight will not cache theirs. */
+function forgetPrincipals(hash?: string): void {
+  generation++;
+  lookingUp.clear();
+  if (hash) principalCache.delete(hash);
+  else principalCache.clear();
+}
 
 export function clearPrincipalCache(): void {
-  principalCache.clear();
+  forgetPrincipals();
 }
 
 /** The principal a session token or API token stands for, or null. */
@@ -443,6 +459,32 @@ export async function resolveCredential(
   const cached = principalCache.get(h);
   const t = now.getTime();
   if (cached && cached.until > t && cached.expiresAt > t) return cached.principal;
+  const key = `${kind}:${h}`;
+  let lookup = lookingUp.get(key);
+  if (!lookup) {
+    const started = generation;
+    lookup = lookUpCredential(db, kind, h, now).then(({ principal, expiresAt }) => {
+      if (generation === started) {
+        if (principal) principalCache.set(h, { principal, until: t + PRINCIPAL_TTL_MS, expiresAt });
+        else principalCache.delete(h);
+      }
+      return principal;
+    });
+    lookingUp.set(key, lookup);
+    const forget = () => {
+      if (lookingUp.get(key) === lookup) lookingUp.delete(key);
+    };
+    lookup.then(forget, forget);
+  }
+  return lookup;
+}
+
+async function lookUpCredential(
+  db: Kysely<DB>,
+  kind: 'session' | 'token',
+  h: string,
+  now: Date,
+): Promise<{ principal: Principal | null; expiresAt: number }> {
   let principal: Principal | null = null;
   let expiresAt = Number.POSITIVE_INFINITY;
   if (kind === 'session') {
@@ -491,9 +533,7 @@ export async function resolveCredential(
       await db.updateTable('api_tokens').set({ last_used_at: now }).where('token_hash', '=', h).execute();
     }
   }
-  if (principal) principalCache.set(h, { principal, until: t + PRINCIPAL_TTL_MS, expiresAt });
-  else principalCache.delete(h);
-  return principal;
+  return { principal, expiresAt };
 }
 
 export interface Location {

@@ -7,6 +7,7 @@ import {
   type TestBusiness,
   type TestEnv,
 } from '../../../test/helpers/app.js';
+import { clearPrincipalCache, resolveCredential } from './identity.service.js';
 
 let env: TestEnv;
 let biz: TestBusiness;
@@ -75,6 +76,29 @@ describe('identity', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(after.statusCode).toBe(401);
+  });
+
+  it('resolves a token that many requests present at once with one read and one last-use update', async () => {
+    const created = await call(env.app, biz.as.owner, 'POST', '/api/v1/api-tokens', { name: 'caja rápida' });
+    const { token } = created.json();
+    clearPrincipalCache();
+    let queries = 0;
+    const counted = env.db.db.withPlugin({
+      transformQuery: (args) => {
+        queries++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const all = await Promise.all(
+      Array.from({ length: 20 }, () => resolveCredential(counted, 'token', token, env.clock.now)),
+    );
+    expect(all.every((p) => p?.role === 'owner')).toBe(true);
+    // the select joined to the user, then the last_used_at update
+    expect(queries).toBe(2);
+    // cached now: no query at all
+    await resolveCredential(counted, 'token', token, env.clock.now);
+    expect(queries).toBe(2);
   });
 
   it('ends the web session on logout', async () => {
