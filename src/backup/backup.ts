@@ -282,8 +282,8 @@ async function* backupLines(file: string): AsyncGenerator<string> {
  * identity values kept (`overriding system value`) and their sequences moved past them. The
  * target must have every migration the backup has and no business, unless `force` (then its
  * data is deleted first). Triggers are held off meanwhile so append-only tables (audit log,
- * ledger) accept their rows and no trigger runs twice. Errors: BACKUP_INVALID, BACKUP_TRUNCATED,
- * BACKUP_SCHEMA_NEWER, BACKUP_TARGET_NOT_EMPTY.
+ * ledger) accept their rows and no trigger runs twice; then every table is analyzed. Errors:
+ * BACKUP_INVALID, BACKUP_TRUNCATED, BACKUP_SCHEMA_NEWER, BACKUP_TARGET_NOT_EMPTY.
  */
 export async function restoreDatabase(
   database: Database,
@@ -306,7 +306,7 @@ export async function restoreDatabase(
     throw new AppError('BACKUP_INVALID', { reason: 'falta el encabezado' });
   }
   const backupMigrations = header.migrations;
-  return database.db.transaction().execute(async (trx) => {
+  const result = await database.db.transaction().execute(async (trx) => {
     const have = new Set(
       (await trx.selectFrom('schema_migrations').select('version').execute()).map((r) => r.version),
     );
@@ -380,6 +380,10 @@ export async function restoreDatabase(
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
     return { tables: Object.keys(counts).length, rows, migrations: backupMigrations };
   });
+  // Statistics for the restored tables now, so the first plans are not made on tables the
+  // planner believes empty (and cached: see src/db/maintenance.ts).
+  await sql`analyze`.execute(database.db);
+  return result;
 }
 
 async function insertBatch(trx: Exec, table: TableInfo, columns: string[], lines: string[]): Promise<void> {
