@@ -120,7 +120,16 @@ export const zInvoice = z.object({
   relatedInvoiceId: z.string().nullable(),
   tipoRelacion: z.string().nullable(),
   returnId: z.string().nullable(),
-  pacError: z.record(z.string(), z.unknown()).nullable(),
+  /** The PAC's last refusal or failure: what it said, and when and how often it was tried. */
+  pacError: z
+    .looseObject({
+      kind: z.string().optional(),
+      code: z.string().optional(),
+      message: z.string().optional(),
+      attempts: z.number().optional(),
+      at: z.string().optional(),
+    })
+    .nullable(),
   selfInvoiced: z.boolean(),
   stampedAt: z.string().nullable(),
   createdAt: z.string(),

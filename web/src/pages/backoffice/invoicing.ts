@@ -1,90 +1,33 @@
 /**
- * Invoicing (CFDI 4.0) shapes and copy the back office uses: mirrors of the route schemas in
- * src/modules/invoicing/invoicing.schemas.ts, plus SAT's catalog labels in plain Spanish.
+ * Invoicing (CFDI 4.0) shapes and copy the back office uses: the route schemas of
+ * src/modules/invoicing/invoicing.schemas.ts as types, plus SAT's catalog labels in plain Spanish.
  */
 import { API_BASE } from '../../lib/api';
 
-export type InvoiceKind = 'ingreso' | 'global' | 'egreso' | 'pago';
-export type CancelStatus = 'requested' | 'in_process' | 'cancelled' | 'rejected';
+import type { z } from 'zod';
+import type {
+  zCsdInfo,
+  zFiscalSetup,
+  zInvoice,
+  zInvoiceReturn,
+  zPaymentResult,
+  zUndocumented,
+} from '@server/modules/invoicing/invoicing.schemas.js';
 
-export interface Invoice {
-  id: string;
-  kind: InvoiceKind;
-  tipoComprobante: 'I' | 'E' | 'P';
-  serie: string;
-  folio: string;
-  status: 'pending' | 'stamped' | 'rejected';
-  cancelStatus: CancelStatus | null;
-  cancelMotivo: string | null;
-  uuid: string | null;
-  locationId: string | null;
-  customerId: string | null;
-  receptor: { rfc: string; nombre: string };
-  fecha: string;
-  subtotal: string;
-  descuento: string | null;
-  total: string;
-  metodoPago: string | null;
-  formaPago: string | null;
-  saleIds: string[];
-  relatedInvoiceId: string | null;
-  tipoRelacion: string | null;
-  returnId: string | null;
-  pacError: { kind?: string; code?: string; message?: string; attempts?: number; at?: string } | null;
-  selfInvoiced: boolean;
-  stampedAt: string | null;
-  createdAt: string;
-  balance: string | null;
-}
+// The server's response schemas, as types: the back office reads exactly what the routes send.
+export type Invoice = z.output<typeof zInvoice>;
+export type InvoiceKind = Invoice['kind'];
+export type CancelStatus = NonNullable<Invoice['cancelStatus']>;
+export type CsdInfo = z.output<typeof zCsdInfo>;
+export type FiscalSetup = z.output<typeof zFiscalSetup>;
+export type Undocumented = z.output<typeof zUndocumented>;
+export type PaymentResult = z.output<typeof zPaymentResult>;
+/** GET /invoicing/invoices/:id/returns: a return on one of the invoice's tickets. */
+export type InvoiceReturn = z.output<typeof zInvoiceReturn>;
 
 export interface InvoicePage {
   items: Invoice[];
   next: string | null;
-}
-
-export interface CsdInfo {
-  noCertificado: string;
-  rfc: string;
-  validFrom: string;
-  validTo: string;
-  expiresInDays: number;
-  warnings: string[];
-}
-
-export interface FiscalSetup {
-  profile: {
-    rfc: string;
-    nombre: string;
-    regimenFiscal: string;
-    selfInvoiceMode: 'days' | 'month';
-    selfInvoiceDays: number;
-    updatedAt: string;
-  } | null;
-  locations: { locationId: string; name: string; postalCode: string | null }[];
-  series: { serie: string; tipo: 'I' | 'E' | 'P'; nextFolio: number; isDefault: boolean }[];
-  csd: CsdInfo | null;
-}
-
-export interface Undocumented {
-  from: string;
-  to: string;
-  count: number;
-  total: string;
-  byChannel: { channel: string; count: number; total: string }[];
-  sales: {
-    saleId: string;
-    channel: string;
-    locationId: string;
-    ticketNumber: number;
-    total: string;
-    refunded: string;
-    createdAt: string;
-  }[];
-}
-
-export interface PaymentResult {
-  payment: { id: string; numParcialidad: number; saldoAnterior: string; saldoInsoluto: string };
-  pago: Invoice;
 }
 
 /** GET /sales (a summary: no lines, no payments). */
@@ -118,19 +61,6 @@ export interface SaleReturn {
   refund: { method: string; amount: string };
   createdAt: string;
   lines: { lineNo: number; description: string; quantity: string; amount: string }[];
-}
-
-/** GET /invoicing/invoices/:id/returns: a return on one of the invoice's tickets. */
-export interface InvoiceReturn {
-  id: string;
-  saleId: string;
-  ticketNumber: number;
-  reason: string;
-  refund: { method: string; amount: string };
-  createdAt: string;
-  lines: { lineNo: number; saleLineNo: number; description: string; quantity: string; amount: string }[];
-  /** Made before the invoice: already left out of it, so no credit note. */
-  netted: boolean;
 }
 
 export interface CustomerRow {
