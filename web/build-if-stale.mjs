@@ -23,8 +23,11 @@ const sources = [
   join(web, 'public'),
   join(web, 'index.html'),
   join(web, 'vite.config.ts'),
-  // Server code the browser bundles: exact tax math, money, ids.
+  // Server code the browser bundles: exact tax math, money, ids, the CFDI payment terms and the
+  // global invoice's period (type-only imports, such as the invoicing schemas, add no code).
   join(repo, 'src', 'modules', 'catalog', 'tax.ts'),
+  join(repo, 'src', 'modules', 'invoicing', 'payment-terms.ts'),
+  join(repo, 'src', 'modules', 'invoicing', 'global-period.ts'),
   join(repo, 'src', 'shared'),
   join(repo, 'package-lock.json'),
 ];

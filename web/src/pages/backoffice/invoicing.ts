@@ -4,6 +4,7 @@
  */
 import { API_BASE } from '../../lib/api';
 
+import { globalPeriod, type Periodicidad } from '@server/modules/invoicing/global-period.js';
 import type { z } from 'zod';
 import type {
   zCsdInfo,
@@ -191,7 +192,7 @@ export const CANCEL_MOTIVES: { id: '01' | '02' | '03' | '04'; title: Pair; help:
 ];
 
 /** SAT's c_Periodicidad of a global invoice. */
-export const PERIODICIDADES: { id: '01' | '02' | '03' | '04' | '05'; label: Pair }[] = [
+export const PERIODICIDADES: { id: Periodicidad; label: Pair }[] = [
   { id: '01', label: ['Día', 'Day'] },
   { id: '02', label: ['Semana', 'Week'] },
   { id: '03', label: ['Quincena', 'Fortnight'] },
@@ -199,33 +200,10 @@ export const PERIODICIDADES: { id: '01' | '02' | '03' | '04' | '05'; label: Pair
   { id: '05', label: ['Bimestre', 'Two months'] },
 ];
 
-/**
- * The [from, to] business dates of the global-invoice period containing `date`; the same rule as
- * the server's `globalPeriod` (invoicing.service.ts): weeks run Monday to Sunday clipped to the
- * month, fortnights are 1–15 and 16–end, two-month periods start on an odd month.
- */
-export function periodOf(periodicidad: string, date: string): { from: string; to: string } {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const ym = `${y}-${pad(m)}`;
-  switch (periodicidad) {
-    case '02': {
-      const dow = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
-      return { from: `${ym}-${pad(Math.max(1, d - dow))}`, to: `${ym}-${pad(Math.min(last, d - dow + 6))}` };
-    }
-    case '03':
-      return d <= 15 ? { from: `${ym}-01`, to: `${ym}-15` } : { from: `${ym}-16`, to: `${ym}-${pad(last)}` };
-    case '04':
-      return { from: `${ym}-01`, to: `${ym}-${pad(last)}` };
-    case '05': {
-      const first = m % 2 === 1 ? m : m - 1;
-      const lastDay = new Date(Date.UTC(y, first + 1, 0)).getUTCDate();
-      return { from: `${y}-${pad(first)}-01`, to: `${y}-${pad(first + 1)}-${pad(lastDay)}` };
-    }
-    default:
-      return { from: date, to: date };
-  }
+/** The days a global invoice of this periodicidad covers around `date`: the server's own rule. */
+export function periodOf(periodicidad: Periodicidad, date: string): { from: string; to: string } {
+  const { from, to } = globalPeriod(periodicidad, date);
+  return { from, to };
 }
 
 /** `2026-11-23` → `23/11/2026` without going through a time zone. */
