@@ -1,12 +1,16 @@
 /** `postinstall`: builds the migrated empty PGlite cluster (see pglite-template.ts). */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openDatabase } from './database.js';
 import { migrate } from './migrate.js';
-import { TEMPLATE_CACHE, templateDir } from './pglite-template.js';
+import { migrationFingerprints, TEMPLATE_CACHE, templateDir, templateManifest } from './pglite-template.js';
 
 const dir = templateDir();
-if (existsSync(join(dir, 'PG_VERSION')) && !process.argv.includes('--force')) {
+if (
+  existsSync(join(dir, 'PG_VERSION')) &&
+  existsSync(templateManifest(dir)) &&
+  !process.argv.includes('--force')
+) {
   console.log(`PGlite template up to date: ${dir}`);
 } else {
   const t0 = performance.now();
@@ -18,9 +22,12 @@ if (existsSync(join(dir, 'PG_VERSION')) && !process.argv.includes('--force')) {
   await database.close();
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
-  // Templates of other PGlite versions or migrations (and the older tarballs) are never used again.
+  // Which migrations it holds: a later start may use it for a prefix of newer migrations.
+  writeFileSync(templateManifest(dir), JSON.stringify(migrationFingerprints()));
+  // Templates of other PGlite versions or older migrations (and the older tarballs) are superseded.
   for (const name of readdirSync(TEMPLATE_CACHE)) {
-    if (name.startsWith('pglite-') && name !== basename(dir) && !name.endsWith('.tmp'))
+    const mine = name === basename(dir) || name === basename(templateManifest(dir));
+    if (name.startsWith('pglite-') && !mine && !name.endsWith('.tmp'))
       rmSync(join(TEMPLATE_CACHE, name), { recursive: true, force: true });
   }
   console.log(`PGlite template built in ${Math.round(performance.now() - t0)} ms: ${dir}`);

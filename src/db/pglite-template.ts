@@ -15,32 +15,81 @@ export const TEMPLATE_CACHE = join(ROOT, 'node_modules', '.cache', 'mostrador');
  * unpacking the same cluster from a tarball took about 1.2 s).
  */
 export function templateDir(): string {
-  const pkg = JSON.parse(
-    readFileSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
-  ) as {
-    version: string;
-  };
-  const h = createHash('sha256');
-  for (const m of listMigrations()) h.update(m.name).update(m.sql);
-  const digest = h.digest('hex').slice(0, 16);
-  return join(TEMPLATE_CACHE, `pglite-${pkg.version}-${digest}`);
+  return join(TEMPLATE_CACHE, `pglite-${pgliteVersion()}-${digestOf(migrationFingerprints())}`);
+}
+
+function pgliteVersion(): string {
+  return (
+    JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+    ) as {
+      version: string;
+    }
+  ).version;
+}
+
+/** One entry per migration, `name:hash of its SQL`, in order. */
+export function migrationFingerprints(): string[] {
+  return listMigrations().map(
+    (m) => `${m.name}:${createHash('sha256').update(m.sql).digest('hex').slice(0, 16)}`,
+  );
+}
+
+function digestOf(fingerprints: string[]): string {
+  return createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** The file beside a template that lists the migrations inside it (`<template>.json`). */
+export function templateManifest(dir: string): string {
+  return `${dir}.json`;
 }
 
 /**
- * Fills a missing or empty data directory with a copy of the template. Returns false, leaving
- * the directory as it was, when there is no template for these migrations (then PGlite runs
+ * The template to start a new data directory from: the one built for these migrations or, when
+ * `npm install` has not run since a migration was added, the newest one of the same PGlite whose
+ * migrations are the first ones of today's (the start then applies the rest, instead of running
+ * initdb for about 5 s). Null when none fits.
+ */
+export function pickTemplate(
+  cache = TEMPLATE_CACHE,
+  version = pgliteVersion(),
+  fingerprints = migrationFingerprints(),
+): string | null {
+  const exact = join(cache, `pglite-${version}-${digestOf(fingerprints)}`);
+  if (existsSync(join(exact, 'PG_VERSION'))) return exact;
+  let best: { dir: string; n: number } | null = null;
+  for (const name of existsSync(cache) ? readdirSync(cache) : []) {
+    const dir = join(cache, name);
+    if (!name.startsWith(`pglite-${version}-`) || name.endsWith('.json') || name.endsWith('.tmp')) continue;
+    if (!existsSync(join(dir, 'PG_VERSION')) || !existsSync(templateManifest(dir))) continue;
+    let inside: unknown;
+    try {
+      inside = JSON.parse(readFileSync(templateManifest(dir), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(inside) || inside.length > fingerprints.length) continue;
+    if (!inside.every((f, i) => f === fingerprints[i])) continue;
+    if (!best || inside.length > best.n) best = { dir, n: inside.length };
+  }
+  return best?.dir ?? null;
+}
+
+/**
+ * Fills a missing or empty data directory with a copy of the template (see pickTemplate).
+ * Returns false, leaving the directory as it was, when no template fits (then PGlite runs
  * initdb) or the directory has files. The copy is made beside it and renamed into place, so a
  * start killed halfway never leaves half a cluster behind.
  */
 export function copyTemplate(dataDir: string): boolean {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
-  let template: string;
+  let template: string | null;
   try {
-    template = templateDir();
+    template = pickTemplate();
   } catch {
     return false;
   }
-  if (!existsSync(join(template, 'PG_VERSION'))) return false;
+  if (!template) return false;
   const tmp = `${dataDir}.${process.pid}.tmp`;
   try {
     cpSync(template, tmp, { recursive: true });
