@@ -15,7 +15,15 @@ import { zSaleInput } from '../src/modules/sales/sales.schemas.js';
 import { recordSale } from '../src/modules/sales/sales.service.js';
 import { installSaleBatcher, saleBatcherOf } from '../src/modules/sales/sale-batcher.js';
 import type { Ctx } from '../src/shared/context.js';
-import { createPgDatabase, dropPgDatabase, log, openBenchDatabase, round, setupCatalog } from './lib.js';
+import {
+  analyzeAsAutovacuumWould,
+  createPgDatabase,
+  dropPgDatabase,
+  log,
+  openBenchDatabase,
+  round,
+  setupCatalog,
+} from './lib.js';
 
 const SALES = Number(process.env.BENCH_SALES ?? 1500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -100,6 +108,7 @@ async function main() {
         );
       await database.close();
     }
+    await analyzeAsAutovacuumWould(url);
 
     const results = new Map<string, { sales: number; ms: number; app: number; pg: number }>();
     for (let round_ = 0; round_ < ROUNDS; round_++) {
