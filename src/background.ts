@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { scheduleBackups } from './backup/schedule.js';
 import type { Config } from './config.js';
-import { scheduleMaintenance } from './db/maintenance.js';
+import { MAINTENANCE_EVERY_MS, maintainTables } from './db/maintenance.js';
 import { DEMO_BUSINESS, seedDemo } from './seed/demo.js';
 import { seedDemoFiscal } from './seed/demo-fiscal.js';
-import { startWorkers } from './workers/index.js';
+import { every, startWorkers } from './workers/index.js';
 
 export interface Background {
   /** Lines for the start banner (demo credentials, backups). */
@@ -74,11 +74,15 @@ export async function prepareBackground(
   // PGlite has no autovacuum: without this its tables would never be analyzed nor vacuumed.
   if (database.kind === 'pglite') {
     later.push(() => {
-      const maintenance = scheduleMaintenance({
-        database,
-        onSteps: (steps) => app.log.debug({ steps }, 'embedded database maintenance'),
-        onError: (err) => app.log.error({ err }, 'embedded database maintenance failed'),
-      });
+      const maintenance = every(
+        MAINTENANCE_EVERY_MS,
+        async () => {
+          const steps = await maintainTables(database);
+          if (steps.length > 0) app.log.debug({ steps }, 'embedded database maintenance');
+          return false;
+        },
+        (err) => app.log.error({ err }, 'embedded database maintenance failed'),
+      );
       stops.push(() => maintenance.stop());
     });
   }

@@ -88,54 +88,5 @@ export async function maintainTables(database: Database): Promise<MaintenanceSte
   return steps;
 }
 
-export interface MaintenanceSchedule {
-  stop(): Promise<void>;
-  /** Runs one pass now (or joins the one running). */
-  runNow(): Promise<MaintenanceStep[]>;
-}
-
 /** How often the embedded database looks for tables to vacuum or analyze (a look costs ~1 ms). */
 export const MAINTENANCE_EVERY_MS = 10_000;
-
-/**
- * Runs `maintainTables` every `everyMs` (and once soon after start). Failures go to `onError`
- * and never stop the app.
- */
-export function scheduleMaintenance(options: {
-  database: Database;
-  everyMs?: number;
-  firstAfterMs?: number;
-  onSteps?: (steps: MaintenanceStep[]) => void;
-  onError?: (err: unknown) => void;
-}): MaintenanceSchedule {
-  let running: Promise<MaintenanceStep[]> | null = null;
-  let stopped = false;
-  const runNow = () => {
-    running ??= maintainTables(options.database).finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const tick = () => {
-    if (stopped) return;
-    runNow().then(
-      (steps) => {
-        if (steps.length > 0) options.onSteps?.(steps);
-      },
-      (err) => options.onError?.(err),
-    );
-  };
-  const first = setTimeout(tick, options.firstAfterMs ?? 5_000);
-  const every = setInterval(tick, options.everyMs ?? MAINTENANCE_EVERY_MS);
-  first.unref();
-  every.unref();
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(every);
-      await running?.catch(() => {});
-    },
-  };
-}

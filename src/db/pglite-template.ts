@@ -15,7 +15,12 @@ export const TEMPLATE_CACHE = join(ROOT, 'node_modules', '.cache', 'mostrador');
  * unpacking the same cluster from a tarball took about 1.2 s).
  */
 export function templateDir(): string {
-  return join(TEMPLATE_CACHE, `pglite-${pgliteVersion()}-${digestOf(migrationFingerprints())}`);
+  return join(TEMPLATE_CACHE, templateName(pgliteVersion(), migrationFingerprints()));
+}
+
+/** `pglite-<version>-<digest of the migrations>`. */
+function templateName(version: string, fingerprints: string[]): string {
+  return `pglite-${version}-${createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16)}`;
 }
 
 function pgliteVersion(): string {
@@ -35,10 +40,6 @@ export function migrationFingerprints(): string[] {
   );
 }
 
-function digestOf(fingerprints: string[]): string {
-  return createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);
-}
-
 /** The file beside a template that lists the migrations inside it (`<template>.json`). */
 export function templateManifest(dir: string): string {
   return `${dir}.json`;
@@ -55,7 +56,7 @@ export function pickTemplate(
   version = pgliteVersion(),
   fingerprints = migrationFingerprints(),
 ): string | null {
-  const exact = join(cache, `pglite-${version}-${digestOf(fingerprints)}`);
+  const exact = join(cache, templateName(version, fingerprints));
   if (existsSync(join(exact, 'PG_VERSION'))) return exact;
   let best: { dir: string; n: number } | null = null;
   for (const name of existsSync(cache) ? readdirSync(cache) : []) {
