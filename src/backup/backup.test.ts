@@ -169,6 +169,24 @@ describe('backup and restore', () => {
     }
   }, 90_000);
 
+  it('writes a large table through gzip without piling up listeners while it waits to drain', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      await sql`create table backup_bulk_test (id int primary key, body text not null)`.execute(env.db.db);
+      await sql`insert into backup_bulk_test
+        select g, repeat(md5(g::text), 32) from generate_series(1, 3000) g`.execute(env.db.db);
+      const res = await backupDatabase(env.db, join(dir, 'bulk.ndjson.gz'));
+      expect(res.rows).toBeGreaterThan(3000);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(warnings.map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await sql`drop table if exists backup_bulk_test`.execute(env.db.db);
+    }
+  });
+
   it('names backups by date and prunes the ones older than the kept days', async () => {
     expect(backupFileName(new Date('2026-11-23T16:05:00Z'))).toBe('mostrador-20261123-1605.ndjson.gz');
     const pruneDir = join(dir, 'prune');

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -176,11 +177,11 @@ export async function backupDatabase(database: Database, file: string): Promise<
   const gzip = createGzip();
   const out = createWriteStream(tmp);
   const done = pipeline(gzip, out);
-  const write = (line: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (gzip.write(`${line}\n`)) resolve();
-      else gzip.once('drain', resolve).once('error', reject);
-    });
+  // events.once rejects on 'error' and removes both listeners either way (a listener per wait
+  // would pile up on a large table).
+  const write = async (line: string) => {
+    if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
+  };
   let total = 0;
   let tableCount = 0;
   let migrations: string[] = [];
