@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { prepareBackground } from './background.js';
+import { AppError, messageFor } from './shared/errors.js';
 import { registerWebApp } from './web/web.plugin.js';
 
 /** START_TIMING=1 prints each phase of the start, in ms since the process began, on stderr. */
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A refused start (CONFIG_INVALID…) is a sentence for the operator, not a stack trace.
+  if (err instanceof AppError) console.error(`Error ${err.code}: ${messageFor(err.code, 'es', err.details)}`);
+  else console.error(err);
   process.exit(1);
 });
