@@ -105,6 +105,8 @@ describe('a full shift at the counter', () => {
     expect(sales).toHaveLength(1);
     expect(sales[0]!.total).toBe('55.50');
     expect(text).toContain(sales[0]!.invoice_code);
+    // After the download the focus is back on "Siguiente venta": Enter starts the next sale.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Siguiente venta');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('ticket-line').count(), POLL).toBe(0);
 

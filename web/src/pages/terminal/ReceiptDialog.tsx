@@ -67,8 +67,13 @@ export function ReceiptDialog({
   const bytes = useMemo(() => (model ? encodeReceipt(model, paper) : null), [model, paper]);
   const support = printerSupport();
   const nextRef = useRef<HTMLButtonElement>(null);
-  // After printing or downloading, Enter means "next sale" again.
-  const refocus = () => setTimeout(() => nextRef.current?.focus(), 0);
+  // After printing or downloading, Enter means "next sale" again: focus goes back to that button
+  // at once (a cashier's Enter right after the click must not download twice), and once more
+  // after the browser's own dialogs (print, printer permission) have let go of it.
+  const refocus = () => {
+    nextRef.current?.focus();
+    setTimeout(() => nextRef.current?.focus(), 0);
+  };
 
   useEffect(() => {
     void reconnectPrinter();
