@@ -1,0 +1,123 @@
+/**
+ * docs/api-walkthrough.md, run as a reader runs it: its bash blocks, in order, in one bash, with
+ * curl and jq, against a real server (`src/start.mjs`) holding a fresh demo business, on the
+ * suite's database. About 10 s: two starts (the demo's sales history fills in after the first
+ * start's listen, so the walkthrough runs after a restart, on settled data) and the script.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freshDatabase, TEST_DB, type TestDatabase } from '../helpers/db.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mostrador-walkthrough-'));
+let pg: TestDatabase | undefined;
+let server: ChildProcess | undefined;
+
+afterAll(async () => {
+  await stop(server);
+  await pg?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['src/start.mjs'], {
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      BACKUP_KEEP_DAYS: '0',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 1200; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return proc;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error('server did not start');
+}
+
+async function stop(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+/** The fenced bash blocks of a markdown file, in order. */
+function bashBlocks(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+describe('docs/api-walkthrough.md', () => {
+  it('runs as written: a sale recorded once, stock moving in both locations, a return, corte Z square', async () => {
+    for (const tool of ['curl', 'jq']) {
+      expect(spawnSync(tool, ['--version']).status, `${tool} is needed (apt-get install -y ${tool})`).toBe(0);
+    }
+    const env: Record<string, string> = {};
+    if (TEST_DB === 'postgres') {
+      pg = await freshDatabase('postgres');
+      env.DATABASE_URL = pg.url!;
+    } else {
+      env.DATA_DIR = join(dir, 'data');
+    }
+    const port = 4900 + Math.floor(Math.random() * 500);
+    // First start seeds the demo; its shutdown waits for the sales history to finish.
+    await stop(await start(env, port));
+    server = await start({ ...env, SEED_DEMO: 'false' }, port);
+
+    const blocks = bashBlocks('docs/api-walkthrough.md');
+    expect(blocks.length).toBeGreaterThanOrEqual(6);
+    const run = spawnSync('bash', ['-c', blocks.join('\n')], {
+      env: { ...process.env, MOSTRADOR_URL: `http://127.0.0.1:${port}` },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+
+    expect(out).toContain('"productName": "Coca-Cola 600 ml"');
+    expect(out).toContain('same sale again: HTTP 200');
+    // The stock printed after each step: the store and the warehouse, in order.
+    const levels = [
+      ...out.matchAll(/\{"where":"(tienda|bodega)","onHand":"([\d.]+)","available":"([\d.]+)"\}/g),
+    ];
+    const series = (where: string) => levels.filter((m) => m[1] === where).map((m) => Number(m[2]));
+    const store = series('tienda');
+    const warehouse = series('bodega');
+    // start, after the sale (2), after sending (12 leave the warehouse), after receiving, after the return (1)
+    expect(store.length).toBe(5);
+    const [s0, w0] = [store[0]!, warehouse[0]!];
+    expect(store).toEqual([s0, s0 - 2, s0 - 2, s0 + 10, s0 + 11]);
+    expect(warehouse).toEqual([w0, w0, w0 - 12, w0 - 12, w0 - 12]);
+    expect(out).toContain('"total": "36.00"');
+    expect(out).toContain('"change": "64.00"');
+    expect(out).toContain('{"status":"sent"}');
+    expect(out).toContain('{"status":"received"}');
+    expect(out).toMatch(/"refund": \{\s+"method": "cash",\s+"amount": "18.00"/);
+    // the ledger rows behind it, newest first
+    expect(out).toContain(
+      [
+        '{"reason":"return","quantity":"1.000","refType":"return"}',
+        '{"reason":"transfer_in","quantity":"12.000","refType":"transfer"}',
+        '{"reason":"transfer_out","quantity":"-12.000","refType":"transfer"}',
+        '{"reason":"sale","quantity":"-2.000","refType":"sale"}',
+      ].join('\n'),
+    );
+    // opening float 500 + 36 sold in cash - 18 refunded
+    expect(out).toContain('expected in the drawer: 518.00');
+    expect(out).toMatch(
+      /"status": "closed",\s+"expectedCash": "518.00",\s+"countedCash": "518.00",\s+"difference": "0.00"/,
+    );
+  }, 180_000);
+});
