@@ -386,14 +386,20 @@ async function main() {
           3904,
         );
         await first.stop();
-        const again = await startServer(
-          { DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' },
-          3904,
-        );
-        await again.stop();
+        // Five restarts, the median reported: one start is one sample of a noisy host.
+        const restarts: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const again = await startServer(
+            { DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' },
+            3904,
+          );
+          await again.stop();
+          restarts.push(Math.round(again.readyMs));
+        }
         Object.assign(out.embedded as object, {
           firstStartWithDemoMs: Math.round(first.readyMs),
-          restartToFirstAnswerMs: Math.round(again.readyMs),
+          restartToFirstAnswerMs: [...restarts].sort((a, b) => a - b)[2],
+          restartSamplesMs: restarts,
           targets: { ratio: 0.7, firstStartMs: 5000, restartMs: 1000 },
         });
       } finally {

@@ -69,10 +69,11 @@ export function toOutboxEvent(r: EventRow): OutboxEvent {
 }
 
 /**
- * Events after the cursor plus the ids it still waits for, in id order. Two index reads joined,
- * not one `id > $1 or id = any($2)`: with the OR the planner walks the id index from the oldest
- * event and filters, which grows with the table (seen as PostgreSQL's CPU per checkout tripling
- * within a minute of load).
+ * Events after the cursor plus the ids it still waits for, in id order: two index reads joined
+ * rather than one `id > $1 or id = any($2)`, which the planner may answer by walking the id index
+ * from the oldest event and filtering. Each read must stay an index lookup: a read planned as a
+ * scan of the outbox costs more as the table grows (see migration 021, where the unique index on
+ * id fixed the gap read's estimate).
  */
 export async function readAfter(db: Executor, cursor: EventCursor, limit: number): Promise<OutboxEvent[]> {
   const gaps = gapIds(cursor);
