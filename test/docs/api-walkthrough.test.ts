@@ -4,53 +4,28 @@
  * suite's database. About 10 s: two starts (the demo's sales history fills in after the first
  * start's listen, so the walkthrough runs after a restart, on settled data) and the script.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, TEST_DB, type TestDatabase } from '../helpers/db.js';
+import { spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mostrador-walkthrough-'));
 let pg: TestDatabase | undefined;
 let server: ChildProcess | undefined;
 
 afterAll(async () => {
-  await stop(server);
+  await stopServer(server);
   await pg?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function start(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['src/start.mjs'], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      BACKUP_KEEP_DAYS: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 1200; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return proc;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error('server did not start');
-}
-
-async function stop(proc: ChildProcess | undefined): Promise<void> {
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
+  const proc = spawnServer(env, port);
+  await waitReady(port, proc);
+  return proc;
 }
 
 /** The fenced bash blocks of a markdown file, in order. */
@@ -72,7 +47,7 @@ describe('docs/api-walkthrough.md', () => {
     }
     const port = 4900 + Math.floor(Math.random() * 500);
     // First start seeds the demo; its shutdown waits for the sales history to finish.
-    await stop(await start(env, port));
+    await stopServer(await start({ ...env, SEED_DEMO: 'true' }, port));
     server = await start({ ...env, SEED_DEMO: 'false' }, port);
 
     const blocks = bashBlocks('docs/api-walkthrough.md');

@@ -3,7 +3,6 @@
  * after a restart every sale it acknowledged is there and the ledger still equals the levels.
  * On the 'pglite' project it proves the embedded database; on 'postgres' the same for PostgreSQL.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createOpenSessionFixture } from '../helpers/shift.js';
 import { freshDatabase, TEST_DB, type TestDatabase } from '../helpers/db.js';
+import { spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
 import { checkLedger } from '../../src/modules/inventory/inventory.service.js';
 
 const ulid = monotonicFactory();
@@ -24,35 +24,6 @@ afterAll(async () => {
   await pg?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The server as `npm start` runs it: the launcher rebuilds dist/server.js if a source changed. */
-function startServer(env: Record<string, string>, port: number): ChildProcess {
-  return spawn(process.execPath, ['src/start.mjs'], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'error',
-      BACKUP_KEEP_DAYS: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function waitReady(url: string, proc: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await sleep(50);
-  }
-  throw new Error('server did not start');
-}
 
 describe('durability', () => {
   it('keeps every acknowledged sale when the server is killed with SIGKILL under load', async () => {
@@ -74,8 +45,8 @@ describe('durability', () => {
 
     const port = 4100 + Math.floor(Math.random() * 800);
     const url = `http://127.0.0.1:${port}`;
-    let server = startServer(env, port);
-    await waitReady(url, server);
+    let server = spawnServer(env, port);
+    await waitReady(port, server);
 
     const acknowledged: string[] = [];
     let sent = 0;
@@ -108,15 +79,14 @@ describe('durability', () => {
     // shared machine gets there later), while the six workers still have requests in flight.
     const t0 = Date.now();
     while (acknowledged.length < 40 && Date.now() - t0 < 40_000) await sleep(50);
-    server.kill('SIGKILL');
-    await new Promise((r) => server.once('exit', r));
+    await stopServer(server, 'SIGKILL');
     stop = true;
     await Promise.all(workers);
     expect(failures.slice(0, 3)).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(40);
 
-    server = startServer(env, port);
-    await waitReady(url, server);
+    server = spawnServer(env, port);
+    await waitReady(port, server);
     const missing: string[] = [];
     for (const id of acknowledged) {
       const r = await fetch(`${url}/api/v1/sales/${id}`, {
@@ -125,8 +95,7 @@ describe('durability', () => {
       if (r.status !== 200) missing.push(id);
       await r.arrayBuffer();
     }
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await stopServer(server);
     expect(missing).toEqual([]);
     const check = await open();
     expect(await checkLedger(check.db)).toEqual([]);

@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The server as `npm start` runs it (`src/start.mjs`: the launcher rebuilds dist/server.js if a
+ * source changed), on 127.0.0.1:`port`, quiet, without automatic backups. `env` adds to or
+ * overrides those defaults and the test process's environment.
+ */
+export function spawnServer(env: Record<string, string>, port: number): ChildProcess {
+  return spawn(process.execPath, ['src/start.mjs'], {
+    env: {
+      ...process.env,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'error',
+      BACKUP_KEEP_DAYS: '0',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Resolves when `/health` answers; fails if the process exits first or after a minute. */
+export async function waitReady(port: number, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error('server did not start');
+}
+
+/** Sends `signal` and waits for the process to exit. */
+export async function stopServer(
+  proc: ChildProcess | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill(signal);
+  await exited;
+}
