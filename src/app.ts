@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import type { Database } from './db/database.js';
 import { type Access, allows } from './http/access.js';
-import { errorBody, handleError } from './http/errors.js';
+import { errorBody, handleError, isCrossSiteWrite } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { API_TOKEN_PREFIX, resolveCredential, SESSION_COOKIE } from './modules/identity/identity.service.js';
 import { announceEvents } from './modules/events/announce.js';
@@ -101,6 +101,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
   });
+  // The API takes JSON (and CSV where a route says so). Fastify's default text/plain parser goes:
+  // a text/plain body is also what a form on another site can send without asking first.
+  app.removeContentTypeParser('text/plain');
   app.decorate('database', options.database);
   // Counter sales that arrive together are recorded in one statement and one commit (group
   // commit); PGlite has one connection, PostgreSQL gets a few batches in flight at once.
@@ -196,6 +199,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         principal = await resolveCredential(app.database.db, 'token', secret, app.now());
     } else {
       const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie && isCrossSiteWrite(req))
+        return reply.status(403).send(errorBody(req, 'CROSS_SITE_REQUEST'));
       if (cookie) principal = await resolveCredential(app.database.db, 'session', cookie, app.now());
     }
     req.principal = principal;
