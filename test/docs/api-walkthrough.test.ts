@@ -70,11 +70,18 @@ describe('docs/api-walkthrough.md', () => {
     const series = (where: string) => levels.filter((m) => m[1] === where).map((m) => Number(m[2]));
     const store = series('tienda');
     const warehouse = series('bodega');
-    // start, after the sale (2), after sending (12 leave the warehouse), after receiving, after the return (1)
-    expect(store.length).toBe(5);
+    // start, after the sale (2), after the refusals (nothing), after sending (12 leave the
+    // warehouse), after receiving, after the return (1)
+    expect(store.length).toBe(6);
     const [s0, w0] = [store[0]!, warehouse[0]!];
-    expect(store).toEqual([s0, s0 - 2, s0 - 2, s0 + 10, s0 + 11]);
-    expect(warehouse).toEqual([w0, w0, w0 - 12, w0 - 12, w0 - 12]);
+    expect(store).toEqual([s0, s0 - 2, s0 - 2, s0 - 2, s0 + 10, s0 + 11]);
+    expect(warehouse).toEqual([w0, w0, w0, w0 - 12, w0 - 12, w0 - 12]);
+    expect(out).toMatch(
+      /HTTP 409: \{"code":"STOCK_INSUFFICIENT","message":"No hay existencias suficientes: pediste 100000\.000 y hay [\d.]+ disponibles\."/,
+    );
+    expect(out).toContain('HTTP 400: {"code":"VALIDATION_FAILED"');
+    expect(out).toContain('"path":"body.lines.0.quantity"');
+    expect(out).toMatch(/HTTP 404: \{"code":"SALE_NOT_FOUND"/);
     expect(out).toContain('"total": "36.00"');
     expect(out).toContain('"change": "64.00"');
     expect(out).toContain('{"status":"sent"}');
