@@ -388,7 +388,7 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   // --- public self-invoicing ------------------------------------------------------------
-  const limiter = new RateLimiter(Number(process.env.SELF_INVOICE_RATE_LIMIT ?? 10), 60_000);
+  const limiter = new RateLimiter(Number(process.env.SELF_INVOICE_RATE_LIMIT || 10), 60_000);
   const files = new RateLimiter(60, 60_000);
   const limited =
     (lim: RateLimiter) =>

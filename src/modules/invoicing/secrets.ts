@@ -21,7 +21,7 @@ function loadKey(): Buffer {
     cached = createHash('sha256').update('mostrador-test-secret', 'utf8').digest();
     return cached;
   }
-  const file = resolve(join(process.env.DATA_DIR ?? './data', 'secret.key'));
+  const file = resolve(join(process.env.DATA_DIR || './data', 'secret.key'));
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });

@@ -62,7 +62,7 @@ export function finkokFromEnv(env: NodeJS.ProcessEnv = process.env): FinkokPac {
   const password = env.FINKOK_PASSWORD;
   if (!username || !password) throw new Error('PAC=finkok needs FINKOK_USERNAME and FINKOK_PASSWORD');
   return new FinkokPac({
-    url: env.FINKOK_URL ?? 'https://demo-facturacion.finkok.com',
+    url: env.FINKOK_URL || 'https://demo-facturacion.finkok.com',
     username,
     password,
     timeoutMs: env.FINKOK_TIMEOUT_MS ? Number(env.FINKOK_TIMEOUT_MS) : undefined,
