@@ -104,12 +104,19 @@ export async function prepareBackground(
     );
   }
 
+  // A stop that arrives while start is still going (a SIGTERM right after the first answer)
+  // waits for it, so what start began (the demo's history, the workers) is stopped, not cut off.
+  let starting: Promise<void> | undefined;
   return {
     banner,
-    async start() {
-      for (const l of later) await l();
+    start() {
+      starting ??= (async () => {
+        for (const l of later) await l();
+      })();
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => {});
       for (const s of stops.reverse()) await s();
     },
   };

@@ -67,6 +67,32 @@ async function main(): Promise<void> {
   phase('app built');
   const background = await prepareBackground(app, config, { seed: !clustered || cluster.worker?.id === 1 });
   phase('demo checked or seeded');
+  // Signals are handled from before the server listens: a SIGTERM right after the first answer
+  // must close gracefully (Node's default would end the process at once, cutting the demo's
+  // history mid-way). A second signal during the close ends the process at once.
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) {
+      console.error(`${signal} again: stopping now`);
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    try {
+      await app.close();
+      await background.stop();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      console.error(err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   await app.listen({ port: config.port, host: config.host });
   phase('listening');
   // Since the process began: module loading included.
@@ -84,28 +110,8 @@ async function main(): Promise<void> {
     ].filter((l) => l !== '');
     console.log(lines.join('\n'));
   }
-  await background.start();
+  if (!closing) await background.start();
   phase('background started');
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    try {
-      await app.close();
-      await background.stop();
-      await database.close();
-      process.exit(0);
-    } catch (err) {
-      console.error(err);
-      process.exit(1);
-    }
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

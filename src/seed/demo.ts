@@ -112,7 +112,7 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
   };
   // Business, users, catalog and stock in one transaction: a start interrupted while seeding
   // (Ctrl+C, a SIGTERM) leaves no half demo behind, and the next start seeds it whole.
-  const { biz, cashier, skus } = await (db as Kysely<DB>).transaction().execute(async (trx) => {
+  const { biz, cashier, skus, register } = await (db as Kysely<DB>).transaction().execute(async (trx) => {
     const biz = await createBusiness(
       trx,
       {
@@ -150,7 +150,10 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
       now,
     );
     lap('stock');
-    return { biz, cashier, skus: seeded };
+    // The register is part of the business, not of its history: it is there from the first
+    // request even if the server stops before the past sales are in.
+    const register = await createRegister(ctx, { locationId: storeId, name: 'Caja 1' });
+    return { biz, cashier, skus: seeded, register };
   });
   const [storeId] = biz.locationIds as [string, string];
   const owner: Ctx = { ...systemCtx(db, biz.tenantId, start), userId: biz.ownerId, role: 'owner' };
@@ -160,7 +163,7 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
     seedSales(
       { ...owner, userId: cashier.id, role: 'cashier', locationIds: [storeId] },
       skus,
-      storeId,
+      register,
       now,
       days,
       options.salesPerDay ?? 20,
@@ -277,16 +280,12 @@ const CASH_STEPS = ['20', '50', '100', '200', '500'];
 async function seedSales(
   ctx: Ctx,
   skus: SeededSku[],
-  storeId: string,
+  register: { id: string },
   today: Date,
   days: number,
   perDay: number,
 ): Promise<number> {
   const rnd = random(20260101);
-  const register = await createRegister(
-    { ...ctx, role: 'owner', locationIds: null },
-    { locationId: storeId, name: 'Caja 1' },
-  );
   const sellable = await getSellableSkus(
     ctx,
     skus.map((s) => s.id),

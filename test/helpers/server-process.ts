@@ -35,13 +35,19 @@ export async function waitReady(port: number, proc: ChildProcess): Promise<void>
   throw new Error('server did not start');
 }
 
-/** Sends `signal` and waits for the process to exit. */
+/**
+ * Sends `signal` and waits for the process to exit; answers how it ended (a graceful stop is
+ * `{ code: 0, signal: null }`; a process the signal itself ended has `signal` set).
+ */
 export async function stopServer(
   proc: ChildProcess | undefined,
   signal: NodeJS.Signals = 'SIGTERM',
-): Promise<void> {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill(signal);
-  await exited;
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (!proc) return { code: null, signal: null };
+  if (proc.exitCode === null && proc.signalCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill(signal);
+    await exited;
+  }
+  return { code: proc.exitCode, signal: proc.signalCode };
 }
