@@ -9,6 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { monotonicFactory } from 'ulid';
 import {
   analyzeAsAutovacuumWould,
@@ -27,6 +28,26 @@ const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const TICKS = 100; // USER_HZ on Linux
 const ulid = monotonicFactory();
+
+/** Read and write system calls of a process so far (/proc/<pid>/io). */
+function ioOf(pid: number): { syscr: number; syscw: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (k: string) => Number(new RegExp(`^${k}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+  return { syscr: field('syscr'), syscw: field('syscw') };
+}
+
+/** Committed and rolled-back transactions of a database so far (its statistics, flushed). */
+async function transactionsOf(dbUrl: string, dbName: string): Promise<number> {
+  const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sqlc`select pg_stat_force_next_flush()`;
+    const [r] = await sqlc<{ n: string }[]>`
+      select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = ${dbName}`;
+    return Number(r!.n);
+  } finally {
+    await sqlc.end();
+  }
+}
 
 /** utime + stime in ms of every process whose command line matches `test`. */
 function cpuMs(test: (comm: string, cmdline: string, pid: number) => boolean): number {
@@ -106,6 +127,8 @@ async function main() {
       body,
     });
     if (!embedded) await analyzeAsAutovacuumWould(dbUrl);
+    const io0 = ioOf(serverPid);
+    const x0 = embedded ? 0 : await transactionsOf(dbUrl, dbName);
     const a0 = cpuMs(isApp);
     const p0 = cpuMs(isPg);
     const l0 = process.cpuUsage();
@@ -121,6 +144,8 @@ async function main() {
     const l1 = process.cpuUsage(l0);
     const a1 = cpuMs(isApp);
     const p1 = cpuMs(isPg);
+    const io1 = ioOf(serverPid);
+    const x1 = embedded ? 0 : await transactionsOf(dbUrl, dbName);
     const n = r.ok;
     console.log(
       JSON.stringify(
@@ -134,6 +159,13 @@ async function main() {
             app: round((a1 - a0) / n, 2),
             postgres: round((p1 - p0) / n, 2),
             loadGenerator: round((l1.user + l1.system) / 1000 / n, 2),
+          },
+          // system calls of the app process (socket writes and reads to clients and PostgreSQL)
+          // and PostgreSQL transactions (each statement outside a transaction is one)
+          perCheckout: {
+            appWriteSyscalls: round((io1.syscw - io0.syscw) / n, 2),
+            appReadSyscalls: round((io1.syscr - io0.syscr) / n, 2),
+            ...(embedded ? {} : { postgresTransactions: round((x1 - x0) / n, 2) }),
           },
         },
         null,

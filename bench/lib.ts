@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { type Insertable, sql } from 'kysely';
@@ -9,6 +10,7 @@ import { type Database, openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
 import { normalizeSearch } from '../src/modules/catalog/search-text.js';
+import { sharedDir } from '../src/sat/shared-dir.js';
 import { createApiToken, createBusiness } from '../src/modules/identity/identity.service.js';
 import { systemCtx } from '../src/shared/context.js';
 
@@ -388,4 +390,28 @@ export async function analyzeAsAutovacuumWould(dbUrl: string): Promise<void> {
 export function round(x: number, d = 3): number {
   const f = 10 ** d;
   return Math.round(x * f) / f;
+}
+
+/**
+ * `../shared/bench/raw-checkout/run` (RAW_CHECKOUT_RUN, BENCH_RAW_ARGS): the raw PostgreSQL limit
+ * of a 3-line checkout on this machine, as JSON (`peak.fn_uniform`, `peak.tx_uniform`…).
+ */
+export async function runRaw(): Promise<{ peak: Record<string, number>; [k: string]: unknown }> {
+  const raw = process.env.RAW_CHECKOUT_RUN ?? join(sharedDir(), 'bench', 'raw-checkout', 'run');
+  log(`raw-checkout: ${raw}`);
+  const args = (process.env.BENCH_RAW_ARGS ?? '').split(' ').filter(Boolean);
+  return new Promise((resolvePromise, reject) => {
+    const p = spawn(raw, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    p.stdout.on('data', (d) => {
+      buf += d;
+    });
+    p.on('exit', (code) => {
+      try {
+        resolvePromise(JSON.parse(buf));
+      } catch {
+        reject(new Error(`raw-checkout exited ${code} without JSON`));
+      }
+    });
+  });
 }

@@ -4,7 +4,6 @@
  * BENCH_RAW_ARGS (extra args for raw-checkout/run), BENCH_PRODUCTS (50000), BENCH_SKIP (comma list
  * of phases to skip: raw,checkout,flash,embedded,search).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,6 @@ import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { MAINTENANCE_EVERY_MS } from '../src/db/maintenance.js';
 import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
-import { sharedDir } from '../src/sat/shared-dir.js';
 import { checkLedger } from '../src/modules/inventory/inventory.service.js';
 import {
   analyzeAsAutovacuumWould,
@@ -23,6 +21,7 @@ import {
   log,
   openBenchDatabase,
   round,
+  runRaw,
   type ServerHandle,
   setupCatalog,
   startServer,
@@ -31,28 +30,8 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 50_000);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
-const RAW = process.env.RAW_CHECKOUT_RUN ?? join(sharedDir(), 'bench', 'raw-checkout', 'run');
 const ulid = monotonicFactory();
 const out: Record<string, unknown> = { machine: { nproc: (await import('node:os')).cpus().length } };
-
-async function runRaw(): Promise<{ peak: Record<string, number>; [k: string]: unknown }> {
-  log(`raw-checkout: ${RAW}`);
-  const args = (process.env.BENCH_RAW_ARGS ?? '').split(' ').filter(Boolean);
-  return new Promise((resolvePromise, reject) => {
-    const p = spawn(RAW, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    p.stdout.on('data', (d) => {
-      buf += d;
-    });
-    p.on('exit', (code) => {
-      try {
-        resolvePromise(JSON.parse(buf));
-      } catch {
-        reject(new Error(`raw-checkout exited ${code} without JSON`));
-      }
-    });
-  });
-}
 
 async function api(server: ServerHandle, token: string, method: string, path: string, body?: unknown) {
   const r = await fetch(server.url + path, {
