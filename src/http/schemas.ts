@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError, defineErrors } from '../shared/errors.js';
 import { MONEY_RE, QUANTITY_RE } from '../shared/money.js';
 
 /** Money in JSON is a decimal string with at most two decimals: `"149.90"`. */
@@ -42,13 +43,30 @@ export function page<T extends z.ZodTypeAny>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
+export const CursorErrors = defineErrors({
+  CURSOR_INVALID: {
+    status: 400,
+    es: 'El cursor de paginación no es válido: envía el nextCursor de la respuesta anterior tal cual.',
+    en: 'The pagination cursor is not valid: send the nextCursor of the previous answer as it came.',
+  },
+});
+
+// A cursor carries a marker, so one that was not issued here (typed by hand, cut short, from
+// another list's older format) is refused instead of silently paging from somewhere else.
+const CURSOR_MARK = 'c1:';
+
+/** An opaque `nextCursor` for the position `value` (a key the list continues after). */
 export function encodeCursor(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64url');
+  return Buffer.from(CURSOR_MARK + value, 'utf8').toString('base64url');
 }
 
+/** The position a `cursor` stands for; CURSOR_INVALID when it is not one this API issued. */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
-  return Buffer.from(cursor, 'base64url').toString('utf8');
+  const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!text.startsWith(CURSOR_MARK) || text.length === CURSOR_MARK.length)
+    throw new AppError('CURSOR_INVALID');
+  return text.slice(CURSOR_MARK.length);
 }
 
 export const zOk = z.object({ ok: z.literal(true) });

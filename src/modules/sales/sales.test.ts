@@ -389,6 +389,12 @@ describe('counter sales', () => {
       `/api/v1/sales?registerId=${registerId}&limit=2&cursor=${page1.json().nextCursor}`,
     );
     expect(page2.json().items[0].id < page1.json().items[1].id).toBe(true);
+    // A cursor this API did not issue is refused, not read as some other position.
+    for (const bad of ['garbage', 'Zm9v', `${page1.json().nextCursor}%21`]) {
+      const r = await call(env.app, biz.as.cashier, 'GET', `/api/v1/sales?limit=2&cursor=${bad}`);
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.json().error.code).toBe('CURSOR_INVALID');
+    }
     const today = await call(env.app, biz.as.cashier, 'GET', '/api/v1/sales?from=2026-11-23&to=2026-11-23');
     expect(today.json().items.length).toBeGreaterThan(2);
     const yesterday = await call(
