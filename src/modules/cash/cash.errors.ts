@@ -14,6 +14,16 @@ export const CashErrors = defineErrors({
     es: 'Esta caja ya tiene un turno abierto; ciérralo (corte Z) antes de abrir otro.',
     en: 'This register already has an open cash session; close it (corte Z) first.',
   },
+  CASH_OUT_EXCEEDS_DRAWER: {
+    status: 409,
+    es: 'En la caja debería haber ${expectedCash} en efectivo: no se pueden retirar ${amount}. Si hay más efectivo del esperado, registra primero una entrada con su motivo.',
+    en: 'The drawer should hold ${expectedCash} in cash: ${amount} cannot be taken out. If there is more cash than expected, record a cash-in with its reason first.',
+  },
+  CASH_REFUND_EXCEEDS_DRAWER: {
+    status: 409,
+    es: 'En la caja debería haber ${expectedCash} en efectivo: no alcanza para devolver ${amount}. Devuelve a la tarjeta o como saldo a favor.',
+    en: 'The drawer should hold ${expectedCash} in cash, not enough to refund ${amount}. Refund to the card or as store credit.',
+  },
   CASH_SESSION_CLOSED: {
     status: 409,
     es: 'El turno de caja ya está cerrado.',

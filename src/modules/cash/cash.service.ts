@@ -390,7 +390,8 @@ export async function recordCashMovement(
     if (replay) return replay;
   }
   const s0 = await getSessionRow(ctx, input.cashSessionId);
-  await lockRegister(ctx, s0.register_id, 'shared');
+  // A cash-out is checked against the drawer: alone on the register while it reads and writes.
+  await lockRegister(ctx, s0.register_id, input.kind === 'out' ? 'exclusive' : 'shared');
   if (input.id && hash) {
     const replay = await movementReplay(ctx, input.id, hash);
     if (replay) return replay;
@@ -403,6 +404,7 @@ export async function recordCashMovement(
     s = await getSessionRow(ctx, target);
   }
   if (s.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id });
+  if (input.kind === 'out') await assertDrawerHolds(ctx, s, input.amount, E.CASH_OUT_EXCEEDS_DRAWER);
   const movement = await insertMovement(ctx, s, {
     id: input.id,
     kind: input.kind,
@@ -431,15 +433,17 @@ export async function recordRefundMovement(
   },
 ): Promise<CashMovement> {
   const reg = await getRegisterRow(ctx, input.registerId);
-  await lockRegister(ctx, reg.id, 'shared');
+  const cash = input.method === 'cash';
+  await lockRegister(ctx, reg.id, cash ? 'exclusive' : 'shared');
   const s = await ctx.db
     .selectFrom('cash_sessions')
-    .select(['id', 'register_id', 'location_id'])
+    .selectAll()
     .where('tenant_id', '=', ctx.tenantId)
     .where('register_id', '=', reg.id)
     .where('status', '=', 'open')
     .executeTakeFirst();
   if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId: reg.id });
+  if (cash) await assertDrawerHolds(ctx, s, input.amount, E.CASH_REFUND_EXCEEDS_DRAWER);
   return insertMovement(ctx, s, { kind: 'refund', ...input });
 }
 
@@ -453,6 +457,17 @@ export async function openSessionOf(ctx: Ctx, registerId: string): Promise<CashS
     .where('status', '=', 'open')
     .executeTakeFirst();
   return r ? toSession(r) : null;
+}
+
+/**
+ * Cash cannot leave a drawer that does not hold it: `amount` is refused with `code` when it is
+ * more than the cash the session should hold now (its corte X). The caller holds the register's
+ * exclusive lock, so no sale or other movement changes that figure meanwhile.
+ */
+async function assertDrawerHolds(ctx: Ctx, s: SessionRow, amount: string, code: string): Promise<void> {
+  const { expectedCash } = await buildReport(ctx, s);
+  if (new D(amount).gt(expectedCash))
+    throw new AppError(code, { expectedCash, amount: new D(amount).toFixed(2) });
 }
 
 async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {

@@ -348,6 +348,33 @@ describe('a cash session opened offline by a terminal', () => {
     expect(x.json()).toMatchObject({ cashOut: '35.50', expectedCash: '164.50' });
   });
 
+  it('refuses to take out more cash than the drawer should hold, and records nothing', async () => {
+    const registerId = await givenRegister('Caja retiros');
+    const cs = (
+      await call(env.app, cashier(), 'POST', '/api/v1/cash-sessions', { registerId, openingFloat: '150.00' })
+    ).json().id as string;
+    const move = (kind: 'in' | 'out', amount: string) =>
+      call(env.app, cashier(), 'POST', `/api/v1/cash-sessions/${cs}/movements`, {
+        kind,
+        amount,
+        reason: 'Retiro',
+      });
+    const tooMuch = await move('out', '150.01');
+    expect(tooMuch.statusCode).toBe(409);
+    expect(tooMuch.json().error).toMatchObject({
+      code: 'CASH_OUT_EXCEEDS_DRAWER',
+      details: { expectedCash: '150.00', amount: '150.01' },
+    });
+    expect(tooMuch.json().error.message).toContain('no se pueden retirar $150.01');
+    const x = await call(env.app, cashier(), 'GET', `/api/v1/cash-sessions/${cs}/corte-x`);
+    expect(x.json()).toMatchObject({ cashOut: '0.00', expectedCash: '150.00' });
+    // a cash-in first (cash found in the drawer), then the whole of it can go
+    expect((await move('in', '20.00')).statusCode).toBe(201);
+    expect((await move('out', '170.00')).statusCode).toBe(201);
+    const after = await call(env.app, cashier(), 'GET', `/api/v1/cash-sessions/${cs}/corte-x`);
+    expect(after.json()).toMatchObject({ cashIn: '20.00', cashOut: '170.00', expectedCash: '0.00' });
+  });
+
   it('merges an offline opening that finds the register open: its sales and cash go to the open session, its float is listed, not added', async () => {
     const registerId = await givenRegister('Caja sin red 5');
     // Someone opened the register online while the terminal was offline.

@@ -193,6 +193,47 @@ describe('returns', () => {
     expect(await level(big)).toBe('0.000');
   });
 
+  it('refuses a cash refund larger than the cash in the drawer, leaving the sale, stock and drawer as they were', async () => {
+    const a = await givenStocked('900.00', '2');
+    const sale = await sellOne([{ skuId: a, quantity: '1' }], {
+      payments: [{ method: 'card', amount: '900.00', reference: 'AUT-900' }],
+    });
+    // take the drawer's cash out so it holds less than the refund
+    const drawer = await expectedCash();
+    const out = await call(env.app, biz.as.cashier, 'POST', `/api/v1/cash-sessions/${sessionId}/movements`, {
+      kind: 'out',
+      amount: drawer,
+      reason: 'Depósito al banco',
+    });
+    expect(out.statusCode, out.body).toBe(201);
+    const before = await level(a);
+    const r = await returnIt({
+      saleId: sale.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'cash' },
+    });
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json().error).toMatchObject({
+      code: 'CASH_REFUND_EXCEEDS_DRAWER',
+      message:
+        'En la caja debería haber $0.00 en efectivo: no alcanza para devolver $900.00. Devuelve a la tarjeta o como saldo a favor.',
+      details: { expectedCash: '0.00', amount: '900.00' },
+    });
+    expect(await level(a)).toBe(before);
+    expect(await expectedCash()).toBe('0.00');
+    const returns = await call(env.app, biz.as.cashier, 'GET', `/api/v1/returns?saleId=${sale.id}`);
+    expect(returns.json().items).toEqual([]);
+    // to the card it goes through
+    const card = await returnIt({
+      saleId: sale.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'card', reference: 'DEV-900' },
+    });
+    expect(card.statusCode, card.body).toBe(201);
+  });
+
   it('refuses a card refund without its reference', async () => {
     const a = await givenStocked('10.00', '2');
     const sale = await sellOne([{ skuId: a, quantity: '1' }]);
