@@ -418,7 +418,9 @@ export async function recordCashMovement(
 
 /**
  * Money handed back for a return at a register: a `refund` movement in the register's open
- * session (cash leaves the drawer; a card refund lowers the card total). Errors:
+ * session (cash leaves the drawer; a card refund lowers the card total). A cash refund takes the
+ * register's lock exclusive; the caller checks the drawer with `assertCashRefundCovered` once
+ * everything the return brings in is written (an exchange's new sale may pay cash in). Errors:
  * REGISTER_NOT_FOUND, CASH_SESSION_REQUIRED.
  */
 export async function recordRefundMovement(
@@ -443,7 +445,6 @@ export async function recordRefundMovement(
     .where('status', '=', 'open')
     .executeTakeFirst();
   if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId: reg.id });
-  if (cash) await assertDrawerHolds(ctx, s, input.amount, E.CASH_REFUND_EXCEEDS_DRAWER);
   return insertMovement(ctx, s, { kind: 'refund', ...input });
 }
 
@@ -468,6 +469,28 @@ async function assertDrawerHolds(ctx: Ctx, s: SessionRow, amount: string, code: 
   const { expectedCash } = await buildReport(ctx, s);
   if (new D(amount).gt(expectedCash))
     throw new AppError(code, { expectedCash, amount: new D(amount).toFixed(2) });
+}
+
+/**
+ * After a cash refund of `amount` (and whatever else the same transaction brought into the
+ * drawer, such as an exchange paid in cash): the drawer must not end up owing cash. Refused with
+ * CASH_REFUND_EXCEEDS_DRAWER, naming the cash that was there for the refund.
+ */
+export async function assertCashRefundCovered(ctx: Ctx, registerId: string, amount: string): Promise<void> {
+  const s = await ctx.db
+    .selectFrom('cash_sessions')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('register_id', '=', registerId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId });
+  const { expectedCash } = await buildReport(ctx, s);
+  if (new D(expectedCash).lt(0))
+    throw new AppError(E.CASH_REFUND_EXCEEDS_DRAWER, {
+      expectedCash: new D(expectedCash).plus(amount).toFixed(2),
+      amount: new D(amount).toFixed(2),
+    });
 }
 
 async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {

@@ -5,7 +5,7 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D, sum } from '../../shared/money.js';
-import { recordRefundMovement } from '../cash/cash.service.js';
+import { assertCashRefundCovered, recordRefundMovement } from '../cash/cash.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import { addStock } from '../inventory/inventory.service.js';
@@ -28,7 +28,8 @@ registerUniqueConstraint('returns_pkey', 'RETURN_DUPLICATE');
  * (cash), is a card reference, or becomes store credit. With `exchange`, the new sale is
  * recorded in the same transaction and linked. Errors: SALE_NOT_FOUND, RETURN_LINE_NOT_FOUND,
  * RETURN_EXCEEDS_SOLD, QUANTITY_NOT_INTEGER, REFUND_REGISTER_REQUIRED, CASH_SESSION_REQUIRED,
- * REFUND_CUSTOMER_REQUIRED, RETURN_DUPLICATE, and recordSale's for an exchange.
+ * CASH_REFUND_EXCEEDS_DRAWER, REFUND_CUSTOMER_REQUIRED, RETURN_DUPLICATE, and recordSale's for an
+ * exchange.
  */
 export async function recordReturn(ctx: Ctx, input: RecordReturnInput): Promise<Return> {
   const sale = await getSale(ctx, input.saleId);
@@ -134,6 +135,9 @@ export async function recordReturn(ctx: Ctx, input: RecordReturnInput): Promise<
   if (input.exchange) {
     exchangeSale = (await recordSale(ctx, input.exchange)).sale;
   }
+  // Checked last: cash an exchange's new sale brings in counts toward the refund.
+  if (input.refund.method === 'cash' && registerId && new D(amount).gt(0))
+    await assertCashRefundCovered(ctx, registerId, amount);
   await ctx.db
     .updateTable('returns')
     .set({

@@ -234,6 +234,44 @@ describe('returns', () => {
     expect(card.statusCode, card.body).toBe(201);
   });
 
+  it('lets an exchange paid in cash cover its own cash refund from an empty drawer', async () => {
+    const a = await givenStocked('900.00', '1');
+    const b = await givenStocked('950.00', '1');
+    const sale = await sellOne([{ skuId: a, quantity: '1' }], {
+      payments: [{ method: 'card', amount: '900.00', reference: 'AUT-901' }],
+    });
+    const drawer = await expectedCash();
+    if (drawer !== '0.00') {
+      const out = await call(
+        env.app,
+        biz.as.cashier,
+        'POST',
+        `/api/v1/cash-sessions/${sessionId}/movements`,
+        {
+          kind: 'out',
+          amount: drawer,
+          reason: 'Depósito al banco',
+        },
+      );
+      expect(out.statusCode, out.body).toBe(201);
+    }
+    const r = await returnIt({
+      saleId: sale.id,
+      reason: 'cambio',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'cash' },
+      exchange: {
+        id: newId('sale'),
+        registerId,
+        lines: [{ skuId: b, quantity: '1' }],
+        payments: [{ method: 'cash', amount: '950.00' }],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    // 900 out as the refund, 950 in for the new sale
+    expect(await expectedCash()).toBe('50.00');
+  });
+
   it('refuses a card refund without its reference', async () => {
     const a = await givenStocked('10.00', '2');
     const sale = await sellOne([{ skuId: a, quantity: '1' }]);
