@@ -4,8 +4,8 @@ export const OrderErrors = defineErrors({
   ORDER_NOT_FOUND: { status: 404, es: 'No existe ese pedido.', en: 'No such order.' },
   ORDER_STATUS_TRANSITION_INVALID: {
     status: 409,
-    es: 'El pedido está en «{from}» y no puede pasar a «{to}»; desde aquí puede pasar a: {allowedText}.',
-    en: 'The order is "{from}" and cannot move to "{to}"; allowed from here: {allowedText}.',
+    es: 'El pedido está «{fromText}» y no puede pasar a «{toText}»; desde aquí puede pasar a: {allowedText}.',
+    en: 'The order is "{from}" and cannot move to "{to}"; allowed from here: {allowedList}.',
   },
   ORDER_DELIVERY_ADDRESS_REQUIRED: {
     status: 422,

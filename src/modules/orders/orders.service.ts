@@ -610,9 +610,12 @@ function assertTransition(order: OrderRow, to: OrderStatus): void {
       from: order.status,
       to,
       allowed,
+      fromText: STATUS_ES[order.status],
+      toText: STATUS_ES[to] ?? to,
       allowedText: allowed.length
         ? allowed.map((s) => STATUS_ES[s]).join(', ')
         : 'ninguno (el pedido está cerrado)',
+      allowedList: allowed.length ? allowed.join(', ') : 'none (the order is closed)',
     });
   }
 }

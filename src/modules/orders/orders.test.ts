@@ -180,7 +180,18 @@ describe('orders', () => {
     expect(err.code).toBe('ORDER_STATUS_TRANSITION_INVALID');
     expect(err.details).toMatchObject({ from: 'new', to: 'ready', allowed: ['confirmed', 'cancelled'] });
     expect(err.message).toBe(
-      'El pedido está en «new» y no puede pasar a «ready»; desde aquí puede pasar a: confirmado, cancelado.',
+      'El pedido está «nuevo» y no puede pasar a «listo»; desde aquí puede pasar a: confirmado, cancelado.',
+    );
+    const en = await call(
+      env.app,
+      biz.as.agent,
+      'POST',
+      `/api/v1/orders/${o.id}/status`,
+      { status: 'ready' },
+      { 'accept-language': 'en' },
+    );
+    expect(en.json().error.message).toBe(
+      'The order is "new" and cannot move to "ready"; allowed from here: confirmed, cancelled.',
     );
     expect(await count('order_status_history', o.id)).toBe(historyBefore);
     expect(await count('events')).toBe(eventsBefore);
