@@ -1,3 +1,5 @@
+import { LABELS_ES } from './labels.js';
+
 /**
  * One error type for the whole product: a stable code, an HTTP status and details.
  * Messages live in a catalog keyed by code, in es-MX and English; every module registers
@@ -47,12 +49,20 @@ export class AppError extends Error {
 
 export type Locale = 'es' | 'en';
 
-/** The message for `code` in `locale`; `{name}` placeholders are filled from details. */
+/**
+ * The message for `code` in `locale`; `{name}` placeholders are filled from details, and
+ * `{name:label}` with the Spanish word for the value (LABELS_ES), so `{method:label}` reads
+ * «saldo a favor» where the details say `store_credit`.
+ */
 export function messageFor(code: string, locale: Locale, details: Details = {}): string {
   const spec = catalog.get(code);
   if (!spec) return code;
   const text = locale === 'en' ? spec.en : spec.es;
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in details ? String(details[k]) : `{${k}}`));
+  return text.replace(/\{(\w+)(:label)?\}/g, (whole, k: string, label?: string) => {
+    if (!(k in details)) return whole;
+    const value = String(details[k]);
+    return label ? (LABELS_ES[value] ?? value) : value;
+  });
 }
 
 /** Accept-Language → locale; es-MX is the default. */

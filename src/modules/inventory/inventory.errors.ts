@@ -23,7 +23,7 @@ export const InventoryErrors = defineErrors({
   },
   RESERVATION_NOT_ACTIVE: {
     status: 409,
-    es: 'El apartado ya no está activo (estado: {status}).',
+    es: 'El apartado ya no está activo (estado: {status:label}).',
     en: 'The reservation is no longer active (status: {status}).',
   },
   RESERVATION_EXPIRY_INVALID: {
@@ -59,7 +59,7 @@ export const InventoryErrors = defineErrors({
   },
   TRANSFER_STATUS: {
     status: 409,
-    es: 'El traspaso está en estado {status}; no se puede {action}.',
+    es: 'El traspaso está {status:label}; no se puede {action:label}.',
     en: 'The transfer is {status}; it cannot be {action}.',
   },
   TRANSFER_LINE_UNKNOWN: {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { givenProduct } from '../../../test/helpers/factories.js';
 import type { Ctx } from '../../shared/context.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, messageFor } from '../../shared/errors.js';
 import {
   addStock,
   adjustStock,
@@ -70,6 +70,17 @@ async function eventCount(): Promise<number> {
     .where('tenant_id', '=', biz.tenantId)
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** The Spanish message of the error `p` fails with (the statuses read as words, not codes). */
+async function spanishOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return messageFor(err.code, 'es', err.details);
+    throw err;
+  }
+  return 'OK';
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -341,6 +352,9 @@ describe('reservations', () => {
     expect(await codeOf(releaseReservation(biz.ctx, { reservationId: res.id }))).toBe(
       'RESERVATION_NOT_ACTIVE',
     );
+    expect(await spanishOf(releaseReservation(biz.ctx, { reservationId: res.id }))).toBe(
+      'El apartado ya no está activo (estado: liberado).',
+    );
     expect(await level(sku)).toEqual({ onHand: '2.000', reserved: '0.000' });
   });
 
@@ -550,6 +564,9 @@ describe('transfers, counts and adjustments', () => {
     expect(sent.status).toBe('sent');
     expect(await level(a, biz.warehouseId)).toEqual({ onHand: '4.000', reserved: '0.000' });
     expect(await codeOf(sendTransfer(biz.ctx, { transferId: t.id }))).toBe('TRANSFER_STATUS');
+    expect(await spanishOf(sendTransfer(biz.ctx, { transferId: t.id }))).toBe(
+      'El traspaso está enviado; no se puede enviar.',
+    );
     const got = await receiveTransfer(biz.ctx, {
       transferId: t.id,
       lines: [{ skuId: a, quantityReceived: '5' }],

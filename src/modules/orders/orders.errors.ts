@@ -14,7 +14,7 @@ export const OrderErrors = defineErrors({
   },
   ORDER_SKU_NOT_SELLABLE: {
     status: 422,
-    es: 'El producto {sku} no está a la venta en el canal {channel}.',
+    es: 'El producto {sku} no está a la venta en el canal {channel:label}.',
     en: 'Product {sku} is not for sale on channel {channel}.',
   },
   ORDER_QUANTITY_NOT_WHOLE: {

@@ -9,7 +9,7 @@ export const SaleConflictsErrors = defineErrors({
   },
   SALE_CONFLICT_RESOLVED: {
     status: 409,
-    es: 'Esa venta con problema ya se resolvió ({status}).',
+    es: 'Esa venta con problema ya se resolvió ({status:label}).',
     en: 'That sale conflict was already resolved ({status}).',
   },
   SALE_CONFLICT_DUPLICATE: {

@@ -185,7 +185,7 @@ describe('sale conflicts', () => {
     });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.code).toBe('SALE_CONFLICT_RESOLVED');
-    expect(twice.json().error.message).toBe('Esa venta con problema ya se resolvió (recorded).');
+    expect(twice.json().error.message).toBe('Esa venta con problema ya se resolvió (registrada).');
     expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
   });
 

@@ -49,7 +49,7 @@ export const SalesErrors = defineErrors({
   },
   CUSTOMER_REQUIRED: {
     status: 422,
-    es: 'Para pagar con {method} la venta necesita un cliente.',
+    es: 'Para pagar con {method:label} la venta necesita un cliente.',
     en: 'Paying with {method} needs a customer on the sale.',
   },
   STORE_CREDIT_INSUFFICIENT: {
