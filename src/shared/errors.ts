@@ -49,19 +49,29 @@ export class AppError extends Error {
 
 export type Locale = 'es' | 'en';
 
+/** "1234.5" → "$1,234.50" (a value that is not a decimal is left as it is). */
+function asPesos(value: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!m) return value;
+  const cents = `${m[3] ?? ''}00`.slice(0, 2);
+  return `${m[1]}$${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+}
+
 /**
- * The message for `code` in `locale`; `{name}` placeholders are filled from details, and
+ * The message for `code` in `locale`; `{name}` placeholders are filled from details,
  * `{name:label}` with the Spanish word for the value (LABELS_ES), so `{method:label}` reads
- * «saldo a favor» where the details say `store_credit`.
+ * «saldo a favor» where the details say `store_credit`, and `{name:money}` as pesos ($1,234.50).
  */
 export function messageFor(code: string, locale: Locale, details: Details = {}): string {
   const spec = catalog.get(code);
   if (!spec) return code;
   const text = locale === 'en' ? spec.en : spec.es;
-  return text.replace(/\{(\w+)(:label)?\}/g, (whole, k: string, label?: string) => {
+  return text.replace(/\{(\w+)(?::(label|money))?\}/g, (whole, k: string, filter?: string) => {
     if (!(k in details)) return whole;
     const value = String(details[k]);
-    return label ? (LABELS_ES[value] ?? value) : value;
+    if (filter === 'label') return LABELS_ES[value] ?? value;
+    if (filter === 'money') return asPesos(value);
+    return value;
   });
 }
 

@@ -16,13 +16,13 @@ export const CashErrors = defineErrors({
   },
   CASH_OUT_EXCEEDS_DRAWER: {
     status: 409,
-    es: 'En la caja debería haber ${expectedCash} en efectivo: no se pueden retirar ${amount}. Si hay más efectivo del esperado, registra primero una entrada con su motivo.',
-    en: 'The drawer should hold ${expectedCash} in cash: ${amount} cannot be taken out. If there is more cash than expected, record a cash-in with its reason first.',
+    es: 'En la caja debería haber {expectedCash:money} en efectivo: no se pueden retirar {amount:money}. Si hay más efectivo del esperado, registra primero una entrada con su motivo.',
+    en: 'The drawer should hold {expectedCash:money} in cash: {amount:money} cannot be taken out. If there is more cash than expected, record a cash-in with its reason first.',
   },
   CASH_REFUND_EXCEEDS_DRAWER: {
     status: 409,
-    es: 'En la caja debería haber ${expectedCash} en efectivo: no alcanza para devolver ${amount}. Devuelve a la tarjeta o como saldo a favor.',
-    en: 'The drawer should hold ${expectedCash} in cash, not enough to refund ${amount}. Refund to the card or as store credit.',
+    es: 'En la caja debería haber {expectedCash:money} en efectivo: no alcanza para devolver {amount:money}. Devuelve a la tarjeta o como saldo a favor.',
+    en: 'The drawer should hold {expectedCash:money} in cash, not enough to refund {amount:money}. Refund to the card or as store credit.',
   },
   CASH_SESSION_CLOSED: {
     status: 409,
