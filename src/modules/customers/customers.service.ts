@@ -200,6 +200,34 @@ async function insertConsent(ctx: Ctx, customerId: string, input: RecordConsentI
 }
 
 /**
+ * One live profile per phone and per e-mail: a second one is refused naming the profile that
+ * has it (`customerId`), so a client can use or merge that one. The unique indexes still decide
+ * under a race (then without the id).
+ */
+async function assertContactFree(
+  ctx: Ctx,
+  phone: string | null,
+  email: string | null,
+  exceptId?: string,
+): Promise<void> {
+  for (const [column, value, code] of [
+    ['phone', phone, E.CUSTOMER_PHONE_DUPLICATE],
+    ['email', email, E.CUSTOMER_EMAIL_DUPLICATE],
+  ] as const) {
+    if (!value) continue;
+    let q = ctx.db
+      .selectFrom('customers')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where(column, '=', value)
+      .where('merged_into', 'is', null);
+    if (exceptId) q = q.where('id', '<>', exceptId);
+    const taken = await q.executeTakeFirst();
+    if (taken) throw new AppError(code, { [column]: value, customerId: taken.id });
+  }
+}
+
+/**
  * Creates a customer profile keyed by phone (normalised to E.164) and/or e-mail (lower case),
  * with optional fiscal data and marketing consent. Errors: CUSTOMER_CONTACT_REQUIRED,
  * CUSTOMER_PHONE_INVALID, CUSTOMER_PHONE_DUPLICATE, CUSTOMER_EMAIL_DUPLICATE, CUSTOMER_RFC_*,
@@ -209,6 +237,7 @@ export async function createCustomer(ctx: Ctx, input: CreateCustomerInput): Prom
   const phone = input.phone ? phoneOrThrow(input.phone) : null;
   const email = normEmail(input.email) ?? null;
   if (!phone && !email) throw new AppError(E.CUSTOMER_CONTACT_REQUIRED);
+  await assertContactFree(ctx, phone, email);
   const fiscal: FiscalState = {
     rfc: normRfc(input.rfc) ?? null,
     regimenFiscal: blankToNull(input.regimenFiscal) ?? null,
@@ -269,6 +298,7 @@ export async function updateCustomer(
   const phone = input.phone === undefined ? cur.phone : input.phone ? phoneOrThrow(input.phone) : null;
   const email = input.email === undefined ? cur.email : (normEmail(input.email) ?? null);
   if (!phone && !email) throw new AppError(E.CUSTOMER_CONTACT_REQUIRED);
+  await assertContactFree(ctx, phone, email, cur.id);
   const fiscal: FiscalState = {
     rfc: input.rfc === undefined ? cur.rfc : (normRfc(input.rfc) ?? null),
     regimenFiscal:

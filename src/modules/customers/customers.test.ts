@@ -94,6 +94,9 @@ describe('customers', () => {
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('CUSTOMER_PHONE_DUPLICATE');
+    // names the profile that has it, so the client can use it (or merge into it)
+    const existing = await call(env.app, biz.as.cashier, 'GET', '/api/v1/customers/lookup?phone=5512345678');
+    expect(res.json().error.details).toEqual({ phone: '+525512345678', customerId: existing.json().id });
   });
 
   it('keeps businesses apart: the same phone is another person in another business', async () => {
