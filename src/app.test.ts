@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../test/helpers/app.js';
+import { freshDatabase } from '../test/helpers/db.js';
+import { buildApp } from './app.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -30,5 +32,26 @@ describe('API reference', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/api/v1/sales');
     expect(Object.keys(doc.paths)).not.toContain('/docs/');
+  });
+});
+
+describe('/health', () => {
+  it('answers 200 while the database answers, 503 with the reason once it does not', async () => {
+    const db = await freshDatabase();
+    const app = await buildApp({ database: db });
+    try {
+      const up = await app.inject({ url: '/health' });
+      expect(up.statusCode).toBe(200);
+      expect(up.json()).toEqual({ ok: true, database: db.kind });
+      await db.close();
+      const down = await app.inject({ url: '/health' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toMatchObject({ ok: false, database: db.kind });
+      expect(down.json().error).toEqual(expect.any(String));
+    } finally {
+      await app.close();
+      // closed above: only the PostgreSQL database itself is left to drop
+      await db.drop().catch(() => {});
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -216,10 +217,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       announceEvents(options.database);
   });
 
-  app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
-    ok: true,
-    database: options.database.kind,
-  }));
+  // For load balancers and supervisors: 200 when the database answers within 2 s, else 503.
+  app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        sql`select 1`.execute(options.database.db),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
+        }),
+      ]);
+      return { ok: true, database: options.database.kind };
+    } catch (err) {
+      return reply
+        .status(503)
+        .send({ ok: false, database: options.database.kind, error: (err as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
