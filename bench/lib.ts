@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -414,4 +415,83 @@ export async function runRaw(): Promise<{ peak: Record<string, number>; [k: stri
       }
     });
   });
+}
+
+/** utime + stime of a process in ms (/proc, 100 ticks a second). */
+function cpuMsOfPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export interface HttpFloor {
+  requestsPerSec: number;
+  latencyMs: LoadResult['latencyMs'];
+  cpuMsPerRequest: { server: number; loadGenerator: number };
+}
+
+/**
+ * A bare Fastify endpoint (bench/http-floor-server.mjs: the JSON body parsed, a stored answer of
+ * a sale's size, no database) loaded as the checkout is: what HTTP alone costs on this machine.
+ */
+export async function measureHttpFloor(opts: {
+  seconds: number;
+  connections: number;
+  port?: number;
+}): Promise<HttpFloor> {
+  const port = opts.port ?? 3990;
+  const server = spawn(process.execPath, ['bench/http-floor-server.mjs'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        await fetch(`${url}/api/v1/sales`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        });
+        break;
+      } catch {
+        if (i > 200) throw new Error('floor server did not start');
+        await sleep(25);
+      }
+    }
+    let n = 0;
+    const body = () => ({
+      id: `sale_FLOOR${String(n++).padStart(21, '0')}`,
+      registerId: 'reg_01JAAAAAAAAAAAAAAAAAAAAAAA',
+      lines: [1, 2, 3].map((k) => ({ skuId: `sku_01JAAAAAAAAAAAAAAAAAAAAA${k}0`, quantity: '2' })),
+      payments: [{ method: 'cash', amount: '2000.00' }],
+    });
+    log('http floor: warm-up 2 s');
+    await load({ url, path: '/api/v1/sales', token: 'x', connections: opts.connections, seconds: 2, body });
+    log(`http floor: ${opts.seconds} s at ${opts.connections} connections`);
+    const serverBefore = cpuMsOfPid(server.pid!);
+    const selfBefore = process.cpuUsage();
+    const r = await load({
+      url,
+      path: '/api/v1/sales',
+      token: 'x',
+      connections: opts.connections,
+      seconds: opts.seconds,
+      body,
+    });
+    const serverMs = cpuMsOfPid(server.pid!) - serverBefore;
+    const self = process.cpuUsage(selfBefore);
+    return {
+      requestsPerSec: round(r.okPerSec, 1),
+      latencyMs: r.latencyMs,
+      cpuMsPerRequest: {
+        server: round(serverMs / r.ok),
+        loadGenerator: round((self.user + self.system) / 1000 / r.ok),
+      },
+    };
+  } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
 }

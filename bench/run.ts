@@ -2,7 +2,7 @@
  * npm run bench — the real HTTP path next to the raw PostgreSQL limit measured in the same run.
  * Prints one JSON object on stdout (progress on stderr). Env: BENCH_SECONDS (10),
  * BENCH_RAW_ARGS (extra args for raw-checkout/run), BENCH_PRODUCTS (50000), BENCH_SKIP (comma list
- * of phases to skip: raw,checkout,flash,embedded,search).
+ * of phases to skip: raw,checkout,floor,flash,embedded,search).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import {
   dropPgDatabase,
   load,
   log,
+  measureHttpFloor,
   openBenchDatabase,
   round,
   runRaw,
@@ -234,6 +235,15 @@ async function main() {
           targets: { fnUniform: 0.6, txUniform: 1.2 },
         };
         log(JSON.stringify(out.checkout));
+      }
+      if (!SKIP.has('floor')) {
+        // What HTTP alone allows, loaded the same way: the checkout's gap is not in the transport.
+        const floor = await measureHttpFloor({ seconds: SECONDS, connections: 50 });
+        out.httpFloor = {
+          ...floor,
+          ratioToFnUniform: raw ? round(floor.requestsPerSec / raw.peak.fn_uniform!) : null,
+        };
+        log(JSON.stringify(out.httpFloor));
       }
       if (!SKIP.has('search')) {
         log('search: barcode and 3-letter name over the catalog');
