@@ -4,15 +4,18 @@
  * BENCH_RAW_ARGS (extra args for raw-checkout/run), BENCH_PRODUCTS (50000), BENCH_SKIP (comma list
  * of phases to skip: raw,checkout,floor,flash,embedded,search).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import postgres from 'postgres';
 import { monotonicFactory } from 'ulid';
 import { MAINTENANCE_EVERY_MS } from '../src/db/maintenance.js';
 import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
 import { checkLedger } from '../src/modules/inventory/inventory.service.js';
 import {
+  ADMIN_URL,
   analyzeAsAutovacuumWould,
   type BenchCatalog,
   createPgDatabase,
@@ -33,6 +36,16 @@ const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 50_000);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const ulid = monotonicFactory();
 const out: Record<string, unknown> = { machine: { nproc: (await import('node:os')).cpus().length } };
+
+/** A PostgreSQL CHECKPOINT on the benchmark server: its dirty pages written now, not during a timing. */
+async function checkpointPg(): Promise<void> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin`checkpoint`;
+  } finally {
+    await admin.end();
+  }
+}
 
 async function api(server: ServerHandle, token: string, method: string, path: string, body?: unknown) {
   const r = await fetch(server.url + path, {
@@ -369,6 +382,10 @@ async function main() {
         } finally {
           await ps.stop();
         }
+        // The phases before wrote a lot (PostgreSQL's checkpoint, PGlite's unsynced pages): let the
+        // disk settle first, so the starts below are timed without their write-back.
+        execFileSync('sync');
+        await checkpointPg();
         log('first start with demo data, then restart');
         const first = await startServer(
           { DATA_DIR: join(dir, 'demo'), SEED_DEMO: 'true', BACKUP_KEEP_DAYS: '0' },
