@@ -404,7 +404,7 @@ export async function recordCashMovement(
     s = await getSessionRow(ctx, target);
   }
   if (s.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id });
-  if (input.kind === 'out') await assertDrawerHolds(ctx, s, input.amount, E.CASH_OUT_EXCEEDS_DRAWER);
+  if (input.kind === 'out') await assertDrawerHolds(ctx, s, input.amount);
   const movement = await insertMovement(ctx, s, {
     id: input.id,
     kind: input.kind,
@@ -437,38 +437,36 @@ export async function recordRefundMovement(
   const reg = await getRegisterRow(ctx, input.registerId);
   const cash = input.method === 'cash';
   await lockRegister(ctx, reg.id, cash ? 'exclusive' : 'shared');
-  const s = await ctx.db
-    .selectFrom('cash_sessions')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('register_id', '=', reg.id)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+  const s = await openSessionRow(ctx, reg.id);
   if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId: reg.id });
   return insertMovement(ctx, s, { kind: 'refund', ...input });
 }
 
-/** The open session of a register, or null. */
-export async function openSessionOf(ctx: Ctx, registerId: string): Promise<CashSession | null> {
-  const r = await ctx.db
+function openSessionRow(ctx: Ctx, registerId: string): Promise<SessionRow | undefined> {
+  return ctx.db
     .selectFrom('cash_sessions')
     .selectAll()
     .where('tenant_id', '=', ctx.tenantId)
     .where('register_id', '=', registerId)
     .where('status', '=', 'open')
     .executeTakeFirst();
+}
+
+/** The open session of a register, or null. */
+export async function openSessionOf(ctx: Ctx, registerId: string): Promise<CashSession | null> {
+  const r = await openSessionRow(ctx, registerId);
   return r ? toSession(r) : null;
 }
 
 /**
- * Cash cannot leave a drawer that does not hold it: `amount` is refused with `code` when it is
+ * Cash cannot leave a drawer that does not hold it: a cash-out of `amount` is refused when it is
  * more than the cash the session should hold now (its corte X). The caller holds the register's
  * exclusive lock, so no sale or other movement changes that figure meanwhile.
  */
-async function assertDrawerHolds(ctx: Ctx, s: SessionRow, amount: string, code: string): Promise<void> {
+async function assertDrawerHolds(ctx: Ctx, s: SessionRow, amount: string): Promise<void> {
   const { expectedCash } = await buildReport(ctx, s);
   if (new D(amount).gt(expectedCash))
-    throw new AppError(code, { expectedCash, amount: new D(amount).toFixed(2) });
+    throw new AppError(E.CASH_OUT_EXCEEDS_DRAWER, { expectedCash, amount: new D(amount).toFixed(2) });
 }
 
 /**
@@ -477,13 +475,7 @@ async function assertDrawerHolds(ctx: Ctx, s: SessionRow, amount: string, code: 
  * CASH_REFUND_EXCEEDS_DRAWER, naming the cash that was there for the refund.
  */
 export async function assertCashRefundCovered(ctx: Ctx, registerId: string, amount: string): Promise<void> {
-  const s = await ctx.db
-    .selectFrom('cash_sessions')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('register_id', '=', registerId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+  const s = await openSessionRow(ctx, registerId);
   if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId });
   const { expectedCash } = await buildReport(ctx, s);
   if (new D(expectedCash).lt(0))
