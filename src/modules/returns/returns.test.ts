@@ -45,6 +45,18 @@ async function sellOne(lines: { skuId: string; quantity: string }[], extra: Reco
   return res.json();
 }
 
+/** Takes all the cash out of the drawer (a bank deposit). */
+async function emptyDrawer(): Promise<void> {
+  const drawer = await expectedCash();
+  if (drawer === '0.00') return;
+  const out = await call(env.app, biz.as.cashier, 'POST', `/api/v1/cash-sessions/${sessionId}/movements`, {
+    kind: 'out',
+    amount: drawer,
+    reason: 'Depósito al banco',
+  });
+  expect(out.statusCode, out.body).toBe(201);
+}
+
 const returnIt = (body: unknown) => call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', body);
 
 beforeAll(async () => {
@@ -198,14 +210,7 @@ describe('returns', () => {
     const sale = await sellOne([{ skuId: a, quantity: '1' }], {
       payments: [{ method: 'card', amount: '900.00', reference: 'AUT-900' }],
     });
-    // take the drawer's cash out so it holds less than the refund
-    const drawer = await expectedCash();
-    const out = await call(env.app, biz.as.cashier, 'POST', `/api/v1/cash-sessions/${sessionId}/movements`, {
-      kind: 'out',
-      amount: drawer,
-      reason: 'Depósito al banco',
-    });
-    expect(out.statusCode, out.body).toBe(201);
+    await emptyDrawer(); // so it holds less than the refund
     const before = await level(a);
     const r = await returnIt({
       saleId: sale.id,
@@ -240,21 +245,7 @@ describe('returns', () => {
     const sale = await sellOne([{ skuId: a, quantity: '1' }], {
       payments: [{ method: 'card', amount: '900.00', reference: 'AUT-901' }],
     });
-    const drawer = await expectedCash();
-    if (drawer !== '0.00') {
-      const out = await call(
-        env.app,
-        biz.as.cashier,
-        'POST',
-        `/api/v1/cash-sessions/${sessionId}/movements`,
-        {
-          kind: 'out',
-          amount: drawer,
-          reason: 'Depósito al banco',
-        },
-      );
-      expect(out.statusCode, out.body).toBe(201);
-    }
+    await emptyDrawer();
     const r = await returnIt({
       saleId: sale.id,
       reason: 'cambio',
