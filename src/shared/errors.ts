@@ -1,4 +1,5 @@
 import { LABELS_ES } from './labels.js';
+import { formatPesos } from './money.js';
 
 /**
  * One error type for the whole product: a stable code, an HTTP status and details.
@@ -49,12 +50,9 @@ export class AppError extends Error {
 
 export type Locale = 'es' | 'en';
 
-/** "1234.5" → "$1,234.50" (a value that is not a decimal is left as it is). */
+/** "1234.5" → "$1,234.50"; a value that is not a decimal is left as it is. */
 function asPesos(value: string): string {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
-  if (!m) return value;
-  const cents = `${m[3] ?? ''}00`.slice(0, 2);
-  return `${m[1]}$${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+  return /^-?\d+(\.\d+)?$/.test(value) ? formatPesos(value) : value;
 }
 
 /**

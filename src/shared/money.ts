@@ -24,6 +24,14 @@ export function toQuantity(value: DecimalLike): string {
   return roundTo(value, 3);
 }
 
+/** `$1,299.00` (thousands with commas, centavos rounded half-up); never goes through a float. */
+export function formatPesos(value: DecimalLike): string {
+  const d = new D(value);
+  const [int = '0', frac = '00'] = d.abs().toFixed(2).split('.');
+  const neg = d.isNegative() && !d.isZero();
+  return `${neg ? '-' : ''}$${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
 export function sum(values: DecimalLike[]): Dec {
   return values.reduce<Dec>((acc, v) => acc.plus(v), new D(0));
 }

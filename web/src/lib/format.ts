@@ -1,4 +1,4 @@
-import { D, type DecimalLike } from '@server/shared/money.js';
+import { D, type DecimalLike, formatPesos } from '@server/shared/money.js';
 import { getLocale } from './i18n';
 
 export const DEFAULT_TIMEZONE = 'America/Mexico_City';
@@ -13,18 +13,10 @@ export function businessTimeZone(): string {
   return businessZone;
 }
 
-function group(int: string): string {
-  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 /** `$1,299.00` from a decimal string; never goes through a float. */
 export function formatMoney(value: DecimalLike | null | undefined): string {
   if (value === null || value === undefined || value === '') return '$0.00';
-  const d = new D(value);
-  const fixed = d.abs().toFixed(2);
-  const [int = '0', frac = '00'] = fixed.split('.');
-  const neg = d.isNegative() && !d.isZero();
-  return `${neg ? '-' : ''}$${group(int)}.${frac}`;
+  return formatPesos(value);
 }
 
 /** `2`, `1.5`, `0.750 kg`: weights keep three decimals, pieces drop trailing zeros. */
