@@ -10,8 +10,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from './db/database.js';
-import { type Access, allows } from './http/access.js';
-import { errorBody, handleError, isCrossSiteWrite } from './http/errors.js';
+import { type Access, allows, isCrossSiteWrite } from './http/access.js';
+import { errorBody, handleError } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { API_TOKEN_PREFIX, resolveCredential, SESSION_COOKIE } from './modules/identity/identity.service.js';
 import { announceEvents } from './modules/events/announce.js';

@@ -21,30 +21,6 @@ export const HttpErrors = defineErrors({
   },
 });
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * True when a request that authenticates with the session cookie, and changes something, comes
- * from another site: the browser's Sec-Fetch-Site says so, or, from a browser that does not send
- * it, an Origin whose host is not this server's. The cookie is SameSite=Lax, which already keeps
- * it off cross-site POSTs; this also covers sibling subdomains ("same-site") and old browsers.
- * API tokens travel in a header no other site can set: they are not checked.
- */
-export function isCrossSiteWrite(req: FastifyRequest): boolean {
-  if (SAFE_METHODS.has(req.method)) return false;
-  const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  try {
-    const host = new URL(origin).host;
-    const forwarded = req.headers['x-forwarded-host'];
-    return host !== req.headers.host && host !== (Array.isArray(forwarded) ? forwarded[0] : forwarded);
-  } catch {
-    return true; // "null" or garbage: a sandboxed or opaque origin
-  }
-}
-
 export interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
 }

@@ -19,7 +19,12 @@ export const LABELS_ES: Readonly<Record<string, string>> = {
   storefront: 'tienda en línea propia',
   shopify: 'Shopify',
   woocommerce: 'WooCommerce',
-  // statuses
+  // statuses (orders: new … delivered; reservations, transfers, sale conflicts)
+  new: 'nuevo',
+  preparing: 'en preparación',
+  ready: 'listo',
+  out_for_delivery: 'en camino',
+  delivered: 'entregado',
   active: 'activo',
   confirmed: 'confirmado',
   released: 'liberado',

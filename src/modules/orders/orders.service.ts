@@ -1,3 +1,4 @@
+import { LABELS_ES } from '../../shared/labels.js';
 import type { Selectable } from 'kysely';
 import { businessTimezone } from '../identity/identity.service.js';
 import type { z } from 'zod';
@@ -63,17 +64,6 @@ export const ORDER_STATUSES: OrderStatus[] = [
   'delivered',
   'cancelled',
 ];
-
-/** Spanish names for messages (the board and WhatsApp use their own texts). */
-const STATUS_ES: Record<OrderStatus, string> = {
-  new: 'nuevo',
-  confirmed: 'confirmado',
-  preparing: 'en preparación',
-  ready: 'listo',
-  out_for_delivery: 'en camino',
-  delivered: 'entregado',
-  cancelled: 'cancelado',
-};
 
 /** Minutes an order holds its stock when the request does not say (the customer is still deciding). */
 export const DEFAULT_HOLD_MINUTES: Record<OrderChannel, number> = {
@@ -610,10 +600,10 @@ function assertTransition(order: OrderRow, to: OrderStatus): void {
       from: order.status,
       to,
       allowed,
-      fromText: STATUS_ES[order.status],
-      toText: STATUS_ES[to] ?? to,
+      fromText: LABELS_ES[order.status],
+      toText: LABELS_ES[to] ?? to,
       allowedText: allowed.length
-        ? allowed.map((s) => STATUS_ES[s]).join(', ')
+        ? allowed.map((s) => LABELS_ES[s]).join(', ')
         : 'ninguno (el pedido está cerrado)',
       allowedList: allowed.length ? allowed.join(', ') : 'none (the order is closed)',
     });
