@@ -33,6 +33,8 @@ describe('configuration from the environment', () => {
       sessionTtlSeconds: 43_200,
       secureCookies: false,
       workers: 1,
+      pac: 'sandbox',
+      selfInvoiceRateLimit: 10,
     });
     expect(c.databaseUrl).toBeUndefined();
   });
@@ -64,6 +66,7 @@ describe('configuration from the environment', () => {
       secureCookies: true,
       workers: 2,
       publicUrl: 'https://pos.example.mx',
+      pac: 'finkok',
     });
   });
 

@@ -37,8 +37,10 @@ export interface Config {
   secureCookies: boolean;
   /** Number of app processes to fork (PostgreSQL only). */
   workers: number;
-  // PAC, FINKOK_* and SELF_INVOICE_RATE_LIMIT are read by the invoicing module where it uses them
-  // (src/modules/invoicing); they are checked here with the rest, so a bad one stops the start.
+  /** Who stamps CFDIs; the Finkok client reads its FINKOK_* account itself (checked here). */
+  pac: 'sandbox' | 'finkok';
+  /** Self-invoicing requests per IP per minute. */
+  selfInvoiceRateLimit: number;
 }
 
 // Each message says what the variable takes, in the operator's words (joined into one sentence).
@@ -156,5 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     secureCookies: e.SECURE_COOKIES,
     workers: e.WEB_CONCURRENCY,
+    pac: e.PAC,
+    selfInvoiceRateLimit: e.SELF_INVOICE_RATE_LIMIT,
   };
 }

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS, SELLERS } from '../../http/access.js';
@@ -388,7 +389,7 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   // --- public self-invoicing ------------------------------------------------------------
-  const limiter = new RateLimiter(Number(process.env.SELF_INVOICE_RATE_LIMIT || 10), 60_000);
+  const limiter = new RateLimiter(loadConfig().selfInvoiceRateLimit, 60_000);
   const files = new RateLimiter(60, 60_000);
   const limited =
     (lim: RateLimiter) =>

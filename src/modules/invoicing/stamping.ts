@@ -5,6 +5,7 @@
  * visible and retries with backoff, always sending the SAME sealed XML: the PAC's "already
  * stamped" answer gives back the first UUID, so a document never gets two.
  */
+import { loadConfig } from '../../config.js';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import { json } from '../../db/types.js';
@@ -24,7 +25,7 @@ export function pacFor(app: FastifyInstance): PacClient {
   let pac = pacs.get(app.database);
   if (!pac) {
     pac =
-      process.env.PAC === 'finkok'
+      loadConfig().pac === 'finkok'
         ? finkokFromEnv()
         : new SandboxPac({ db: app.database.db, now: () => app.now() });
     pacs.set(app.database, pac);
