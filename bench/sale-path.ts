@@ -4,7 +4,8 @@
  * against a fresh PostgreSQL database. For each way of sending sales it prints sales/s and the
  * CPU milliseconds per sale of this process and of the PostgreSQL backends serving it, in rounds
  * that alternate the variants, so a machine busy with other work shifts them all alike.
- * Env: BENCH_SALES (1500 per round), BENCH_ROUNDS (2), BENCH_PRODUCTS (5000), BENCH_INFLIGHT (50).
+ * Env: BENCH_SALES (1500 per round), BENCH_ROUNDS (2), BENCH_PRODUCTS (5000), BENCH_INFLIGHT (50),
+ * BENCH_VARIANTS (positions in the variant list, e.g. "2,3"; all by default).
  */
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
@@ -38,13 +39,17 @@ interface Variant {
   batches: number;
 }
 
-const VARIANTS: Variant[] = [
+const ALL_VARIANTS: Variant[] = [
   { name: 'one statement per sale, unprepared', prepare: false, batches: 0 },
   { name: 'one statement per sale, prepared', prepare: true, batches: 0 },
   { name: 'group commit, 1 batch in flight, prepared', prepare: true, batches: 1 },
   { name: 'group commit, 2 batches in flight, prepared', prepare: true, batches: 2 },
   { name: 'group commit, 4 batches in flight, prepared', prepare: true, batches: 4 },
 ];
+// BENCH_VARIANTS: the variants to run, by position in the list above (e.g. "2,3"); all by default
+const VARIANTS = process.env.BENCH_VARIANTS
+  ? process.env.BENCH_VARIANTS.split(',').map((i) => ALL_VARIANTS[Number(i)]!)
+  : ALL_VARIANTS;
 
 /** utime + stime in ms of the given processes. */
 function cpuMs(pids: number[]): number {
@@ -151,7 +156,7 @@ async function main() {
         log(
           `${v.name}: ${round((SALES * 1000) / ms, 1)} sales/s` +
             (stats
-              ? ` (${stats.batches} batches, largest ${stats.largestBatch}, ${stats.deadlockRetries} deadlock retries)`
+              ? ` (${stats.batches} batches, largest ${stats.largestBatch}, ${stats.togetherBatches} together, ${stats.deadlockRetries} deadlock retries)`
               : ''),
         );
         await database.close();

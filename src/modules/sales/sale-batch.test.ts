@@ -143,10 +143,13 @@ describe('sales recorded in batches (group commit)', () => {
     const ctx = { ...biz.ctx, db: env.db.db };
     await recordSale(ctx, zSaleInput.parse(cashSale(skus.map((skuId) => ({ skuId, quantity: '1' })))));
     const batchesBefore = batcher.stats.batches;
+    const togetherBefore = batcher.stats.togetherBatches;
     const started = Date.now();
     const answers = await Promise.all(bodies.map((b) => recordSale(ctx, zSaleInput.parse(b))));
     expect(answers.every((a) => !a.replayed)).toBe(true);
     expect(batcher.stats.batches - batchesBefore).toBeLessThan(bodies.length / 4);
+    // every sale fits: the batches of several sales went together (record_sales_together)
+    expect(batcher.stats.togetherBatches).toBeGreaterThan(togetherBefore);
     // a deadlock costs PostgreSQL's deadlock_timeout (1 s) and a retry; none happened
     expect(batcher.stats.deadlockRetries).toBe(retriesBefore);
     expect(Date.now() - started).toBeLessThan(30_000);

@@ -8,6 +8,8 @@ export interface RecordedSale {
   ticketNumber?: number;
   locationId?: string;
   cashSessionId?: string;
+  /** Recorded by `record_sales_together` with the rest of its batch (set-based statements). */
+  together?: boolean;
 }
 
 /** One sale through `record_sale` (its payload as JSON text), on a database or in a transaction. */
@@ -58,6 +60,8 @@ export interface SaleBatcherStats {
   batches: number;
   sales: number;
   largestBatch: number;
+  /** Batches recorded together (set-based); the others went sale by sale. */
+  togetherBatches: number;
   deadlockRetries: number;
 }
 
@@ -75,7 +79,13 @@ export class SaleBatcher {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
   private readonly maxBatch: number;
-  readonly stats: SaleBatcherStats = { batches: 0, sales: 0, largestBatch: 0, deadlockRetries: 0 };
+  readonly stats: SaleBatcherStats = {
+    batches: 0,
+    sales: 0,
+    largestBatch: 0,
+    togetherBatches: 0,
+    deadlockRetries: 0,
+  };
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -128,10 +138,12 @@ export class SaleBatcher {
     let answers: BatchAnswer[];
     try {
       const text = `[${batch.map((b) => b.payload).join(',')}]`;
-      const r = await sql<{ r: BatchAnswer[] }>`select record_sales(${text}::text::jsonb) as r`.execute(
-        this.db,
-      );
+      // the whole batch in a few set-based statements when it can; else sale by sale
+      const r = await sql<{ r: BatchAnswer[] }>`
+        select coalesce(record_sales_together(b.ps), record_sales(b.ps)) as r
+          from (select ${text}::text::jsonb as ps) as b`.execute(this.db);
       answers = r.rows[0]!.r;
+      if (answers[0]?.ok?.together) this.stats.togetherBatches++;
     } catch (err) {
       for (const b of batch) b.reject(err);
       return;

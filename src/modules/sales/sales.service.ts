@@ -190,57 +190,13 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       throw err;
     }
     const invoiceCode = newInvoiceCode();
-    const stock = new Map<string, InstanceType<typeof D>>();
-    for (const l of priced.lines) stock.set(l.skuId, (stock.get(l.skuId) ?? new D(0)).plus(l.quantity));
-    const payload = {
-      tenantId: ctx.tenantId,
-      saleId: input.id,
-      now: ctx.now.toISOString(),
-      registerId: input.registerId,
+    const payload = recordSalePayload(ctx, input, {
+      hash,
       cashSessionId,
-      customerId: input.customerId ?? null,
-      userId: ctx.userId,
-      locationIds: ctx.locationIds,
-      channel: 'counter',
-      requestHash: hash,
       invoiceCode,
-      subtotal: priced.subtotal,
-      discountTotal: priced.discountTotal,
-      taxTotal: priced.taxTotal,
-      total: priced.total,
-      changeTotal: priced.change,
-      taxes: priced.taxes,
-      note: input.note ?? null,
-      storeCredit: priced.storeCredit,
-      skus: skuIds.map((id) => ({ id, version: skus.get(id)!.version })),
-      stock: [...stock.keys()].sort().map((id) => ({ sku_id: id, quantity: stock.get(id)!.toString() })),
-      lines: priced.lines.map((l) => ({
-        line_no: l.lineNo,
-        sku_id: l.skuId,
-        description: l.description,
-        clave_prod_serv: l.claveProdServ,
-        clave_unidad: l.claveUnidad,
-        unit_name: l.unitName,
-        quantity: l.quantity,
-        unit_price: l.unitPrice,
-        price_includes_tax: l.priceIncludesTax,
-        price_overridden: l.priceOverridden,
-        gross: l.gross,
-        discount: l.discount,
-        subtotal: l.subtotal,
-        tax_total: l.taxTotal,
-        total: l.total,
-        taxes: l.taxes,
-      })),
-      payments: priced.payments.map((p) => ({
-        payment_no: p.paymentNo,
-        method: p.method,
-        amount: p.amount,
-        kind: p.kind,
-        reference: p.reference,
-        details: p.details,
-      })),
-    };
+      priced,
+      skuVersions: skuIds.map((id) => ({ id, version: skus.get(id)!.version })),
+    });
     let result: RecordedSale;
     try {
       // Outside a caller's transaction the sale joins the database's group commit, if any.
@@ -301,6 +257,72 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       },
     };
   }
+}
+
+/** What record_sale / record_sales read for one sale: the priced sale and the checks' inputs. */
+export function recordSalePayload(
+  ctx: Ctx,
+  input: RecordSaleInput,
+  p: {
+    hash: string;
+    cashSessionId: string | null;
+    invoiceCode: string;
+    priced: PricedSale;
+    skuVersions: { id: string; version: number }[];
+  },
+) {
+  const { hash, cashSessionId, invoiceCode, priced, skuVersions } = p;
+  const stock = new Map<string, InstanceType<typeof D>>();
+  for (const l of priced.lines) stock.set(l.skuId, (stock.get(l.skuId) ?? new D(0)).plus(l.quantity));
+  return {
+    tenantId: ctx.tenantId,
+    saleId: input.id,
+    now: ctx.now.toISOString(),
+    registerId: input.registerId,
+    cashSessionId,
+    customerId: input.customerId ?? null,
+    userId: ctx.userId,
+    locationIds: ctx.locationIds,
+    channel: 'counter',
+    requestHash: hash,
+    invoiceCode,
+    subtotal: priced.subtotal,
+    discountTotal: priced.discountTotal,
+    taxTotal: priced.taxTotal,
+    total: priced.total,
+    changeTotal: priced.change,
+    taxes: priced.taxes,
+    note: input.note ?? null,
+    storeCredit: priced.storeCredit,
+    skus: skuVersions,
+    stock: [...stock.keys()].sort().map((id) => ({ sku_id: id, quantity: stock.get(id)!.toString() })),
+    lines: priced.lines.map((l) => ({
+      line_no: l.lineNo,
+      sku_id: l.skuId,
+      description: l.description,
+      clave_prod_serv: l.claveProdServ,
+      clave_unidad: l.claveUnidad,
+      unit_name: l.unitName,
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      price_includes_tax: l.priceIncludesTax,
+      price_overridden: l.priceOverridden,
+      gross: l.gross,
+      discount: l.discount,
+      subtotal: l.subtotal,
+      tax_total: l.taxTotal,
+      total: l.total,
+      taxes: l.taxes,
+    })),
+    payments: priced.payments.map((p) => ({
+      payment_no: p.paymentNo,
+      method: p.method,
+      amount: p.amount,
+      kind: p.kind,
+      reference: p.reference,
+      details: p.details,
+    })),
+  };
 }
 
 async function replayOf(ctx: Ctx, saleId: string, hash: string): Promise<RecordSaleResult | null> {
