@@ -25,7 +25,7 @@ describe('configuration from the environment', () => {
       dataDir: './data',
       backupDir: join('.', 'backups'),
       dbPoolSize: 20,
-      saleBatches: 4,
+      saleBatches: 2,
       seedDemo: true,
       backupKeepDays: 7,
       backupEveryHours: 24,

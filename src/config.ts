@@ -76,7 +76,7 @@ const envSchema = z.object({
   ).optional(),
   DATA_DIR: z.string().default('./data'),
   DB_POOL_SIZE: int(1, 1000).default(20),
-  SALE_BATCHES: int(1, 64).default(4),
+  SALE_BATCHES: int(1, 64).default(2),
   SECRET_KEY: z.string().optional(),
   SEED_DEMO: bool.default(true),
   BACKUP_KEEP_DAYS: int(0, 3650).default(7),
