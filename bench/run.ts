@@ -2,7 +2,7 @@
  * npm run bench — the real HTTP path next to the raw PostgreSQL limit measured in the same run.
  * Prints one JSON object on stdout (progress on stderr). Env: BENCH_SECONDS (10),
  * BENCH_RAW_ARGS (extra args for raw-checkout/run), BENCH_PRODUCTS (50000), BENCH_SKIP (comma list
- * of phases to skip: raw,checkout,floor,flash,embedded,search).
+ * of phases to skip: raw,checkout,floor,ceiling,flash,embedded,search).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +30,7 @@ import {
   setupCatalog,
   startServer,
 } from './lib.js';
+import { measureDbCeiling } from './db-ceiling.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 50_000);
@@ -257,6 +258,13 @@ async function main() {
           ratioToFnUniform: raw ? round(floor.requestsPerSec / raw.peak.fn_uniform!) : null,
         };
         log(JSON.stringify(out.httpFloor));
+      }
+      if (!SKIP.has('ceiling') && raw) {
+        // The database alone recording the checkout's sales in batches, through pgbench as the
+        // raw checkout is run: the most any app in front of this database could reach.
+        log('database ceiling: batches of sales through pgbench');
+        out.dbCeiling = await measureDbCeiling(raw.peak.fn_uniform!);
+        log(JSON.stringify(out.dbCeiling));
       }
       if (!SKIP.has('search')) {
         log('search: barcode and 3-letter name over the catalog');
