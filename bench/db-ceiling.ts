@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
-import { createRegister, openCashSession } from '../src/modules/cash/cash.service.js';
+import { sharedDir } from '../src/sat/shared-dir.js';
 import { getSellableSkus } from '../src/modules/catalog/catalog.service.js';
 import { priceSale } from '../src/modules/sales/pricing.js';
 import { zSaleInput } from '../src/modules/sales/sales.schemas.js';
@@ -29,7 +29,7 @@ import {
   openBenchDatabase,
   round,
   runRaw,
-  setupCatalog,
+  setupSellingShop,
 } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -109,22 +109,7 @@ export async function measureDbCeiling(fnPeak: number): Promise<DbCeiling> {
   const scriptDir = execFileSync('mktemp', ['-d']).toString().trim();
   try {
     const database = await openBenchDatabase({ url });
-    const cat = await setupCatalog(database, PRODUCTS);
-    const owner = await database.db
-      .selectFrom('users')
-      .select('id')
-      .where('tenant_id', '=', cat.tenantId)
-      .executeTakeFirstOrThrow();
-    const ctx = {
-      db: database.db,
-      tenantId: cat.tenantId,
-      userId: owner.id,
-      role: 'owner' as const,
-      locationIds: null,
-      now: new Date(),
-    };
-    const reg = await createRegister(ctx, { locationId: cat.storeId, name: 'Caja banco' });
-    await openCashSession(ctx, { registerId: reg.id, openingFloat: '500.00' });
+    const { cat, ctx, registerId } = await setupSellingShop(database, PRODUCTS);
     const skus = await getSellableSkus(ctx, cat.skuIds);
 
     // Enough batches for every run at 5,000 sales/s (twice what this machine class reaches); a run
@@ -142,7 +127,7 @@ export async function measureDbCeiling(fnPeak: number): Promise<DbCeiling> {
           while (ids.size < 3) ids.add(pick());
           const input = zSaleInput.parse({
             id: `sale_${ulid()}`,
-            registerId: reg.id,
+            registerId,
             lines: [...ids].map((skuId) => ({ skuId, quantity: String(1 + Math.floor(Math.random() * 3)) })),
             payments: [{ method: 'cash', amount: '2000.00' }],
           });
@@ -208,7 +193,7 @@ EOF`,
     // PostgreSQL's CPU per raw checkout, measured the same way (its own throw-away database)
     const rawDb = `raw_checkout_ceiling_${process.pid}`;
     const rawUrl = await createPgDatabase(rawDb);
-    const rawDir = process.env.RAW_CHECKOUT_DIR ?? join('..', 'shared', 'bench', 'raw-checkout');
+    const rawDir = join(sharedDir(), 'bench', 'raw-checkout');
     execFileSync(
       'psql',
       ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', rawUrl, '-f', join(rawDir, 'schema.sql')],

@@ -12,6 +12,7 @@ import { migrate } from '../src/db/migrate.js';
 import { gs1CheckDigit } from '../src/modules/catalog/barcode.js';
 import { normalizeSearch } from '../src/modules/catalog/search-text.js';
 import { sharedDir } from '../src/sat/shared-dir.js';
+import { createRegister, openCashSession } from '../src/modules/cash/cash.service.js';
 import { createApiToken, createBusiness } from '../src/modules/identity/identity.service.js';
 import { systemCtx } from '../src/shared/context.js';
 
@@ -257,6 +258,30 @@ export async function setupCatalog(
     barcodes,
     hotSkuId: skuIds[0]!,
   };
+}
+
+/**
+ * The benchmark catalog with a register whose cash session is open, and the owner's context on
+ * it: what the benchmarks that record sales without HTTP start from.
+ */
+export async function setupSellingShop(database: Database, products: number) {
+  const cat = await setupCatalog(database, products);
+  const owner = await database.db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', cat.tenantId)
+    .executeTakeFirstOrThrow();
+  const ctx = {
+    db: database.db,
+    tenantId: cat.tenantId,
+    userId: owner.id,
+    role: 'owner' as const,
+    locationIds: null,
+    now: new Date(),
+  };
+  const reg = await createRegister(ctx, { locationId: cat.storeId, name: 'Caja banco' });
+  await openCashSession(ctx, { registerId: reg.id, openingFloat: '500.00' });
+  return { cat, ctx, registerId: reg.id };
 }
 
 export interface ServerHandle {

@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { openDatabase, type Database } from '../src/db/database.js';
-import { createRegister, openCashSession } from '../src/modules/cash/cash.service.js';
 import { zSaleInput } from '../src/modules/sales/sales.schemas.js';
 import { recordSale } from '../src/modules/sales/sales.service.js';
 import { installSaleBatcher, saleBatcherOf } from '../src/modules/sales/sale-batcher.js';
@@ -23,7 +22,7 @@ import {
   log,
   openBenchDatabase,
   round,
-  setupCatalog,
+  setupSellingShop,
 } from './lib.js';
 
 const SALES = Number(process.env.BENCH_SALES ?? 1500);
@@ -78,22 +77,7 @@ async function main() {
   const url = await createPgDatabase(dbName);
   try {
     const setup = await openBenchDatabase({ url });
-    const cat = await setupCatalog(setup, PRODUCTS);
-    const owner = await setup.db
-      .selectFrom('users')
-      .select('id')
-      .where('tenant_id', '=', cat.tenantId)
-      .executeTakeFirstOrThrow();
-    const baseCtx = {
-      db: setup.db,
-      tenantId: cat.tenantId,
-      userId: owner.id,
-      role: 'owner' as const,
-      locationIds: null,
-      now: new Date(),
-    };
-    const reg = await createRegister(baseCtx, { locationId: cat.storeId, name: 'Caja banco' });
-    await openCashSession(baseCtx, { registerId: reg.id, openingFloat: '500.00' });
+    const { cat, ctx: baseCtx, registerId } = await setupSellingShop(setup, PRODUCTS);
     await setup.close();
 
     // the SKU cache holds the whole catalog, as in a shop that has sold for a while: measured
@@ -106,7 +90,7 @@ async function main() {
           ctx,
           zSaleInput.parse({
             id: `sale_${ulid()}`,
-            registerId: reg.id,
+            registerId,
             lines: cat.skuIds.slice(i, i + 30).map((skuId) => ({ skuId, quantity: '1' })),
             payments: [{ method: 'cash', amount: '100000.00' }],
           }),
@@ -124,7 +108,7 @@ async function main() {
         const sale = () =>
           zSaleInput.parse({
             id: `sale_${ulid()}`,
-            registerId: reg.id,
+            registerId,
             lines: [0, 1, 2].map(() => ({
               skuId: cat.skuIds[Math.floor(Math.random() * cat.skuIds.length)]!,
               quantity: '1',
