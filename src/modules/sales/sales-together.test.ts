@@ -295,6 +295,86 @@ describe('a batch of sales recorded together (record_sales_together)', () => {
     expect(await checkLedger(env.db.db)).toEqual([]);
   });
 
+  it('takes one batch across businesses and locations, each sale from its own stock', async () => {
+    const one = await givenShop('UNO');
+    const two = await givenShop('DOS');
+    // a register in the second business's warehouse, stocked there
+    const bodega = await createRegister(two.biz.ctx, {
+      locationId: two.biz.warehouseId,
+      name: 'Caja bodega',
+    });
+    await openCashSession(two.biz.ctx, { registerId: bodega.id, openingFloat: '100.00' });
+    await receiveStock(two.biz.ctx, {
+      locationId: two.biz.warehouseId,
+      lines: [{ skuId: two.skus.b, quantity: '7' }],
+    });
+    const sale = (registerId: string, skuId: string, quantity: string) =>
+      zSaleInput.parse({
+        id: newId('sale'),
+        registerId,
+        lines: [{ skuId, quantity }],
+        payments: [{ method: 'cash', amount: '500.00' }],
+      });
+    const first = JSON.parse(
+      await batchOf(
+        one,
+        [sale(one.registerId, one.skus.b, '4'), sale(one.registerId, one.skus.a, '1')],
+        'UNOB',
+      ),
+    );
+    const second = JSON.parse(
+      await batchOf(
+        two,
+        [
+          sale(two.registerId, two.skus.b, '5'),
+          sale(bodega.id, two.skus.b, '3'),
+          sale(bodega.id, two.skus.b, '2'),
+        ],
+        'DOSB',
+      ),
+    );
+    const answers = (await together(JSON.stringify([...first, second[0], ...second.slice(1)]))) as {
+      ok: { ticketNumber: number; locationId: string; together: boolean };
+    }[];
+    expect(answers).toHaveLength(5);
+    expect(answers.map((a) => a.ok.locationId)).toEqual([
+      one.biz.storeId,
+      one.biz.storeId,
+      two.biz.storeId,
+      two.biz.warehouseId,
+      two.biz.warehouseId,
+    ]);
+    // tickets are numbered per location
+    expect(answers.map((a) => a.ok.ticketNumber)).toEqual([1, 2, 1, 1, 2]);
+    const level = async (shop: Shop, locationId: string, skuId: string) =>
+      (
+        await env.db.db
+          .selectFrom('stock_levels')
+          .select('on_hand')
+          .where('tenant_id', '=', shop.biz.tenantId)
+          .where('location_id', '=', locationId)
+          .where('sku_id', '=', skuId)
+          .executeTakeFirstOrThrow()
+      ).on_hand;
+    expect(await level(one, one.biz.storeId, one.skus.b)).toBe('46.000');
+    expect(await level(one, one.biz.storeId, one.skus.a)).toBe('9.000');
+    expect(await level(two, two.biz.storeId, two.skus.b)).toBe('45.000');
+    expect(await level(two, two.biz.warehouseId, two.skus.b)).toBe('2.000');
+    // the warehouse's stock.changed events carry its level after each of its two sales
+    const events = await env.db.db
+      .selectFrom('events')
+      .select('payload')
+      .where('tenant_id', '=', two.biz.tenantId)
+      .where('type', '=', 'stock.changed')
+      .orderBy('id')
+      .execute();
+    const atBodega = events
+      .map((e) => e.payload as { locationId: string; onHand: string; reason: string })
+      .filter((p) => p.locationId === two.biz.warehouseId && p.reason === 'sale');
+    expect(atBodega.map((p) => p.onHand)).toEqual(['4.000', '2.000']);
+    expect(await checkLedger(env.db.db)).toEqual([]);
+  });
+
   describe('answers null and writes nothing when the batch cannot go together', () => {
     let shop: Shop;
     beforeAll(async () => {
