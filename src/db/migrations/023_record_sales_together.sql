@@ -26,6 +26,7 @@ declare
   v_count int := jsonb_array_length(ps);
   v_fit boolean;
   v_n int;
+  v_now timestamptz;
   v_tenants text[];
   v_ids text[];
   v_registers text[];
@@ -48,8 +49,8 @@ begin
                   and jsonb_typeof(e -> 'stock') = 'array'),
          count(distinct (e ->> 'tenantId', e ->> 'saleId')),
          array_agg(e ->> 'tenantId' order by i), array_agg(e ->> 'saleId' order by i),
-         array_agg(e ->> 'registerId' order by i)
-    into v_fit, v_n, v_tenants, v_ids, v_registers
+         array_agg(e ->> 'registerId' order by i), max((e ->> 'now')::timestamptz)
+    into v_fit, v_n, v_tenants, v_ids, v_registers, v_now
     from jsonb_array_elements(ps) with ordinality as b (e, i);
   if not v_fit or v_n <> v_count then
     return null;
@@ -125,7 +126,7 @@ begin
     with u as (
       update stock_levels l
          set on_hand = l.on_hand - g_qtys[array_position(g_skus, l.sku_id)],
-             updated_at = (ps -> 0 ->> 'now')::timestamptz
+             updated_at = v_now
        where l.tenant_id = g.t and l.location_id = g.l and l.sku_id = any (g_skus)
       returning l.sku_id, l.on_hand, l.reserved
     )
