@@ -1,4 +1,4 @@
-import { D, type Dec, roundTo, roundToCentavos } from '../../shared/money.js';
+import { D, type Dec, roundTo } from '../../shared/money.js';
 import type { IepsType, IvaKind } from './catalog.tables.js';
 
 /** A tax line as SAT describes it: base, rate (or quota), amount, kept at 6 decimals. */
@@ -46,6 +46,19 @@ export const IVA_RATES: Record<IvaKind, string | null> = {
 };
 
 const SIX = 6;
+const ZERO = new D(0);
+const HALF_UP = D.ROUND_HALF_UP;
+
+/** Rates parsed once: a checkout prices every line with one of a handful of them. */
+const parsedRates = new Map<string, Dec>();
+function rate(value: string): Dec {
+  let d = parsedRates.get(value);
+  if (!d) {
+    d = new D(value);
+    if (parsedRates.size < 1000) parsedRates.set(value, d);
+  }
+  return d;
+}
 
 /**
  * Taxes of one line. IVA is charged on the price plus IEPS (LIVA art. 12), so IEPS comes first.
@@ -55,28 +68,28 @@ const SIX = 6;
 export function computeLine(input: LineInput): LineAmounts {
   const qty = new D(input.quantity);
   const gross = qty.times(input.unitPrice);
-  const discount = new D(input.discount ?? '0');
+  const discount = input.discount === undefined ? ZERO : new D(input.discount);
   const net = gross.minus(discount);
   const ivaRate = IVA_RATES[input.iva];
-  const iva = new D(ivaRate ?? '0');
-  const iepsRate = input.iepsType === 'rate' ? new D(input.iepsValue ?? '0') : new D(0);
-  const iepsQuota = input.iepsType === 'quota' ? new D(input.iepsValue ?? '0').times(qty) : new D(0);
+  const iva = ivaRate === null ? ZERO : rate(ivaRate);
+  const iepsRate = input.iepsType === 'rate' ? rate(input.iepsValue ?? '0') : ZERO;
+  const iepsQuota = input.iepsType === 'quota' ? rate(input.iepsValue ?? '0').times(qty) : ZERO;
 
   let base: Dec;
   let total: Dec;
   if (input.priceIncludesTax) {
-    total = new D(roundToCentavos(net));
+    total = net.toDecimalPlaces(2, HALF_UP);
     // total = (base·(1+ieps) + quota)·(1+iva)
     base = total.div(iva.plus(1)).minus(iepsQuota).div(iepsRate.plus(1));
   } else {
     base = net;
-    total = new D(0); // filled below
+    total = ZERO; // filled below
   }
-  base = new D(roundTo(base, SIX));
+  base = base.toDecimalPlaces(SIX, HALF_UP);
   const taxes: TaxLine[] = [];
-  let iepsAmount = new D(0);
+  let iepsAmount = ZERO;
   if (input.iepsType === 'rate') {
-    iepsAmount = new D(roundTo(base.times(iepsRate), SIX));
+    iepsAmount = base.times(iepsRate).toDecimalPlaces(SIX, HALF_UP);
     taxes.push({
       tax: 'IEPS',
       factor: 'Tasa',
@@ -85,7 +98,7 @@ export function computeLine(input: LineInput): LineAmounts {
       amount: iepsAmount.toFixed(SIX),
     });
   } else if (input.iepsType === 'quota') {
-    iepsAmount = new D(roundTo(iepsQuota, SIX));
+    iepsAmount = iepsQuota.toDecimalPlaces(SIX, HALF_UP);
     taxes.push({
       tax: 'IEPS',
       factor: 'Cuota',
@@ -95,11 +108,11 @@ export function computeLine(input: LineInput): LineAmounts {
     });
   }
   const ivaBase = base.plus(iepsAmount);
-  let ivaAmount = new D(0);
+  let ivaAmount = ZERO;
   if (ivaRate === null) {
     taxes.push({ tax: 'IVA', factor: 'Exento', rate: null, base: ivaBase.toFixed(SIX), amount: null });
   } else {
-    ivaAmount = new D(roundTo(ivaBase.times(iva), SIX));
+    ivaAmount = ivaBase.times(iva).toDecimalPlaces(SIX, HALF_UP);
     taxes.push({
       tax: 'IVA',
       factor: 'Tasa',
@@ -112,10 +125,10 @@ export function computeLine(input: LineInput): LineAmounts {
   if (input.priceIncludesTax) {
     // Keep the visible total: whatever rounding left goes into the base.
     const exactBase = total.minus(taxTotal);
-    if (!exactBase.eq(base)) base = new D(roundTo(exactBase, SIX));
+    if (!exactBase.eq(base)) base = exactBase.toDecimalPlaces(SIX, HALF_UP);
   } else {
-    total = new D(roundToCentavos(base.plus(taxTotal)));
-    taxTotal = new D(roundTo(taxTotal, SIX));
+    total = base.plus(taxTotal).toDecimalPlaces(2, HALF_UP);
+    taxTotal = taxTotal.toDecimalPlaces(SIX, HALF_UP);
   }
   return {
     gross: roundTo(gross, SIX),
