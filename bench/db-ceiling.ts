@@ -8,7 +8,9 @@
  * `../shared/bench/raw-checkout/run` measured in the same run. Also prints PostgreSQL's CPU per sale
  * and per raw checkout (all server processes, from /proc). An upper bound for the API's checkout:
  * if this ratio is under the API target, no app in front of the database can reach it.
- * Env: BENCH_SECONDS (5), BENCH_PRODUCTS (5000), BENCH_BATCH (8), BENCH_CLIENTS ("4 16").
+ * Each run is a fixed number of batches per client (pgbench -t), sized to last about
+ * BENCH_CEILING_SECONDS at 8,000 sales/s, so a run never runs out of sales to record.
+ * Env: BENCH_CEILING_SECONDS (5), BENCH_PRODUCTS (5000), BENCH_BATCH (8), BENCH_CLIENTS ("4 16").
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,7 +34,9 @@ import {
   setupSellingShop,
 } from './lib.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? 5);
+/** sales/s the runs are sized for: a faster machine gets shorter runs, a slower one longer */
+const SIZED_FOR = 8_000;
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 8);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '4 16').split(' ').filter(Boolean).map(Number);
@@ -55,7 +59,12 @@ function postgresCpuMs(): number {
   return ticks * 10;
 }
 
-function pgbench(url: string, script: string, clients: number, seconds: number) {
+function pgbench(
+  url: string,
+  script: string,
+  clients: number,
+  run: { seconds: number } | { perClient: number },
+) {
   const before = postgresCpuMs();
   const r = spawnSync(
     PGBENCH,
@@ -65,8 +74,7 @@ function pgbench(url: string, script: string, clients: number, seconds: number) 
       String(clients),
       '-j',
       String(Math.min(clients, 2)),
-      '-T',
-      String(seconds),
+      ...('seconds' in run ? ['-T', String(run.seconds)] : ['-t', String(run.perClient)]),
       '-f',
       script,
       url,
@@ -112,9 +120,9 @@ export async function measureDbCeiling(fnPeak: number): Promise<DbCeiling> {
     const { cat, ctx, registerId } = await setupSellingShop(database, PRODUCTS);
     const skus = await getSellableSkus(ctx, cat.skuIds);
 
-    // Enough batches for every run at 5,000 sales/s (twice what this machine class reaches); a run
-    // that used them all would stop recording and is refused below.
-    const batches = Math.ceil((5_000 * (SECONDS * CLIENTS.length + 2)) / BATCH);
+    const warmUp = { clients: 4, perClient: 25 };
+    const perClient = (c: number) => Math.ceil((SIZED_FOR * SECONDS) / BATCH / c);
+    const batches = warmUp.clients * warmUp.perClient + CLIENTS.reduce((n, c) => n + c * perClient(c), 0);
     log(`pricing ${batches} batches of ${BATCH} sales`);
     await sql`create table bench_batches (n bigint primary key, ps text not null)`.execute(database.db);
     await sql`create sequence bench_next`.execute(database.db);
@@ -171,12 +179,12 @@ EOF`,
     const recorded = async () =>
       (await sql<{ n: number }>`select count(*)::int as n from sales`.execute(check.db)).rows[0]!.n;
     log('warm-up');
-    pgbench(url, script, 4, 2);
+    pgbench(url, script, warmUp.clients, { perClient: warmUp.perClient });
     const results: DbCeiling['recordSales'] = {};
     let peak = 0;
     for (const c of CLIENTS) {
       const before = await recorded();
-      const r = pgbench(url, script, c, SECONDS);
+      const r = pgbench(url, script, c, { perClient: perClient(c) });
       const sales = (await recorded()) - before;
       if (sales < r.tx * BATCH * 0.99) throw new Error(`${r.tx} batches recorded only ${sales} sales`);
       const salesPerSec = r.tps * BATCH;
@@ -201,7 +209,7 @@ EOF`,
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    const rawRun = pgbench(rawUrl, join(rawDir, 'fn_uniform.sql'), 16, SECONDS);
+    const rawRun = pgbench(rawUrl, join(rawDir, 'fn_uniform.sql'), 16, { seconds: SECONDS });
     await dropPgDatabase(rawDb);
 
     await check.close();
