@@ -159,4 +159,67 @@ describe('sales recorded in batches (group commit)', () => {
       expect(Number(await onHandAtStore(env, biz, skuId))).toBe(999 - sold.get(skuId)!);
     expect(await checkLedger(env.db.db)).toEqual([]);
   });
+
+  it('a corte Z taken while batches are in flight counts exactly the sales recorded in the session', async () => {
+    const { registerId: reg, cashSessionId } = await openRegisterViaApi(env, biz, 'Caja cierre');
+    const skuId = await givenStocked(biz, '10.00', '1000');
+    const ctx = { ...biz.ctx, db: env.db.db };
+    const sale = () =>
+      zSaleInput.parse({
+        id: newId('sale'),
+        registerId: reg,
+        lines: [{ skuId, quantity: '1' }],
+        payments: [{ method: 'cash', amount: '20.00' }],
+      });
+    await recordSale(ctx, sale());
+    // twenty terminals sell three times each, one sale after another; the close goes in once
+    // ten sales are answered, so batches are in flight when it comes and sales keep coming after
+    const answers: string[] = [];
+    let tenAnswered: () => void = () => {};
+    const ten = new Promise<void>((resolve) => {
+      tenAnswered = resolve;
+    });
+    const terminals = Array.from({ length: 20 }, async () => {
+      for (let i = 0; i < 3; i++) {
+        answers.push(
+          await recordSale(ctx, sale()).then(
+            () => 'ok',
+            (err: unknown) => (err instanceof AppError ? err.code : String(err)),
+          ),
+        );
+        if (answers.length === 10) tenAnswered();
+      }
+    });
+    await ten;
+    const closed = await call(
+      env.app,
+      biz.as.manager,
+      'POST',
+      `/api/v1/cash-sessions/${cashSessionId}/close`,
+      {
+        countedCash: '0.00',
+      },
+    );
+    await Promise.all(terminals);
+    expect(closed.statusCode, closed.body).toBe(200);
+    const corte = closed.json();
+    // every sale was recorded in the session before the close, or refused after it
+    expect(answers.every((a) => a === 'ok' || a === 'CASH_SESSION_REQUIRED')).toBe(true);
+    const inSession = await env.db.db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', biz.tenantId)
+      .where('cash_session_id', '=', cashSessionId)
+      .executeTakeFirstOrThrow();
+    const recorded = answers.filter((a) => a === 'ok').length;
+    expect(Number(inSession.n)).toBe(recorded + 1);
+    // the corte counted exactly those: 10.00 of cash kept a sale (20.00 given, 10.00 change),
+    // on a float of 500.00, and the stored session says the same
+    expect(corte.salesCount).toBe(recorded + 1);
+    expect(corte.expectedCash).toBe((500 + 10 * (recorded + 1)).toFixed(2));
+    const stored = await call(env.app, biz.as.manager, 'GET', `/api/v1/cash-sessions/${cashSessionId}`);
+    expect(stored.json()).toMatchObject({ status: 'closed', expectedCash: corte.expectedCash });
+    expect(Number(await onHandAtStore(env, biz, skuId))).toBe(1000 - 1 - recorded);
+    expect(await checkLedger(env.db.db)).toEqual([]);
+  });
 });
