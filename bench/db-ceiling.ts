@@ -13,8 +13,10 @@
  * Env: BENCH_CEILING_SECONDS (5), BENCH_PRODUCTS (5000), BENCH_BATCH (8), BENCH_CLIENTS ("4 16").
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
@@ -59,7 +61,7 @@ function postgresCpuMs(): number {
   return ticks * 10;
 }
 
-function pgbench(
+async function pgbench(
   url: string,
   script: string,
   clients: number,
@@ -83,7 +85,7 @@ function pgbench(
   );
   if (r.status !== 0) throw new Error(`pgbench failed: ${r.stderr}`);
   // exited backends are counted in the postmaster's children times once reaped
-  spawnSync('sleep', ['0.5']);
+  await sleep(500);
   const cpu = postgresCpuMs() - before;
   const tx = Number(/number of transactions actually processed: (\d+)/.exec(r.stdout)?.[1]);
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
@@ -114,7 +116,7 @@ export interface DbCeiling {
 export async function measureDbCeiling(fnPeak: number): Promise<DbCeiling> {
   const dbName = `mostrador_ceiling_${process.pid}`;
   const url = await createPgDatabase(dbName);
-  const scriptDir = execFileSync('mktemp', ['-d']).toString().trim();
+  const scriptDir = mkdtempSync(join(tmpdir(), 'mostrador-ceiling-'));
   try {
     const database = await openBenchDatabase({ url });
     const { cat, ctx, registerId } = await setupSellingShop(database, PRODUCTS);
@@ -168,23 +170,22 @@ export async function measureDbCeiling(fnPeak: number): Promise<DbCeiling> {
     await analyzeAsAutovacuumWould(url);
 
     const script = join(scriptDir, 'batch.sql');
-    execFileSync('sh', [
-      '-c',
-      `cat > ${script} <<'EOF'
-select coalesce(record_sales_together(b.ps::jsonb), record_sales(b.ps::jsonb))
+    writeFileSync(
+      script,
+      `select coalesce(record_sales_together(b.ps::jsonb), record_sales(b.ps::jsonb))
   from bench_batches b where b.n = (select nextval('bench_next'));
-EOF`,
-    ]);
+`,
+    );
     const check = await openBenchDatabase({ url });
     const recorded = async () =>
       (await sql<{ n: number }>`select count(*)::int as n from sales`.execute(check.db)).rows[0]!.n;
     log('warm-up');
-    pgbench(url, script, warmUp.clients, { perClient: warmUp.perClient });
+    await pgbench(url, script, warmUp.clients, { perClient: warmUp.perClient });
     const results: DbCeiling['recordSales'] = {};
     let peak = 0;
     for (const c of CLIENTS) {
       const before = await recorded();
-      const r = pgbench(url, script, c, { perClient: perClient(c) });
+      const r = await pgbench(url, script, c, { perClient: perClient(c) });
       const sales = (await recorded()) - before;
       if (sales < r.tx * BATCH * 0.99) throw new Error(`${r.tx} batches recorded only ${sales} sales`);
       const salesPerSec = r.tps * BATCH;
@@ -209,7 +210,7 @@ EOF`,
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    const rawRun = pgbench(rawUrl, join(rawDir, 'fn_uniform.sql'), 16, { seconds: SECONDS });
+    const rawRun = await pgbench(rawUrl, join(rawDir, 'fn_uniform.sql'), 16, { seconds: SECONDS });
     await dropPgDatabase(rawDb);
 
     await check.close();
@@ -225,7 +226,7 @@ EOF`,
     };
   } finally {
     await dropPgDatabase(dbName);
-    execFileSync('rm', ['-rf', scriptDir]);
+    rmSync(scriptDir, { recursive: true, force: true });
   }
 }
 
