@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { loadConfig } from '../../config.js';
 
 /**
  * Encryption at rest for CSD private keys and their passwords: AES-256-GCM with the key from
@@ -11,7 +12,8 @@ let cached: Buffer | undefined;
 
 function loadKey(): Buffer {
   if (cached) return cached;
-  const fromEnv = process.env.SECRET_KEY;
+  const config = loadConfig();
+  const fromEnv = config.secretKey;
   if (fromEnv) {
     cached = createHash('sha256').update(fromEnv, 'utf8').digest();
     return cached;
@@ -21,7 +23,7 @@ function loadKey(): Buffer {
     cached = createHash('sha256').update('mostrador-test-secret', 'utf8').digest();
     return cached;
   }
-  const file = resolve(join(process.env.DATA_DIR || './data', 'secret.key'));
+  const file = resolve(join(config.dataDir, 'secret.key'));
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
