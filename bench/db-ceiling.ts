@@ -10,7 +10,9 @@
  * if this ratio is under the API target, no app in front of the database can reach it.
  * Each run is a fixed number of batches per client (pgbench -t), sized to last about
  * BENCH_CEILING_SECONDS at 8,000 sales/s, so a run never runs out of sales to record.
- * Env: BENCH_CEILING_SECONDS (5), BENCH_PRODUCTS (5000), BENCH_BATCH (8), BENCH_CLIENTS ("4 16").
+ * Env: BENCH_CEILING_SECONDS (5), BENCH_PRODUCTS (5000), BENCH_BATCH (8), BENCH_CLIENTS ("4 16"),
+ * BENCH_CEILING_SQL (a SQL file run on the benchmark database before measuring: to price a change
+ * to the write path, e.g. a variant of the function or an index dropped, without a migration).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -167,6 +169,16 @@ export async function measureDbCeiling(fnPeak: number): Promise<DbCeiling> {
       );
     }
     await database.close();
+    if (process.env.BENCH_CEILING_SQL) {
+      log(`variant: ${process.env.BENCH_CEILING_SQL}`);
+      execFileSync(
+        'psql',
+        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', process.env.BENCH_CEILING_SQL],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
+    }
     await analyzeAsAutovacuumWould(url);
 
     const script = join(scriptDir, 'batch.sql');
