@@ -37,6 +37,7 @@ describe('configuration from the environment', () => {
       selfInvoiceRateLimit: 10,
     });
     expect(c.databaseUrl).toBeUndefined();
+    expect(c.finkok).toBeUndefined();
   });
 
   it('reads each set variable into its type', () => {
@@ -67,6 +68,7 @@ describe('configuration from the environment', () => {
       workers: 2,
       publicUrl: 'https://pos.example.mx',
       pac: 'finkok',
+      finkok: { url: 'https://demo-facturacion.finkok.com', username: 'u', password: 'p' },
     });
   });
 

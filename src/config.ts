@@ -37,8 +37,10 @@ export interface Config {
   secureCookies: boolean;
   /** Number of app processes to fork (PostgreSQL only). */
   workers: number;
-  /** Who stamps CFDIs; the Finkok client reads its FINKOK_* account itself (checked here). */
+  /** Who stamps CFDIs: SAT-shaped sandbox, or Finkok with the account below. */
   pac: 'sandbox' | 'finkok';
+  /** The Finkok account (FINKOK_*), present when pac is 'finkok'. */
+  finkok?: { url: string; username: string; password: string; timeoutMs?: number };
   /** Self-invoicing requests per IP per minute. */
   selfInvoiceRateLimit: number;
 }
@@ -159,6 +161,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.SECURE_COOKIES,
     workers: e.WEB_CONCURRENCY,
     pac: e.PAC,
+    ...(e.PAC === 'finkok'
+      ? {
+          finkok: {
+            url: e.FINKOK_URL ?? 'https://demo-facturacion.finkok.com',
+            username: e.FINKOK_USERNAME!,
+            password: e.FINKOK_PASSWORD!,
+            timeoutMs: e.FINKOK_TIMEOUT_MS,
+          },
+        }
+      : {}),
     selfInvoiceRateLimit: e.SELF_INVOICE_RATE_LIMIT,
   };
 }

@@ -13,21 +13,19 @@ import type { DB } from '../../db/schema.js';
 import { systemCtx } from '../../shared/context.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { activeCsd } from './fiscal.service.js';
-import { finkokFromEnv } from './pac/finkok.js';
+import { FinkokPac } from './pac/finkok.js';
 import { cancelStatusOf, type CancelMotivo, type PacClient, PacError } from './pac/pac.js';
 import { SandboxPac } from './pac/sandbox.js';
 
 const pacs = new WeakMap<object, PacClient>();
 
-/** The PAC of an app: PAC=finkok (FINKOK_* env) or the sandbox (default). Tests set their own. */
+/** The PAC of an app: PAC=finkok (the checked FINKOK_* account) or the sandbox (default). Tests set their own. */
 export function pacFor(app: FastifyInstance): PacClient {
   // Keyed by the database: the same for the root app and its encapsulated plugins.
   let pac = pacs.get(app.database);
   if (!pac) {
-    pac =
-      loadConfig().pac === 'finkok'
-        ? finkokFromEnv()
-        : new SandboxPac({ db: app.database.db, now: () => app.now() });
+    const { finkok } = loadConfig();
+    pac = finkok ? new FinkokPac(finkok) : new SandboxPac({ db: app.database.db, now: () => app.now() });
     pacs.set(app.database, pac);
   }
   return pac;

@@ -57,18 +57,6 @@ function text(node: XmlElement | undefined): string {
   return node.children.map((c) => (typeof c === 'string' ? c : text(c))).join('');
 }
 
-export function finkokFromEnv(env: NodeJS.ProcessEnv = process.env): FinkokPac {
-  const username = env.FINKOK_USERNAME;
-  const password = env.FINKOK_PASSWORD;
-  if (!username || !password) throw new Error('PAC=finkok needs FINKOK_USERNAME and FINKOK_PASSWORD');
-  return new FinkokPac({
-    url: env.FINKOK_URL || 'https://demo-facturacion.finkok.com',
-    username,
-    password,
-    timeoutMs: env.FINKOK_TIMEOUT_MS ? Number(env.FINKOK_TIMEOUT_MS) : undefined,
-  });
-}
-
 export class FinkokPac implements PacClient {
   readonly name = 'finkok';
   constructor(private readonly opts: FinkokOptions) {}
