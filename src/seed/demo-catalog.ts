@@ -31,6 +31,8 @@ export interface DemoProduct {
   trackLots?: boolean;
   cost?: string;
   reorderPoint?: string;
+  /** Units in the warehouse when it is not twice the store's: a few run low, to be reordered. */
+  warehouseStock?: number;
   variants?: { suffix: string; name: string; attributes: Record<string, string> }[];
 }
 
@@ -111,7 +113,7 @@ const drinks: DemoProduct[] = [
 ];
 
 const snacks = family('Botanas y dulces', 'iva0', ieps8, [
-  ['Sabritas Original 45 g', '19.00', '50192109', 'H87', 15, { reorderPoint: '20' }],
+  ['Sabritas Original 45 g', '19.00', '50192109', 'H87', 15, { reorderPoint: '20', warehouseStock: 12 }],
   ['Sabritas Limón 45 g', '19.00', '50192109', 'H87', 10],
   ['Ruffles Queso 50 g', '20.00', '50192109', 'H87', 8],
   ['Doritos Nacho 58 g', '20.00', '50192100', 'H87', 12],
@@ -178,7 +180,7 @@ const dairy = family('Lácteos y huevo', 'iva0', null, [
   ['Queso Panela Lala 400 g', '72.00', '50131800', 'H87', 3, { trackLots: true }],
   ['Queso Oaxaca kg', '165.00', '50131801', 'KGM', 3, { soldByWeight: true }],
   ['Mantequilla Gloria 90 g', '26.00', '50131700', 'H87', 2],
-  ['Huevo blanco San Juan 12 piezas', '52.00', '50131600', 'H87', 12, { reorderPoint: '10' }],
+  ['Huevo blanco San Juan 12 piezas', '52.00', '50131600', 'H87', 12, { reorderPoint: '10', warehouseStock: 6 }],
   ['Huevo blanco 18 piezas', '74.00', '50131600', 'H87', 6],
   ['Huevo a granel kg', '46.00', '50131600', 'KGM', 8, { soldByWeight: true }],
 ]);
@@ -251,7 +253,7 @@ const cleaning = family('Limpieza y hogar', 'iva16', null, [
   ['Fabuloso Lavanda 1 L', '29.00', '47131801', 'H87', 5],
   ['Lavatrastes Axion Limón 640 ml', '36.00', '47131810', 'H87', 4],
   ['Fibra Scotch-Brite', '16.00', '47131800', 'H87', 3],
-  ['Papel higiénico Pétalo 4 rollos', '39.00', '14111704', 'H87', 8, { reorderPoint: '12' }],
+  ['Papel higiénico Pétalo 4 rollos', '39.00', '14111704', 'H87', 8, { reorderPoint: '12', warehouseStock: 5 }],
   ['Papel higiénico Regio 12 rollos', '109.00', '14111704', 'H87', 3],
   ['Servilletas Pétalo 250 piezas', '29.00', '14111705', 'H87', 3],
   ['Bolsas para basura jumbo 10 piezas', '32.00', '47121701', 'H87', 3],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/helpers/db.js';
 import { isValidBarcode } from '../modules/catalog/barcode.js';
-import { checkLedger, getStockLevels, listLots } from '../modules/inventory/inventory.service.js';
+import { checkLedger, getStockLevels, listLots, listLowStock } from '../modules/inventory/inventory.service.js';
 import { systemCtx } from '../shared/context.js';
 import { DEMO_PRODUCTS, drinkQuota } from './demo-catalog.js';
 import { demoBarcode, seedDemo } from './demo.js';
@@ -98,6 +98,34 @@ describe('demo data', () => {
       .where('status', '=', 'open')
       .execute();
     expect(open).toHaveLength(0);
+
+    // The first morning: three products to reorder in the warehouse, last night's posted count
+    // with two differences, two orders waiting and holding their stock.
+    const locations = await db.db.selectFrom('locations').select(['id', 'kind']).execute();
+    const storeId = locations.find((l) => l.kind === 'store')!.id;
+    const warehouseId = locations.find((l) => l.kind === 'warehouse')!.id;
+    const low = await listLowStock(ctx, { locationId: warehouseId });
+    expect(low.map((l) => l.productName).sort()).toEqual([
+      'Huevo blanco San Juan 12 piezas',
+      'Papel higiénico Pétalo 4 rollos',
+      'Sabritas Original 45 g',
+    ]);
+    const counted = await db.db.selectFrom('stock_counts').selectAll().execute();
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toMatchObject({ status: 'posted', location_id: storeId });
+    expect(counted[0]!.lines_counted! - counted[0]!.lines_exact!).toBe(2);
+    expect(Number(counted[0]!.accuracy)).toBeLessThan(100);
+    const orders = await db.db.selectFrom('orders').select(['status', 'channel']).orderBy('number').execute();
+    expect(orders).toEqual([
+      { status: 'new', channel: 'whatsapp' },
+      { status: 'confirmed', channel: 'storefront' },
+    ]);
+    const held = await db.db
+      .selectFrom('stock_reservations')
+      .select('status')
+      .where('status', '=', 'active')
+      .execute();
+    expect(held).toHaveLength(5);
 
     const again = await seedDemo(db, { now });
     expect(again).toMatchObject({ created: false, tenantId: r.tenantId });

@@ -12,7 +12,14 @@ import {
   openCashSession,
 } from '../modules/cash/cash.service.js';
 import { createBusiness, createUser } from '../modules/identity/identity.service.js';
-import { receiveStock } from '../modules/inventory/inventory.service.js';
+import {
+  createCount,
+  getStockLevels,
+  postCount,
+  receiveStock,
+  recordCountLines,
+} from '../modules/inventory/inventory.service.js';
+import { changeOrderStatus, createOrder } from '../modules/orders/orders.service.js';
 import { type PaymentInput, priceSale } from '../modules/sales/pricing.js';
 import { recordSale } from '../modules/sales/sales.service.js';
 import { type Ctx, systemCtx } from '../shared/context.js';
@@ -167,10 +174,13 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
       now,
       days,
       options.salesPerDay ?? 20,
-    ).then((n) => {
-      lap('sales');
-      return n;
-    });
+    )
+      .then(async (n) => {
+        lap('sales');
+        await seedRecentActivity(owner, skus, storeId, now);
+        lap('recent activity');
+        return n;
+      });
   if (options.deferSales) {
     return {
       ...result,
@@ -257,7 +267,10 @@ async function seedStock(
       note: 'Inventario inicial',
       lines: skus.map((s) => ({
         skuId: s.id,
-        quantity: qty(s.product, factor),
+        quantity:
+          locationId === warehouseId && s.product.warehouseStock !== undefined
+            ? toQuantity(s.product.warehouseStock)
+            : qty(s.product, factor),
         unitCost: null,
         ...(s.product.trackLots ? { lotCode: 'L-A', expiresOn: soon } : {}),
       })),
@@ -273,6 +286,80 @@ async function seedStock(
       })),
     });
   }
+}
+
+/**
+ * What the owner finds on the first morning besides the history: last night's count of the
+ * store's snacks (two differences, posted as adjustments, so inventory accuracy has a figure) and
+ * two orders waiting today, a WhatsApp pickup and a delivery from the online store, holding
+ * their stock. (The warehouse's low stock comes from seedStock.)
+ */
+async function seedRecentActivity(owner: Ctx, skus: SeededSku[], storeId: string, today: Date) {
+  const yesterday = businessDate(new Date(today.getTime() - 86_400_000));
+  const countedAt = new Date(startOfBusinessDay(yesterday).getTime() + 21.5 * 3_600_000);
+  const at = { ...owner, now: countedAt };
+  const snacks = skus.filter((s) => s.product.category === 'Botanas y dulces' && !s.product.variants);
+  const sheet = await createCount(at, {
+    locationId: storeId,
+    skuIds: snacks.map((s) => s.id),
+    note: 'Conteo de botanas y dulces',
+  });
+  const onHand = new Map(
+    (await getStockLevels(at, { locationId: storeId, skuIds: snacks.map((s) => s.id) })).map((l) => [
+      l.skuId,
+      new D(l.onHand),
+    ]),
+  );
+  // two pieces short of the second snack, one of the fifth: the rest as the system says
+  const short = new Map([
+    [snacks[1]!.id, 2],
+    [snacks[4]!.id, 1],
+  ]);
+  await recordCountLines(at, {
+    countId: sheet.id,
+    lines: snacks.map((s) => ({
+      skuId: s.id,
+      countedQuantity: toQuantity(D.max(0, onHand.get(s.id)!.minus(short.get(s.id) ?? 0))),
+    })),
+  });
+  await postCount(at, { countId: sheet.id });
+
+  const byName = (name: string) => skus.find((s) => s.product.name === name)!.id;
+  await createOrder(
+    { ...owner, now: new Date(today.getTime() - 35 * 60_000) },
+    {
+      channel: 'whatsapp',
+      locationId: storeId,
+      fulfilment: 'pickup',
+      customer: { phone: '5215512345678', name: 'María López' },
+      notes: 'Paso por ellos a las 6',
+      holdMinutes: 1440,
+      lines: [
+        { skuId: byName('Coca-Cola 2 L'), quantity: '2' },
+        { skuId: byName('Sabritas Original 45 g'), quantity: '3' },
+      ],
+    },
+  );
+  const { order } = await createOrder(
+    { ...owner, now: new Date(today.getTime() - 90 * 60_000) },
+    {
+      channel: 'storefront',
+      locationId: storeId,
+      fulfilment: 'delivery',
+      customer: { phone: '5533445566', name: 'Jorge Hernández', email: 'jorge.hernandez@example.mx' },
+      deliveryAddress: 'Av. Álvaro Obregón 120, int. 4, Roma Norte, 06700 CDMX',
+      holdMinutes: 1440,
+      lines: [
+        { skuId: byName('Huevo blanco San Juan 12 piezas'), quantity: '1' },
+        { skuId: byName('Harina de maíz Maseca 1 kg'), quantity: '2' },
+        { skuId: byName('Papel higiénico Pétalo 4 rollos'), quantity: '1' },
+      ],
+    },
+  );
+  await changeOrderStatus(
+    { ...owner, now: new Date(today.getTime() - 80 * 60_000) },
+    { orderId: order.id, status: 'confirmed' },
+  );
 }
 
 const CASH_STEPS = ['20', '50', '100', '200', '500'];
