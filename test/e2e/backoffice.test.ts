@@ -37,6 +37,8 @@ async function seedDay(s: E2eServer): Promise<void> {
   ] as const) {
     await updateSku(ctx, skuId, { cost });
   }
+  // the store keeps 60 bags of Maseca: with 50 received it is one to reorder
+  await updateSku(ctx, p.maseca.skuId, { reorderPoint: '60' });
   const session = await openCashSession(ctx, { registerId, openingFloat: '500.00' });
   const sales = [
     { lines: [{ skuId: p.coca.skuId, quantity: '3' }], cash: '54.00' },
@@ -142,6 +144,34 @@ describe('the back office', () => {
     await page.setViewportSize({ width: 1366, height: 2300 });
     await page.screenshot({ path: join(SCREENSHOTS, '21-reportes-completo.png') });
     await page.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('greets the owner with today’s sales and what is waiting, each linked to its page', async () => {
+    const { page } = browser;
+    onFail('home');
+    await page.goto(`${server.url}/admin`);
+    await expect.poll(textOf(page.getByTestId('home-today')), POLL).toContain('$260.80');
+    await expect
+      .poll(textOf(page.getByTestId('home-today')), POLL)
+      .toMatch(/El \S+ pasado: \$0\.00 en 0 tickets/);
+    // the corte Z closed the only register
+    expect(await textOf(page.getByTestId('home-registers'))()).toContain('0 / 1');
+    await expect.poll(textOf(page.getByTestId('home-orders')), POLL).toMatch(/Nuevos\s*1/);
+    const low = page.getByTestId('home-low-stock');
+    await expect.poll(textOf(low), POLL).toContain('Harina Maseca 1 kg');
+    expect(await textOf(low)()).toMatch(/Tienda Centro\s*48\s*60/);
+    expect(await low.locator('tbody tr').count()).toBe(1);
+    await expect
+      .poll(textOf(page.getByTestId('home-attention')), POLL)
+      .toMatch(/Ventas en conflicto por revisar\s*0/);
+    const overflow = await page.evaluate(() => {
+      const main = document.querySelector('.bo-main')!;
+      return main.scrollWidth - main.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, '19-inicio.png') });
+    await low.getByRole('link', { name: 'Ver existencias' }).click();
+    await page.waitForURL(/\/admin\/stock$/);
   });
 
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {

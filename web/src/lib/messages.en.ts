@@ -22,7 +22,6 @@ export const en: Record<MessageKey, string> = {
   'admin.nav.home': 'Home',
   'admin.nav.terminal': 'Go to the register',
   'admin.home.title': 'Hello, {name}',
-  'admin.home.soon': 'Products, stock, orders and reports will be here.',
   'admin.home.openTerminal': 'Open the register',
 
   'setup.title': 'Which register is this?',

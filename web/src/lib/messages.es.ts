@@ -21,7 +21,6 @@ export const es = {
   'admin.nav.home': 'Inicio',
   'admin.nav.terminal': 'Ir a la caja',
   'admin.home.title': 'Hola, {name}',
-  'admin.home.soon': 'Aquí verás tus productos, inventario, pedidos y reportes.',
   'admin.home.openTerminal': 'Abrir la caja',
 
   'setup.title': '¿Qué caja es esta?',

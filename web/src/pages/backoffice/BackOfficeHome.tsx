@@ -1,17 +1,248 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../../app/auth';
-import { useT } from '../../lib/i18n';
+import { get, qs } from '../../lib/api';
+import { businessTimeZone, businessToday, formatMoney, formatQuantity } from '../../lib/format';
+import { getLocale, useT } from '../../lib/i18n';
+import { ORDER_STATUS_LABEL, pick, useL } from './lang';
+import { ErrorBox, useLocations } from './ui';
 
+interface Tickets {
+  count: number;
+  total: string;
+  averageTicket: string;
+}
+interface DayReport {
+  totals: Tickets;
+}
+interface LowStock {
+  skuId: string;
+  locationId: string;
+  sku: string;
+  productName: string;
+  available: string;
+  reorderPoint: string | null;
+}
+interface Register {
+  id: string;
+  locationId: string;
+  name: string;
+  active: boolean;
+  openCashSessionId: string | null;
+}
+interface Undocumented {
+  count: number;
+  total: string;
+}
+
+/** The statuses of orders someone still has to act on, in the order they move. */
+const PENDING_ORDERS = ['new', 'confirmed', 'preparing', 'ready', 'out_for_delivery'] as const;
+
+/** Calendar date `days` before `date` (YYYY-MM-DD), without time zones in the way. */
+function daysBefore(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+function Kpi({
+  label,
+  value,
+  note,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  note?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div className="card kpi" data-testid={testId}>
+      <span>{label}</span>
+      <strong>{value}</strong>
+      {note ? <small className="muted">{note}</small> : null}
+    </div>
+  );
+}
+
+/**
+ * The owner's and manager's morning: today's sales against the same day last week, then what
+ * is waiting for someone (orders, products to reorder, sale conflicts, tickets to invoice, open
+ * registers), each with a link to the page where it is dealt with.
+ */
 export function BackOfficeHome() {
   const t = useT();
+  const l = useL();
   const { user } = useAuth();
+  const today = businessToday();
+  const lastWeek = daysBefore(today, 7);
+  const monthStart = `${today.slice(0, 8)}01`;
+  const day = (date: string) =>
+    get<DayReport>(`/reports/sales-by-day${qs({ from: date, to: date })}`).then((r) => r.totals);
+  const sales = useQuery({
+    queryKey: ['home', 'sales', today],
+    queryFn: () => day(today),
+    refetchInterval: 60_000,
+  });
+  const before = useQuery({ queryKey: ['home', 'sales', lastWeek], queryFn: () => day(lastWeek) });
+  const board = useQuery({
+    queryKey: ['home', 'orders'],
+    queryFn: () => get<{ counts: Record<string, number> }>('/orders/board'),
+    refetchInterval: 60_000,
+  });
+  const low = useQuery({
+    queryKey: ['home', 'low-stock'],
+    queryFn: () => get<{ items: LowStock[] }>('/inventory/low-stock').then((r) => r.items),
+  });
+  const conflicts = useQuery({
+    queryKey: ['home', 'conflicts'],
+    queryFn: () => get<{ openCount: number }>(`/sale-conflicts${qs({ status: 'open', limit: '1' })}`),
+  });
+  const registers = useQuery({
+    queryKey: ['home', 'registers'],
+    queryFn: () => get<{ items: Register[] }>('/registers').then((r) => r.items.filter((x) => x.active)),
+  });
+  const undocumented = useQuery({
+    queryKey: ['home', 'undocumented', monthStart, today],
+    queryFn: () =>
+      get<Undocumented>(`/invoicing/reports/undocumented-sales${qs({ from: monthStart, to: today })}`),
+  });
+  const locations = useLocations();
+  const locationName = (id: string) => locations.data?.find((x) => x.id === id)?.name ?? '';
+
+  const longDate = new Intl.DateTimeFormat(getLocale() === 'en' ? 'en-US' : 'es-MX', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    timeZone: businessTimeZone(),
+  }).format(new Date());
+  const weekday = new Intl.DateTimeFormat(getLocale() === 'en' ? 'en-US' : 'es-MX', {
+    weekday: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(`${lastWeek}T12:00:00Z`));
+  const s = sales.data;
+  const pendingOrders = PENDING_ORDERS.map((k) => [k, board.data?.counts[k] ?? 0] as const).filter(
+    ([, n]) => n > 0,
+  );
+  const openRegisters = registers.data?.filter((r) => r.openCashSessionId) ?? [];
+
   return (
-    <section>
-      <h1>{t('admin.home.title', { name: user?.name ?? '' })}</h1>
-      <p className="muted">{t('admin.home.soon')}</p>
-      <Link className="button primary" to="/terminal">
-        {t('admin.home.openTerminal')}
-      </Link>
+    <section className="bo-home">
+      <header className="bo-page-head">
+        <div>
+          <h1>{t('admin.home.title', { name: user?.name ?? '' })}</h1>
+          <p className="muted bo-home-date">{longDate}</p>
+        </div>
+        <div className="bo-actions">
+          <Link className="button primary" to="/terminal">
+            {t('admin.home.openTerminal')}
+          </Link>
+        </div>
+      </header>
+
+      <ErrorBox error={sales.error} />
+      <div className="bo-kpis bo-kpis-4" data-testid="home-today">
+        <Kpi
+          label={l('Ventas de hoy', "Today's sales")}
+          value={formatMoney(s?.total ?? '0')}
+          // the whole of last week's day, not a percentage: today is not over yet
+          note={
+            before.data
+              ? l(
+                  `El ${weekday} pasado: ${formatMoney(before.data.total)} en ${before.data.count} tickets`,
+                  `Last ${weekday}: ${formatMoney(before.data.total)} in ${before.data.count} tickets`,
+                )
+              : undefined
+          }
+        />
+        <Kpi label={l('Tickets de hoy', "Today's tickets")} value={s?.count ?? 0} />
+        <Kpi label={l('Ticket promedio', 'Average ticket')} value={formatMoney(s?.averageTicket ?? '0')} />
+        <Kpi
+          testId="home-registers"
+          label={l('Cajas abiertas', 'Open registers')}
+          value={`${openRegisters.length} / ${registers.data?.length ?? 0}`}
+          note={openRegisters.map((r) => `${r.name} · ${locationName(r.locationId)}`).join(', ') || undefined}
+        />
+      </div>
+
+      <div className="bo-home-grid">
+        <div className="card bo-section" data-testid="home-orders">
+          <h2>{l('Pedidos por atender', 'Orders to handle')}</h2>
+          {pendingOrders.length === 0 ? (
+            <p className="muted">{l('No hay pedidos pendientes.', 'No orders waiting.')}</p>
+          ) : (
+            <ul className="bo-home-list">
+              {pendingOrders.map(([status, n]) => (
+                <li key={status}>
+                  <span>{pick(l, ORDER_STATUS_LABEL[status], status)}</span>
+                  <strong>{n}</strong>
+                </li>
+              ))}
+            </ul>
+          )}
+          <Link to="/admin/orders">{l('Ver pedidos', 'See orders')}</Link>
+        </div>
+
+        <div className="card bo-section bo-table-card" data-testid="home-low-stock">
+          <h2>
+            {l('Por resurtir', 'To reorder')}{' '}
+            {low.data?.length ? <span className="badge">{low.data.length}</span> : null}
+          </h2>
+          {low.data && low.data.length === 0 ? (
+            <p className="muted">
+              {l('Nada está en su punto de reorden.', 'Nothing is at its reorder point.')}
+            </p>
+          ) : (
+            <table className="lines compact">
+              <thead>
+                <tr>
+                  <th>{l('Producto', 'Product')}</th>
+                  <th>{l('Sucursal', 'Location')}</th>
+                  <th className="num">{l('Disponible', 'Available')}</th>
+                  <th className="num">{l('Reorden', 'Reorder at')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(low.data ?? []).slice(0, 6).map((x) => (
+                  <tr key={`${x.skuId}/${x.locationId}`}>
+                    <td>{x.productName}</td>
+                    <td>{locationName(x.locationId)}</td>
+                    <td className="num">{formatQuantity(x.available)}</td>
+                    <td className="num">{x.reorderPoint === null ? '' : formatQuantity(x.reorderPoint)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Link to="/admin/stock">{l('Ver existencias', 'See stock')}</Link>
+        </div>
+
+        <div className="card bo-section" data-testid="home-attention">
+          <h2>{l('También pendiente', 'Also waiting')}</h2>
+          <ul className="bo-home-list">
+            <li>
+              <Link to="/admin/sale-conflicts">
+                {l('Ventas en conflicto por revisar', 'Sale conflicts to review')}
+              </Link>
+              <strong>{conflicts.data?.openCount ?? 0}</strong>
+            </li>
+            <li>
+              <Link to="/admin/invoicing">
+                {l(
+                  'Tickets del mes sin factura (para la factura global)',
+                  "This month's tickets not invoiced (for the global invoice)",
+                )}
+              </Link>
+              <strong>
+                {undocumented.data
+                  ? `${undocumented.data.count} · ${formatMoney(undocumented.data.total)}`
+                  : '—'}
+              </strong>
+            </li>
+          </ul>
+        </div>
+      </div>
     </section>
   );
 }
