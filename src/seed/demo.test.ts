@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/helpers/db.js';
 import { isValidBarcode } from '../modules/catalog/barcode.js';
-import { checkLedger, getStockLevels, listLots, listLowStock } from '../modules/inventory/inventory.service.js';
+import {
+  checkLedger,
+  getStockLevels,
+  listLots,
+  listLowStock,
+} from '../modules/inventory/inventory.service.js';
 import { systemCtx } from '../shared/context.js';
 import { DEMO_PRODUCTS, drinkQuota } from './demo-catalog.js';
 import { demoBarcode, seedDemo } from './demo.js';

@@ -174,13 +174,12 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
       now,
       days,
       options.salesPerDay ?? 20,
-    )
-      .then(async (n) => {
-        lap('sales');
-        await seedRecentActivity(owner, skus, storeId, now);
-        lap('recent activity');
-        return n;
-      });
+    ).then(async (n) => {
+      lap('sales');
+      await seedRecentActivity(owner, skus, storeId, now);
+      lap('recent activity');
+      return n;
+    });
   if (options.deferSales) {
     return {
       ...result,
