@@ -66,7 +66,9 @@ async function seedDay(s: E2eServer): Promise<void> {
   await createOrder(ctx, {
     channel: 'whatsapp',
     locationId: storeId,
+    customer: { phone: '5215512345678', name: 'María López' },
     fulfilment: 'pickup',
+    notes: 'Paso a las 6',
     lines: [{ skuId: p.gansito.skuId, quantity: '2' }],
   });
   await recordReturn(ctx, {
@@ -213,8 +215,31 @@ describe('the back office', () => {
     await login(page, server.url, manager);
     await page.waitForURL(/\/admin/);
     await page.goto(`${server.url}/admin/orders`);
-    await expect.poll(textOf(page.getByTestId('orders-board')), POLL).toContain('Gansito Marinela');
+    const board = page.getByTestId('orders-board');
+    await expect.poll(textOf(board), POLL).toContain('Gansito Marinela');
+    // who to call and how it leaves the store, on the card
+    const card = board.locator('.bo-order', { hasText: 'Gansito Marinela' });
+    expect(await textOf(card)()).toMatch(
+      /María López\s*\+52 55 1234 5678\s*Recoge en tienda\s*“Paso a las 6”/,
+    );
+    expect(await card.getByRole('link', { name: '+52 55 1234 5678' }).getAttribute('href')).toBe(
+      'tel:+525512345678',
+    );
     await page.screenshot({ path: join(SCREENSHOTS, '24-pedidos.png') });
+    // cancelling asks first: answering no keeps the order and its held stock
+    const dialogs: string[] = [];
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await card.getByRole('button', { name: 'Cancelar' }).click();
+    await expect.poll(() => dialogs.length, POLL).toBe(1);
+    expect(dialogs[0]).toMatch(/¿Cancelar el pedido #\d+\? Se libera la mercancía apartada\./);
+    await page.waitForTimeout(300);
+    expect(await card.count()).toBe(1);
+    page.once('dialog', (d) => void d.accept());
+    await card.getByRole('button', { name: 'Cancelar' }).click();
+    await expect.poll(() => card.count(), POLL).toBe(0);
     await page.goto(`${server.url}/admin/stock`);
     await expect.poll(textOf(page.getByTestId('movements-table')), POLL).toContain('Venta');
     await page.screenshot({ path: join(SCREENSHOTS, '25-existencias.png') });

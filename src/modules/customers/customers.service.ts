@@ -355,6 +355,21 @@ export async function getCustomer(ctx: Ctx, customerId: string): Promise<Custome
   return toCustomer(await loadRow(ctx, customerId));
 }
 
+/** Who to call about an order: name, phone and e-mail of each profile, as stored (merges not followed). */
+export async function customerContacts(
+  ctx: Ctx,
+  customerIds: string[],
+): Promise<Map<string, { id: string; name: string; phone: string | null; email: string | null }>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await ctx.db
+    .selectFrom('customers')
+    .select(['id', 'name', 'phone', 'email'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', 'in', [...new Set(customerIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** The live profile for `customerId`, following merges. Errors: CUSTOMER_NOT_FOUND. */
 export async function resolveCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
   let row = await loadRow(ctx, customerId);

@@ -121,6 +121,10 @@ export const zOrder = z.object({
   externalId: z.string().nullable(),
   locationId: z.string(),
   customerId: z.string().nullable(),
+  /** Who to call or deliver to: the customer's name, phone (E.164) and e-mail. */
+  customer: z
+    .object({ id: z.string(), name: z.string(), phone: z.string().nullable(), email: z.string().nullable() })
+    .nullable(),
   status: zOrderStatus,
   /** The statuses this order may move to next. */
   nextStatuses: z.array(zOrderStatus),

@@ -18,7 +18,12 @@ import {
 } from '../catalog/catalog.service.js';
 import type { Channel } from '../catalog/catalog.tables.js';
 import { computeLine } from '../catalog/tax.js';
-import { findOrCreateCustomer, getCustomer, resolveCustomer } from '../customers/customers.service.js';
+import {
+  customerContacts,
+  findOrCreateCustomer,
+  getCustomer,
+  resolveCustomer,
+} from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import {
@@ -124,7 +129,7 @@ function toLine(r: LineRow): OrderLine {
 async function loadOrders(ctx: Ctx, rows: OrderRow[], withHistory: boolean): Promise<Order[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [lines, payments, history] = await Promise.all([
+  const [lines, payments, history, contacts] = await Promise.all([
     ctx.db
       .selectFrom('order_lines')
       .selectAll()
@@ -149,6 +154,10 @@ async function loadOrders(ctx: Ctx, rows: OrderRow[], withHistory: boolean): Pro
           .orderBy('id')
           .execute()
       : Promise.resolve([]),
+    customerContacts(
+      ctx,
+      rows.flatMap((r) => (r.customer_id ? [r.customer_id] : [])),
+    ),
   ]);
   return rows.map((r) => ({
     id: r.id,
@@ -157,6 +166,7 @@ async function loadOrders(ctx: Ctx, rows: OrderRow[], withHistory: boolean): Pro
     externalId: r.external_id,
     locationId: r.location_id,
     customerId: r.customer_id,
+    customer: (r.customer_id && contacts.get(r.customer_id)) || null,
     status: r.status,
     nextStatuses: nextStatuses(r.status, r.fulfilment),
     fulfilment: r.fulfilment,

@@ -104,6 +104,10 @@ describe('orders', () => {
     expect(o.holdUntil).toBe(new Date(env.clock.now.getTime() + 30 * 60_000).toISOString());
     const look = await call(env.app, biz.as.agent, 'GET', '/api/v1/customers/lookup?phone=55%201234%205678');
     expect(look.json().id).toBe(o.customerId);
+    // the board shows who to call: the profile's name and phone come with the order
+    expect(o.customer).toMatchObject({ id: o.customerId, phone: '+525512345678' });
+    const listed = await call(env.app, biz.as.agent, 'GET', '/api/v1/orders?channel=whatsapp&limit=50');
+    expect(listed.json().items.find((x: { id: string }) => x.id === o.id).customer.phone).toBe('+525512345678');
     const ev = await env.db.db
       .selectFrom('events')
       .select('payload')

@@ -14,9 +14,13 @@ interface Order {
   channel: Channel;
   locationId: string;
   customerId: string | null;
+  customer: { name: string; phone: string | null; email: string | null } | null;
   status: string;
   nextStatuses: string[];
   fulfilment: 'pickup' | 'delivery' | 'dine_in';
+  deliveryAddress: string | null;
+  deliveryNotes: string | null;
+  notes: string | null;
   total: string;
   balance: string;
   paymentStatus: string;
@@ -25,6 +29,18 @@ interface Order {
 }
 
 const BOARD = ['new', 'confirmed', 'preparing', 'ready', 'out_for_delivery', 'delivered'] as const;
+
+const FULFILMENT_LABEL: Record<Order['fulfilment'], [string, string]> = {
+  pickup: ['Recoge en tienda', 'Pickup'],
+  delivery: ['A domicilio', 'Delivery'],
+  dine_in: ['Para comer aquí', 'Dine-in'],
+};
+
+/** `+52 55 1234 5678` from E.164 `+525512345678`; other numbers as stored. */
+function showPhone(phone: string): string {
+  const m = /^\+52(\d{2})(\d{4})(\d{4})$/.exec(phone);
+  return m ? `+52 ${m[1]} ${m[2]} ${m[3]}` : phone;
+}
 
 /** Orders from every channel, one column per status; each card moves to its next status. */
 export function OrdersBoardPage() {
@@ -82,6 +98,20 @@ export function OrdersBoardPage() {
                     {pick(l, CHANNEL_LABEL[o.channel], o.channel)}
                   </span>
                 </div>
+                <div className="small bo-order-who">
+                  {o.customer ? (
+                    <>
+                      <strong>{o.customer.name || l('Cliente sin nombre', 'Unnamed customer')}</strong>
+                      {o.customer.phone ? (
+                        <a href={`tel:${o.customer.phone}`}>{showPhone(o.customer.phone)}</a>
+                      ) : null}
+                    </>
+                  ) : null}
+                  <span className="muted">{pick(l, FULFILMENT_LABEL[o.fulfilment], o.fulfilment)}</span>
+                  {o.fulfilment === 'delivery' && o.deliveryAddress ? <span>{o.deliveryAddress}</span> : null}
+                  {o.deliveryNotes ? <span className="muted">{o.deliveryNotes}</span> : null}
+                  {o.notes ? <em>“{o.notes}”</em> : null}
+                </div>
                 <div className="small">
                   {o.lines
                     .slice(0, 3)
@@ -99,7 +129,19 @@ export function OrdersBoardPage() {
                       type="button"
                       key={s}
                       className={`button small${s === 'cancelled' ? ' danger' : ''}`}
-                      onClick={() => move.mutate({ id: o.id, status: s })}
+                      onClick={() => {
+                        if (
+                          s === 'cancelled' &&
+                          !window.confirm(
+                            l(
+                              `¿Cancelar el pedido #${o.number}? Se libera la mercancía apartada.`,
+                              `Cancel order #${o.number}? Its held stock is released.`,
+                            ),
+                          )
+                        )
+                          return;
+                        move.mutate({ id: o.id, status: s });
+                      }}
                     >
                       {s === 'cancelled' ? l('Cancelar', 'Cancel') : `→ ${pick(l, ORDER_STATUS_LABEL[s], s)}`}
                     </button>
