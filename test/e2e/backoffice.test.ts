@@ -176,6 +176,42 @@ describe('the back office', () => {
     await page.waitForURL(/\/admin\/stock$/);
   });
 
+  it('runs a cycle count: choose the store, count two products, post it, see the difference and the accuracy', async () => {
+    const { page } = browser;
+    onFail('count');
+    await page.goto(`${server.url}/admin/counts`);
+    const start = page.getByRole('button', { name: 'Empezar conteo' });
+    // nothing is chosen until the owner chooses: the select says so and the button waits
+    const location = page.getByLabel('Sucursal');
+    await expect
+      .poll(() => location.locator('option:checked').textContent(), POLL)
+      .toBe('Elige una sucursal…');
+    expect(await start.isDisabled()).toBe(true);
+    await location.selectOption({ label: 'Tienda Centro' });
+    await start.click();
+    const sheet = page.getByTestId('open-count');
+    await expect.poll(textOf(sheet), POLL).toContain('Coca-Cola 600 ml');
+    // four Coca-Colas sold from fifty: one is missing from the shelf; the Gansitos are all there
+    const system = (name: string) =>
+      sheet.locator('tr', { hasText: name }).locator('td.num').first().textContent();
+    expect(await system('Coca-Cola 600 ml')).toBe('46');
+    await page.getByLabel('Contado Coca-Cola 600 ml').fill('45');
+    await page.getByLabel('Contado Gansito Marinela').fill((await system('Gansito Marinela'))!);
+    await sheet.getByRole('button', { name: 'Aplicar conteo' }).click();
+    await expect.poll(() => sheet.count(), POLL).toBe(0);
+    const row = page.locator('tr', { has: page.getByTestId('count-differences') }).first();
+    await expect.poll(textOf(row), POLL).toContain('Aplicado');
+    expect(await textOf(row)()).toMatch(/2\s*50\.00 %/);
+    expect(await textOf(row.getByTestId('count-differences'))()).toMatch(
+      /^Coca-Cola 600 ml \(SKU-[^)]+\) −1$/,
+    );
+    await expect.poll(textOf(page.locator('.bo-page-head .badge')), POLL).toContain('Exactitud: 50.00 %');
+    const levels = await page.request.get(
+      `${server.url}/api/v1/inventory/levels?locationId=${server.biz.storeId}&skuIds=${server.biz.products.coca.skuId}`,
+    );
+    expect((await levels.json()).items[0].onHand).toBe('45.000');
+  });
+
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
     const { page } = browser;
     onFail('product');

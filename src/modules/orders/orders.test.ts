@@ -107,7 +107,9 @@ describe('orders', () => {
     // the board shows who to call: the profile's name and phone come with the order
     expect(o.customer).toMatchObject({ id: o.customerId, phone: '+525512345678' });
     const listed = await call(env.app, biz.as.agent, 'GET', '/api/v1/orders?channel=whatsapp&limit=50');
-    expect(listed.json().items.find((x: { id: string }) => x.id === o.id).customer.phone).toBe('+525512345678');
+    expect(listed.json().items.find((x: { id: string }) => x.id === o.id).customer.phone).toBe(
+      '+525512345678',
+    );
     const ev = await env.db.db
       .selectFrom('events')
       .select('payload')

@@ -40,6 +40,7 @@ interface StockCount {
   id: string;
   locationId: string;
   status: 'open' | 'posted' | 'cancelled';
+  note: string | null;
   lines: { skuId: string; expected: string; counted: string | null; variance: string | null }[];
   linesCounted: number | null;
   linesExact: number | null;
@@ -496,13 +497,17 @@ export function CountsPage() {
               <th>{l('Estado', 'Status')}</th>
               <th className="num">{l('Líneas', 'Lines')}</th>
               <th className="num">{l('Exactitud', 'Accuracy')}</th>
+              <th>{l('Diferencias', 'Differences')}</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {(list.data ?? []).map((c) => (
               <tr key={c.id}>
-                <td>{formatDateTime(c.postedAt ?? c.createdAt)}</td>
+                <td>
+                  {formatDateTime(c.postedAt ?? c.createdAt)}
+                  {c.note ? <div className="small muted">{c.note}</div> : null}
+                </td>
                 <td>{names.loc(c.locationId)}</td>
                 <td>
                   {c.status === 'posted'
@@ -513,6 +518,24 @@ export function CountsPage() {
                 </td>
                 <td className="num">{c.linesCounted ?? c.lines.length}</td>
                 <td className="num">{c.accuracy ? `${c.accuracy} %` : '—'}</td>
+                <td className="small" data-testid="count-differences">
+                  {c.status !== 'posted'
+                    ? ''
+                    : (() => {
+                        // what the shelf had against the system, posted as adjustments
+                        const off = c.lines.filter(
+                          (x) => x.variance !== null && !/^-?0(\.0+)?$/.test(x.variance),
+                        );
+                        return off.length === 0
+                          ? l('Ninguna', 'None')
+                          : off
+                              .map(
+                                (x) =>
+                                  `${names.sku(x.skuId)} ${x.variance!.startsWith('-') ? '−' : '+'}${formatQuantity(x.variance!.replace(/^-/, ''))}`,
+                              )
+                              .join(', ');
+                      })()}
+                </td>
                 <td>
                   {c.status === 'open' ? (
                     <button type="button" className="button small" onClick={() => setOpenId(c.id)}>

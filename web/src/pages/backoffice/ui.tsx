@@ -84,7 +84,14 @@ export function LocationSelect({
     <label className="bo-inline">
       <span>{label ?? l('Sucursal', 'Location')}</span>
       <select value={value} onChange={(e) => onChange(e.target.value)}>
-        {allowAll ? <option value="">{l('Todas', 'All')}</option> : null}
+        {allowAll ? (
+          <option value="">{l('Todas', 'All')}</option>
+        ) : value === '' ? (
+          // nothing chosen yet: say so, rather than showing the first location as if it were
+          <option value="" disabled>
+            {l('Elige una sucursal…', 'Choose a location…')}
+          </option>
+        ) : null}
         {(locations.data ?? []).map((loc) => (
           <option key={loc.id} value={loc.id}>
             {loc.name}
