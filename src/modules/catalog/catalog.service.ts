@@ -20,7 +20,7 @@ import type {
   zSkuPatch,
 } from './catalog.schemas.js';
 import type { Channel, ChannelSetting, IepsType, IvaKind } from './catalog.tables.js';
-import { normalizeSearch, searchTerms } from './search-text.js';
+import { containsPattern, normalizeSearch, searchTerms } from './search-text.js';
 
 export type CreateProductInput = z.infer<typeof zProductInput>;
 export type UpdateProductInput = z.infer<typeof zProductPatch>;
@@ -402,7 +402,7 @@ export async function listProducts(
   if (input.active !== undefined) q = q.where('p.active', '=', input.active);
   if (input.after) q = q.where('p.id', '>', input.after);
   if (input.q) {
-    const pattern = `%${likeEscape(normalizeSearch(input.q))}%`;
+    const pattern = containsPattern(input.q);
     q = q.where((eb) =>
       eb.exists(
         eb

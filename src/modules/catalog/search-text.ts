@@ -8,6 +8,11 @@ export function normalizeSearch(text: string): string {
     .trim();
 }
 
+/** A LIKE pattern matching `q` anywhere in a stored search_text (normalised, wildcards escaped). */
+export function containsPattern(q: string): string {
+  return `%${normalizeSearch(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 // Every ASCII character but a-z and 0-9 separates words; other characters stay inside them.
 // sku_search_terms_of() in src/db/migrations/015_catalog_search_terms.sql splits the stored
 // search_text with the same class: change both together.

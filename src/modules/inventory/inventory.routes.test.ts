@@ -59,6 +59,36 @@ describe('inventory API', () => {
     expect(moves.json().items).toHaveLength(1);
   });
 
+  it('finds levels by name, SKU or barcode, accent- and case-insensitive, page by page', async () => {
+    const cafe = (await givenProduct(biz.ctx, { name: 'Café de Olla Tradicional 250 g' })).skus[0]!;
+    const other1 = (await givenProduct(biz.ctx, { name: 'Café Punta del Cielo 200 g' })).skus[0]!;
+    const unrelated = await newSku();
+    for (const id of [cafe.id, other1.id, unrelated]) await receive(id, '3');
+    const find = async (q: string, extra = '') => {
+      const res = await call(
+        env.app,
+        biz.as.cashier,
+        'GET',
+        url(`/levels?locationId=${biz.storeId}&q=${encodeURIComponent(q)}${extra}`),
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: { skuId: string }[]; nextCursor: string | null };
+    };
+    expect((await find('CAFE DE OLLA')).items.map((x) => x.skuId)).toEqual([cafe.id]);
+    expect((await find(cafe.sku)).items.map((x) => x.skuId)).toEqual([cafe.id]);
+    expect((await find(cafe.barcodes[0]!)).items.map((x) => x.skuId)).toEqual([cafe.id]);
+    // a % typed by someone is a character, not a wildcard
+    expect((await find('%')).items).toEqual([]);
+    const first = await find('café', '&limit=1');
+    expect(first.items).toHaveLength(1);
+    const second = await find('café', `&limit=1&cursor=${first.nextCursor}`);
+    expect([first.items[0]!.skuId, second.items[0]!.skuId].sort()).toEqual([cafe.id, other1.id].sort());
+    expect(second.nextCursor).toBeNull();
+    // another business's coffee is not found
+    const theirs = (await givenProduct(other.ctx, { name: 'Café de Olla Tradicional 250 g' })).skus[0]!;
+    expect((await find('olla')).items.map((x) => x.skuId)).not.toContain(theirs.id);
+  });
+
   it('rejects a quantity sent as a JSON number and a zero quantity with Spanish messages', async () => {
     const sku = await newSku();
     const asNumber = await call(env.app, biz.as.manager, 'POST', url('/receipts'), {

@@ -73,7 +73,12 @@ export const inventoryRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Stock levels per SKU and location: on hand, reserved, available',
-        querystring: zPageQuery.extend({ locationId: z.string().optional(), skuIds: zCsv.optional() }),
+        querystring: zPageQuery.extend({
+          locationId: z.string().optional(),
+          skuIds: zCsv.optional(),
+          /** name, SKU or barcode contains it: "cafe" finds "Café" */
+          q: z.string().trim().min(1).max(100).optional(),
+        }),
         response: { 200: page(zStockLevel) },
       },
     },
@@ -83,6 +88,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod = async (app) => {
       const items = await getStockLevels(ctx, {
         locationId: req.query.locationId,
         skuIds: req.query.skuIds,
+        q: req.query.q,
         limit: req.query.limit + 1,
         after: decodeCursor(req.query.cursor),
       });

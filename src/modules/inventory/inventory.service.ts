@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { dec, toQuantity } from '../../shared/money.js';
 import { CatalogErrors } from '../catalog/catalog.errors.js';
+import { containsPattern } from '../catalog/search-text.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { InventoryErrors as E } from './inventory.errors.js';
 import type {
@@ -608,6 +609,8 @@ export async function listReservations(ctx: Ctx, input: ListReservationsInput = 
 export interface GetStockLevelsInput {
   locationId?: string;
   skuIds?: string[];
+  /** Name, SKU or barcode contains this (accent- and case-insensitive, as the catalog search). */
+  q?: string;
   limit?: number;
   /** The last "skuId|locationId" of the previous page. */
   after?: string;
@@ -637,6 +640,7 @@ export async function getStockLevels(ctx: Ctx, input: GetStockLevelsInput = {}):
     .where('l.tenant_id', '=', ctx.tenantId);
   if (input.locationId) q = q.where('l.location_id', '=', input.locationId);
   if (input.skuIds) q = q.where('l.sku_id', 'in', input.skuIds.length ? input.skuIds : ['']);
+  if (input.q) q = q.where('k.search_text', 'like', containsPattern(input.q));
   if (ctx.locationIds) q = q.where('l.location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
   if (input.after) {
     const [s, l] = input.after.split('|');
