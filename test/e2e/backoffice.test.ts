@@ -212,6 +212,37 @@ describe('the back office', () => {
     expect((await levels.json()).items[0].onHand).toBe('45.000');
   });
 
+  it('finds stock by typing, and moves two Gansitos to the warehouse: created, sent, received', async () => {
+    const { page } = browser;
+    onFail('transfer');
+    await page.goto(`${server.url}/admin/stock`);
+    const levels = page.getByTestId('levels-table');
+    await expect.poll(() => levels.locator('tbody tr').count(), POLL).toBeGreaterThan(1);
+    // the server searches: no accent, other case, part of the name
+    await page.getByLabel('Buscar producto').fill('HARINA masECA');
+    await expect.poll(() => levels.locator('tbody tr').count(), POLL).toBe(1);
+    expect(await textOf(levels)()).toContain('Harina Maseca 1 kg');
+
+    await page.goto(`${server.url}/admin/transfers`);
+    await page.getByLabel('Sale de').selectOption({ label: 'Tienda Centro' });
+    await page.getByLabel('Llega a').selectOption({ label: 'Bodega' });
+    await page.getByPlaceholder('Nombre, SKU o código…').fill('gansi');
+    const product = page.getByRole('combobox', { name: /^Producto/ });
+    await expect.poll(() => product.locator('option').count(), POLL).toBe(2);
+    await product.selectOption({ index: 1 });
+    await page.getByLabel('Cantidad').fill('2');
+    await page.getByRole('button', { name: 'Crear traspaso' }).click();
+    const row = page.locator('tr', { hasText: 'Tienda Centro → Bodega' }).first();
+    await expect.poll(textOf(row), POLL).toMatch(/2 × Gansito Marinela \(SKU-[^)]+\)/);
+    await row.getByRole('button', { name: 'Enviar' }).click();
+    await row.getByRole('button', { name: 'Recibir completo' }).click();
+    await expect.poll(textOf(row), POLL).toContain('Recibido');
+    const warehouse = await page.request.get(
+      `${server.url}/api/v1/inventory/levels?locationId=${server.biz.warehouseId}&skuIds=${server.biz.products.gansito.skuId}`,
+    );
+    expect((await warehouse.json()).items[0].onHand).toBe('2.000');
+  });
+
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
     const { page } = browser;
     onFail('product');

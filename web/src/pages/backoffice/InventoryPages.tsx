@@ -1,5 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
@@ -61,28 +61,61 @@ interface Reservation {
 }
 
 /** Every level the user may see (for names of SKUs in ledgers, transfers and counts). */
-function useLevels(locationId = '') {
-  return useQuery({
-    queryKey: ['levels', locationId],
-    queryFn: () =>
+/** `value` once it has stopped changing for `ms`: a search typed letter by letter asks once. */
+function useDebounced<T>(value: T, ms = 250): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+/** Levels per SKU and location; `q` searches name, SKU or barcode on the server, page by page. */
+function useLevelPages(locationId: string, q: string, pageSize = 200) {
+  return useInfiniteQuery({
+    queryKey: ['levels', locationId, q, pageSize],
+    initialPageParam: '',
+    queryFn: ({ pageParam }) =>
       get<Page<StockLevel>>(
-        `/inventory/levels${qs({ locationId: locationId || undefined, limit: 500 })}`,
-      ).then((r) => r.items),
+        `/inventory/levels${qs({ locationId: locationId || undefined, q: q.trim() || undefined, limit: pageSize, cursor: pageParam || undefined })}`,
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 
-function useNames() {
-  const levels = useLevels();
+const NAME_CHUNK = 50;
+
+/**
+ * How a page names the SKUs it shows ("Coca-Cola 600 ml (LE-0001)") and its locations. The names
+ * are looked up by id, fifty at a time, for exactly the SKUs given: a catalog of any size.
+ */
+function useNames(skuIds: readonly string[] = []) {
   const locations = useLocations();
-  return useMemo(() => {
-    const sku = new Map((levels.data ?? []).map((x) => [x.skuId, `${x.productName} (${x.sku})`]));
-    const loc = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
-    return {
-      sku: (id: string) => sku.get(id) ?? id,
-      loc: (id: string) => loc.get(id) ?? id,
-      levels: levels.data ?? [],
-    };
-  }, [levels.data, locations.data]);
+  const key = [...new Set(skuIds)].sort().join(',');
+  const chunks = useMemo(() => {
+    const ids = key ? key.split(',') : [];
+    const out: string[][] = [];
+    for (let i = 0; i < ids.length; i += NAME_CHUNK) out.push(ids.slice(i, i + NAME_CHUNK));
+    return out;
+  }, [key]);
+  const found = useQueries({
+    queries: chunks.map((ids) => ({
+      queryKey: ['sku-names', ids],
+      staleTime: 5 * 60_000,
+      queryFn: () =>
+        get<Page<StockLevel>>(`/inventory/levels${qs({ skuIds: ids.join(','), limit: 500 })}`).then(
+          (r) => r.items,
+        ),
+    })),
+  });
+  const skuNames = new Map<string, string>();
+  for (const r of found) for (const x of r.data ?? []) skuNames.set(x.skuId, `${x.productName} (${x.sku})`);
+  const loc = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
+  return {
+    sku: (id: string) => skuNames.get(id) ?? id,
+    loc: (id: string) => loc.get(id) ?? id,
+  };
 }
 
 /** Stock by location (on hand, reserved, available) and the ledger, filterable. */
@@ -92,8 +125,8 @@ export function StockPage() {
   const [q, setQ] = useState('');
   const [reason, setReason] = useState('');
   const [skuId, setSkuId] = useState('');
-  const levels = useLevels(locationId);
-  const names = useNames();
+  const search = useDebounced(q);
+  const levels = useLevelPages(locationId, search);
   const movements = useQuery({
     queryKey: ['movements', locationId, reason, skuId],
     queryFn: () =>
@@ -101,9 +134,8 @@ export function StockPage() {
         `/inventory/movements${qs({ locationId: locationId || undefined, reason: reason || undefined, skuId: skuId || undefined, limit: 100 })}`,
       ),
   });
-  const shown = (levels.data ?? []).filter((x) =>
-    `${x.productName} ${x.sku}`.toLowerCase().includes(q.trim().toLowerCase()),
-  );
+  const shown = (levels.data?.pages ?? []).flatMap((p) => p.items);
+  const names = useNames([...(movements.data?.items ?? []).map((m) => m.skuId), ...(skuId ? [skuId] : [])]);
   return (
     <div>
       <PageHeader title={l('Existencias', 'Stock')}>
@@ -114,7 +146,8 @@ export function StockPage() {
           <h2>{l('Por sucursal', 'By location')}</h2>
           <input
             type="search"
-            placeholder={l('Filtrar por producto o SKU…', 'Filter by product or SKU…')}
+            aria-label={l('Buscar producto', 'Search product')}
+            placeholder={l('Buscar por producto, SKU o código…', 'Search by product, SKU or barcode…')}
             value={q}
             onChange={(e) => setQ(e.target.value)}
           />
@@ -150,6 +183,19 @@ export function StockPage() {
                 ))}
               </tbody>
             </table>
+            {levels.hasNextPage ? (
+              <button
+                type="button"
+                className="button small"
+                disabled={levels.isFetchingNextPage}
+                onClick={() => void levels.fetchNextPage()}
+              >
+                {l('Mostrar más', 'Show more')}
+              </button>
+            ) : null}
+            {levels.isSuccess && shown.length === 0 ? (
+              <p className="muted">{l('Ningún producto coincide.', 'No product matches.')}</p>
+            ) : null}
           </div>
         </section>
         <section className="card bo-section">
@@ -221,15 +267,85 @@ const TRANSFER_STATUS: Record<Transfer['status'], [string, string]> = {
 let lineSeq = 0;
 const newLine = () => ({ uid: ++lineSeq, skuId: '', quantity: '' });
 
+/**
+ * A product with stock at `locationId`, found by typing part of its name, SKU or barcode: the
+ * server searches, so it works the same with 200 products or 50,000.
+ */
+function SkuPicker({
+  locationId,
+  value,
+  onChange,
+  error,
+}: {
+  locationId: string;
+  value: string;
+  onChange: (skuId: string) => void;
+  error?: string;
+}) {
+  const l = useL();
+  const [q, setQ] = useState('');
+  const search = useDebounced(q);
+  const found = useQuery({
+    queryKey: ['sku-picker', locationId, search],
+    enabled: locationId !== '',
+    queryFn: () =>
+      get<Page<StockLevel>>(
+        `/inventory/levels${qs({ locationId, q: search.trim() || undefined, limit: 30 })}`,
+      ).then((r) => r.items.filter((x) => Number(x.available) > 0)),
+  });
+  const [chosen, setChosen] = useState<StockLevel | null>(null);
+  const options = [
+    ...(chosen && chosen.skuId === value && !found.data?.some((x) => x.skuId === value) ? [chosen] : []),
+    ...(found.data ?? []),
+  ];
+  return (
+    <>
+      <Field label={l('Buscar producto', 'Find product')}>
+        <input
+          type="search"
+          value={q}
+          disabled={!locationId}
+          placeholder={
+            locationId
+              ? l('Nombre, SKU o código…', 'Name, SKU or barcode…')
+              : l('Elige de dónde sale', 'Choose where it leaves')
+          }
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </Field>
+      <Field label={l('Producto', 'Product')} error={error}>
+        <select
+          value={value}
+          onChange={(e) => {
+            setChosen(options.find((x) => x.skuId === e.target.value) ?? null);
+            onChange(e.target.value);
+          }}
+        >
+          <option value="">
+            {found.data && found.data.length === 0
+              ? l('Ninguno coincide', 'None matches')
+              : l('Elige…', 'Choose…')}
+          </option>
+          {options.map((x) => (
+            <option key={x.skuId} value={x.skuId}>
+              {x.productName} ({l('disp.', 'avail.')} {formatQuantity(x.available)})
+            </option>
+          ))}
+        </select>
+      </Field>
+    </>
+  );
+}
+
 /** Transfers between locations: create, send, receive, cancel. */
 export function TransfersPage() {
   const l = useL();
   const qc = useQueryClient();
-  const names = useNames();
   const list = useQuery({
     queryKey: ['transfers'],
     queryFn: () => get<{ items: Transfer[] }>('/inventory/transfers').then((r) => r.items),
   });
+  const names = useNames((list.data ?? []).flatMap((t) => t.lines.map((x) => x.skuId)));
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [lines, setLines] = useState<{ uid: number; skuId: string; quantity: string }[]>([newLine()]);
@@ -256,7 +372,6 @@ export function TransfersPage() {
       void qc.invalidateQueries({ queryKey: ['levels'] });
     },
   });
-  const fromSkus = names.levels.filter((x) => x.locationId === from && Number(x.available) > 0);
   return (
     <div>
       <PageHeader title={l('Traspasos entre sucursales', 'Transfers')} />
@@ -268,21 +383,12 @@ export function TransfersPage() {
         </div>
         {lines.map((line, i) => (
           <div className="bo-row" key={line.uid}>
-            <Field label={l('Producto', 'Product')} error={errors[`lines.${i}.skuId`]}>
-              <select
-                value={line.skuId}
-                onChange={(e) =>
-                  setLines(lines.map((x, j) => (j === i ? { ...x, skuId: e.target.value } : x)))
-                }
-              >
-                <option value="">{l('Elige…', 'Choose…')}</option>
-                {fromSkus.map((x) => (
-                  <option key={x.skuId} value={x.skuId}>
-                    {x.productName} ({l('disp.', 'avail.')} {formatQuantity(x.available)})
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <SkuPicker
+              locationId={from}
+              value={line.skuId}
+              error={errors[`lines.${i}.skuId`]}
+              onChange={(skuId) => setLines(lines.map((x, j) => (j === i ? { ...x, skuId } : x)))}
+            />
             <Field label={l('Cantidad', 'Quantity')} error={errors[`lines.${i}.quantity`]}>
               <input
                 inputMode="decimal"
@@ -384,7 +490,6 @@ export function TransfersPage() {
 export function CountsPage() {
   const l = useL();
   const qc = useQueryClient();
-  const names = useNames();
   const [locationId, setLocationId] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
   const [counted, setCounted] = useState<Record<string, string>>({});
@@ -420,6 +525,14 @@ export function CountsPage() {
     },
   });
   const open = (list.data ?? []).find((c) => c.id === openId);
+  // the open sheet's products and the differences of the posted ones
+  const names = useNames(
+    (list.data ?? []).flatMap((c) =>
+      c.id === openId
+        ? c.lines.map((x) => x.skuId)
+        : c.lines.filter((x) => x.variance !== null && !/^-?0(\.0+)?$/.test(x.variance)).map((x) => x.skuId),
+    ),
+  );
   const posted = (list.data ?? []).filter((c) => c.status === 'posted');
   const sumC = posted.reduce((n, c) => n + (c.linesCounted ?? 0), 0);
   const sumE = posted.reduce((n, c) => n + (c.linesExact ?? 0), 0);
@@ -555,7 +668,6 @@ export function CountsPage() {
 /** Stock held for orders and carts that have not expired yet. */
 export function ReservationsPage() {
   const l = useL();
-  const names = useNames();
   const qc = useQueryClient();
   const list = useQuery({
     queryKey: ['reservations'],
@@ -563,6 +675,7 @@ export function ReservationsPage() {
       get<{ items: Reservation[] }>('/inventory/reservations?status=active&limit=500').then((r) => r.items),
     refetchInterval: 30_000,
   });
+  const names = useNames((list.data ?? []).map((r) => r.skuId));
   const release = useMutation({
     mutationFn: (id: string) => api('POST', `/inventory/reservations/${id}/release`, {}),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['reservations'] }),
