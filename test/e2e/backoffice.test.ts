@@ -243,6 +243,39 @@ describe('the back office', () => {
     expect((await warehouse.json()).items[0].onHand).toBe('2.000');
   });
 
+  it('adds a warehouse clerk who works only at the Bodega, then lets them work everywhere', async () => {
+    const { page } = browser;
+    onFail('users');
+    await page.goto(`${server.url}/admin/users`);
+    const form = page.locator('form', { hasText: 'Agregar usuario' });
+    await form.getByLabel('Nombre').fill('Pedro Almacén');
+    const email = `pedro-${Date.now().toString(36)}@example.mx`;
+    await form.getByLabel('Correo').fill(email);
+    await form.getByLabel('Contraseña inicial').fill('Almacen2026!');
+    const access = form.getByRole('group', { name: 'Sucursales del nuevo usuario' });
+    await access.getByLabel('Todas').uncheck();
+    // from all to some starts at the first location, which cannot be left empty
+    const tienda = access.getByLabel('Tienda Centro');
+    const bodega = access.getByLabel('Bodega');
+    const [t, b] = [await tienda.isChecked(), await bodega.isChecked()];
+    expect(t !== b).toBe(true);
+    expect(await (t ? tienda : bodega).isDisabled()).toBe(true);
+    await bodega.check();
+    await tienda.uncheck();
+    await form.getByRole('button', { name: 'Agregar' }).click();
+    const row = page.locator('tr', { hasText: email });
+    const rowAccess = row.getByRole('group', { name: 'Sucursales de Pedro Almacén' });
+    await expect.poll(() => rowAccess.getByLabel('Bodega').isChecked(), POLL).toBe(true);
+    expect(await rowAccess.getByLabel('Tienda Centro').isChecked()).toBe(false);
+    const stored = async () =>
+      (await (await page.request.get(`${server.url}/api/v1/users`)).json()).items.find(
+        (u: { email: string }) => u.email === email,
+      ).locationIds;
+    expect(await stored()).toEqual([server.biz.warehouseId]);
+    await rowAccess.getByLabel('Todas').click();
+    await expect.poll(stored, POLL).toBeNull();
+  });
+
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
     const { page } = browser;
     onFail('product');

@@ -23,14 +23,14 @@ export const zCreateUserBody = z.object({
   name: z.string().trim().min(1).max(120),
   role: zRole,
   password: z.string().min(1).max(200),
-  locationIds: z.array(z.string()).nullable().optional(),
+  locationIds: z.array(z.string()).min(1, 'Elige al menos una sucursal, o todas.').nullable().optional(),
 });
 
 export const zUpdateUserBody = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   role: zRole.optional(),
   password: z.string().min(1).max(200).optional(),
-  locationIds: z.array(z.string()).nullable().optional(),
+  locationIds: z.array(z.string()).min(1, 'Elige al menos una sucursal, o todas.').nullable().optional(),
   active: z.boolean().optional(),
 });
 

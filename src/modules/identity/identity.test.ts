@@ -129,6 +129,31 @@ describe('identity', () => {
     expect(locs.json().items.map((l: { id: string }) => l.id)).toEqual([biz.storeId]);
   });
 
+  it('refuses an empty list of locations (a person who could work nowhere) and changes them later', async () => {
+    const email = `sin-sucursal-${Date.now()}@example.mx`;
+    const body = { email, name: 'Nadie', role: 'cashier', password: TEST_PASSWORD, locationIds: [] };
+    const none = await call(env.app, biz.as.owner, 'POST', '/api/v1/users', body);
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.code).toBe('VALIDATION_FAILED');
+    expect(none.body).toContain('Elige al menos una sucursal, o todas.');
+    const users = await env.db.db.selectFrom('users').select('id').where('email', '=', email).execute();
+    expect(users).toEqual([]);
+    const u = await call(env.app, biz.as.owner, 'POST', '/api/v1/users', {
+      ...body,
+      locationIds: [biz.warehouseId],
+    });
+    expect(u.statusCode, u.body).toBe(201);
+    const emptied = await call(env.app, biz.as.owner, 'PATCH', `/api/v1/users/${u.json().id}`, {
+      locationIds: [],
+    });
+    expect(emptied.statusCode).toBe(400);
+    const all = await call(env.app, biz.as.owner, 'PATCH', `/api/v1/users/${u.json().id}`, {
+      locationIds: null,
+    });
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json().locationIds).toBeNull();
+  });
+
   it('keeps the last owner', async () => {
     const r = await call(env.app, biz.as.owner, 'PATCH', `/api/v1/users/${biz.ownerId}`, { role: 'manager' });
     expect(r.statusCode).toBe(422);

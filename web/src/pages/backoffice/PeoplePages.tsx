@@ -336,6 +336,54 @@ interface UserRow {
   active: boolean;
 }
 
+/**
+ * Where a person may work: every location (null, also those added later) or the ones ticked.
+ * Owners always have every location.
+ */
+function LocationAccess({
+  value,
+  onChange,
+  label,
+}: {
+  value: string[] | null;
+  onChange: (v: string[] | null) => void;
+  label: string;
+}) {
+  const l = useL();
+  const locations = useLocations();
+  return (
+    <fieldset className="bo-access" aria-label={label}>
+      <label>
+        <input
+          type="checkbox"
+          checked={value === null}
+          // from all to some: start from the first location, never from none
+          onChange={(e) =>
+            onChange(e.target.checked ? null : (locations.data ?? []).slice(0, 1).map((x) => x.id))
+          }
+        />{' '}
+        {l('Todas', 'All')}
+      </label>
+      {value === null
+        ? null
+        : (locations.data ?? []).map((loc) => (
+            <label key={loc.id}>
+              <input
+                type="checkbox"
+                checked={value.includes(loc.id)}
+                // at least one: the last one ticked stays until another is
+                disabled={value.length === 1 && value[0] === loc.id}
+                onChange={(e) =>
+                  onChange(e.target.checked ? [...value, loc.id] : value.filter((x) => x !== loc.id))
+                }
+              />{' '}
+              {loc.name}
+            </label>
+          ))}
+    </fieldset>
+  );
+}
+
 /** Users and roles (the owner adds people and changes roles; managers only look). */
 export function UsersPage() {
   const l = useL();
@@ -347,21 +395,28 @@ export function UsersPage() {
     queryKey: ['users'],
     queryFn: () => get<{ items: UserRow[] }>('/users').then((r) => r.items),
   });
-  const [form, setForm] = useState({ name: '', email: '', role: 'cashier', password: '' });
+  const blank = { name: '', email: '', role: 'cashier', password: '', locationIds: null as string[] | null };
+  const [form, setForm] = useState(blank);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useMutation({
     mutationFn: () => post<UserRow>('/users', form),
     onSuccess: () => {
-      setForm({ name: '', email: '', role: 'cashier', password: '' });
+      setForm(blank);
       setErrors({});
       void qc.invalidateQueries({ queryKey: ['users'] });
     },
     onError: (err) => setErrors(err instanceof ApiError ? err.fieldErrors() : {}),
   });
   const patch = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) =>
-      api('PATCH', `/users/${id}`, body),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+    mutationFn: ({ id, body }: { id: string; body: Partial<UserRow> }) => api('PATCH', `/users/${id}`, body),
+    // the change shows at once; the list is read again either way (a refusal puts it back)
+    onMutate: ({ id, body }) => {
+      void qc.cancelQueries({ queryKey: ['users'] });
+      qc.setQueryData<UserRow[]>(['users'], (rows) =>
+        rows?.map((r) => (r.id === id ? { ...r, ...body } : r)),
+      );
+    },
+    onSettled: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
   const locName = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
   const submit = (e: FormEvent) => {
@@ -405,9 +460,17 @@ export function UsersPage() {
                   )}
                 </td>
                 <td>
-                  {u.locationIds
-                    ? u.locationIds.map((id) => locName.get(id) ?? id).join(', ')
-                    : l('Todas', 'All')}
+                  {isOwner && u.id !== user?.id && u.role !== 'owner' ? (
+                    <LocationAccess
+                      label={l(`Sucursales de ${u.name}`, `${u.name}'s locations`)}
+                      value={u.locationIds}
+                      onChange={(locationIds) => patch.mutate({ id: u.id, body: { locationIds } })}
+                    />
+                  ) : u.locationIds ? (
+                    u.locationIds.map((id) => locName.get(id) ?? id).join(', ')
+                  ) : (
+                    l('Todas', 'All')
+                  )}
                 </td>
                 <td>
                   {isOwner && u.id !== user?.id ? (
@@ -450,6 +513,20 @@ export function UsersPage() {
                 ))}
               </select>
             </Field>
+            {/* not a Field: its checkboxes have labels of their own, and labels do not nest */}
+            <div className={`bo-field${errors.locationIds ? ' has-error' : ''}`}>
+              <span>{l('Sucursales', 'Locations')}</span>
+              <LocationAccess
+                label={l('Sucursales del nuevo usuario', "The new user's locations")}
+                value={form.locationIds}
+                onChange={(locationIds) => setForm({ ...form, locationIds })}
+              />
+              {errors.locationIds ? (
+                <span className="field-error" role="alert">
+                  {errors.locationIds}
+                </span>
+              ) : null}
+            </div>
             <Field label={l('Contraseña inicial', 'Initial password')} error={errors.password}>
               <input
                 type="password"
