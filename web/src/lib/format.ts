@@ -86,3 +86,16 @@ export function parseQuantityInput(raw: string): string | null {
   if (d.lte(0)) return null;
   return d.toFixed(3);
 }
+
+/**
+ * A Mexican number as people write it: `+52 55 1234 5678` for Mexico City, Guadalajara and
+ * Monterrey (two-digit area codes), `+52 999 123 4567` elsewhere; other numbers as stored (E.164).
+ */
+export function formatPhone(phone: string): string {
+  const m = /^\+52(\d{10})$/.exec(phone);
+  if (!m) return phone;
+  const d = m[1]!;
+  return /^(55|56|33|81)/.test(d)
+    ? `+52 ${d.slice(0, 2)} ${d.slice(2, 6)} ${d.slice(6)}`
+    : `+52 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`;
+}

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
@@ -676,6 +677,24 @@ export function ReservationsPage() {
     refetchInterval: 30_000,
   });
   const names = useNames((list.data ?? []).map((r) => r.skuId));
+  // who holds the stock, as people know it: the order's number and customer
+  const orderIds = [
+    ...new Set((list.data ?? []).filter((r) => r.holderType === 'order').map((r) => r.holderId)),
+  ];
+  const orders = useQueries({
+    queries: orderIds.slice(0, 50).map((id) => ({
+      queryKey: ['order', id],
+      staleTime: 60_000,
+      queryFn: () => get<{ id: string; number: number; customer: { name: string } | null }>(`/orders/${id}`),
+    })),
+  });
+  const orderLabel = new Map(
+    orders.flatMap((q) =>
+      q.data
+        ? [[q.data.id, `#${q.data.number}${q.data.customer?.name ? ` · ${q.data.customer.name}` : ''}`]]
+        : [],
+    ),
+  );
   const release = useMutation({
     mutationFn: (id: string) => api('POST', `/inventory/reservations/${id}/release`, {}),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['reservations'] }),
@@ -710,7 +729,11 @@ export function ReservationsPage() {
                 <td className="num">{formatQuantity(r.quantity)}</td>
                 <td>
                   {pick(l, HOLDER[r.holderType], r.holderType)}{' '}
-                  <span className="muted small">{r.holderId}</span>
+                  {orderLabel.has(r.holderId) ? (
+                    <Link to="/admin/orders">{orderLabel.get(r.holderId)}</Link>
+                  ) : (
+                    <span className="muted small">{r.holderId}</span>
+                  )}
                 </td>
                 <td>{formatDateTime(r.expiresAt)}</td>
                 <td>

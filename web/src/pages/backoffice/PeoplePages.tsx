@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import type { CashSession, Register } from '../../lib/endpoints';
-import { formatDateTime, formatMoney } from '../../lib/format';
+import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
 import type { Page } from './types';
 import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
@@ -35,12 +35,6 @@ const FULFILMENT_LABEL: Record<Order['fulfilment'], [string, string]> = {
   delivery: ['A domicilio', 'Delivery'],
   dine_in: ['Para comer aquí', 'Dine-in'],
 };
-
-/** `+52 55 1234 5678` from E.164 `+525512345678`; other numbers as stored. */
-function showPhone(phone: string): string {
-  const m = /^\+52(\d{2})(\d{4})(\d{4})$/.exec(phone);
-  return m ? `+52 ${m[1]} ${m[2]} ${m[3]}` : phone;
-}
 
 /** Orders from every channel, one column per status; each card moves to its next status. */
 export function OrdersBoardPage() {
@@ -103,7 +97,7 @@ export function OrdersBoardPage() {
                     <>
                       <strong>{o.customer.name || l('Cliente sin nombre', 'Unnamed customer')}</strong>
                       {o.customer.phone ? (
-                        <a href={`tel:${o.customer.phone}`}>{showPhone(o.customer.phone)}</a>
+                        <a href={`tel:${o.customer.phone}`}>{formatPhone(o.customer.phone)}</a>
                       ) : null}
                     </>
                   ) : null}
@@ -244,7 +238,7 @@ export function CustomersPage() {
                     onClick={() => setSelected(c.id)}
                   >
                     <td>{c.name}</td>
-                    <td>{c.phone ?? ''}</td>
+                    <td>{c.phone ? formatPhone(c.phone) : ''}</td>
                     <td>{c.rfc ?? ''}</td>
                     <td>{c.marketingConsent.granted ? l('Sí acepta', 'Yes') : l('No', 'No')}</td>
                   </tr>
@@ -262,7 +256,12 @@ export function CustomersPage() {
             <>
               <h2>{customer.name}</h2>
               <p className="small">
-                {[customer.phone, customer.email, customer.rfc && `RFC ${customer.rfc}`, customer.razonSocial]
+                {[
+                  customer.phone && formatPhone(customer.phone),
+                  customer.email,
+                  customer.rfc && `RFC ${customer.rfc}`,
+                  customer.razonSocial,
+                ]
                   .filter(Boolean)
                   .join(' · ')}
               </p>
