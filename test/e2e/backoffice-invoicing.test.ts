@@ -393,7 +393,7 @@ describe('back-office invoicing', () => {
     await browser.context.clearCookies();
     await login(page, server.url, manager);
     await page.waitForURL(/\/admin/);
-    await page.getByRole('link', { name: 'Ventas en conflicto' }).click();
+    await page.getByRole('link', { name: 'Ventas en conflicto', exact: true }).click();
     await expect.poll(textOf(page.getByTestId('conflicts-open')), POLL).toBe('1 por resolver');
     await page.getByTestId('conflicts-table').getByText('Harina Maseca 1 kg ×60').click();
     const detail = page.getByTestId('conflict-detail');

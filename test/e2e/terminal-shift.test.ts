@@ -134,6 +134,10 @@ describe('a full shift at the counter', () => {
     await expect.poll(textOf(page.getByTestId('counted-cash')), POLL).toBe('Efectivo contado: $519.50');
     await page.getByRole('button', { name: 'Hacer corte Z y cerrar caja' }).click();
     await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$519.50');
+    // nothing was taken out of the drawer: $0.00, not -$0.00; the refund is a deduction
+    const corte = await textOf(page.locator('dl', { has: page.getByTestId('expected-cash') }))();
+    expect(corte).toMatch(/Salida de efectivo\s*\$0\.00/);
+    expect(corte).toMatch(/Devoluciones en efectivo\s*-\$16\.00/);
     await expect.poll(textOf(page.getByTestId('difference')), POLL).toBe('$0.00');
     await page.screenshot({ path: join(SCREENSHOTS, '07-corte-z.png') });
 

@@ -19,6 +19,11 @@ export function formatMoney(value: DecimalLike | null | undefined): string {
   return formatPesos(value);
 }
 
+/** An amount taken away on a corte: `-$150.00`, but `$0.00` when nothing was (never `-$0.00`). */
+export function formatDeduction(value: DecimalLike): string {
+  return new D(value).isZero() ? formatMoney(value) : `-${formatMoney(value)}`;
+}
+
 /** `2`, `1.5`, `0.750 kg`: weights keep three decimals, pieces drop trailing zeros. */
 export function formatQuantity(value: DecimalLike, byWeight = false): string {
   const d = new D(value);

@@ -1,7 +1,7 @@
 import { D } from '@server/shared/money.js';
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { CashReport } from '../lib/endpoints';
-import { formatDateTime, formatMoney } from '../lib/format';
+import { formatDateTime, formatDeduction, formatMoney } from '../lib/format';
 import { t } from '../lib/i18n';
 import type { ReceiptModel } from './receipt-model';
 
@@ -108,8 +108,8 @@ export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   e.line(pair(t('cash.salesTotal'), formatMoney(r.salesTotal), w));
   e.line(pair(t('cash.float'), formatMoney(r.openingFloat), w));
   e.line(pair(t('cash.in'), formatMoney(r.cashIn), w));
-  e.line(pair(t('cash.out'), `-${formatMoney(r.cashOut)}`, w));
-  e.line(pair(t('cash.cashRefunds'), `-${formatMoney(r.cashRefunds)}`, w));
+  e.line(pair(t('cash.out'), formatDeduction(r.cashOut), w));
+  e.line(pair(t('cash.cashRefunds'), formatDeduction(r.cashRefunds), w));
   e.bold(true)
     .line(pair(t('cash.expectedCash'), formatMoney(r.expectedCash), w))
     .bold(false);

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Modal } from '../../app/Modal';
 import { ApiError, get, NetworkError, post } from '../../lib/api';
 import type { CashReport } from '../../lib/endpoints';
-import { formatDateTime, formatMoney, parseMoneyInput } from '../../lib/format';
+import { formatDateTime, formatDeduction, formatMoney, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
 import { useStore } from '../../lib/store';
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
@@ -388,9 +388,9 @@ export function CashReportView({ report }: { report: CashReport }) {
         <dt>{t('cash.in')}</dt>
         <dd>{formatMoney(report.cashIn)}</dd>
         <dt>{t('cash.out')}</dt>
-        <dd>-{formatMoney(report.cashOut)}</dd>
+        <dd>{formatDeduction(report.cashOut)}</dd>
         <dt>{t('cash.cashRefunds')}</dt>
-        <dd>-{formatMoney(report.cashRefunds)}</dd>
+        <dd>{formatDeduction(report.cashRefunds)}</dd>
         <dt className="grand">{t('cash.expectedCash')}</dt>
         <dd className="grand" data-testid="expected-cash">
           {formatMoney(report.expectedCash)}
