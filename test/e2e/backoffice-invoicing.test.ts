@@ -18,6 +18,7 @@ import {
   PASSWORD,
   POLL,
   SCREENSHOTS,
+  sidewaysOverflow,
   startE2eServer,
   textOf,
 } from './harness.js';
@@ -103,12 +104,7 @@ async function fullShot(name: string, height = 1400): Promise<void> {
   await page.setViewportSize({ width: 1366, height: 768 });
 }
 
-async function noSidewaysOverflow(): Promise<number> {
-  return browser.page.evaluate(() => {
-    const main = document.querySelector('.bo-main')!;
-    return main.scrollWidth - main.clientWidth;
-  });
-}
+const noSidewaysOverflow = () => sidewaysOverflow(browser.page);
 
 describe('back-office invoicing', () => {
   const onFail = (name: string) =>

@@ -16,6 +16,7 @@ import {
   PASSWORD,
   POLL,
   SCREENSHOTS,
+  sidewaysOverflow,
   startE2eServer,
   textOf,
 } from './harness.js';
@@ -80,6 +81,14 @@ async function seedDay(s: E2eServer): Promise<void> {
   await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '700.00' });
 }
 
+/** On hand of one SKU at one location, read through the API with the browser's session. */
+async function onHand(locationId: string, skuId: string): Promise<string> {
+  const r = await browser.page.request.get(
+    `${server.url}/api/v1/inventory/levels?locationId=${locationId}&skuIds=${skuId}`,
+  );
+  return (await r.json()).items[0].onHand;
+}
+
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   [server, browser] = await Promise.all([startE2eServer(), launchBrowser({ width: 1366, height: 768 })]);
@@ -136,11 +145,7 @@ describe('the back office', () => {
     expect(res.status()).toBe(200);
     expect((await res.body()).subarray(3).toString('utf8')).toContain('Mostrador,4,228.80,57.20');
     // nothing overflows sideways on a 1366×768 counter screen
-    const overflow = await page.evaluate(() => {
-      const main = document.querySelector('.bo-main')!;
-      return main.scrollWidth - main.clientWidth;
-    });
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, '20-reportes.png') });
     // every chart at once: the page scrolls inside .bo-main, so make the window as tall as it
     await page.setViewportSize({ width: 1366, height: 2300 });
@@ -166,11 +171,7 @@ describe('the back office', () => {
     await expect
       .poll(textOf(page.getByTestId('home-attention')), POLL)
       .toMatch(/Ventas en conflicto por revisar\s*0/);
-    const overflow = await page.evaluate(() => {
-      const main = document.querySelector('.bo-main')!;
-      return main.scrollWidth - main.clientWidth;
-    });
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, '19-inicio.png') });
     await low.getByRole('link', { name: 'Ver existencias' }).click();
     await page.waitForURL(/\/admin\/stock$/);
@@ -206,10 +207,7 @@ describe('the back office', () => {
       /^Coca-Cola 600 ml \(SKU-[^)]+\) −1$/,
     );
     await expect.poll(textOf(page.locator('.bo-page-head .badge')), POLL).toContain('Exactitud: 50.00 %');
-    const levels = await page.request.get(
-      `${server.url}/api/v1/inventory/levels?locationId=${server.biz.storeId}&skuIds=${server.biz.products.coca.skuId}`,
-    );
-    expect((await levels.json()).items[0].onHand).toBe('45.000');
+    expect(await onHand(server.biz.storeId, server.biz.products.coca.skuId)).toBe('45.000');
   });
 
   it('finds stock by typing, and moves two Gansitos to the warehouse: created, sent, received', async () => {
@@ -237,10 +235,7 @@ describe('the back office', () => {
     await row.getByRole('button', { name: 'Enviar' }).click();
     await row.getByRole('button', { name: 'Recibir completo' }).click();
     await expect.poll(textOf(row), POLL).toContain('Recibido');
-    const warehouse = await page.request.get(
-      `${server.url}/api/v1/inventory/levels?locationId=${server.biz.warehouseId}&skuIds=${server.biz.products.gansito.skuId}`,
-    );
-    expect((await warehouse.json()).items[0].onHand).toBe('2.000');
+    expect(await onHand(server.biz.warehouseId, server.biz.products.gansito.skuId)).toBe('2.000');
   });
 
   it('adds a warehouse clerk who works only at the Bodega, then lets them work everywhere', async () => {

@@ -208,6 +208,14 @@ export function textOf(loc: Locator): () => Promise<string> {
 
 export const POLL = { timeout: 10_000, interval: 100 };
 
+/** How many pixels the back office's main area scrolls sideways (0 when everything fits). */
+export function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const main = document.querySelector('.bo-main')!;
+    return main.scrollWidth - main.clientWidth;
+  });
+}
+
 export interface QueuedRow {
   id: string;
   kind: string;
