@@ -177,6 +177,29 @@ describe('the back office', () => {
     await page.waitForURL(/\/admin\/stock$/);
   });
 
+  it('lists the day’s tickets and opens one: lines, what came back, taxes and payments; finds it by number', async () => {
+    const { page } = browser;
+    onFail('sales');
+    await page.getByRole('link', { name: 'Ventas', exact: true }).click();
+    const table = page.getByTestId('sales-table');
+    await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(4);
+    // the four Gansitos paid with $64.00 in cash; one came back defective
+    const row = table.locator('tr', { hasText: '$64.00' });
+    expect(await textOf(row)()).toMatch(/Tienda Centro · Caja 1\s*Doña Rosa\s*Mostrador/);
+    await row.click();
+    const detail = page.getByTestId('sale-detail');
+    await expect.poll(textOf(detail), POLL).toContain('Gansito Marinela');
+    expect(await textOf(detail)()).toMatch(/Devueltos: 1/);
+    expect(await textOf(detail)()).toMatch(/IVA 16%/);
+    expect(await textOf(detail.getByTestId('sale-payments'))()).toMatch(/^Efectivo\s*\$64\.00$/);
+    await page.screenshot({ path: join(SCREENSHOTS, '26-ventas.png') });
+    const number = (await textOf(detail.locator('h2'))()).replace(/\D/g, '');
+    await page.getByLabel('Número de ticket').fill(number);
+    await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(1);
+    expect(await textOf(table)()).toContain(`#${number}`);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+  });
+
   it('runs a cycle count: choose the store, count two products, post it, see the difference and the accuracy', async () => {
     const { page } = browser;
     onFail('count');

@@ -42,13 +42,15 @@ const METHOD_LABEL: Record<PaymentMethod, Parameters<typeof t>[0]> = {
   on_account: 'pay.onAccount',
 };
 
-function taxLabel(x: { tax: string; factor: string; rate: string | null }): string {
+/** `IVA 16%`, `IEPS cuota`, `IVA exento`: a tax line as the receipt names it. */
+export function taxLabel(x: { tax: string; factor: string; rate: string | null }): string {
   if (x.factor === 'Exento') return `${x.tax} ${t('sell.exempt')}`;
   if (x.factor === 'Cuota') return `${x.tax} ${t('sell.quota')}`;
   return `${x.tax} ${new D(x.rate ?? '0').times(100).toDecimalPlaces(2).toString()}%`;
 }
 
-function paymentLabel(p: {
+/** `Tarjeta débito Visa *1234 Aut. 123456`: a payment as the receipt names it. */
+export function paymentLabel(p: {
   method: PaymentMethod;
   reference?: string | null;
   details?: Record<string, string>;

@@ -9,6 +9,7 @@ export interface NavItem {
 /** The back office menu; each page added under /admin gets one entry here. */
 export const backOfficeNav: NavItem[] = [
   { to: '/admin', label: ['Inicio', 'Home'] },
+  { to: '/admin/sales', label: ['Ventas', 'Sales'] },
   { to: '/admin/reports', label: ['Reportes', 'Reports'] },
   { to: '/admin/products', label: ['Productos', 'Products'] },
   { to: '/admin/stock', label: ['Existencias', 'Stock'] },

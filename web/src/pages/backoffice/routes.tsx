@@ -10,10 +10,12 @@ import { ProductEditPage } from './ProductEditPage';
 import { ProductsPage } from './ProductsPage';
 import { ReportsPage } from './ReportsPage';
 import { SaleConflictsPage } from './SaleConflictsPage';
+import { SalesPage } from './SalesPage';
 
 /** The back office pages, children of the /admin route (App.tsx mounts them). */
 export const backOfficeRoutes = (
   <>
+    <Route path="sales" element={<SalesPage />} />
     <Route path="reports" element={<ReportsPage />} />
     <Route path="products" element={<ProductsPage />} />
     <Route path="products/import" element={<ImportPage />} />
