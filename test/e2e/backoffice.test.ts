@@ -299,6 +299,10 @@ describe('the back office', () => {
     onFail('product');
     await page.goto(`${server.url}/admin/products`);
     await page.getByTestId('products-table').getByText('Gansito Marinela').waitFor();
+    // 50 received, 4 sold, 2 sent to the warehouse, 2 held by the WhatsApp order
+    const gansito = page.getByTestId(`available-${server.biz.products.gansito.sku}`);
+    await expect.poll(textOf(gansito), POLL).toBe('44');
+    expect(await gansito.getAttribute('title')).toBe('Tienda Centro: 42 · Bodega: 2');
     await page.screenshot({ path: join(SCREENSHOTS, '22-productos.png') });
     await page.getByTestId('products-table').getByRole('link', { name: 'Gansito Marinela' }).click();
     const name = page.getByLabel('Nombre', { exact: true });

@@ -28,6 +28,7 @@ export function ensureWebBuilt(): void {
 
 export interface SeededProduct {
   skuId: string;
+  sku: string;
   barcode: string;
   name: string;
   price: string;
@@ -54,7 +55,7 @@ export interface E2eServer {
 
 function seeded(p: Product): SeededProduct {
   const s = p.skus[0]!;
-  return { skuId: s.id, barcode: s.barcodes[0]!, name: p.name, price: s.price };
+  return { skuId: s.id, sku: s.sku, barcode: s.barcodes[0]!, name: p.name, price: s.price };
 }
 
 /**

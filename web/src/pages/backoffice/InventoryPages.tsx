@@ -1,22 +1,13 @@
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
+import { type StockLevel, useLevelsOf } from './levels';
 import type { Page } from './types';
 import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
 
-interface StockLevel {
-  skuId: string;
-  locationId: string;
-  sku: string;
-  productName: string;
-  onHand: string;
-  reserved: string;
-  available: string;
-  reorderPoint: string | null;
-}
 interface Movement {
   id: number;
   skuId: string;
@@ -85,33 +76,14 @@ function useLevelPages(locationId: string, q: string, pageSize = 200) {
   });
 }
 
-const NAME_CHUNK = 50;
-
 /**
- * How a page names the SKUs it shows ("Coca-Cola 600 ml (LE-0001)") and its locations. The names
- * are looked up by id, fifty at a time, for exactly the SKUs given: a catalog of any size.
+ * How a page names the SKUs it shows ("Coca-Cola 600 ml (LE-0001)") and its locations: the
+ * names of exactly the SKUs given, whatever the size of the catalog.
  */
 function useNames(skuIds: readonly string[] = []) {
   const locations = useLocations();
-  const key = [...new Set(skuIds)].sort().join(',');
-  const chunks = useMemo(() => {
-    const ids = key ? key.split(',') : [];
-    const out: string[][] = [];
-    for (let i = 0; i < ids.length; i += NAME_CHUNK) out.push(ids.slice(i, i + NAME_CHUNK));
-    return out;
-  }, [key]);
-  const found = useQueries({
-    queries: chunks.map((ids) => ({
-      queryKey: ['sku-names', ids],
-      staleTime: 5 * 60_000,
-      queryFn: () =>
-        get<Page<StockLevel>>(`/inventory/levels${qs({ skuIds: ids.join(','), limit: 500 })}`).then(
-          (r) => r.items,
-        ),
-    })),
-  });
-  const skuNames = new Map<string, string>();
-  for (const r of found) for (const x of r.data ?? []) skuNames.set(x.skuId, `${x.productName} (${x.sku})`);
+  const levels = useLevelsOf(skuIds, 5 * 60_000);
+  const skuNames = new Map(levels.map((x) => [x.skuId, `${x.productName} (${x.sku})`]));
   const loc = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
   return {
     sku: (id: string) => skuNames.get(id) ?? id,

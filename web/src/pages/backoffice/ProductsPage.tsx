@@ -2,10 +2,12 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { get, qs } from '../../lib/api';
-import { formatMoney } from '../../lib/format';
+import { D } from '@server/shared/money.js';
+import { formatMoney, formatQuantity } from '../../lib/format';
 import { useL } from './lang';
+import { useLevelsOf } from './levels';
 import type { Category, Page, Product } from './types';
-import { ErrorBox, Loading, PageHeader } from './ui';
+import { ErrorBox, Loading, PageHeader, useLocations } from './ui';
 
 export const IVA_LABEL: Record<Product['iva'], string> = {
   iva16: 'IVA 16 %',
@@ -39,6 +41,17 @@ export function ProductsPage() {
   });
   const products = list.data?.pages.flatMap((p) => p.items) ?? [];
   const catName = new Map((categories.data ?? []).map((c) => [c.id, c.name]));
+  // what is available of each SKU shown, in all locations together, and per location on hover
+  const levels = useLevelsOf(products.flatMap((p) => p.skus.map((s) => s.id)));
+  const locations = useLocations();
+  const locName = new Map((locations.data ?? []).map((x) => [x.id, x.name]));
+  const stock = new Map<string, { total: InstanceType<typeof D>; detail: string[] }>();
+  for (const x of levels) {
+    const e = stock.get(x.skuId) ?? { total: new D(0), detail: [] };
+    e.total = e.total.plus(x.available);
+    e.detail.push(`${locName.get(x.locationId) ?? ''}: ${formatQuantity(x.available)}`);
+    stock.set(x.skuId, e);
+  }
 
   return (
     <div>
@@ -92,6 +105,7 @@ export function ProductsPage() {
               <th>{l('Impuestos', 'Taxes')}</th>
               <th className="num">{l('Precio', 'Price')}</th>
               <th className="num">{l('Costo', 'Cost')}</th>
+              <th className="num">{l('Disponible', 'Available')}</th>
             </tr>
           </thead>
           <tbody>
@@ -115,12 +129,19 @@ export function ProductsPage() {
                   </td>
                   <td className="num">{formatMoney(s.price)}</td>
                   <td className="num">{s.cost ? formatMoney(s.cost) : '—'}</td>
+                  <td
+                    className="num"
+                    title={stock.get(s.id)?.detail.join(' · ')}
+                    data-testid={`available-${s.sku}`}
+                  >
+                    {stock.has(s.id) ? formatQuantity(stock.get(s.id)!.total, p.soldByWeight) : '—'}
+                  </td>
                 </tr>
               )),
             )}
             {!list.isLoading && products.length === 0 ? (
               <tr>
-                <td colSpan={7} className="muted">
+                <td colSpan={8} className="muted">
                   {l('No hay productos con esos filtros.', 'No products match.')}
                 </td>
               </tr>
