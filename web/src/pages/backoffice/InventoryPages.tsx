@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { D } from '@server/shared/money.js';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
@@ -52,7 +53,6 @@ interface Reservation {
   createdAt: string;
 }
 
-/** Every level the user may see (for names of SKUs in ledgers, transfers and counts). */
 /** `value` once it has stopped changing for `ms`: a search typed letter by letter asks once. */
 function useDebounced<T>(value: T, ms = 250): T {
   const [settled, setSettled] = useState(value);
@@ -141,7 +141,7 @@ export function StockPage() {
                   <tr
                     key={`${x.skuId}-${x.locationId}`}
                     className={
-                      x.reorderPoint && Number(x.available) <= Number(x.reorderPoint) ? 'row-warn' : ''
+                      x.reorderPoint !== null && new D(x.available).lte(x.reorderPoint) ? 'row-warn' : ''
                     }
                     onClick={() => setSkuId(x.skuId === skuId ? '' : x.skuId)}
                   >
@@ -264,7 +264,7 @@ function SkuPicker({
     queryFn: () =>
       get<Page<StockLevel>>(
         `/inventory/levels${qs({ locationId, q: search.trim() || undefined, limit: 30 })}`,
-      ).then((r) => r.items.filter((x) => Number(x.available) > 0)),
+      ).then((r) => r.items.filter((x) => new D(x.available).gt(0))),
   });
   const [chosen, setChosen] = useState<StockLevel | null>(null);
   const options = [
@@ -343,6 +343,8 @@ export function TransfersPage() {
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['transfers'] });
       void qc.invalidateQueries({ queryKey: ['levels'] });
+      void qc.invalidateQueries({ queryKey: ['levels-of'] });
+      void qc.invalidateQueries({ queryKey: ['sku-picker'] });
     },
   });
   return (
