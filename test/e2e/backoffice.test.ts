@@ -173,6 +173,21 @@ describe('the back office', () => {
       .toMatch(/Ventas en conflicto por revisar\s*0/);
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, '19-inicio.png') });
+    // live, without reloading: an online order arrives and a register opens
+    const { ctx, storeId, registerId, products: p } = server.biz;
+    await createOrder(ctx, {
+      channel: 'storefront',
+      locationId: storeId,
+      fulfilment: 'delivery',
+      deliveryAddress: 'Calle 5 de Mayo 12, Centro',
+      lines: [{ skuId: p.jitomate.skuId, quantity: '1.000' }],
+    });
+    await expect.poll(textOf(page.getByTestId('home-orders')), POLL).toMatch(/Nuevos\s*2/);
+    await expect.poll(textOf(page.getByTestId('home-today')), POLL).toContain('$293.70');
+    const session = await openCashSession(ctx, { registerId, openingFloat: '300.00' });
+    await expect.poll(textOf(page.getByTestId('home-registers')), POLL).toContain('1 / 1');
+    await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '300.00' });
+    await expect.poll(textOf(page.getByTestId('home-registers')), POLL).toContain('0 / 1');
     await low.getByRole('link', { name: 'Ver existencias' }).click();
     await page.waitForURL(/\/admin\/stock$/);
   });

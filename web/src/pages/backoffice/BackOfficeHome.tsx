@@ -6,6 +6,7 @@ import { get, qs } from '../../lib/api';
 import { businessTimeZone, businessToday, formatMoney, formatQuantity } from '../../lib/format';
 import { getLocale, useT } from '../../lib/i18n';
 import { ORDER_STATUS_LABEL, pick, useL } from './lang';
+import { useLiveRefresh } from './live';
 import { ErrorBox, useLocations } from './ui';
 
 interface Tickets {
@@ -107,6 +108,23 @@ export function BackOfficeHome() {
     queryKey: ['home', 'undocumented', monthStart, today],
     queryFn: () =>
       get<Undocumented>(`/invoicing/reports/undocumented-sales${qs({ from: monthStart, to: today })}`),
+  });
+  // live: a sale, an order, a stock change or a corte anywhere shows here without reloading
+  const sold = [
+    ['home', 'sales'],
+    ['home', 'undocumented'],
+  ];
+  useLiveRefresh({
+    'sale.completed': sold,
+    'return.recorded': sold,
+    'order.created': [...sold, ['home', 'orders']],
+    'order.status_changed': [...sold, ['home', 'orders']],
+    'stock.low': [['home', 'low-stock']],
+    'stock.changed': [['home', 'low-stock']],
+    'cash.session_opened': [['home', 'registers']],
+    'cash.session_closed': [['home', 'registers']],
+    'sale_conflict.recorded': [['home', 'conflicts']],
+    'sale_conflict.resolved': [['home', 'conflicts']],
   });
   const locations = useLocations();
   const locationName = (id: string) => locations.data?.find((x) => x.id === id)?.name ?? '';

@@ -1,0 +1,40 @@
+import { type QueryKey, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { API_BASE } from '../../lib/api';
+
+/**
+ * Reads again what a page shows when the server says it changed: `refresh` maps event types
+ * (`sale.completed`, …) to the queries they make stale. Events come from the business's event
+ * stream (SSE, resumed by the browser after a drop); a burst of them (a busy counter) asks again
+ * at most once every `everyMs` per query.
+ */
+export function useLiveRefresh(refresh: Record<string, QueryKey[]>, everyMs = 2000): void {
+  const qc = useQueryClient();
+  const latest = useRef(refresh);
+  latest.current = refresh;
+  const types = Object.keys(refresh).sort().join(',');
+  useEffect(() => {
+    if (!types || typeof EventSource === 'undefined') return;
+    const es = new EventSource(`${API_BASE}/events/stream?types=${encodeURIComponent(types)}`, {
+      withCredentials: true,
+    });
+    const due = new Map<string, QueryKey>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const flush = () => {
+      timer = undefined;
+      last = Date.now();
+      for (const key of due.values()) void qc.invalidateQueries({ queryKey: key });
+      due.clear();
+    };
+    const on = (ev: Event) => {
+      for (const key of latest.current[ev.type] ?? []) due.set(JSON.stringify(key), key);
+      if (timer === undefined) timer = setTimeout(flush, Math.max(0, last + everyMs - Date.now()));
+    };
+    for (const type of types.split(',')) es.addEventListener(type, on);
+    return () => {
+      clearTimeout(timer);
+      es.close();
+    };
+  }, [qc, types, everyMs]);
+}
