@@ -309,6 +309,18 @@ describe('the back office', () => {
     await expect.poll(stored, POLL).toBeNull();
   });
 
+  it('shows the only register’s cortes at once: float, expected, counted and the difference', async () => {
+    const { page } = browser;
+    onFail('cash');
+    await page.goto(`${server.url}/admin/cash`);
+    const sessions = page.locator('section', { hasText: 'Turnos de caja' }).locator('tbody tr');
+    await expect.poll(() => sessions.count(), POLL).toBe(2);
+    // the day's corte: 500 float + 228.80 cash sales - 16.00 refunded = 712.80, 700.00 counted
+    expect(await textOf(sessions.nth(1))()).toMatch(/\$500\.00\s*\$712\.80\s*\$700\.00\s*-\$12\.80$/);
+    expect(await textOf(sessions.nth(0))()).toMatch(/\$300\.00\s*\$300\.00\s*\$300\.00\s*\$0\.00$/);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+  });
+
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
     const { page } = browser;
     onFail('product');

@@ -549,7 +549,7 @@ export function CashPage() {
   const l = useL();
   const qc = useQueryClient();
   const [locationId, setLocationId] = useState('');
-  const [registerId, setRegisterId] = useState<string | null>(null);
+  const [chosenRegister, setRegisterId] = useState<string | null>(null);
   const [name, setName] = useState('');
   const locations = useLocations();
   const registers = useQuery({
@@ -559,6 +559,8 @@ export function CashPage() {
         (r) => r.items,
       ),
   });
+  // one register: it is the one to look at
+  const registerId = chosenRegister ?? (registers.data?.length === 1 ? registers.data[0]!.id : null);
   const sessions = useQuery({
     queryKey: ['cash-sessions', registerId],
     queryFn: () =>
@@ -578,7 +580,7 @@ export function CashPage() {
       <PageHeader title={l('Cajas y cortes', 'Registers and cash sessions')}>
         <LocationSelect value={locationId} onChange={setLocationId} />
       </PageHeader>
-      <div className="bo-two">
+      <div className="bo-two bo-cash">
         <section className="card bo-section">
           <h2>{l('Cajas', 'Registers')}</h2>
           <ErrorBox error={registers.error} />
@@ -627,7 +629,7 @@ export function CashPage() {
           )}
           <ErrorBox error={create.error} />
         </section>
-        <section className="card bo-section">
+        <section className="card bo-section bo-table-card">
           <h2>{l('Turnos de caja', 'Cash sessions')}</h2>
           {!registerId ? <p className="muted">{l('Elige una caja.', 'Pick a register.')}</p> : null}
           <ErrorBox error={sessions.error} />
