@@ -318,6 +318,11 @@ describe('the back office', () => {
     // the day's corte: 500 float + 228.80 cash sales - 16.00 refunded = 712.80, 700.00 counted
     expect(await textOf(sessions.nth(1))()).toMatch(/\$500\.00\s*\$712\.80\s*\$700\.00\s*-\$12\.80$/);
     expect(await textOf(sessions.nth(0))()).toMatch(/\$300\.00\s*\$300\.00\s*\$300\.00\s*\$0\.00$/);
+    // a corte opens as the register printed it
+    await sessions.nth(1).click();
+    const corte = page.getByTestId('corte-z');
+    await expect.poll(textOf(corte), POLL).toMatch(/Efectivo\s*\$228\.80\s*\$16\.00\s*\$712\.80/);
+    expect(await textOf(corte.getByTestId('difference'))()).toBe('-$12.80');
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });
 

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { ApiError, api, get, post, qs } from '../../lib/api';
-import type { CashSession, Register } from '../../lib/endpoints';
+import type { CashReport, CashSession, Register } from '../../lib/endpoints';
+import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
 import type { Page } from './types';
@@ -561,6 +562,13 @@ export function CashPage() {
   });
   // one register: it is the one to look at
   const registerId = chosenRegister ?? (registers.data?.length === 1 ? registers.data[0]!.id : null);
+  const [openSession, setOpenSession] = useState<string | null>(null);
+  // a corte as the register printed it: per payment method, cash in and out, counted, difference
+  const corte = useQuery({
+    queryKey: ['corte', openSession],
+    queryFn: () => get<CashReport>(`/cash-sessions/${openSession}/corte-x`),
+    enabled: !!openSession,
+  });
   const sessions = useQuery({
     queryKey: ['cash-sessions', registerId],
     queryFn: () =>
@@ -646,7 +654,11 @@ export function CashPage() {
             </thead>
             <tbody>
               {(sessions.data ?? []).map((s) => (
-                <tr key={s.id}>
+                <tr
+                  key={s.id}
+                  className={s.id === openSession ? 'selected' : ''}
+                  onClick={() => setOpenSession(s.id === openSession ? null : s.id)}
+                >
                   <td>{formatDateTime(s.openedAt)}</td>
                   <td>
                     {s.status === 'merged'
@@ -668,6 +680,8 @@ export function CashPage() {
               ))}
             </tbody>
           </table>
+          <ErrorBox error={corte.error} />
+          {openSession && corte.data ? <CashReportView report={corte.data} /> : null}
         </section>
       </div>
     </div>
