@@ -337,10 +337,20 @@ export function TransfersPage() {
     },
     onError: (err) => setErrors(err instanceof ApiError ? err.fieldErrors() : {}),
   });
+  // receiving with differences: what arrived of each line, typed by whoever unpacks it
+  const [receiving, setReceiving] = useState<{ id: string; qty: Record<string, string> } | null>(null);
   const act = useMutation({
-    mutationFn: ({ id, action }: { id: string; action: 'send' | 'receive' | 'cancel' }) =>
-      post<Transfer>(`/inventory/transfers/${id}/${action}`, {}),
+    mutationFn: ({
+      id,
+      action,
+      body,
+    }: {
+      id: string;
+      action: 'send' | 'receive' | 'cancel';
+      body?: Record<string, unknown>;
+    }) => post<Transfer>(`/inventory/transfers/${id}/${action}`, body ?? {}),
     onSuccess: () => {
+      setReceiving(null);
       void qc.invalidateQueries({ queryKey: ['transfers'] });
       void qc.invalidateQueries({ queryKey: ['levels'] });
       void qc.invalidateQueries({ queryKey: ['levels-of'] });
@@ -413,10 +423,26 @@ export function TransfersPage() {
                   {t.lines.map((x) => (
                     <div key={x.skuId}>
                       {formatQuantity(x.quantity)} × {names.sku(x.skuId)}
-                      {x.difference && x.difference !== '0.000' ? (
-                        <span className="neg">
+                      {receiving?.id === t.id ? (
+                        <input
+                          className="qty"
+                          inputMode="decimal"
+                          aria-label={`${l('Recibido', 'Received')} ${names.sku(x.skuId)}`}
+                          value={receiving.qty[x.skuId] ?? ''}
+                          onChange={(e) =>
+                            setReceiving({
+                              ...receiving,
+                              qty: { ...receiving.qty, [x.skuId]: e.target.value },
+                            })
+                          }
+                        />
+                      ) : null}
+                      {x.difference !== null && !new D(x.difference).isZero() ? (
+                        <span className="neg" data-testid="transfer-difference">
                           {' '}
-                          ({l('dif.', 'diff.')} {x.difference})
+                          ({l('llegaron', 'arrived')} {formatQuantity(x.quantityReceived ?? '0')},{' '}
+                          {new D(x.difference).isNeg() ? l('faltaron', 'missing') : l('sobraron', 'extra')}{' '}
+                          {formatQuantity(new D(x.difference).abs().toString())})
                         </span>
                       ) : null}
                     </div>
@@ -440,6 +466,40 @@ export function TransfersPage() {
                       onClick={() => act.mutate({ id: t.id, action: 'receive' })}
                     >
                       {l('Recibir completo', 'Receive all')}
+                    </button>
+                  ) : null}
+                  {t.status === 'sent' && receiving?.id !== t.id ? (
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() =>
+                        setReceiving({
+                          id: t.id,
+                          qty: Object.fromEntries(t.lines.map((x) => [x.skuId, formatQuantity(x.quantity)])),
+                        })
+                      }
+                    >
+                      {l('Recibir con diferencias…', 'Receive with differences…')}
+                    </button>
+                  ) : null}
+                  {receiving?.id === t.id ? (
+                    <button
+                      type="button"
+                      className="button small primary"
+                      onClick={() =>
+                        act.mutate({
+                          id: t.id,
+                          action: 'receive',
+                          body: {
+                            lines: Object.entries(receiving.qty).map(([skuId, q]) => ({
+                              skuId,
+                              quantityReceived: q.trim(),
+                            })),
+                          },
+                        })
+                      }
+                    >
+                      {l('Confirmar lo que llegó', 'Confirm what arrived')}
                     </button>
                   ) : null}
                   {t.status === 'draft' || t.status === 'sent' ? (
