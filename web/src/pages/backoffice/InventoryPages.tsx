@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { D } from '@server/shared/money.js';
 import { ApiError, api, get, post, qs } from '../../lib/api';
@@ -7,7 +7,16 @@ import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
 import { type StockLevel, useLevelsOf } from './levels';
 import type { Page } from './types';
-import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
+import {
+  ErrorBox,
+  Field,
+  Loading,
+  LocationSelect,
+  PageHeader,
+  SearchPicker,
+  useDebounced,
+  useLocations,
+} from './ui';
 
 interface Movement {
   id: number;
@@ -51,16 +60,6 @@ interface Reservation {
   status: string;
   expiresAt: string;
   createdAt: string;
-}
-
-/** `value` once it has stopped changing for `ms`: a search typed letter by letter asks once. */
-function useDebounced<T>(value: T, ms = 250): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
 }
 
 /** Levels per SKU and location; `q` searches name, SKU or barcode on the server, page by page. */
@@ -256,57 +255,32 @@ function SkuPicker({
   error?: string;
 }) {
   const l = useL();
-  const [q, setQ] = useState('');
-  const search = useDebounced(q);
-  const found = useQuery({
-    queryKey: ['sku-picker', locationId, search],
-    enabled: locationId !== '',
-    queryFn: () =>
-      get<Page<StockLevel>>(
-        `/inventory/levels${qs({ locationId, q: search.trim() || undefined, limit: 30 })}`,
-      ).then((r) => r.items.filter((x) => new D(x.available).gt(0))),
-  });
   const [chosen, setChosen] = useState<StockLevel | null>(null);
-  const options = [
-    ...(chosen && chosen.skuId === value && !found.data?.some((x) => x.skuId === value) ? [chosen] : []),
-    ...(found.data ?? []),
-  ];
   return (
-    <>
-      <Field label={l('Buscar producto', 'Find product')}>
-        <input
-          type="search"
-          value={q}
-          disabled={!locationId}
-          placeholder={
-            locationId
-              ? l('Nombre, SKU o código…', 'Name, SKU or barcode…')
-              : l('Elige de dónde sale', 'Choose where it leaves')
-          }
-          onChange={(e) => setQ(e.target.value)}
-        />
-      </Field>
-      <Field label={l('Producto', 'Product')} error={error}>
-        <select
-          value={value}
-          onChange={(e) => {
-            setChosen(options.find((x) => x.skuId === e.target.value) ?? null);
-            onChange(e.target.value);
-          }}
-        >
-          <option value="">
-            {found.data && found.data.length === 0
-              ? l('Ninguno coincide', 'None matches')
-              : l('Elige…', 'Choose…')}
-          </option>
-          {options.map((x) => (
-            <option key={x.skuId} value={x.skuId}>
-              {x.productName} ({l('disp.', 'avail.')} {formatQuantity(x.available)})
-            </option>
-          ))}
-        </select>
-      </Field>
-    </>
+    <SearchPicker<StockLevel>
+      label={l('Producto', 'Product')}
+      searchLabel={l('Buscar producto', 'Find product')}
+      placeholder={
+        locationId
+          ? l('Nombre, SKU o código…', 'Name, SKU or barcode…')
+          : l('Elige de dónde sale', 'Choose where it leaves')
+      }
+      queryKey={['sku-picker', locationId]}
+      enabled={locationId !== ''}
+      search={(q) =>
+        get<Page<StockLevel>>(`/inventory/levels${qs({ locationId, q: q || undefined, limit: 30 })}`).then(
+          (r) => r.items.filter((x) => new D(x.available).gt(0)),
+        )
+      }
+      value={chosen && chosen.skuId === value ? chosen : null}
+      onChange={(x) => {
+        setChosen(x);
+        onChange(x?.skuId ?? '');
+      }}
+      idOf={(x) => x.skuId}
+      labelOf={(x) => `${x.productName} (${l('disp.', 'avail.')} ${formatQuantity(x.available)})`}
+      error={error}
+    />
   );
 }
 

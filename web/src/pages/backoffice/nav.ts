@@ -13,6 +13,7 @@ export const backOfficeNav: NavItem[] = [
   { to: '/admin/reports', label: ['Reportes', 'Reports'] },
   { to: '/admin/products', label: ['Productos', 'Products'] },
   { to: '/admin/stock', label: ['Existencias', 'Stock'] },
+  { to: '/admin/receipts', label: ['Entradas y mermas', 'Receipts and write-offs'] },
   { to: '/admin/transfers', label: ['Traspasos', 'Transfers'] },
   { to: '/admin/counts', label: ['Conteos', 'Counts'] },
   { to: '/admin/reservations', label: ['Apartados', 'Reservations'] },

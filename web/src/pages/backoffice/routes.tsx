@@ -8,6 +8,7 @@ import { InvoiceDetailPage, InvoicesPage, InvoicingIndex, InvoicingLayout } from
 import { CashPage, CustomersPage, OrdersBoardPage, SettingsPage, UsersPage } from './PeoplePages';
 import { ProductEditPage } from './ProductEditPage';
 import { ProductsPage } from './ProductsPage';
+import { ReceiptsPage } from './ReceiptsPage';
 import { ReportsPage } from './ReportsPage';
 import { SaleConflictsPage } from './SaleConflictsPage';
 import { SalesPage } from './SalesPage';
@@ -22,6 +23,7 @@ export const backOfficeRoutes = (
     <Route path="products/new" element={<ProductEditPage />} />
     <Route path="products/:productId" element={<ProductEditPage />} />
     <Route path="stock" element={<StockPage />} />
+    <Route path="receipts" element={<ReceiptsPage />} />
     <Route path="transfers" element={<TransfersPage />} />
     <Route path="counts" element={<CountsPage />} />
     <Route path="reservations" element={<ReservationsPage />} />

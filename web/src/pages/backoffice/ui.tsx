@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { API_BASE, ApiError, get, qs } from '../../lib/api';
 import type { Location } from '../../lib/endpoints';
 import { businessToday } from '../../lib/format';
@@ -191,4 +191,83 @@ export function fieldErrorsOf(err: unknown, byCode: (e: ApiError) => string | nu
   const field = byCode(err);
   if (field) out[field] = err.message;
   return out;
+}
+
+/** `value` once it has stopped changing for `ms`: a search typed letter by letter asks once. */
+export function useDebounced<T>(value: T, ms = 250): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+/**
+ * A choice among what the server finds for what is typed: a search box and a select of the
+ * results (the chosen one stays listed while other searches run). `search` asks the server.
+ */
+export function SearchPicker<T>({
+  label,
+  searchLabel,
+  queryKey,
+  search,
+  enabled = true,
+  value,
+  onChange,
+  idOf,
+  labelOf,
+  placeholder,
+  error,
+}: {
+  label: string;
+  searchLabel: string;
+  queryKey: unknown[];
+  search: (q: string) => Promise<T[]>;
+  enabled?: boolean;
+  value: T | null;
+  onChange: (v: T | null) => void;
+  idOf: (v: T) => string;
+  labelOf: (v: T) => string;
+  placeholder: string;
+  error?: string;
+}) {
+  const l = useL();
+  const [q, setQ] = useState('');
+  const settled = useDebounced(q.trim());
+  const found = useQuery({ queryKey: [...queryKey, settled], enabled, queryFn: () => search(settled) });
+  const options = [
+    ...(value && !found.data?.some((x) => idOf(x) === idOf(value)) ? [value] : []),
+    ...(found.data ?? []),
+  ];
+  return (
+    <>
+      <Field label={searchLabel}>
+        <input
+          type="search"
+          value={q}
+          disabled={!enabled}
+          placeholder={placeholder}
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </Field>
+      <Field label={label} error={error}>
+        <select
+          value={value ? idOf(value) : ''}
+          onChange={(e) => onChange(options.find((x) => idOf(x) === e.target.value) ?? null)}
+        >
+          <option value="">
+            {found.data && found.data.length === 0
+              ? l('Ninguno coincide', 'None matches')
+              : l('Elige…', 'Choose…')}
+          </option>
+          {options.map((x) => (
+            <option key={idOf(x)} value={idOf(x)}>
+              {labelOf(x)}
+            </option>
+          ))}
+        </select>
+      </Field>
+    </>
+  );
 }
