@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { updateSku } from '../../src/modules/catalog/catalog.service.js';
+import { receiveStock } from '../../src/modules/inventory/inventory.service.js';
+import { givenProduct } from '../helpers/factories.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
 import { closeCashSession, openCashSession } from '../../src/modules/cash/cash.service.js';
 import { createOrder } from '../../src/modules/orders/orders.service.js';
@@ -40,6 +42,16 @@ async function seedDay(s: E2eServer): Promise<void> {
   }
   // the store keeps 60 bags of Maseca: with 50 received it is one to reorder
   await updateSku(ctx, p.maseca.skuId, { reorderPoint: '60' });
+  // milk in lots: one expires in three days, the other in a month
+  const milk = (await givenProduct(ctx, { name: 'Leche Lala 1 L', trackLots: true })).skus[0]!.id;
+  const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  await receiveStock(ctx, {
+    locationId: storeId,
+    lines: [
+      { skuId: milk, quantity: '6', lotCode: 'L-PRONTO', expiresOn: inDays(3) },
+      { skuId: milk, quantity: '12', lotCode: 'L-MES', expiresOn: inDays(30) },
+    ],
+  });
   const session = await openCashSession(ctx, { registerId, openingFloat: '500.00' });
   const sales = [
     { lines: [{ skuId: p.coca.skuId, quantity: '3' }], cash: '54.00' },
@@ -168,6 +180,9 @@ describe('the back office', () => {
     await expect.poll(textOf(low), POLL).toContain('Harina Maseca 1 kg');
     expect(await textOf(low)()).toMatch(/Tienda Centro\s*48\s*60/);
     expect(await low.locator('tbody tr').count()).toBe(1);
+    const expiring = page.getByTestId('home-expiring');
+    await expect.poll(textOf(expiring), POLL).toMatch(/Leche Lala 1 L\s*Tienda Centro\s*L-PRONTO/);
+    expect(await expiring.locator('tbody tr').count()).toBe(1);
     await expect
       .poll(textOf(page.getByTestId('home-attention')), POLL)
       .toMatch(/Ventas en conflicto por revisar\s*0/);

@@ -184,6 +184,28 @@ describe('inventory API', () => {
     });
   });
 
+  it('lists the lots that expire by a day, first to expire first', async () => {
+    const sku = (await givenProduct(biz.ctx, { trackLots: true })).skus[0]!.id;
+    const r = await call(env.app, biz.as.manager, 'POST', url('/receipts'), {
+      locationId: biz.storeId,
+      lines: [
+        { skuId: sku, quantity: '6', lotCode: 'L-LATE', expiresOn: '2027-03-01' },
+        { skuId: sku, quantity: '4', lotCode: 'L-SOON', expiresOn: '2027-01-05' },
+      ],
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const lots = async (q: string) =>
+      (await call(env.app, biz.as.cashier, 'GET', url(`/lots?skuId=${sku}${q}`)))
+        .json()
+        .items.map((x: { lotCode: string; quantity: string }) => `${x.lotCode} ${x.quantity}`);
+    expect(await lots('')).toEqual(['L-SOON 4.000', 'L-LATE 6.000']);
+    expect(await lots('&expiresBy=2027-01-31')).toEqual(['L-SOON 4.000']);
+    expect(await lots('&expiresBy=2027-01-04')).toEqual([]);
+    const bad = await call(env.app, biz.as.cashier, 'GET', url(`/lots?expiresBy=31/01/2027`));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Fecha inválida: usa AAAA-MM-DD.');
+  });
+
   it('keeps a user to their own locations and a business to its own stock', async () => {
     const sku = await newSku();
     await receive(sku, '5', biz.warehouseId);
@@ -212,6 +234,17 @@ describe('inventory API', () => {
     expect(denied.json().error.code).toBe('LOCATION_FORBIDDEN');
     const mine = await call(env.app, { cookie }, 'GET', url(`/levels?skuIds=${sku}`));
     expect(mine.json().items).toEqual([]);
+    // nor the warehouse's lots
+    const lotted = (await givenProduct(biz.ctx, { trackLots: true })).skus[0]!.id;
+    const lot = await call(env.app, biz.as.manager, 'POST', url('/receipts'), {
+      locationId: biz.warehouseId,
+      lines: [{ skuId: lotted, quantity: '3', lotCode: 'B-7', expiresOn: '2027-02-01' }],
+    });
+    expect(lot.statusCode, lot.body).toBe(201);
+    const theirLots = await call(env.app, { cookie }, 'GET', url(`/lots?skuId=${lotted}`));
+    expect(theirLots.json().items).toEqual([]);
+    const ownerLots = await call(env.app, biz.as.owner, 'GET', url(`/lots?skuId=${lotted}`));
+    expect(ownerLots.json().items.map((x: { lotCode: string }) => x.lotCode)).toEqual(['B-7']);
 
     const foreign = await call(env.app, other.as.owner, 'GET', url(`/levels?skuIds=${sku}`));
     expect(foreign.json().items).toEqual([]);

@@ -6,6 +6,7 @@ import { assertLocationAccess } from '../identity/identity.service.js';
 import {
   zAdjustment,
   zAdjustmentInput,
+  zIsoDate,
   zConfirmInput,
   zCount,
   zCountInput,
@@ -153,7 +154,12 @@ export const inventoryRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Lots with stock, first to expire first',
-        querystring: z.object({ skuId: z.string().optional(), locationId: z.string().optional() }),
+        querystring: z.object({
+          skuId: z.string().optional(),
+          locationId: z.string().optional(),
+          /** only lots that expire on or before this day (AAAA-MM-DD): what to sell or pull first */
+          expiresBy: zIsoDate.optional(),
+        }),
         response: { 200: z.object({ items: z.array(zLot) }) },
       },
     },

@@ -19,7 +19,7 @@ export const zCountStatus = z.enum(['open', 'posted', 'cancelled']);
 
 const zSkuId = z.string().min(1).max(64);
 const zLocationId = z.string().min(1).max(64);
-const zIsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha inválida: usa AAAA-MM-DD.');
+export const zIsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha inválida: usa AAAA-MM-DD.');
 const zInstant = z.iso.datetime({
   offset: true,
   error: 'Fecha y hora inválidas: usa ISO 8601, p. ej. 2026-11-23T16:00:00Z.',

@@ -727,7 +727,7 @@ export async function listMovements(
 /** Lots with stock, first to expire first. */
 export async function listLots(
   ctx: Ctx,
-  input: { skuId?: string; locationId?: string } = {},
+  input: { skuId?: string; locationId?: string; expiresBy?: string } = {},
 ): Promise<StockLot[]> {
   let q = ctx.db
     .selectFrom('stock_lots')
@@ -744,6 +744,9 @@ export async function listLots(
     .where('quantity', '>', '0');
   if (input.skuId) q = q.where('sku_id', '=', input.skuId);
   if (input.locationId) q = q.where('location_id', '=', input.locationId);
+  // a user limited to some locations sees only their lots
+  if (ctx.locationIds) q = q.where('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
+  if (input.expiresBy) q = q.where(sql<boolean>`expires_on <= ${input.expiresBy}::date`);
   const rows = await q.orderBy(sql`expires_on nulls last`).orderBy('received_at').orderBy('id').execute();
   return rows.map((r) => ({
     id: r.id,

@@ -7,6 +7,7 @@ import { businessTimeZone, businessToday, formatMoney, formatQuantity } from '..
 import { getLocale, useT } from '../../lib/i18n';
 import { ORDER_STATUS_LABEL, pick, useL } from './lang';
 import { useLiveRefresh } from './live';
+import { useLevelsOf } from './levels';
 import { ErrorBox, useLocations } from './ui';
 
 interface Tickets {
@@ -24,6 +25,14 @@ interface LowStock {
   productName: string;
   available: string;
   reorderPoint: string | null;
+}
+interface Lot {
+  id: string;
+  skuId: string;
+  locationId: string;
+  lotCode: string;
+  expiresOn: string | null;
+  quantity: string;
 }
 interface Register {
   id: string;
@@ -120,12 +129,27 @@ export function BackOfficeHome() {
     'order.created': [...sold, ['home', 'orders']],
     'order.status_changed': [...sold, ['home', 'orders']],
     'stock.low': [['home', 'low-stock']],
-    'stock.changed': [['home', 'low-stock']],
+    'stock.changed': [
+      ['home', 'low-stock'],
+      ['home', 'expiring'],
+    ],
     'cash.session_opened': [['home', 'registers']],
     'cash.session_closed': [['home', 'registers']],
     'sale_conflict.recorded': [['home', 'conflicts']],
     'sale_conflict.resolved': [['home', 'conflicts']],
   });
+  // lots to sell or pull first: those that expire within a week
+  const weekAhead = daysBefore(today, -7);
+  const expiring = useQuery({
+    queryKey: ['home', 'expiring', weekAhead],
+    queryFn: () =>
+      get<{ items: Lot[] }>(`/inventory/lots${qs({ expiresBy: weekAhead })}`).then((r) => r.items),
+  });
+  const lotNames = useLevelsOf(
+    (expiring.data ?? []).slice(0, 6).map((x) => x.skuId),
+    5 * 60_000,
+  );
+  const productName = (skuId: string) => lotNames.find((x) => x.skuId === skuId)?.productName ?? '';
   const locations = useLocations();
   const locationName = (id: string) => locations.data?.find((x) => x.id === id)?.name ?? '';
 
@@ -234,6 +258,42 @@ export function BackOfficeHome() {
             </table>
           )}
           <Link to="/admin/stock">{l('Ver existencias', 'See stock')}</Link>
+        </div>
+
+        <div className="card bo-section bo-table-card" data-testid="home-expiring">
+          <h2>
+            {l('Caducan esta semana', 'Expiring this week')}{' '}
+            {expiring.data?.length ? <span className="badge">{expiring.data.length}</span> : null}
+          </h2>
+          {expiring.data && expiring.data.length === 0 ? (
+            <p className="muted">
+              {l('Ningún lote caduca en los próximos 7 días.', 'No lot expires in the next 7 days.')}
+            </p>
+          ) : (
+            <table className="lines compact">
+              <thead>
+                <tr>
+                  <th>{l('Producto', 'Product')}</th>
+                  <th>{l('Lote', 'Lot')}</th>
+                  <th>{l('Caduca', 'Expires')}</th>
+                  <th className="num">{l('Quedan', 'Left')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(expiring.data ?? []).slice(0, 6).map((x) => (
+                  <tr key={x.id}>
+                    <td>
+                      {productName(x.skuId)}
+                      <div className="small muted">{locationName(x.locationId)}</div>
+                    </td>
+                    <td>{x.lotCode}</td>
+                    <td>{x.expiresOn ? x.expiresOn.split('-').reverse().join('/') : ''}</td>
+                    <td className="num">{formatQuantity(x.quantity)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </div>
 
         <div className="card bo-section" data-testid="home-attention">
