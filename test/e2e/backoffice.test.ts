@@ -381,6 +381,20 @@ describe('the back office', () => {
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });
 
+  it('sets the message printed at the bottom of every ticket', async () => {
+    const { page } = browser;
+    onFail('settings');
+    await page.goto(`${server.url}/admin/settings`);
+    const footer = page.getByTestId('receipt-footer');
+    await footer
+      .getByLabel('Leyenda del ticket')
+      .fill('¡Gracias por su compra! Cambios con ticket en 30 días.');
+    await footer.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(textOf(footer.locator('.badge')), POLL).toBe('Guardado');
+    const business = await (await page.request.get(`${server.url}/api/v1/business`)).json();
+    expect(business.receiptFooter).toBe('¡Gracias por su compra! Cambios con ticket en 30 días.');
+  });
+
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {
     const { page } = browser;
     onFail('product');

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useAuth } from '../../app/auth';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import type { CashReport, CashSession, Register } from '../../lib/endpoints';
@@ -688,6 +689,61 @@ export function CashPage() {
   );
 }
 
+/** The message printed at the bottom of every ticket (the owner writes it; everyone sees it). */
+function ReceiptFooterForm({ canEdit }: { canEdit: boolean }) {
+  const l = useL();
+  const qc = useQueryClient();
+  const business = useQuery({
+    queryKey: ['business'],
+    queryFn: () => get<{ receiptFooter: string | null }>('/business'),
+  });
+  const [draft, setDraft] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const value = draft ?? business.data?.receiptFooter ?? '';
+  const save = useMutation({
+    mutationFn: () => api('PATCH', '/business', { receiptFooter: value.trim() || null }),
+    onSuccess: () => {
+      setDraft(null);
+      setSaved(true);
+      void qc.invalidateQueries({ queryKey: ['business'] });
+    },
+  });
+  return (
+    <section className="card bo-section" data-testid="receipt-footer">
+      <h2>{l('Leyenda del ticket', 'Receipt footer')}</h2>
+      <textarea
+        aria-label={l('Leyenda del ticket', 'Receipt footer')}
+        rows={2}
+        maxLength={500}
+        readOnly={!canEdit}
+        placeholder={l(
+          '¡Gracias por su compra! Cambios con ticket en 30 días.',
+          'Thank you! Exchanges within 30 days.',
+        )}
+        value={value}
+        onChange={(e) => {
+          setSaved(false);
+          setDraft(e.target.value);
+        }}
+      />
+      {canEdit ? (
+        <div className="bo-row">
+          <button
+            type="button"
+            className="button primary"
+            disabled={draft === null || save.isPending}
+            onClick={() => save.mutate()}
+          >
+            {l('Guardar', 'Save')}
+          </button>
+          {saved ? <span className="badge ok">{l('Guardado', 'Saved')}</span> : null}
+        </div>
+      ) : null}
+      <ErrorBox error={save.error} />
+    </section>
+  );
+}
+
 /** Business locations (the owner adds stores and warehouses). */
 export function SettingsPage() {
   const l = useL();
@@ -718,11 +774,16 @@ export function SettingsPage() {
         <h2>{l('Datos fiscales del negocio', 'Business fiscal data')}</h2>
         <p className="muted">
           {l(
-            'La razón social, el RFC y el régimen fiscal se capturan al dar de alta el negocio; todavía no se pueden cambiar desde aquí.',
-            'Legal name, RFC and tax regime are set when the business is created; they cannot be edited here yet.',
+            'La razón social, el RFC, el régimen fiscal, el CSD y las series se configuran en ',
+            'Legal name, RFC, tax regime, CSD and series are set in ',
           )}
+          <Link to="/admin/invoicing/setup">
+            {l('Facturación › Configuración fiscal', 'Invoicing › Fiscal setup')}
+          </Link>
+          .
         </p>
       </section>
+      <ReceiptFooterForm canEdit={user?.role === 'owner'} />
       <section className="card bo-section">
         <h2>{l('Sucursales y almacenes', 'Locations')}</h2>
         <ErrorBox error={locations.error} />
