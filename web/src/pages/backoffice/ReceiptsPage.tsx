@@ -39,6 +39,31 @@ function CatalogPicker({
   );
 }
 
+/**
+ * What both forms do with the server's answer: on success a note of what was recorded and every
+ * stock figure on screen read again; on refusal each field's message next to it.
+ */
+function useStockChange<T>(send: () => Promise<T>, recorded: (r: T) => string, reset: () => void) {
+  const qc = useQueryClient();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [done, setDone] = useState<string | null>(null);
+  const mutation = useMutation({
+    mutationFn: send,
+    onSuccess: (r) => {
+      setDone(recorded(r));
+      reset();
+      setErrors({});
+      for (const key of ['levels', 'levels-of', 'sku-picker', 'movements'])
+        void qc.invalidateQueries({ queryKey: [key] });
+    },
+    onError: (err) => {
+      setDone(null);
+      setErrors(err instanceof ApiError ? err.fieldErrors() : {});
+    },
+  });
+  return { mutation, errors, done };
+}
+
 interface ReceiptLine {
   uid: number;
   sku: CatalogSku | null;
@@ -60,16 +85,17 @@ const newLine = (): ReceiptLine => ({
 /** Merchandise received from a supplier: quantities, unit costs, and lots with expiry when tracked. */
 function ReceiptForm() {
   const l = useL();
-  const qc = useQueryClient();
   const [locationId, setLocationId] = useState('');
   const [note, setNote] = useState('');
   const [lines, setLines] = useState<ReceiptLine[]>([newLine()]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [done, setDone] = useState<string | null>(null);
   const set = (i: number, patch: Partial<ReceiptLine>) =>
     setLines(lines.map((x, j) => (j === i ? { ...x, ...patch } : x)));
-  const receive = useMutation({
-    mutationFn: () =>
+  const {
+    mutation: receive,
+    errors,
+    done,
+  } = useStockChange(
+    () =>
       post<{ movements: unknown[] }>('/inventory/receipts', {
         locationId,
         note: note.trim() || undefined,
@@ -83,26 +109,18 @@ function ReceiptForm() {
             expiresOn: x.sku!.trackLots ? x.expiresOn || undefined : undefined,
           })),
       }),
-    onSuccess: (r) => {
-      setDone(
-        r.movements.length === 1
-          ? l('Entrada registrada: 1 línea.', 'Receipt recorded: 1 line.')
-          : l(
-              `Entrada registrada: ${r.movements.length} líneas.`,
-              `Receipt recorded: ${r.movements.length} lines.`,
-            ),
-      );
+    (r) =>
+      r.movements.length === 1
+        ? l('Entrada registrada: 1 línea.', 'Receipt recorded: 1 line.')
+        : l(
+            `Entrada registrada: ${r.movements.length} líneas.`,
+            `Receipt recorded: ${r.movements.length} lines.`,
+          ),
+    () => {
       setLines([newLine()]);
       setNote('');
-      setErrors({});
-      for (const key of ['levels', 'levels-of', 'sku-picker', 'movements'])
-        void qc.invalidateQueries({ queryKey: [key] });
     },
-    onError: (err) => {
-      setDone(null);
-      setErrors(err instanceof ApiError ? err.fieldErrors() : {});
-    },
-  });
+  );
   return (
     <section className="card bo-section" data-testid="receipt-form">
       <h2>{l('Recibir mercancía', 'Receive merchandise')}</h2>
@@ -181,16 +199,17 @@ function ReceiptForm() {
 /** Stock that left without a sale (expired, damaged) or a correction, always with its reason. */
 function AdjustmentForm() {
   const l = useL();
-  const qc = useQueryClient();
   const [locationId, setLocationId] = useState('');
   const [sku, setSku] = useState<CatalogSku | null>(null);
   const [kind, setKind] = useState<'write_off' | 'adjustment'>('write_off');
   const [quantity, setQuantity] = useState('');
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [done, setDone] = useState<string | null>(null);
-  const adjust = useMutation({
-    mutationFn: () =>
+  const {
+    mutation: adjust,
+    errors,
+    done,
+  } = useStockChange(
+    () =>
       post<{ delta: string; level: { onHand: string } | null }>('/inventory/adjustments', {
         locationId,
         skuId: sku?.id,
@@ -199,24 +218,18 @@ function AdjustmentForm() {
         quantity: kind === 'write_off' ? `-${quantity.trim().replace(/^-/, '')}` : quantity.trim(),
         note: note.trim(),
       }),
-    onSuccess: (r) => {
-      setDone(
-        l(
-          `Listo: ${formatQuantity(r.delta)}; quedan ${r.level ? formatQuantity(r.level.onHand) : '0'}.`,
-          `Done: ${formatQuantity(r.delta)}; ${r.level ? formatQuantity(r.level.onHand) : '0'} left.`,
-        ),
+    (r) => {
+      const left = r.level ? formatQuantity(r.level.onHand) : '0';
+      return l(
+        `Listo: ${formatQuantity(r.delta)}; quedan ${left}.`,
+        `Done: ${formatQuantity(r.delta)}; ${left} left.`,
       );
+    },
+    () => {
       setQuantity('');
       setNote('');
-      setErrors({});
-      for (const key of ['levels', 'levels-of', 'sku-picker', 'movements'])
-        void qc.invalidateQueries({ queryKey: [key] });
     },
-    onError: (err) => {
-      setDone(null);
-      setErrors(err instanceof ApiError ? err.fieldErrors() : {});
-    },
-  });
+  );
   return (
     <section className="card bo-section" data-testid="adjustment-form">
       <h2>{l('Merma o ajuste', 'Write-off or adjustment')}</h2>
