@@ -257,7 +257,8 @@ export function SearchPicker<T>({
           onChange={(e) => onChange(options.find((x) => idOf(x) === e.target.value) ?? null)}
         >
           <option value="">
-            {found.data && found.data.length === 0
+            {/* "none matches" once something was typed; before that, just the invitation */}
+            {settled && found.data?.length === 0
               ? l('Ninguno coincide', 'None matches')
               : l('Elige…', 'Choose…')}
           </option>
