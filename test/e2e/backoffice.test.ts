@@ -223,6 +223,16 @@ describe('the back office', () => {
     expect(await textOf(detail)()).toMatch(/IVA 16%/);
     expect(await textOf(detail.getByTestId('sale-payments'))()).toMatch(/^Efectivo\s*\$64\.00$/);
     await page.screenshot({ path: join(SCREENSHOTS, '26-ventas.png') });
+    // a copy of the ticket as the register printed it, ready for the browser's print dialog
+    await detail.getByRole('button', { name: 'Copia del ticket' }).click();
+    const copy = detail.getByTestId('ticket-copy');
+    await expect.poll(textOf(copy), POLL).toContain('Abarrotes La Prueba');
+    const printed = await textOf(copy)();
+    expect(printed).toContain('Caja 1');
+    expect(printed).toContain('Doña Rosa');
+    expect(printed).toContain('$64.00');
+    expect(printed).toContain((await textOf(detail.locator('p strong').first())()).trim());
+    expect(await detail.getByRole('button', { name: 'Imprimir' }).count()).toBe(1);
     const number = (await textOf(detail.locator('h2'))()).replace(/\D/g, '');
     await page.getByLabel('Número de ticket').fill(number);
     await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(1);

@@ -89,6 +89,8 @@ export interface SaleLine {
   lineNo: number;
   skuId: string;
   description: string;
+  /** SAT's unit key: KGM for products sold by weight */
+  claveUnidad: string;
   unitName: string;
   quantity: string;
   unitPrice: string;

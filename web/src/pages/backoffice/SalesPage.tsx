@@ -1,9 +1,11 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, qs } from '../../lib/api';
-import type { Sale } from '../../lib/endpoints';
+import type { BusinessInfo, Sale } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, formatQuantity } from '../../lib/format';
-import { paymentLabel, taxLabel } from '../../printing/receipt-model';
+import { buildReceiptModel, paymentLabel, taxLabel } from '../../printing/receipt-model';
+import type { ReceiptSnapshot } from '../terminal/ChargeDialog';
+import { ReceiptView } from '../terminal/ReceiptView';
 import { CHANNEL_LABEL, type Channel, pick, useL } from './lang';
 import type { Page } from './types';
 import {
@@ -37,9 +39,67 @@ function usePeopleAndRegisters() {
   };
 }
 
+/**
+ * A copy of the ticket as the register printed it, from the stored sale: the receipt's own
+ * model and view (the terminal's), the browser's print dialog printing only the ticket.
+ */
+function TicketCopy({ sale, cashier, registerName }: { sale: Sale; cashier: string; registerName: string }) {
+  const locations = useLocations();
+  const business = useQuery({ queryKey: ['business'], queryFn: () => get<BusinessInfo>('/business') });
+  const location = locations.data?.find((x) => x.id === sale.locationId);
+  const snapshot: ReceiptSnapshot = {
+    saleId: sale.id,
+    createdAt: sale.createdAt,
+    cashier,
+    registerName,
+    locationName: location?.name ?? '',
+    customer: null,
+    note: sale.note ?? '',
+    lines: sale.lines.map((x) => ({
+      description: x.description,
+      quantity: x.quantity,
+      soldByWeight: x.claveUnidad === 'KGM',
+      unitPrice: x.unitPrice,
+      discount: x.discount,
+      total: x.total,
+    })),
+    subtotal: sale.subtotal,
+    discountTotal: sale.discountTotal,
+    taxTotal: sale.taxTotal,
+    total: sale.total,
+    taxes: sale.taxes.map((x) => ({ ...x, amount: x.amount ?? '0' })),
+    payments: [],
+    change: sale.change,
+  };
+  const model = buildReceiptModel({
+    snapshot,
+    sale,
+    business: business.data ?? null,
+    locationName: location?.name ?? '',
+    locationAddress: location?.address ?? null,
+    origin: window.location.origin,
+  });
+  return (
+    <div className="print-area" data-testid="ticket-copy">
+      <ReceiptView r={model} paper={80} />
+    </div>
+  );
+}
+
 /** One ticket as the customer got it: lines (and what came back), taxes, payments, codes. */
-function SaleDetail({ saleId, onClose }: { saleId: string; onClose: () => void }) {
+function SaleDetail({
+  saleId,
+  onClose,
+  cashierOf,
+  registerOf,
+}: {
+  saleId: string;
+  onClose: () => void;
+  cashierOf: (userId: string | null) => string;
+  registerOf: (registerId: string | null) => string;
+}) {
   const l = useL();
+  const [copy, setCopy] = useState(false);
   const sale = useQuery({ queryKey: ['sale', saleId], queryFn: () => get<Sale>(`/sales/${saleId}`) });
   const s = sale.data;
   return (
@@ -110,6 +170,19 @@ function SaleDetail({ saleId, onClose }: { saleId: string; onClose: () => void }
             ))}
           </ul>
           {s.note ? <p className="small">“{s.note}”</p> : null}
+          <div className="bo-row">
+            <button type="button" className="button small" onClick={() => setCopy(!copy)}>
+              {copy ? l('Ocultar copia', 'Hide copy') : l('Copia del ticket', 'Ticket copy')}
+            </button>
+            {copy ? (
+              <button type="button" className="button small primary" onClick={() => window.print()}>
+                {l('Imprimir', 'Print')}
+              </button>
+            ) : null}
+          </div>
+          {copy ? (
+            <TicketCopy sale={s} cashier={cashierOf(s.userId)} registerName={registerOf(s.registerId)} />
+          ) : null}
         </>
       ) : (
         <Loading />
@@ -215,7 +288,14 @@ export function SalesPage() {
             </button>
           ) : null}
         </section>
-        {open ? <SaleDetail saleId={open} onClose={() => setOpen(null)} /> : null}
+        {open ? (
+          <SaleDetail
+            saleId={open}
+            onClose={() => setOpen(null)}
+            cashierOf={names.user}
+            registerOf={names.register}
+          />
+        ) : null}
       </div>
     </div>
   );
