@@ -72,6 +72,38 @@ export function paymentLabel(p: {
   return s;
 }
 
+/**
+ * The snapshot a register would have kept, rebuilt from a stored sale and who sold it where: a
+ * copy of an old ticket (the back office) goes through the same model as the ticket itself.
+ */
+export function snapshotOfSale(
+  sale: Sale,
+  at: { cashier: string; registerName: string; locationName: string },
+): ReceiptSnapshot {
+  return {
+    saleId: sale.id,
+    createdAt: sale.createdAt,
+    ...at,
+    customer: null,
+    note: sale.note ?? '',
+    lines: sale.lines.map((x) => ({
+      description: x.description,
+      quantity: x.quantity,
+      soldByWeight: x.claveUnidad === 'KGM',
+      unitPrice: x.unitPrice,
+      discount: x.discount,
+      total: x.total,
+    })),
+    subtotal: sale.subtotal,
+    discountTotal: sale.discountTotal,
+    taxTotal: sale.taxTotal,
+    total: sale.total,
+    taxes: sale.taxes.map((x) => ({ ...x, amount: x.amount ?? '0' })),
+    payments: [],
+    change: sale.change,
+  };
+}
+
 /** The receipt from the server's sale when it has one, from the terminal's snapshot otherwise. */
 export function buildReceiptModel(input: {
   snapshot: ReceiptSnapshot;

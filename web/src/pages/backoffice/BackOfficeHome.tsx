@@ -8,7 +8,7 @@ import { getLocale, useT } from '../../lib/i18n';
 import { ORDER_STATUS_LABEL, pick, useL } from './lang';
 import { useLiveRefresh } from './live';
 import { useLevelsOf } from './levels';
-import { ErrorBox, useLocations } from './ui';
+import { addDays, ErrorBox, useLocations } from './ui';
 
 interface Tickets {
   count: number;
@@ -49,13 +49,6 @@ interface Undocumented {
 /** The statuses of orders someone still has to act on, in the order they move. */
 const PENDING_ORDERS = ['new', 'confirmed', 'preparing', 'ready', 'out_for_delivery'] as const;
 
-/** Calendar date `days` before `date` (YYYY-MM-DD), without time zones in the way. */
-function daysBefore(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
-
 function Kpi({
   label,
   value,
@@ -86,7 +79,7 @@ export function BackOfficeHome() {
   const l = useL();
   const { user } = useAuth();
   const today = businessToday();
-  const lastWeek = daysBefore(today, 7);
+  const lastWeek = addDays(today, -7);
   const monthStart = `${today.slice(0, 8)}01`;
   const day = (date: string) =>
     get<DayReport>(`/reports/sales-by-day${qs({ from: date, to: date })}`).then((r) => r.totals);
@@ -139,7 +132,7 @@ export function BackOfficeHome() {
     'sale_conflict.resolved': [['home', 'conflicts']],
   });
   // lots to sell or pull first: those that expire within a week
-  const weekAhead = daysBefore(today, -7);
+  const weekAhead = addDays(today, 7);
   const expiring = useQuery({
     queryKey: ['home', 'expiring', weekAhead],
     queryFn: () =>

@@ -5,7 +5,7 @@ import { D } from '@server/shared/money.js';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
-import { type StockLevel, useLevelsOf } from './levels';
+import { refreshStock, type StockLevel, useLevelsOf } from './levels';
 import type { Page } from './types';
 import {
   ErrorBox,
@@ -14,6 +14,7 @@ import {
   LocationSelect,
   PageHeader,
   SearchPicker,
+  ShowMore,
   useDebounced,
   useLocations,
 } from './ui';
@@ -155,16 +156,7 @@ export function StockPage() {
                 ))}
               </tbody>
             </table>
-            {levels.hasNextPage ? (
-              <button
-                type="button"
-                className="button small"
-                disabled={levels.isFetchingNextPage}
-                onClick={() => void levels.fetchNextPage()}
-              >
-                {l('Mostrar más', 'Show more')}
-              </button>
-            ) : null}
+            <ShowMore query={levels} />
             {levels.isSuccess && shown.length === 0 ? (
               <p className="muted">{l('Ningún producto coincide.', 'No product matches.')}</p>
             ) : null}
@@ -326,9 +318,7 @@ export function TransfersPage() {
     onSuccess: () => {
       setReceiving(null);
       void qc.invalidateQueries({ queryKey: ['transfers'] });
-      void qc.invalidateQueries({ queryKey: ['levels'] });
-      void qc.invalidateQueries({ queryKey: ['levels-of'] });
-      void qc.invalidateQueries({ queryKey: ['sku-picker'] });
+      refreshStock(qc);
     },
   });
   return (
@@ -508,7 +498,7 @@ export function CountsPage() {
   });
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['counts'] });
-    void qc.invalidateQueries({ queryKey: ['levels'] });
+    refreshStock(qc);
   };
   const create = useMutation({
     mutationFn: () => post<StockCount>('/inventory/counts', { locationId }),

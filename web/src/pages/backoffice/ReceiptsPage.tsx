@@ -4,6 +4,7 @@ import { ApiError, get, post, qs } from '../../lib/api';
 import type { SellableSku } from '../../lib/catalog-types';
 import { businessToday, formatQuantity } from '../../lib/format';
 import { useL } from './lang';
+import { refreshStock } from './levels';
 import { ErrorBox, Field, LocationSelect, PageHeader, SearchPicker } from './ui';
 
 type CatalogSku = SellableSku & { cost: string | null };
@@ -53,8 +54,7 @@ function useStockChange<T>(send: () => Promise<T>, recorded: (r: T) => string, r
       setDone(recorded(r));
       reset();
       setErrors({});
-      for (const key of ['levels', 'levels-of', 'sku-picker', 'movements'])
-        void qc.invalidateQueries({ queryKey: [key] });
+      refreshStock(qc);
     },
     onError: (err) => {
       setDone(null);

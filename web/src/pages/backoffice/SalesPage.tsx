@@ -3,8 +3,7 @@ import { useState } from 'react';
 import { get, qs } from '../../lib/api';
 import type { BusinessInfo, Sale } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, formatQuantity } from '../../lib/format';
-import { buildReceiptModel, paymentLabel, taxLabel } from '../../printing/receipt-model';
-import type { ReceiptSnapshot } from '../terminal/ChargeDialog';
+import { buildReceiptModel, paymentLabel, snapshotOfSale, taxLabel } from '../../printing/receipt-model';
 import { ReceiptView } from '../terminal/ReceiptView';
 import { CHANNEL_LABEL, type Channel, pick, useL } from './lang';
 import type { Page } from './types';
@@ -16,6 +15,7 @@ import {
   LocationSelect,
   lastDays,
   PageHeader,
+  ShowMore,
   useLocations,
 } from './ui';
 
@@ -47,35 +47,12 @@ function TicketCopy({ sale, cashier, registerName }: { sale: Sale; cashier: stri
   const locations = useLocations();
   const business = useQuery({ queryKey: ['business'], queryFn: () => get<BusinessInfo>('/business') });
   const location = locations.data?.find((x) => x.id === sale.locationId);
-  const snapshot: ReceiptSnapshot = {
-    saleId: sale.id,
-    createdAt: sale.createdAt,
-    cashier,
-    registerName,
-    locationName: location?.name ?? '',
-    customer: null,
-    note: sale.note ?? '',
-    lines: sale.lines.map((x) => ({
-      description: x.description,
-      quantity: x.quantity,
-      soldByWeight: x.claveUnidad === 'KGM',
-      unitPrice: x.unitPrice,
-      discount: x.discount,
-      total: x.total,
-    })),
-    subtotal: sale.subtotal,
-    discountTotal: sale.discountTotal,
-    taxTotal: sale.taxTotal,
-    total: sale.total,
-    taxes: sale.taxes.map((x) => ({ ...x, amount: x.amount ?? '0' })),
-    payments: [],
-    change: sale.change,
-  };
+  const locationName = location?.name ?? '';
   const model = buildReceiptModel({
-    snapshot,
+    snapshot: snapshotOfSale(sale, { cashier, registerName, locationName }),
     sale,
     business: business.data ?? null,
-    locationName: location?.name ?? '',
+    locationName,
     locationAddress: location?.address ?? null,
     origin: window.location.origin,
   });
@@ -277,16 +254,7 @@ export function SalesPage() {
           {list.isSuccess && rows.length === 0 ? (
             <p className="muted">{l('No hay ventas con estos filtros.', 'No sales match.')}</p>
           ) : null}
-          {list.hasNextPage ? (
-            <button
-              type="button"
-              className="button small"
-              disabled={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              {l('Mostrar más', 'Show more')}
-            </button>
-          ) : null}
+          <ShowMore query={list} />
         </section>
         {open ? (
           <SaleDetail

@@ -1,4 +1,4 @@
-import { useQueries } from '@tanstack/react-query';
+import { type QueryClient, useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { get, qs } from '../../lib/api';
 import type { Page } from './types';
@@ -22,7 +22,9 @@ const CHUNK = 50;
  * barely change; stock does).
  */
 export function useLevelsOf(skuIds: readonly string[], staleTime = 15_000): StockLevel[] {
-  const key = [...new Set(skuIds)].sort().join(',');
+  // in the order given, not sorted: a list that grows at the end (another page) keeps its
+  // earlier chunks, and their cached answers, as they were
+  const key = [...new Set(skuIds)].join(',');
   const chunks = useMemo(() => {
     const ids = key ? key.split(',') : [];
     const out: string[][] = [];
@@ -40,4 +42,10 @@ export function useLevelsOf(skuIds: readonly string[], staleTime = 15_000): Stoc
     })),
   });
   return found.flatMap((r) => r.data ?? []);
+}
+
+/** After stock moved (receipt, write-off, transfer, count): every stock figure on screen is read again. */
+export function refreshStock(qc: QueryClient): void {
+  for (const key of ['levels', 'levels-of', 'sku-picker', 'movements'])
+    void qc.invalidateQueries({ queryKey: [key] });
 }

@@ -107,7 +107,8 @@ export interface DateRange {
   to: string;
 }
 
-function shift(date: string, days: number): string {
+/** The calendar day `days` after `date` (before, when negative), YYYY-MM-DD, without time zones in the way. */
+export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
@@ -115,7 +116,7 @@ function shift(date: string, days: number): string {
 
 export function lastDays(n: number): DateRange {
   const to = businessToday();
-  return { from: shift(to, -(n - 1)), to };
+  return { from: addDays(to, -(n - 1)), to };
 }
 
 /** From/to business days with quick choices. */
@@ -270,5 +271,25 @@ export function SearchPicker<T>({
         </select>
       </Field>
     </>
+  );
+}
+
+/** The next page of a list, while there is one. */
+export function ShowMore({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
+  const l = useL();
+  if (!query.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className="button small"
+      disabled={query.isFetchingNextPage}
+      onClick={() => void query.fetchNextPage()}
+    >
+      {l('Mostrar más', 'Show more')}
+    </button>
   );
 }
