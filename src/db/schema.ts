@@ -6,6 +6,7 @@ import type { IdentityTables } from '../modules/identity/identity.tables.js';
 import type { InvoicingTables } from '../modules/invoicing/invoicing.tables.js';
 import type { InventoryTables } from '../modules/inventory/inventory.tables.js';
 import type { OrdersTables } from '../modules/orders/orders.tables.js';
+import type { PrivacyTables } from '../modules/privacy/privacy.tables.js';
 import type { ReturnsTables } from '../modules/returns/returns.tables.js';
 import type { SalesTables } from '../modules/sales/sales.tables.js';
 import type { SaleConflictsTables } from '../modules/sales-conflicts/sales-conflicts.tables.js';
@@ -25,4 +26,5 @@ export interface DB
     SalesTables,
     ReturnsTables,
     InvoicingTables,
-    SaleConflictsTables {}
+    SaleConflictsTables,
+    PrivacyTables {}

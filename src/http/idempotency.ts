@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { json } from '../db/types.js';
+import type { Ctx, Executor } from '../shared/context.js';
 import { errorBody } from './errors.js';
 
 declare module 'fastify' {
@@ -78,4 +80,30 @@ export function registerIdempotency(app: FastifyInstance, database: Database): v
     }
     return payload;
   });
+}
+
+/** How long a stored answer to an `Idempotency-Key` is kept (it may hold personal data). */
+export const IDEMPOTENCY_KEEP_MS = 7 * 24 * 3600_000;
+
+/** Deletes stored answers older than IDEMPOTENCY_KEEP_MS; returns how many. */
+export async function pruneIdempotencyKeys(db: Executor, now: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_KEEP_MS))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/**
+ * Deletes the stored answers of this business that mention any of `ids` (a customer whose data
+ * is erased): a replay of such a request runs again instead of answering the old data.
+ */
+export async function forgetStoredAnswersMentioning(ctx: Ctx, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await ctx.db
+    .deleteFrom('idempotency_keys')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where((eb) => eb.or(ids.map((id) => eb(sql`response::text`, 'like', `%"${id}"%`))))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -8,6 +8,7 @@ import { importsRoutes } from './imports/imports.routes.js';
 import { invoicingRoutes } from './invoicing/invoicing.routes.js';
 import { inventoryRoutes } from './inventory/inventory.routes.js';
 import { ordersRoutes } from './orders/orders.routes.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { returnsRoutes } from './returns/returns.routes.js';
 import { salesRoutes } from './sales/sales.routes.js';
@@ -30,4 +31,5 @@ export const apiModules: FastifyPluginAsync[] = [
   salesConflictsRoutes,
   satCatalogsRoutes,
   invoicingRoutes,
+  privacyRoutes,
 ];

@@ -33,6 +33,7 @@ export const ID_PREFIXES = [
   'ipay',
   'imp',
   'scf',
+  'prq',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pruneIdempotencyKeys } from '../http/idempotency.js';
 import { startPacWorker } from '../modules/invoicing/stamping.js';
 import { sharedDispatcher } from '../modules/events/dispatcher.js';
 import { deliverDueWebhooks, queueWebhookDeliveries } from '../modules/events/webhooks.service.js';
@@ -67,7 +68,8 @@ export interface WorkerOptions {
 
 /**
  * Starts this process's background work: the event dispatcher (SSE and in-process
- * subscribers), the webhook queue and delivery loop, and the reservation sweeper. Every app
+ * subscribers), the webhook queue and delivery loop, the reservation sweeper and the pruning of
+ * stored Idempotency-Key answers older than a week. Every app
  * process may run them; the database keeps them from doing the same work twice.
  */
 export async function startWorkers(app: FastifyInstance, options: WorkerOptions = {}): Promise<Workers> {
@@ -126,10 +128,21 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
   // CFDI stamping/cancellation outbox: retries pending documents with backoff.
   const pac = startPacWorker(app);
 
+  // Stored Idempotency-Key answers older than a week go (they may hold personal data).
+  const prune = every(
+    3600_000,
+    async () => {
+      await pruneIdempotencyKeys(db, app.now());
+      return false;
+    },
+    log('idempotency pruning'),
+  );
+  prune.kick();
+
   return {
     async stop() {
       unsubscribe();
-      await Promise.all([queue.stop(), deliver.stop(), sweeper.stop(), pac.stop()]);
+      await Promise.all([queue.stop(), deliver.stop(), sweeper.stop(), pac.stop(), prune.stop()]);
       await dispatcher.stop();
     },
   };

@@ -73,6 +73,11 @@ export const CustomerErrors = defineErrors({
     es: 'El código postal {codigoPostal} no es válido: son 5 dígitos.',
     en: 'Postal code {codigoPostal} is not valid: it has 5 digits.',
   },
+  CUSTOMER_ERASED: {
+    status: 409,
+    es: 'Los datos personales de este cliente se eliminaron a petición suya: ya no se puede modificar.',
+    en: "This customer's personal data was erased on their request: the profile cannot be changed.",
+  },
   CUSTOMER_MERGE_SAME: {
     status: 422,
     es: 'No se puede unir un cliente consigo mismo.',

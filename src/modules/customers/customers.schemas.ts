@@ -61,6 +61,8 @@ export const zCustomer = z.object({
   }),
   notes: z.string().nullable(),
   mergedInto: z.string().nullable(),
+  /** When its personal data was erased on the person's request (ARCO); null otherwise. */
+  erasedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -50,6 +50,7 @@ function toCustomer(r: CustomerRow): Customer {
     },
     notes: r.notes,
     mergedInto: r.merged_into,
+    erasedAt: r.erased_at ? r.erased_at.toISOString() : null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -178,6 +179,14 @@ async function loadRow(ctx: Ctx, customerId: string, lock = false): Promise<Cust
   return r;
 }
 
+/** A profile that can still change: not merged into another, not erased. */
+function assertLive(row: CustomerRow): void {
+  if (row.merged_into) {
+    throw new AppError(E.CUSTOMER_MERGED, { customerId: row.id, mergedInto: row.merged_into });
+  }
+  if (row.erased_at) throw new AppError(E.CUSTOMER_ERASED, { customerId: row.id });
+}
+
 async function insertConsent(ctx: Ctx, customerId: string, input: RecordConsentInput): Promise<void> {
   await ctx.db
     .insertInto('customer_consents')
@@ -294,7 +303,7 @@ export async function updateCustomer(
   input: UpdateCustomerInput,
 ): Promise<Customer> {
   const cur = await loadRow(ctx, customerId, true);
-  if (cur.merged_into) throw new AppError(E.CUSTOMER_MERGED, { customerId, mergedInto: cur.merged_into });
+  assertLive(cur);
   const phone = input.phone === undefined ? cur.phone : input.phone ? phoneOrThrow(input.phone) : null;
   const email = input.email === undefined ? cur.email : (normEmail(input.email) ?? null);
   if (!phone && !email) throw new AppError(E.CUSTOMER_CONTACT_REQUIRED);
@@ -468,7 +477,8 @@ export async function searchCustomers(
     .selectFrom('customers')
     .selectAll()
     .where('tenant_id', '=', ctx.tenantId)
-    .where('merged_into', 'is', null);
+    .where('merged_into', 'is', null)
+    .where('erased_at', 'is', null);
   const text = input.q ? normalizeSearch(input.q) : '';
   if (text.length > 0) {
     const patterns = new Set<string>();
@@ -519,9 +529,7 @@ export async function mergeCustomers(
   const second = await loadRow(ctx, secondId, true);
   const keep = first.id === input.keepId ? first : second;
   const gone = first.id === input.mergeId ? first : second;
-  for (const c of [keep, gone]) {
-    if (c.merged_into) throw new AppError(E.CUSTOMER_MERGED, { customerId: c.id, mergedInto: c.merged_into });
-  }
+  for (const c of [keep, gone]) assertLive(c);
   // Mark first: the partial unique indexes then free gone's phone and e-mail for keep.
   await ctx.db
     .updateTable('customers')
@@ -602,7 +610,7 @@ export async function recordConsent(
   input: RecordConsentInput,
 ): Promise<Customer> {
   const cur = await loadRow(ctx, customerId, true);
-  if (cur.merged_into) throw new AppError(E.CUSTOMER_MERGED, { customerId, mergedInto: cur.merged_into });
+  assertLive(cur);
   await ctx.db
     .updateTable('customers')
     .set({
@@ -714,4 +722,63 @@ export async function getCustomerHistory(
     entries,
     totals: { orders: orders.length, sales: sales.length, spent },
   };
+}
+
+/** Ids of the profiles merged into `customerId` (their purchases count as its own). */
+export async function profilesMergedInto(ctx: Ctx, customerId: string): Promise<string[]> {
+  return mergedIdsOf(ctx, customerId);
+}
+
+/**
+ * Erases the personal data of a live profile and of the profiles merged into it (an ARCO
+ * cancellation): name, phone, e-mail, fiscal data and notes are cleared, the notes of its consent
+ * record too, and a granted marketing consent is revoked with a last record. The rows stay, marked
+ * `erased_at` (sales, orders and invoices point at them); lookups by phone or e-mail no longer
+ * find them and they cannot be changed again. Returns the ids erased, the live one first.
+ * Errors: CUSTOMER_NOT_FOUND, CUSTOMER_MERGED, CUSTOMER_ERASED.
+ */
+export async function eraseCustomerData(ctx: Ctx, customerId: string): Promise<string[]> {
+  const cur = await loadRow(ctx, customerId, true);
+  assertLive(cur);
+  const ids = [cur.id, ...(await mergedIdsOf(ctx, cur.id))];
+  if (cur.marketing_consent) {
+    await insertConsent(ctx, cur.id, { granted: false, channel: 'other' });
+  }
+  await ctx.db
+    .updateTable('customers')
+    .set({
+      name: '',
+      phone: null,
+      email: null,
+      rfc: null,
+      razon_social: null,
+      regimen_fiscal: null,
+      uso_cfdi: null,
+      codigo_postal: null,
+      notes: null,
+      marketing_consent: false,
+      marketing_consent_at: ctx.now,
+      marketing_consent_channel: 'other',
+      search_text: '',
+      erased_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', 'in', ids)
+    .execute();
+  await ctx.db
+    .updateTable('customer_consents')
+    .set({ note: null })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', ids)
+    .where('note', 'is not', null)
+    .execute();
+  await recordEvent(ctx, 'customer.erased', { customerId: cur.id, mergedIds: ids.slice(1) });
+  await recordAudit(ctx, {
+    action: 'customer.erased',
+    entityType: 'customer',
+    entityId: cur.id,
+    data: { mergedIds: ids.slice(1) },
+  });
+  return ids;
 }

@@ -20,6 +20,7 @@ export interface CustomersTable {
   notes: string | null;
   merged_into: string | null;
   merged_at: Timestamp | null;
+  erased_at: Timestamp | null;
   search_text: Generated<string>;
   created_at: TimestampDefault;
   updated_at: TimestampDefault;

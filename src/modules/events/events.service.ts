@@ -36,3 +36,18 @@ export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
     })
     .execute();
 }
+
+/**
+ * Blanks the customer's phone in the payloads of the events about these customers (order
+ * events carry it for the channels): what an ARCO cancellation must not leave in the outbox,
+ * from which webhooks are still retried. Returns how many events changed.
+ */
+export async function scrubCustomerPhoneFromEvents(ctx: Ctx, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await sql`
+    update events set payload = jsonb_set(payload, '{customerPhone}', 'null'::jsonb)
+    where tenant_id = ${ctx.tenantId}
+      and payload ->> 'customerId' in (${sql.join(customerIds)})
+      and payload ->> 'customerPhone' is not null`.execute(ctx.db);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -57,3 +57,54 @@ export async function moveOrdersToCustomer(
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** Numbers of these customers' orders still in progress (neither delivered nor cancelled). */
+export async function openOrderNumbersOfCustomers(ctx: Ctx, customerIds: string[]): Promise<number[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('orders')
+    .select('number')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .where('status', 'not in', ['delivered', 'cancelled'])
+    .orderBy('number')
+    .execute();
+  return rows.map((r) => Number(r.number));
+}
+
+/** What an erased delivery address reads (the column stays filled for delivery orders). */
+export const ERASED_ADDRESS = '(dato eliminado a petición del titular)';
+
+/**
+ * Clears the personal data written on these customers' orders (an ARCO cancellation): delivery
+ * address and notes, order notes and the notes of their status changes. Amounts, lines and
+ * statuses stay. Returns how many orders were touched.
+ */
+export async function forgetOrderContacts(ctx: Ctx, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await ctx.db
+    .updateTable('orders')
+    .set((eb) => ({
+      delivery_address: eb.case().when('delivery_address', 'is', null).then(null).else(ERASED_ADDRESS).end(),
+      delivery_notes: null,
+      notes: null,
+      updated_at: ctx.now,
+    }))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .executeTakeFirst();
+  await ctx.db
+    .updateTable('order_status_history')
+    .set({ note: null })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('note', 'is not', null)
+    .where('order_id', 'in', (eb) =>
+      eb
+        .selectFrom('orders')
+        .select('orders.id')
+        .where('orders.tenant_id', '=', ctx.tenantId)
+        .where('orders.customer_id', 'in', customerIds),
+    )
+    .execute();
+  return Number(r.numUpdatedRows);
+}

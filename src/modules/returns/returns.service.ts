@@ -251,3 +251,29 @@ export async function listReturns(ctx: Ctx, input: { saleId: string }): Promise<
     .execute();
   return Promise.all(rows.map((r) => getReturn(ctx, r.id)));
 }
+
+/** Clears the free-text notes of these customers' returns (an ARCO cancellation); returns how many. */
+export async function forgetReturnNotesOfCustomers(ctx: Ctx, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await ctx.db
+    .updateTable('returns')
+    .set({ note: null })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .where('note', 'is not', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Returns of these customers, newest first. */
+export async function listReturnsOfCustomers(ctx: Ctx, customerIds: string[]): Promise<Return[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('returns')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .orderBy('id', 'desc')
+    .execute();
+  return Promise.all(rows.map((r) => getReturn(ctx, r.id)));
+}

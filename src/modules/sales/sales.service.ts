@@ -685,3 +685,16 @@ export async function resumeParkedTicket(ctx: Ctx, parkedTicketId: string): Prom
   if (!row) throw new AppError(E.PARKED_TICKET_NOT_FOUND, { parkedTicketId });
   return toParked(row);
 }
+
+/** Clears the free-text notes of these customers' sales (an ARCO cancellation); returns how many. */
+export async function forgetSaleNotesOfCustomers(ctx: Ctx, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await ctx.db
+    .updateTable('sales')
+    .set({ note: null })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .where('note', 'is not', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
