@@ -442,6 +442,68 @@ describe('the back office', () => {
     await page.screenshot({ path: join(SCREENSHOTS, '23-producto-error.png') });
   });
 
+  it('answers a customer who asks to be erased: the request, the refusal while her order is open, the erasure', async () => {
+    const { page } = browser;
+    onFail('privacy');
+    const api = (path: string, data: unknown) => page.request.post(`${server.url}/api/v1${path}`, { data });
+    const order = await api('/orders', {
+      channel: 'whatsapp',
+      locationId: server.biz.storeId,
+      customer: { phone: '5215587654321', name: 'Rosa Hernández' },
+      fulfilment: 'delivery',
+      deliveryAddress: 'Calle Morelos 5, Toluca',
+      lines: [{ skuId: server.biz.products.coca.skuId, quantity: '1' }],
+    });
+    expect(order.status(), await order.text()).toBe(201);
+    const { id: orderId, number } = await order.json();
+
+    await page.goto(`${server.url}/admin/customers`);
+    await page.getByPlaceholder('Buscar por nombre, teléfono o correo…').fill('Rosa');
+    await page.locator('tr', { hasText: 'Rosa Hernández' }).click();
+    const privacy = page.getByTestId('customer-privacy');
+    await privacy.getByRole('combobox', { name: /^Solicitud/ }).selectOption('cancellation');
+    await privacy.getByRole('combobox', { name: /^Cómo llegó/ }).selectOption('whatsapp');
+    await privacy.getByLabel('Detalle').fill('Pidió por WhatsApp que borremos sus datos');
+    await privacy.getByRole('button', { name: 'Registrar solicitud' }).click();
+    await expect
+      .poll(textOf(privacy.locator('table')), POLL)
+      .toMatch(/Cancelación \(eliminar\)\s*Abierta\s*Vence/);
+
+    await privacy.getByRole('button', { name: 'Eliminar sus datos…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Eliminar datos' });
+    expect(await textOf(dialog)()).toContain('Atiende la solicitud de cancelación');
+    await dialog.getByLabel(/^Motivo/).fill('Solicitud por WhatsApp');
+    await dialog.getByRole('button', { name: 'Eliminar definitivamente' }).click();
+    // her delivery is still on its way: refused, in Spanish, and nothing erased
+    await expect
+      .poll(textOf(dialog.getByRole('alert')), POLL)
+      .toBe(
+        `El cliente tiene pedidos en curso (#${number}): entrégalos o cancélalos antes de eliminar sus datos.`,
+      );
+    await page.screenshot({ path: join(SCREENSHOTS, '28-cliente-arco.png') });
+    expect((await api(`/orders/${orderId}/cancel`, {})).status()).toBe(200);
+    await dialog.getByRole('button', { name: 'Eliminar definitivamente' }).click();
+    await expect
+      .poll(textOf(page.getByRole('status')), POLL)
+      .toBe('Datos personales eliminados. Se conservan 0 ventas y 0 facturas, sin datos de contacto.');
+    const lookup = await page.request.get(`${server.url}/api/v1/customers/lookup?phone=5587654321`);
+    expect(lookup.status()).toBe(404);
+    const stored = await (await page.request.get(`${server.url}/api/v1/orders/${orderId}`)).json();
+    expect(stored.deliveryAddress).toBe('(dato eliminado a petición del titular)');
+
+    // the requests page: answered, and the card it links to says what happened
+    await page.goto(`${server.url}/admin/privacy`);
+    await page.getByRole('button', { name: 'Solo abiertas' }).click();
+    const row = page.locator('tr', { hasText: 'Cancelación' });
+    await expect.poll(textOf(row), POLL).toMatch(/\(datos eliminados\).*Atendida\s*Solicitud por WhatsApp/);
+    await page.screenshot({ path: join(SCREENSHOTS, '27-privacidad.png') });
+    await row.getByRole('link', { name: '(datos eliminados)' }).click();
+    await expect
+      .poll(textOf(page.getByTestId('customer-privacy')), POLL)
+      .toContain('Sus datos personales se eliminaron el');
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+  });
+
   it('shows the orders board and the stock ledger to a manager', async () => {
     const { page } = browser;
     await browser.context.clearCookies();

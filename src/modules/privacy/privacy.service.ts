@@ -330,7 +330,8 @@ export async function eraseCustomer(
   }
   if (!customer.mergedInto && !customer.erasedAt) {
     const open = await openOrderNumbersOfCustomers(ctx, ids);
-    if (open.length > 0) throw new AppError(E.PRIVACY_ERASE_OPEN_ORDERS, { orders: open.join(', ') });
+    if (open.length > 0)
+      throw new AppError(E.PRIVACY_ERASE_OPEN_ORDERS, { orders: open.map((n) => `#${n}`).join(', ') });
     let balance = new D(0);
     for (const id of ids) balance = balance.plus(await storeCreditBalance(ctx, id));
     if (balance.gt(0)) throw new AppError(E.PRIVACY_ERASE_STORE_CREDIT, { balance: balance.toFixed(2) });

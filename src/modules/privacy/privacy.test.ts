@@ -202,7 +202,7 @@ describe('cancellation: erasing a person', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({
       code: 'PRIVACY_ERASE_OPEN_ORDERS',
-      details: { orders: String(order.number) },
+      details: { orders: `#${order.number}` },
     });
     const after = await call(env.app, biz.as.manager, 'GET', `/api/v1/customers/${c.id}`);
     expect(after.json()).toMatchObject({ name: 'Pedro Ruiz', erasedAt: null });

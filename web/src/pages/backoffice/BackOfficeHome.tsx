@@ -102,6 +102,13 @@ export function BackOfficeHome() {
     queryKey: ['home', 'conflicts'],
     queryFn: () => get<{ openCount: number }>(`/sale-conflicts${qs({ status: 'open', limit: '1' })}`),
   });
+  const privacy = useQuery({
+    queryKey: ['home', 'privacy'],
+    queryFn: () =>
+      get<{ openCount: number; overdueCount: number }>(
+        `/privacy-requests${qs({ status: 'open', limit: '1' })}`,
+      ),
+  });
   const registers = useQuery({
     queryKey: ['home', 'registers'],
     queryFn: () => get<{ items: Register[] }>('/registers').then((r) => r.items.filter((x) => x.active)),
@@ -297,6 +304,19 @@ export function BackOfficeHome() {
                 {l('Ventas en conflicto por revisar', 'Sale conflicts to review')}
               </Link>
               <strong>{conflicts.data?.openCount ?? 0}</strong>
+            </li>
+            <li>
+              <Link to="/admin/privacy">
+                {l('Solicitudes ARCO abiertas (datos personales)', 'Open ARCO requests (personal data)')}
+              </Link>
+              <strong>
+                {privacy.data?.openCount ?? 0}
+                {privacy.data?.overdueCount ? (
+                  <span className="badge bad">
+                    {privacy.data.overdueCount} {l('vencidas', 'overdue')}
+                  </span>
+                ) : null}
+              </strong>
             </li>
             <li>
               <Link to="/admin/invoicing">

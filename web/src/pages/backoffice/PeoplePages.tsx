@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../app/auth';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
+import { CustomerPrivacy } from './PrivacyPages';
 import type { Page } from './types';
 import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
 
@@ -162,6 +163,7 @@ interface Customer {
   codigoPostal: string | null;
   marketingConsent: { granted: boolean; at: string | null; channel: string | null };
   notes: string | null;
+  erasedAt: string | null;
 }
 interface History {
   entries: {
@@ -187,12 +189,21 @@ export function CustomersPage() {
   const l = useL();
   const qc = useQueryClient();
   const [q, setQ] = useState('');
-  const [selected, setSelected] = useState<string | null>(null);
+  // ?customer= opens a card directly (from the ARCO requests page)
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('customer');
+  const setSelected = (id: string) => setParams({ customer: id }, { replace: true });
+  const [notice, setNotice] = useState<string | null>(null);
   const list = useQuery({
     queryKey: ['customers', q],
     queryFn: () => get<Page<Customer>>(`/customers${qs({ q: q.trim() || undefined, limit: 50 })}`),
   });
-  const customer = (list.data?.items ?? []).find((c) => c.id === selected);
+  const detail = useQuery({
+    queryKey: ['customer', selected],
+    queryFn: () => get<Customer>(`/customers/${selected}`),
+    enabled: !!selected,
+  });
+  const customer = detail.data;
   const history = useQuery({
     queryKey: ['customer-history', selected],
     queryFn: () => get<History>(`/customers/${selected}/history`),
@@ -207,12 +218,22 @@ export function CustomersPage() {
     mutationFn: (granted: boolean) => post(`/customers/${selected}/consent`, { granted, channel: 'counter' }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['customers'] });
+      void qc.invalidateQueries({ queryKey: ['customer', selected] });
       void qc.invalidateQueries({ queryKey: ['customer-consent', selected] });
     },
   });
   return (
     <div>
-      <PageHeader title={l('Clientes', 'Customers')} />
+      <PageHeader title={l('Clientes', 'Customers')}>
+        <Link className="button small" to="/admin/privacy">
+          {l('Solicitudes ARCO', 'ARCO requests')}
+        </Link>
+      </PageHeader>
+      {notice ? (
+        <p className="badge ok" role="status">
+          {notice}
+        </p>
+      ) : null}
       <div className="bo-two">
         <section className="card bo-section">
           <input
@@ -237,7 +258,10 @@ export function CustomersPage() {
                   <tr
                     key={c.id}
                     className={c.id === selected ? 'selected' : ''}
-                    onClick={() => setSelected(c.id)}
+                    onClick={() => {
+                      setNotice(null);
+                      setSelected(c.id);
+                    }}
                   >
                     <td>{c.name}</td>
                     <td>{c.phone ? formatPhone(c.phone) : ''}</td>
@@ -251,12 +275,19 @@ export function CustomersPage() {
         </section>
         <section className="card bo-section">
           {!customer ? (
-            <p className="muted">
-              {l('Elige un cliente para ver sus compras.', 'Pick a customer to see their purchases.')}
-            </p>
+            selected && detail.isLoading ? (
+              <Loading />
+            ) : (
+              <>
+                <ErrorBox error={detail.error} />
+                <p className="muted">
+                  {l('Elige un cliente para ver sus compras.', 'Pick a customer to see their purchases.')}
+                </p>
+              </>
+            )
           ) : (
             <>
-              <h2>{customer.name}</h2>
+              <h2>{customer.name || (customer.erasedAt ? l('(datos eliminados)', '(data erased)') : '')}</h2>
               <p className="small">
                 {[
                   customer.phone && formatPhone(customer.phone),
@@ -277,22 +308,26 @@ export function CustomersPage() {
                   </strong>
                   {customer.marketingConsent.at ? ` (${formatDateTime(customer.marketingConsent.at)})` : ''}
                 </span>
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => consent.mutate(!customer.marketingConsent.granted)}
-                >
-                  {customer.marketingConsent.granted
-                    ? l('Retirar consentimiento', 'Withdraw')
-                    : l('Registrar consentimiento', 'Record consent')}
-                </button>
+                {customer.erasedAt ? null : (
+                  <button
+                    type="button"
+                    className="button small"
+                    onClick={() => consent.mutate(!customer.marketingConsent.granted)}
+                  >
+                    {customer.marketingConsent.granted
+                      ? l('Retirar consentimiento', 'Withdraw')
+                      : l('Registrar consentimiento', 'Record consent')}
+                  </button>
+                )}
               </div>
               <ErrorBox error={consent.error ?? history.error} />
               {history.data ? (
                 <>
                   <h3>
-                    {l('Historial', 'History')}: {history.data.totals.sales} {l('ventas', 'sales')} ·{' '}
-                    {history.data.totals.orders} {l('pedidos', 'orders')} ·{' '}
+                    {l('Historial', 'History')}: {history.data.totals.sales}{' '}
+                    {history.data.totals.sales === 1 ? l('venta', 'sale') : l('ventas', 'sales')} ·{' '}
+                    {history.data.totals.orders}{' '}
+                    {history.data.totals.orders === 1 ? l('pedido', 'order') : l('pedidos', 'orders')} ·{' '}
                     {formatMoney(history.data.totals.spent)}
                   </h3>
                   <table className="lines compact">
@@ -320,6 +355,17 @@ export function CustomersPage() {
                   </li>
                 ))}
               </ul>
+              <CustomerPrivacy
+                customer={customer}
+                onErased={(r) =>
+                  setNotice(
+                    l(
+                      `Datos personales eliminados. Se conservan ${r.kept.sales} ventas y ${r.kept.invoices} facturas, sin datos de contacto.`,
+                      `Personal data erased. ${r.kept.sales} sales and ${r.kept.invoices} invoices are kept, without contact data.`,
+                    ),
+                  )
+                }
+              />
             </>
           )}
         </section>

@@ -19,6 +19,7 @@ export const backOfficeNav: NavItem[] = [
   { to: '/admin/reservations', label: ['Apartados', 'Reservations'] },
   { to: '/admin/orders', label: ['Pedidos', 'Orders'] },
   { to: '/admin/customers', label: ['Clientes', 'Customers'] },
+  { to: '/admin/privacy', label: ['Privacidad (ARCO)', 'Privacy (ARCO)'] },
   { to: '/admin/invoicing', label: ['Facturación', 'Invoicing'] },
   { to: '/admin/sale-conflicts', label: ['Ventas en conflicto', 'Sale conflicts'] },
   { to: '/admin/cash', label: ['Cajas y cortes', 'Registers'] },

@@ -6,6 +6,7 @@ import { ImportPage } from './ImportPage';
 import { InvoiceTicketsPage } from './InvoiceTicketsPage';
 import { InvoiceDetailPage, InvoicesPage, InvoicingIndex, InvoicingLayout } from './InvoicingPages';
 import { CashPage, CustomersPage, OrdersBoardPage, SettingsPage, UsersPage } from './PeoplePages';
+import { PrivacyRequestsPage } from './PrivacyPages';
 import { ProductEditPage } from './ProductEditPage';
 import { ProductsPage } from './ProductsPage';
 import { ReceiptsPage } from './ReceiptsPage';
@@ -29,6 +30,7 @@ export const backOfficeRoutes = (
     <Route path="reservations" element={<ReservationsPage />} />
     <Route path="orders" element={<OrdersBoardPage />} />
     <Route path="customers" element={<CustomersPage />} />
+    <Route path="privacy" element={<PrivacyRequestsPage />} />
     {/* Invoicing routes are MANAGERS on the server (invoicing.routes.ts), so no owner-only tab. */}
     <Route path="invoicing" element={<InvoicingLayout />}>
       <Route index element={<InvoicingIndex />} />
