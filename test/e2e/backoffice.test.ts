@@ -403,6 +403,19 @@ describe('the back office', () => {
     await expect.poll(textOf(footer.locator('.badge')), POLL).toBe('Guardado');
     const business = await (await page.request.get(`${server.url}/api/v1/business`)).json();
     expect(business.receiptFooter).toBe('¡Gracias por su compra! Cambios con ticket en 30 días.');
+    // the privacy notice: the owner writes their own, and it is what the public page shows
+    const notice = page.getByTestId('privacy-notice-form');
+    await notice
+      .getByLabel('Texto del aviso de privacidad')
+      .fill(
+        'Tienda Centro cuida tus datos.\nPara ejercer tus derechos ARCO escribe a privacidad@example.mx.',
+      );
+    await notice.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(textOf(notice.locator('.badge')), POLL).toBe('Guardado');
+    await page.goto(`${server.url}/privacidad/${business.id}`);
+    await expect
+      .poll(textOf(page.getByTestId('privacy-notice')), POLL)
+      .toContain('Para ejercer tus derechos ARCO escribe a privacidad@example.mx.');
   });
 
   it('shows the server’s Spanish error next to a bad barcode and keeps what was typed', async () => {

@@ -107,6 +107,16 @@ describe('self-invoicing page', () => {
     await phone.getByLabel('Uso del CFDI').selectOption('G03');
     await phone.getByLabel('Código postal de tu domicilio fiscal').fill('36257');
 
+    // Before typing their data the customer can read the business's privacy notice.
+    const [notice] = await Promise.all([
+      context.waitForEvent('page'),
+      phone.getByTestId('privacy-line').getByRole('link', { name: 'Aviso de privacidad' }).click(),
+    ]);
+    await expect
+      .poll(textOf(notice.getByTestId('privacy-notice')), POLL)
+      .toMatch(/AVISO DE PRIVACIDAD SIMPLIFICADO.*responsable del tratamiento.*20 días hábiles/s);
+    await notice.close();
+
     // A malformed RFC: SAT's rule comes back in Spanish next to the RFC, and nothing typed is lost.
     await phone.getByRole('button', { name: 'Generar factura' }).click();
     await expect.poll(textOf(phone.getByTestId('err-rfc')), POLL).toContain('CACX761310XX8');

@@ -202,6 +202,8 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     regimenFiscal: z.string().nullable(),
     timezone: z.string(),
     receiptFooter: z.string().nullable(),
+    /** The owner's own privacy notice; null while the default one is shown. */
+    privacyNotice: z.string().nullable(),
   });
 
   app.get(
@@ -223,7 +225,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: OWNER },
       schema: {
         tags: ['business'],
-        summary: 'Change the business name, fiscal data, time zone or receipt footer',
+        summary: 'Change the business name, fiscal data, time zone, receipt footer or privacy notice',
         body: z.object({
           name: z.string().trim().min(1).max(200).optional(),
           legalName: z.string().trim().max(300).nullable().optional(),
@@ -235,6 +237,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
             .optional(),
           timezone: z.string().max(60).optional(),
           receiptFooter: z.string().max(500).nullable().optional(),
+          privacyNotice: z.string().max(20_000).nullable().optional(),
         }),
         response: { 200: zBusiness },
       },

@@ -618,6 +618,8 @@ export interface Business {
   regimenFiscal: string | null;
   timezone: string;
   receiptFooter: string | null;
+  /** The owner's own privacy notice; null: the default one is shown (privacy/notice.ts). */
+  privacyNotice: string | null;
 }
 
 export async function getBusiness(ctx: Ctx): Promise<Business> {
@@ -626,7 +628,8 @@ export async function getBusiness(ctx: Ctx): Promise<Business> {
     .selectAll()
     .where('id', '=', ctx.tenantId)
     .executeTakeFirstOrThrow();
-  const footer = (t.settings as Record<string, unknown> | null)?.receiptFooter;
+  const settings = (t.settings as Record<string, unknown> | null) ?? {};
+  const footer = settings.receiptFooter;
   return {
     id: t.id,
     name: t.name,
@@ -635,6 +638,7 @@ export async function getBusiness(ctx: Ctx): Promise<Business> {
     regimenFiscal: t.regimen_fiscal,
     timezone: t.timezone,
     receiptFooter: typeof footer === 'string' ? footer : null,
+    privacyNotice: typeof settings.privacyNotice === 'string' ? settings.privacyNotice : null,
   };
 }
 
@@ -645,10 +649,11 @@ export interface UpdateBusinessInput {
   regimenFiscal?: string | null;
   timezone?: string;
   receiptFooter?: string | null;
+  privacyNotice?: string | null;
 }
 
 /**
- * Changes the business's name, fiscal data, time zone or receipt text. The RFC format and the
+ * Changes the business's name, fiscal data, time zone, receipt text or privacy notice. The RFC format and the
  * régimen (SAT catalog, persona física/moral) are checked. Errors: BUSINESS_RFC_INVALID,
  * BUSINESS_REGIMEN_INVALID, TIMEZONE_INVALID.
  */
@@ -683,6 +688,7 @@ export async function updateBusiness(ctx: Ctx, input: UpdateBusinessInput): Prom
     .executeTakeFirstOrThrow();
   const settings = { ...((t.settings as Record<string, unknown>) ?? {}) };
   if (input.receiptFooter !== undefined) settings.receiptFooter = input.receiptFooter;
+  if (input.privacyNotice !== undefined) settings.privacyNotice = input.privacyNotice?.trim() || null;
   await ctx.db
     .updateTable('tenants')
     .set({

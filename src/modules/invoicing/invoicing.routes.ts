@@ -421,6 +421,7 @@ export const invoicingRoutes: FastifyPluginAsyncZod = async (app) => {
         invoiced: t.invoiced,
         deadline: t.deadline,
         canInvoice: t.canInvoice,
+        privacyNoticeUrl: `/privacidad/${t.tenantId}`,
       };
     },
   );

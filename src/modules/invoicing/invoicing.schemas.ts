@@ -263,6 +263,8 @@ export const zTicketFound = z.object({
   invoiced: z.boolean(),
   deadline: z.string(),
   canInvoice: z.boolean(),
+  /** The business's privacy notice (a page of this server), shown before the customer types their data. */
+  privacyNoticeUrl: z.string(),
 });
 
 export const zSelfInvoiceInput = zTicketLookup.extend({ receptor: zReceptorInput });

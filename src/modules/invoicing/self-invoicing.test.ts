@@ -71,10 +71,15 @@ describe('self-invoicing (public API)', () => {
       'deadline',
       'invoiceTotal',
       'invoiced',
+      'privacyNoticeUrl',
       'refunded',
       'ticketNumber',
       'total',
     ]);
+    // the privacy notice is one public request away
+    const notice = await pub('GET', `/api/v1/privacy-notice/${ok.json().privacyNoticeUrl.split('/').at(-1)}`);
+    expect(notice.statusCode, notice.body).toBe(200);
+    expect(ok.json().privacyNoticeUrl).toMatch(/^\/privacidad\/ten_[0-9A-Z]{26}$/);
     const wrongTotal = await pub('POST', '/api/v1/invoicing/public/lookup', {
       code: sale.invoiceCode,
       total: '123.44',

@@ -1,6 +1,11 @@
 import { defineErrors } from '../../shared/errors.js';
 
 export const PrivacyErrors = defineErrors({
+  BUSINESS_NOT_FOUND: {
+    status: 404,
+    es: 'No existe ese negocio.',
+    en: 'No such business.',
+  },
   PRIVACY_REQUEST_NOT_FOUND: {
     status: 404,
     es: 'No existe esa solicitud de derechos ARCO.',

@@ -15,6 +15,7 @@ import {
 import {
   eraseCustomer,
   exportPersonalData,
+  getPrivacyNotice,
   getPrivacyRequest,
   listPrivacyRequests,
   recordPrivacyRequest,
@@ -25,6 +26,21 @@ export const privacyRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['privacy'];
   const customerParams = z.object({ customerId: z.string().max(64) });
   const requestParams = z.object({ requestId: zId('prq') });
+
+  app.get(
+    '/privacy-notice/:businessId',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          "A business's privacy notice (aviso de privacidad), public: the owner's text or the default one",
+        params: z.object({ businessId: zId('ten') }),
+        response: { 200: z.object({ business: z.string(), text: z.string(), custom: z.boolean() }) },
+      },
+    },
+    async (req) => getPrivacyNotice(app.database.db, req.params.businessId),
+  );
 
   app.post(
     '/privacy-requests',

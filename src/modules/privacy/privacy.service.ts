@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { forgetStoredAnswersMentioning } from '../../http/idempotency.js';
 import { addBusinessDays } from '../../shared/business-days.js';
-import type { Ctx } from '../../shared/context.js';
+import { type Ctx, type Executor, systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
@@ -16,7 +16,7 @@ import {
   resolveCustomer,
 } from '../customers/customers.service.js';
 import { recordAudit, scrubCustomerPhoneFromEvents } from '../events/events.service.js';
-import { businessTimezone, getBusiness } from '../identity/identity.service.js';
+import { businessTimezone, getBusiness, listLocations } from '../identity/identity.service.js';
 import { listInvoices } from '../invoicing/invoicing.service.js';
 import type { Invoice } from '../invoicing/invoicing.service.js';
 import {
@@ -32,6 +32,7 @@ import {
   listSales,
   storeCreditBalance,
 } from '../sales/sales.service.js';
+import { defaultPrivacyNotice } from './notice.js';
 import { PrivacyErrors as E } from './privacy.errors.js';
 import type {
   zErasure,
@@ -392,4 +393,26 @@ export async function eraseCustomer(
 /** Loads one request (route helper). */
 export async function getPrivacyRequest(ctx: Ctx, requestId: string): Promise<PrivacyRequest> {
   return getRequest(ctx, requestId);
+}
+
+/**
+ * The business's privacy notice as the public reads it: the owner's text, or the default
+ * simplified notice with the business's name, legal name and the first store's address.
+ * Errors: BUSINESS_NOT_FOUND.
+ */
+export async function getPrivacyNotice(
+  db: Executor,
+  tenantId: string,
+): Promise<{ business: string; text: string; custom: boolean }> {
+  const exists = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
+  if (!exists) throw new AppError(E.BUSINESS_NOT_FOUND, { businessId: tenantId });
+  const ctx = systemCtx(db, tenantId);
+  const business = await getBusiness(ctx);
+  if (business.privacyNotice) return { business: business.name, text: business.privacyNotice, custom: true };
+  const store = (await listLocations(ctx)).find((l) => l.active && l.kind === 'store' && l.address);
+  return {
+    business: business.name,
+    text: defaultPrivacyNotice({ ...business, address: store?.address ?? null }),
+    custom: false,
+  };
 }

@@ -381,3 +381,40 @@ describe('stored Idempotency-Key answers', () => {
     expect(await stored()).toHaveLength(0);
   });
 });
+
+describe('privacy notice', () => {
+  const notice = (id: string) => env.app.inject({ method: 'GET', url: `/api/v1/privacy-notice/${id}` });
+
+  it('is public: the default simplified notice names the business, until the owner writes their own', async () => {
+    const res = await notice(biz.tenantId);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.custom).toBe(false);
+    expect(body.text).toContain('AVISO DE PRIVACIDAD SIMPLIFICADO');
+    expect(body.text).toContain(body.business);
+    expect(body.text).toContain('20 días hábiles');
+
+    const own = 'Abarrotes de prueba cuida tus datos. Escríbenos a privacidad@example.mx.';
+    const set = await call(env.app, biz.as.owner, 'PATCH', '/api/v1/business', {
+      privacyNotice: `  ${own}\n`,
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().privacyNotice).toBe(own);
+    expect((await notice(biz.tenantId)).json()).toMatchObject({ custom: true, text: own });
+    // another business still shows its own (the default)
+    expect((await notice(other.tenantId)).json().custom).toBe(false);
+    // a manager may not change it; blank goes back to the default
+    expect(
+      (await call(env.app, biz.as.manager, 'PATCH', '/api/v1/business', { privacyNotice: 'x' })).statusCode,
+    ).toBe(403);
+    await call(env.app, biz.as.owner, 'PATCH', '/api/v1/business', { privacyNotice: '   ' });
+    expect((await notice(biz.tenantId)).json().custom).toBe(false);
+  });
+
+  it('answers 404 for a business that does not exist and 400 for a malformed id', async () => {
+    const missing = await notice('ten_01JZZZZZZZZZZZZZZZZZZZZZZZ');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('BUSINESS_NOT_FOUND');
+    expect((await notice('abc')).statusCode).toBe(400);
+  });
+});

@@ -23,6 +23,11 @@ const FacturarPage = lazy(() =>
   import('../pages/facturar/FacturarPage').then((m) => ({ default: m.FacturarPage })),
 );
 
+/** A business's public privacy notice (the self-invoicing page links to it). */
+const PrivacyNoticePage = lazy(() =>
+  import('../pages/privacidad/PrivacyNoticePage').then((m) => ({ default: m.PrivacyNoticePage })),
+);
+
 function Loading() {
   const t = useT();
   return <div className="splash">{t('common.loading')}</div>;
@@ -48,6 +53,14 @@ export function App() {
           element={
             <Suspense fallback={<Loading />}>
               <FacturarPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="/privacidad/:businessId"
+          element={
+            <Suspense fallback={<Loading />}>
+              <PrivacyNoticePage />
             </Suspense>
           }
         />

@@ -447,6 +447,15 @@ export function FacturarPage() {
                 ))}
               </select>
             </FormField>
+            <p className="muted small" data-testid="privacy-line">
+              {l(
+                'Usamos tus datos fiscales solo para emitir y guardar tu factura, como pide el SAT. ',
+                'Your tax data is used only to issue and keep your invoice, as SAT requires. ',
+              )}
+              <a href={ticket.privacyNoticeUrl} target="_blank" rel="noreferrer">
+                {l('Aviso de privacidad', 'Privacy notice')}
+              </a>
+            </p>
             <FieldError id="err-form" text={errors.form} />
             <button
               type="submit"

@@ -13,6 +13,8 @@ export interface TicketFound {
   invoiced: boolean;
   deadline: string;
   canInvoice: boolean;
+  /** The business's privacy notice (/privacidad/…). */
+  privacyNoticeUrl: string;
 }
 
 export interface Receptor {
