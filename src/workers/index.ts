@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pruneIdempotencyKeys } from '../http/idempotency.js';
+import { businessesWithCustomerRetention } from '../modules/identity/identity.service.js';
+import { applyCustomerRetention } from '../modules/privacy/privacy.service.js';
 import { startPacWorker } from '../modules/invoicing/stamping.js';
 import { sharedDispatcher } from '../modules/events/dispatcher.js';
 import { deliverDueWebhooks, queueWebhookDeliveries } from '../modules/events/webhooks.service.js';
@@ -68,8 +70,8 @@ export interface WorkerOptions {
 
 /**
  * Starts this process's background work: the event dispatcher (SSE and in-process
- * subscribers), the webhook queue and delivery loop, the reservation sweeper and the pruning of
- * stored Idempotency-Key answers older than a week. Every app
+ * subscribers), the webhook queue and delivery loop, the reservation sweeper, the pruning of
+ * stored Idempotency-Key answers older than a week and the customer retention policy. Every app
  * process may run them; the database keeps them from doing the same work twice.
  */
 export async function startWorkers(app: FastifyInstance, options: WorkerOptions = {}): Promise<Workers> {
@@ -139,10 +141,34 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
   );
   prune.kick();
 
+  // Retention policy (businesses that set customerRetentionYears): once a day, first a minute
+  // after start, customers inactive that long have their personal data erased.
+  const retention = every(
+    24 * 3600_000,
+    async () => {
+      for (const b of await businessesWithCustomerRetention(db)) {
+        const r = await applyCustomerRetention(db, { ...b, now: app.now() });
+        if (r.erased > 0 || r.waiting > 0) app.log.info({ tenantId: b.tenantId, ...r }, 'customer retention');
+      }
+      return false;
+    },
+    log('customer retention'),
+  );
+  const retentionStart = setTimeout(() => retention.kick(), 60_000);
+  retentionStart.unref();
+
   return {
     async stop() {
       unsubscribe();
-      await Promise.all([queue.stop(), deliver.stop(), sweeper.stop(), pac.stop(), prune.stop()]);
+      clearTimeout(retentionStart);
+      await Promise.all([
+        queue.stop(),
+        deliver.stop(),
+        sweeper.stop(),
+        pac.stop(),
+        prune.stop(),
+        retention.stop(),
+      ]);
       await dispatcher.stop();
     },
   };

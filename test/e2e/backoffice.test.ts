@@ -412,6 +412,18 @@ describe('the back office', () => {
       );
     await notice.getByRole('button', { name: 'Guardar' }).click();
     await expect.poll(textOf(notice.locator('.badge')), POLL).toBe('Guardado');
+    // customers who stop coming: their data goes after two years
+    await page
+      .getByTestId('retention-form')
+      .getByRole('combobox', { name: /^Borrar los datos personales/ })
+      .selectOption('2');
+    await expect
+      .poll(
+        async () =>
+          (await (await page.request.get(`${server.url}/api/v1/business`)).json()).customerRetentionYears,
+        POLL,
+      )
+      .toBe(2);
     await page.goto(`${server.url}/privacidad/${business.id}`);
     await expect
       .poll(textOf(page.getByTestId('privacy-notice')), POLL)

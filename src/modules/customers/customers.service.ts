@@ -782,3 +782,24 @@ export async function eraseCustomerData(ctx: Ctx, customerId: string): Promise<s
   });
   return ids;
 }
+
+/**
+ * Live, not erased profiles whose own record last changed before `before` (created, edited,
+ * consent recorded), in id order after `after`: candidates for a retention policy, whose other
+ * activity (sales, orders…) the caller checks.
+ */
+export async function customersUntouchedSince(
+  ctx: Ctx,
+  input: { before: Date; after?: string; limit: number },
+): Promise<string[]> {
+  let q = ctx.db
+    .selectFrom('customers')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('merged_into', 'is', null)
+    .where('erased_at', 'is', null)
+    .where('updated_at', '<', input.before);
+  if (input.after) q = q.where('id', '>', input.after);
+  const rows = await q.orderBy('id').limit(input.limit).execute();
+  return rows.map((r) => r.id);
+}

@@ -204,6 +204,8 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     receiptFooter: z.string().nullable(),
     /** The owner's own privacy notice; null while the default one is shown. */
     privacyNotice: z.string().nullable(),
+    /** Years without activity after which a customer's personal data is erased; null: kept. */
+    customerRetentionYears: z.number().nullable(),
   });
 
   app.get(
@@ -238,6 +240,13 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
           timezone: z.string().max(60).optional(),
           receiptFooter: z.string().max(500).nullable().optional(),
           privacyNotice: z.string().max(20_000).nullable().optional(),
+          customerRetentionYears: z
+            .number({ error: 'Indica los años como número entero, de 1 a 20, o null para conservarlos.' })
+            .int('Indica los años como número entero, de 1 a 20.')
+            .min(1, 'Al menos 1 año.')
+            .max(20, 'Como máximo 20 años.')
+            .nullable()
+            .optional(),
         }),
         response: { 200: zBusiness },
       },

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Principal } from '../../http/access.js';
 import type { DB } from '../../db/schema.js';
 import type { Ctx, Executor } from '../../shared/context.js';
@@ -620,6 +620,8 @@ export interface Business {
   receiptFooter: string | null;
   /** The owner's own privacy notice; null: the default one is shown (privacy/notice.ts). */
   privacyNotice: string | null;
+  /** Customers with no activity for this many years have their personal data erased; null: kept. */
+  customerRetentionYears: number | null;
 }
 
 export async function getBusiness(ctx: Ctx): Promise<Business> {
@@ -639,6 +641,8 @@ export async function getBusiness(ctx: Ctx): Promise<Business> {
     timezone: t.timezone,
     receiptFooter: typeof footer === 'string' ? footer : null,
     privacyNotice: typeof settings.privacyNotice === 'string' ? settings.privacyNotice : null,
+    customerRetentionYears:
+      typeof settings.customerRetentionYears === 'number' ? settings.customerRetentionYears : null,
   };
 }
 
@@ -650,6 +654,7 @@ export interface UpdateBusinessInput {
   timezone?: string;
   receiptFooter?: string | null;
   privacyNotice?: string | null;
+  customerRetentionYears?: number | null;
 }
 
 /**
@@ -689,6 +694,8 @@ export async function updateBusiness(ctx: Ctx, input: UpdateBusinessInput): Prom
   const settings = { ...((t.settings as Record<string, unknown>) ?? {}) };
   if (input.receiptFooter !== undefined) settings.receiptFooter = input.receiptFooter;
   if (input.privacyNotice !== undefined) settings.privacyNotice = input.privacyNotice?.trim() || null;
+  if (input.customerRetentionYears !== undefined)
+    settings.customerRetentionYears = input.customerRetentionYears;
   await ctx.db
     .updateTable('tenants')
     .set({
@@ -718,4 +725,18 @@ export async function businessTimezone(ctx: Ctx): Promise<string> {
     .where('id', '=', ctx.tenantId)
     .executeTakeFirst();
   return t?.timezone ?? DEFAULT_TIMEZONE;
+}
+
+/** Businesses that erase inactive customers, with how many years of inactivity they allow. */
+export async function businessesWithCustomerRetention(
+  db: Executor,
+): Promise<{ tenantId: string; years: number }[]> {
+  const rows = await db
+    .selectFrom('tenants')
+    .select(['id', sql<string | null>`settings ->> 'customerRetentionYears'`.as('years')])
+    .where(sql<boolean>`settings ? 'customerRetentionYears'`)
+    .execute();
+  return rows
+    .map((r) => ({ tenantId: r.id, years: Number(r.years) }))
+    .filter((r) => Number.isInteger(r.years) && r.years > 0);
 }

@@ -1009,3 +1009,15 @@ export async function undocumentedSales(
     })),
   };
 }
+
+/** When a document was last issued to these customers (invoice, credit note, payment; null: never). */
+export async function lastInvoiceAt(ctx: Ctx, customerIds: string[]): Promise<Date | null> {
+  if (customerIds.length === 0) return null;
+  const r = await ctx.db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .executeTakeFirst();
+  return r?.at ? new Date(r.at) : null;
+}

@@ -108,3 +108,15 @@ export async function forgetOrderContacts(ctx: Ctx, customerIds: string[]): Prom
     .execute();
   return Number(r.numUpdatedRows);
 }
+
+/** When an order of these customers last changed (placed, moved along, paid; null: never). */
+export async function lastOrderActivityAt(ctx: Ctx, customerIds: string[]): Promise<Date | null> {
+  if (customerIds.length === 0) return null;
+  const r = await ctx.db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.max('updated_at').as('at'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .executeTakeFirst();
+  return r?.at ? new Date(r.at) : null;
+}

@@ -1,4 +1,5 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import type { z } from 'zod';
 import { forgetStoredAnswersMentioning } from '../../http/idempotency.js';
 import { addBusinessDays } from '../../shared/business-days.js';
@@ -9,6 +10,7 @@ import { D } from '../../shared/money.js';
 import { businessDate } from '../../shared/time.js';
 import {
   customerContacts,
+  customersUntouchedSince,
   eraseCustomerData,
   getCustomer,
   listConsents,
@@ -17,18 +19,24 @@ import {
 } from '../customers/customers.service.js';
 import { recordAudit, scrubCustomerPhoneFromEvents } from '../events/events.service.js';
 import { businessTimezone, getBusiness, listLocations } from '../identity/identity.service.js';
-import { listInvoices } from '../invoicing/invoicing.service.js';
+import { lastInvoiceAt, listInvoices } from '../invoicing/invoicing.service.js';
 import type { Invoice } from '../invoicing/invoicing.service.js';
 import {
   forgetOrderContacts,
+  lastOrderActivityAt,
   listOrdersOfCustomers,
   openOrderNumbersOfCustomers,
 } from '../orders/orders.by-customer.js';
 import { getOrder } from '../orders/orders.service.js';
-import { forgetReturnNotesOfCustomers, listReturnsOfCustomers } from '../returns/returns.service.js';
+import {
+  forgetReturnNotesOfCustomers,
+  lastReturnAt,
+  listReturnsOfCustomers,
+} from '../returns/returns.service.js';
 import {
   forgetSaleNotesOfCustomers,
   getSale,
+  lastSaleAt,
   listSales,
   storeCreditBalance,
 } from '../sales/sales.service.js';
@@ -415,4 +423,73 @@ export async function getPrivacyNotice(
     text: defaultPrivacyNotice({ ...business, address: store?.address ?? null }),
     custom: false,
   };
+}
+
+/** When anything last happened with these customers: their record, sales, orders, returns, invoices, ARCO requests. */
+async function lastActivityAt(ctx: Ctx, customerId: string): Promise<Date> {
+  const customer = await getCustomer(ctx, customerId);
+  const ids = [customerId, ...(await profilesMergedInto(ctx, customerId))];
+  const req = await ctx.db
+    .selectFrom('privacy_requests')
+    .select((eb) => eb.fn.max('received_at').as('at'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', ids)
+    .executeTakeFirst();
+  const dates = [
+    new Date(customer.updatedAt),
+    await lastSaleAt(ctx, ids),
+    await lastOrderActivityAt(ctx, ids),
+    await lastReturnAt(ctx, ids),
+    await lastInvoiceAt(ctx, ids),
+    req?.at ? new Date(req.at) : null,
+  ];
+  return new Date(Math.max(...dates.filter((d): d is Date => d !== null).map((d) => d.getTime())));
+}
+
+/** Codes that keep a customer's data for now (an open order, store credit, a debt): retried next run. */
+const RETENTION_WAITS = new Set<string>([
+  E.PRIVACY_ERASE_OPEN_ORDERS,
+  E.PRIVACY_ERASE_STORE_CREDIT,
+  E.PRIVACY_ERASE_UNPAID_INVOICES,
+]);
+
+/**
+ * The retention policy of one business: erases the personal data of customers with no activity
+ * (record, sales, orders, returns, invoices, ARCO requests) for `years`, each in its own
+ * transaction, as eraseCustomer does (audited with the policy as the reason). Customers with an
+ * order in progress, store credit or a debt are left for a later run. Returns how many were
+ * erased and how many are waiting.
+ */
+export async function applyCustomerRetention(
+  db: Kysely<DB>,
+  input: { tenantId: string; years: number; now: Date },
+): Promise<{ erased: number; waiting: number }> {
+  const cutoff = new Date(input.now);
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - input.years);
+  const reason = `Política de conservación: ${input.years} ${input.years === 1 ? 'año' : 'años'} sin actividad.`;
+  let erased = 0;
+  let waiting = 0;
+  let after: string | undefined;
+  for (;;) {
+    const ctx = systemCtx(db, input.tenantId, input.now);
+    const ids = await customersUntouchedSince(ctx, { before: cutoff, after, limit: 200 });
+    if (ids.length === 0) return { erased, waiting };
+    after = ids.at(-1);
+    for (const id of ids) {
+      try {
+        const done = await db.transaction().execute(async (trx) => {
+          const tx = systemCtx(trx, input.tenantId, input.now);
+          if ((await lastActivityAt(tx, id)).getTime() >= cutoff.getTime()) return false;
+          await eraseCustomer(tx, id, { reason });
+          return true;
+        });
+        if (done) erased++;
+      } catch (err) {
+        if (err instanceof AppError && RETENTION_WAITS.has(err.code)) waiting++;
+        // another app process erased or merged it meanwhile
+        else if (!(err instanceof AppError && ['CUSTOMER_ERASED', 'CUSTOMER_MERGED'].includes(err.code)))
+          throw err;
+      }
+    }
+  }
 }

@@ -3,7 +3,10 @@ import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../t
 import { givenStocked, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { pruneIdempotencyKeys } from '../../http/idempotency.js';
 import { newId } from '../../shared/ids.js';
+import { businessesWithCustomerRetention } from '../identity/identity.service.js';
+import { cancelOrder, createOrder } from '../orders/orders.service.js';
 import { addStoreCredit } from '../sales/sales.service.js';
+import { applyCustomerRetention } from './privacy.service.js';
 
 let env: TestEnv;
 let biz: TestBusiness;
@@ -416,5 +419,78 @@ describe('privacy notice', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('BUSINESS_NOT_FOUND');
     expect((await notice('abc')).statusCode).toBe(400);
+  });
+});
+
+describe('retention policy', () => {
+  it('erases customers inactive for the set years, keeps the active ones, and waits for an open order', async () => {
+    const shop = await env.givenBusiness('Tienda Retención');
+    const setYears = (v: unknown) =>
+      call(env.app, shop.as.owner, 'PATCH', '/api/v1/business', { customerRetentionYears: v });
+    expect((await setYears(0)).statusCode).toBe(400);
+    expect((await setYears(2.5)).statusCode).toBe(400);
+    const set = await setYears(2);
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().customerRetentionYears).toBe(2);
+    expect(await businessesWithCustomerRetention(env.db.db)).toContainEqual({
+      tenantId: shop.tenantId,
+      years: 2,
+    });
+
+    const make = async (name: string, phone: string) =>
+      (await call(env.app, shop.as.manager, 'POST', '/api/v1/customers', { name, phone })).json()
+        .id as string;
+    const quiet = await make('Cliente Callado', '55 6000 0001');
+    const active = await make('Cliente Activo', '55 6000 0002');
+    const waiting = await make('Cliente Con Pedido', '55 6000 0003');
+    const year = 365.25 * 24 * 3600_000;
+    const at = (years: number) => ({ ...shop.ctx, now: new Date(env.clock.now.getTime() + years * year) });
+    const skuId = await givenStocked(shop, '10.00', '5');
+    const order = (phone: string, ctx: typeof shop.ctx) =>
+      createOrder(ctx, {
+        channel: 'whatsapp',
+        locationId: shop.storeId,
+        customer: { phone },
+        fulfilment: 'pickup',
+        lines: [{ skuId, quantity: '1' }],
+      });
+    // bought a year and a half from now: inside the two years when the policy runs in three
+    const recent = await order('5560000002', at(1.5));
+    await cancelOrder(at(1.5), { orderId: recent.order.id });
+    // an order placed today and never closed
+    await order('5560000003', at(0));
+
+    const later = at(3).now;
+    expect(
+      await applyCustomerRetention(env.db.db, { tenantId: shop.tenantId, years: 2, now: later }),
+    ).toEqual({
+      erased: 1,
+      waiting: 1,
+    });
+    const erasedAt = async (id: string) =>
+      (await call(env.app, shop.as.manager, 'GET', `/api/v1/customers/${id}`)).json().erasedAt;
+    expect(await erasedAt(quiet)).toBe(later.toISOString());
+    expect(await erasedAt(active)).toBeNull();
+    expect(await erasedAt(waiting)).toBeNull();
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select('data')
+      .where('tenant_id', '=', shop.tenantId)
+      .where('action', '=', 'privacy.cancellation_applied')
+      .execute();
+    expect(audit.map((a) => (a.data as { reason: string }).reason)).toEqual([
+      'Política de conservación: 2 años sin actividad.',
+    ]);
+    // the next run finds nothing new; the open order still holds its customer
+    expect(
+      await applyCustomerRetention(env.db.db, { tenantId: shop.tenantId, years: 2, now: later }),
+    ).toEqual({
+      erased: 0,
+      waiting: 1,
+    });
+    // a business without the setting is not touched
+    expect((await businessesWithCustomerRetention(env.db.db)).map((b) => b.tenantId)).not.toContain(
+      biz.tenantId,
+    );
   });
 });

@@ -277,3 +277,15 @@ export async function listReturnsOfCustomers(ctx: Ctx, customerIds: string[]): P
     .execute();
   return Promise.all(rows.map((r) => getReturn(ctx, r.id)));
 }
+
+/** When these customers last brought something back (null: never). */
+export async function lastReturnAt(ctx: Ctx, customerIds: string[]): Promise<Date | null> {
+  if (customerIds.length === 0) return null;
+  const r = await ctx.db
+    .selectFrom('returns')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .executeTakeFirst();
+  return r?.at ? new Date(r.at) : null;
+}

@@ -698,3 +698,15 @@ export async function forgetSaleNotesOfCustomers(ctx: Ctx, customerIds: string[]
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** When these customers last bought at the counter (null: never). */
+export async function lastSaleAt(ctx: Ctx, customerIds: string[]): Promise<Date | null> {
+  if (customerIds.length === 0) return null;
+  const r = await ctx.db
+    .selectFrom('sales')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .executeTakeFirst();
+  return r?.at ? new Date(r.at) : null;
+}

@@ -7,7 +7,7 @@ import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
-import { CustomerPrivacy, PrivacyNoticeForm } from './PrivacyPages';
+import { CustomerPrivacy, PrivacyNoticeForm, RetentionForm } from './PrivacyPages';
 import type { Page } from './types';
 import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
 
@@ -831,6 +831,7 @@ export function SettingsPage() {
       </section>
       <ReceiptFooterForm canEdit={user?.role === 'owner'} />
       <PrivacyNoticeForm canEdit={user?.role === 'owner'} />
+      <RetentionForm canEdit={user?.role === 'owner'} />
       <section className="card bo-section">
         <h2>{l('Sucursales y almacenes', 'Locations')}</h2>
         <ErrorBox error={locations.error} />

@@ -463,3 +463,51 @@ export function PrivacyNoticeForm({ canEdit }: { canEdit: boolean }) {
     </section>
   );
 }
+
+/** How long the data of a customer who stopped coming is kept (the retention policy). */
+export function RetentionForm({ canEdit }: { canEdit: boolean }) {
+  const l = useL();
+  const qc = useQueryClient();
+  const business = useQuery({
+    queryKey: ['business'],
+    queryFn: () => get<{ customerRetentionYears: number | null }>('/business'),
+  });
+  const save = useMutation({
+    mutationFn: (years: number | null) => api('PATCH', '/business', { customerRetentionYears: years }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['business'] }),
+  });
+  const value = business.data?.customerRetentionYears ?? null;
+  return (
+    <section className="card bo-section" data-testid="retention-form">
+      <h2>{l('Conservación de datos de clientes', 'Customer data retention')}</h2>
+      <Field
+        label={l(
+          'Borrar los datos personales de quien no compra en',
+          'Erase the personal data of customers inactive for',
+        )}
+      >
+        <select
+          value={value === null ? '' : String(value)}
+          disabled={!canEdit || save.isPending}
+          onChange={(e) => save.mutate(e.target.value ? Number(e.target.value) : null)}
+        >
+          <option value="">
+            {l('Nunca (solo cuando el cliente lo pida)', 'Never (only when the customer asks)')}
+          </option>
+          {[1, 2, 3, 5, 10].map((y) => (
+            <option key={y} value={y}>
+              {y} {y === 1 ? l('año', 'year') : l('años', 'years')}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <p className="small muted">
+        {l(
+          'Una vez al día se eliminan nombre, teléfono, correo, datos fiscales y notas de los clientes sin compras, pedidos, devoluciones ni facturas en ese plazo. Sus ventas y facturas se conservan; quien tenga un pedido en curso, saldo a favor o una deuda se conserva hasta que se cierre.',
+          'Once a day, the name, phone, e-mail, tax data and notes of customers with no purchases, orders, returns or invoices in that time are erased. Their sales and invoices stay; anyone with an order in progress, store credit or a debt is kept until it closes.',
+        )}
+      </p>
+      <ErrorBox error={save.error} />
+    </section>
+  );
+}
