@@ -1,3 +1,5 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
@@ -10,13 +12,16 @@ function assetList(): Plugin {
   return {
     name: 'mostrador-asset-list',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
-      this.emitFile({
-        type: 'asset',
-        fileName: 'asset-list.json',
-        source: JSON.stringify({ builtAt: new Date().toISOString(), files }),
-      });
+    // After the files are written: a chunk that only carried CSS shared by two lazy pages is
+    // dropped from the bundle late, and a listed file that does not exist would make the
+    // service worker's install fail (cache.addAll is all or nothing).
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? fileURLToPath(new URL('dist', import.meta.url));
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && existsSync(join(dir, f)));
+      writeFileSync(
+        join(dir, 'asset-list.json'),
+        JSON.stringify({ builtAt: new Date().toISOString(), files }),
+      );
     },
   };
 }

@@ -74,6 +74,8 @@ describe('the web app plugin', () => {
       regimenFiscal: null,
       timezone: 'America/Mexico_City',
       receiptFooter: null,
+      privacyNotice: null,
+      customerRetentionYears: null,
     });
   });
 
