@@ -529,6 +529,26 @@ describe('the back office', () => {
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });
 
+  it('shows the owner who did what, by area: the day’s sales and corte, then the erasure', async () => {
+    const { page } = browser;
+    onFail('audit');
+    await page.goto(`${server.url}/admin/audit`);
+    const table = page.getByTestId('audit-table');
+    await page
+      .getByRole('combobox', { name: /^Área/ })
+      .selectOption({ label: 'Ventas, devoluciones y caja' });
+    await expect.poll(textOf(table), POLL).toContain('Corte Z');
+    const text = await textOf(table)();
+    expect(text).toMatch(/Venta\s*Total: 54\.00 · Ticket: \d+/);
+    expect(text).toContain('Devolución');
+    expect(text).not.toContain('Producto nuevo');
+    await page.screenshot({ path: join(SCREENSHOTS, '29-bitacora.png') });
+    await page.getByRole('combobox', { name: /^Área/ }).selectOption({ label: 'Clientes y privacidad' });
+    await expect.poll(textOf(table), POLL).toContain('Datos personales eliminados');
+    expect(await textOf(table)()).toContain('Solicitud ARCO registrada');
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+  });
+
   it('shows the orders board and the stock ledger to a manager', async () => {
     const { page } = browser;
     await browser.context.clearCookies();

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { listAuditLog } from '../events/events.service.js';
 import { MANAGERS, OWNER } from '../../http/access.js';
 import { zOk } from '../../http/schemas.js';
 import {
@@ -260,10 +261,21 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: OWNER },
       schema: {
         tags: ['audit'],
-        summary: 'The append-only audit log, newest first',
+        summary: 'The append-only audit log, newest first, filtered (page with `before`)',
+        description:
+          '`actions`: comma-separated actions (`sale.completed`) or prefixes ending in a dot (`cash.`); `from`/`to`: business dates.',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(500).default(100),
           before: z.coerce.number().int().optional(),
+          actions: z
+            .string()
+            .max(500)
+            .regex(/^[a-z_.]+(,[a-z_.]+)*$/, 'Acciones separadas por comas, p. ej. cash.,sale.completed')
+            .optional(),
+          userId: z.string().max(64).optional(),
+          entityId: z.string().max(64).optional(),
+          from: z.iso.date('Fecha inválida: usa AAAA-MM-DD.').optional(),
+          to: z.iso.date('Fecha inválida: usa AAAA-MM-DD.').optional(),
         }),
         response: {
           200: z.object({
@@ -278,31 +290,11 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
                 createdAt: z.string(),
               }),
             ),
+            nextBefore: z.number().nullable(),
           }),
         },
       },
     },
-    async (req) => {
-      const ctx = app.ctxFor(req);
-      let q = ctx.db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('tenant_id', '=', ctx.tenantId)
-        .orderBy('id', 'desc')
-        .limit(req.query.limit);
-      if (req.query.before) q = q.where('id', '<', req.query.before);
-      const rows = await q.execute();
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          userId: r.user_id,
-          action: r.action,
-          entityType: r.entity_type,
-          entityId: r.entity_id,
-          data: r.data,
-          createdAt: r.created_at.toISOString(),
-        })),
-      };
-    },
+    async (req) => listAuditLog(app.ctxFor(req), { ...req.query, actions: req.query.actions?.split(',') }),
   );
 };

@@ -24,5 +24,6 @@ export const backOfficeNav: NavItem[] = [
   { to: '/admin/sale-conflicts', label: ['Ventas en conflicto', 'Sale conflicts'] },
   { to: '/admin/cash', label: ['Cajas y cortes', 'Registers'] },
   { to: '/admin/users', label: ['Usuarios', 'Users'] },
+  { to: '/admin/audit', label: ['Bitácora', 'Audit log'], ownerOnly: true },
   { to: '/admin/settings', label: ['Configuración', 'Settings'] },
 ];

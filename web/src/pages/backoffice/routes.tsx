@@ -1,4 +1,5 @@
 import { Route } from 'react-router-dom';
+import { AuditPage } from './AuditPage';
 import { CountsPage, ReservationsPage, StockPage, TransfersPage } from './InventoryPages';
 import { FiscalSetupPage } from './FiscalSetupPage';
 import { GlobalInvoicePage, UndocumentedPage } from './GlobalInvoicePages';
@@ -45,6 +46,7 @@ export const backOfficeRoutes = (
     <Route path="sale-conflicts/:conflictId" element={<SaleConflictsPage />} />
     <Route path="cash" element={<CashPage />} />
     <Route path="users" element={<UsersPage />} />
+    <Route path="audit" element={<AuditPage />} />
     <Route path="settings" element={<SettingsPage />} />
   </>
 );
