@@ -467,6 +467,48 @@ describe('the back office', () => {
     await page.screenshot({ path: join(SCREENSHOTS, '23-producto-error.png') });
   });
 
+  it('adds a customer with invoicing data, with SAT’s rule under the RFC, and edits her', async () => {
+    const { page } = browser;
+    onFail('customer-form');
+    await page.goto(`${server.url}/admin/customers`);
+    await page.getByRole('button', { name: 'Nuevo cliente' }).click();
+    const form = page.getByRole('form', { name: 'Nuevo cliente' });
+    await form.getByLabel('Nombre', { exact: true }).fill('Xochilt Casas');
+    await form.getByLabel('Teléfono (WhatsApp)').fill('55 2222 3333');
+    await form.getByLabel('RFC').fill('cacx761310xx8');
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    // the date inside the RFC does not exist: said under the RFC, nothing saved, nothing lost
+    await expect.poll(textOf(form.locator('.bo-field.has-error')), POLL).toContain('CACX761310XX8');
+    await page.screenshot({ path: join(SCREENSHOTS, '32-cliente-nuevo.png') });
+    expect(await form.getByLabel('Teléfono (WhatsApp)').inputValue()).toBe('55 2222 3333');
+    await form.getByLabel('RFC').fill('CACX7605101P8');
+    await form.getByLabel(/^Nombre o razón social/).fill('xochilt casas chavez');
+    await form.getByRole('combobox', { name: /^Régimen fiscal/ }).selectOption('612');
+    await form.getByRole('combobox', { name: /^Uso del CFDI/ }).selectOption('G03');
+    await form.getByLabel('Código postal fiscal').fill('36257');
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(textOf(page.getByRole('status')), POLL).toBe('Cliente guardado.');
+    await expect
+      .poll(
+        textOf(page.locator('section', { has: page.getByRole('heading', { name: 'Xochilt Casas' }) })),
+        POLL,
+      )
+      .toMatch(
+        /\+52 55 2222 3333 · RFC CACX7605101P8 · XOCHILT CASAS CHAVEZ · Régimen 612 · Uso G03 · C\.P\. 36257/,
+      );
+
+    // a phone another customer has: refused, and that customer is one click away
+    await page.getByRole('button', { name: 'Editar datos' }).click();
+    const edit = page.getByRole('form', { name: 'Editar cliente' });
+    await edit.getByLabel('Teléfono (WhatsApp)').fill('5215512345678');
+    await edit.getByRole('button', { name: 'Guardar' }).click();
+    await expect
+      .poll(textOf(edit.locator('.bo-field.has-error')), POLL)
+      .toContain('Ya existe un cliente con ese teléfono.');
+    await edit.getByRole('button', { name: 'Ver el cliente que ya lo tiene' }).click();
+    await page.getByRole('heading', { name: 'María López' }).waitFor();
+  });
+
   it('answers a customer who asks to be erased: the request, the refusal while her order is open, the erasure', async () => {
     const { page } = browser;
     onFail('privacy');

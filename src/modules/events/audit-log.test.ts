@@ -15,7 +15,7 @@ beforeAll(async () => {
   for (const [name, rfc] of [
     ['Ana', 'GOMA850101AB1'],
     ['Beto', 'EKU9003173C9'],
-  ]) {
+  ] as const) {
     const r = await call(env.app, biz.as.manager, 'POST', '/api/v1/customers', {
       name,
       email: `${name.toLowerCase()}@example.mx`,

@@ -7,6 +7,7 @@ import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
+import { CustomerForm } from './CustomerForm';
 import { CustomerPrivacy, PrivacyNoticeForm, RetentionForm } from './PrivacyPages';
 import type { Page } from './types';
 import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
@@ -160,6 +161,8 @@ interface Customer {
   email: string | null;
   rfc: string | null;
   razonSocial: string | null;
+  regimenFiscal: string | null;
+  usoCfdi: string | null;
   codigoPostal: string | null;
   marketingConsent: { granted: boolean; at: string | null; channel: string | null };
   notes: string | null;
@@ -194,6 +197,7 @@ export function CustomersPage() {
   const selected = params.get('customer');
   const setSelected = (id: string) => setParams({ customer: id }, { replace: true });
   const [notice, setNotice] = useState<string | null>(null);
+  const [editing, setEditing] = useState<'new' | 'edit' | null>(null);
   const list = useQuery({
     queryKey: ['customers', q],
     queryFn: () => get<Page<Customer>>(`/customers${qs({ q: q.trim() || undefined, limit: 50 })}`),
@@ -225,6 +229,16 @@ export function CustomersPage() {
   return (
     <div>
       <PageHeader title={l('Clientes', 'Customers')}>
+        <button
+          type="button"
+          className="button small primary"
+          onClick={() => {
+            setNotice(null);
+            setEditing('new');
+          }}
+        >
+          {l('Nuevo cliente', 'New customer')}
+        </button>
         <Link className="button small" to="/admin/privacy">
           {l('Solicitudes ARCO', 'ARCO requests')}
         </Link>
@@ -260,6 +274,7 @@ export function CustomersPage() {
                     className={c.id === selected ? 'selected' : ''}
                     onClick={() => {
                       setNotice(null);
+                      setEditing(null);
                       setSelected(c.id);
                     }}
                   >
@@ -274,7 +289,22 @@ export function CustomersPage() {
           </div>
         </section>
         <section className="card bo-section">
-          {!customer ? (
+          {editing ? (
+            <CustomerForm
+              key={editing === 'edit' ? customer?.id : 'new'}
+              customer={editing === 'edit' ? (customer ?? null) : null}
+              onCancel={() => setEditing(null)}
+              onOpen={(id) => {
+                setEditing(null);
+                setSelected(id);
+              }}
+              onSaved={(c) => {
+                setEditing(null);
+                setSelected(c.id);
+                setNotice(l('Cliente guardado.', 'Customer saved.'));
+              }}
+            />
+          ) : !customer ? (
             selected && detail.isLoading ? (
               <Loading />
             ) : (
@@ -287,13 +317,25 @@ export function CustomersPage() {
             )
           ) : (
             <>
-              <h2>{customer.name || (customer.erasedAt ? l('(datos eliminados)', '(data erased)') : '')}</h2>
+              <div className="bo-row">
+                <h2>
+                  {customer.name || (customer.erasedAt ? l('(datos eliminados)', '(data erased)') : '')}
+                </h2>
+                {customer.erasedAt ? null : (
+                  <button type="button" className="button small" onClick={() => setEditing('edit')}>
+                    {l('Editar datos', 'Edit')}
+                  </button>
+                )}
+              </div>
               <p className="small">
                 {[
                   customer.phone && formatPhone(customer.phone),
                   customer.email,
                   customer.rfc && `RFC ${customer.rfc}`,
                   customer.razonSocial,
+                  customer.regimenFiscal && `${l('Régimen', 'Regime')} ${customer.regimenFiscal}`,
+                  customer.usoCfdi && `${l('Uso', 'Use')} ${customer.usoCfdi}`,
+                  customer.codigoPostal && `C.P. ${customer.codigoPostal}`,
                 ]
                   .filter(Boolean)
                   .join(' · ')}
