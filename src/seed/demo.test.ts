@@ -125,6 +125,8 @@ describe('demo data', () => {
       { status: 'new', channel: 'whatsapp' },
       { status: 'confirmed', channel: 'storefront' },
     ]);
+    const arco = await db.db.selectFrom('privacy_requests').select(['kind', 'status']).execute();
+    expect(arco).toEqual([{ kind: 'access', status: 'open' }]);
     const held = await db.db
       .selectFrom('stock_reservations')
       .select('status')

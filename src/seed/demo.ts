@@ -20,6 +20,7 @@ import {
   recordCountLines,
 } from '../modules/inventory/inventory.service.js';
 import { changeOrderStatus, createOrder } from '../modules/orders/orders.service.js';
+import { recordPrivacyRequest } from '../modules/privacy/privacy.service.js';
 import { type PaymentInput, priceSale } from '../modules/sales/pricing.js';
 import { recordSale } from '../modules/sales/sales.service.js';
 import { type Ctx, systemCtx } from '../shared/context.js';
@@ -291,7 +292,8 @@ async function seedStock(
  * What the owner finds on the first morning besides the history: last night's count of the
  * store's snacks (two differences, posted as adjustments, so inventory accuracy has a figure) and
  * two orders waiting today, a WhatsApp pickup and a delivery from the online store, holding
- * their stock. (The warehouse's low stock comes from seedStock.)
+ * their stock, and the online customer's request for a copy of his data (ARCO), due in 20
+ * business days. (The warehouse's low stock comes from seedStock.)
  */
 async function seedRecentActivity(owner: Ctx, skus: SeededSku[], storeId: string, today: Date) {
   const yesterday = businessDate(new Date(today.getTime() - 86_400_000));
@@ -358,6 +360,17 @@ async function seedRecentActivity(owner: Ctx, skus: SeededSku[], storeId: string
   await changeOrderStatus(
     { ...owner, now: new Date(today.getTime() - 80 * 60_000) },
     { orderId: order.id, status: 'confirmed' },
+  );
+  // Jorge wrote yesterday asking what data the shop keeps about him (ARCO: access)
+  await recordPrivacyRequest(
+    { ...owner, now: today },
+    {
+      customerId: order.customerId!,
+      kind: 'access',
+      channel: 'email',
+      details: 'Pidió por correo una copia de los datos que guardamos de él.',
+      receivedAt: new Date(today.getTime() - 20 * 3600_000).toISOString(),
+    },
   );
 }
 
