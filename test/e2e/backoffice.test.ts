@@ -7,6 +7,7 @@ import { givenProduct } from '../helpers/factories.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
 import { closeCashSession, openCashSession } from '../../src/modules/cash/cash.service.js';
 import { createOrder } from '../../src/modules/orders/orders.service.js';
+import { createCustomer } from '../../src/modules/customers/customers.service.js';
 import { recordReturn } from '../../src/modules/returns/returns.service.js';
 import { recordSale } from '../../src/modules/sales/sales.service.js';
 import { newId } from '../../src/shared/ids.js';
@@ -65,12 +66,15 @@ async function seedDay(s: E2eServer): Promise<void> {
     { lines: [{ skuId: p.gansito.skuId, quantity: '4' }], cash: '64.00' },
     { lines: [{ skuId: p.maseca.skuId, quantity: '2' }], cash: '49.80' },
   ];
+  // the Gansitos were bought by a regular whose name goes on the ticket
+  const lupita = await createCustomer(ctx, { name: 'Lupita Gómez', phone: '5544556677' });
   const ids: string[] = [];
   for (const sale of sales) {
     const id = newId('sale');
     await recordSale(ctx, {
       id,
       registerId,
+      customerId: sale.cash === '64.00' ? lupita.id : undefined,
       lines: sale.lines,
       payments: [{ method: 'cash', amount: sale.cash }],
     });
@@ -231,6 +235,7 @@ describe('the back office', () => {
     expect(printed).toContain('Caja 1');
     expect(printed).toContain('Doña Rosa');
     expect(printed).toContain('$64.00');
+    expect(printed).toContain('Cliente: Lupita Gómez');
     expect(printed).toContain((await textOf(detail.locator('p strong').first())()).trim());
     expect(await detail.getByRole('button', { name: 'Imprimir' }).count()).toBe(1);
     const number = (await textOf(detail.locator('h2'))()).replace(/\D/g, '');

@@ -78,13 +78,18 @@ export function paymentLabel(p: {
  */
 export function snapshotOfSale(
   sale: Sale,
-  at: { cashier: string; registerName: string; locationName: string },
+  at: {
+    cashier: string;
+    registerName: string;
+    locationName: string;
+    customer?: { name: string; phone: string | null } | null;
+  },
 ): ReceiptSnapshot {
   return {
     saleId: sale.id,
     createdAt: sale.createdAt,
     ...at,
-    customer: null,
+    customer: at.customer ?? null,
     note: sale.note ?? '',
     lines: sale.lines.map((x) => ({
       description: x.description,

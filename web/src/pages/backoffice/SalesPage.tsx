@@ -48,8 +48,15 @@ function TicketCopy({ sale, cashier, registerName }: { sale: Sale; cashier: stri
   const business = useQuery({ queryKey: ['business'], queryFn: () => get<BusinessInfo>('/business') });
   const location = locations.data?.find((x) => x.id === sale.locationId);
   const locationName = location?.name ?? '';
+  // the customer named on the ticket, as the profile reads now (nothing once their data is erased)
+  const customer = useQuery({
+    queryKey: ['customer', sale.customerId],
+    queryFn: () => get<{ name: string; phone: string | null }>(`/customers/${sale.customerId}`),
+    enabled: !!sale.customerId,
+  });
+  const named = customer.data && (customer.data.name || customer.data.phone) ? customer.data : null;
   const model = buildReceiptModel({
-    snapshot: snapshotOfSale(sale, { cashier, registerName, locationName }),
+    snapshot: snapshotOfSale(sale, { cashier, registerName, locationName, customer: named }),
     sale,
     business: business.data ?? null,
     locationName,
