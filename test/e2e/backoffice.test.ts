@@ -596,6 +596,14 @@ describe('the back office', () => {
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });
 
+  it('lists the stock held for orders with who holds it', async () => {
+    const { page } = browser;
+    onFail('reservations');
+    await page.goto(`${server.url}/admin/reservations`);
+    const row = page.locator('tr', { hasText: 'Gansito Marinela' });
+    await expect.poll(textOf(row), POLL).toMatch(/Tienda Centro\s*2\s*Pedido #\d+ · María López/);
+  });
+
   it('shows the orders board and the stock ledger to a manager', async () => {
     const { page } = browser;
     await browser.context.clearCookies();

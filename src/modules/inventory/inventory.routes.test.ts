@@ -148,6 +148,43 @@ describe('inventory API', () => {
     expect(list.json().items.map((r: { id: string }) => r.id)).toEqual([held.json().id]);
   });
 
+  it('lists active reservations page by page, newest first', async () => {
+    const sku = await newSku();
+    await receive(sku, '5');
+    const expiresAt = new Date(env.clock.now.getTime() + 60 * 60_000).toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await call(env.app, biz.as.agent, 'POST', url('/reservations'), {
+        skuId: sku,
+        locationId: biz.storeId,
+        quantity: '1',
+        expiresAt,
+        holderType: 'whatsapp_cart',
+        holderId: `cart_page_${i}`,
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      ids.push(r.json().id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const pageRes = await call(
+        env.app,
+        biz.as.agent,
+        'GET',
+        url(`/reservations?status=active&skuId=${sku}&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      );
+      expect(pageRes.statusCode, pageRes.body).toBe(200);
+      const body = pageRes.json();
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items.map((r: { id: string }) => r.id));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    const bad = await call(env.app, biz.as.agent, 'GET', url('/reservations?cursor=nonsense'));
+    expect(bad.json().error.code).toBe('CURSOR_INVALID');
+  });
+
   it('runs a transfer and a count through the API', async () => {
     const sku = await newSku();
     await receive(sku, '10', biz.warehouseId);

@@ -216,7 +216,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: ORDER_STAFF },
       schema: {
         tags,
-        summary: 'Reservations, newest first',
+        summary: 'Reservations, newest first (cursor pagination)',
         querystring: z.object({
           status: zReservationStatus.optional(),
           holderType: zHolderType.optional(),
@@ -224,11 +224,21 @@ export const inventoryRoutes: FastifyPluginAsyncZod = async (app) => {
           skuId: z.string().optional(),
           locationId: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
+          cursor: z.string().max(200).optional(),
         }),
-        response: { 200: z.object({ items: z.array(zReservation) }) },
+        response: { 200: page(zReservation) },
       },
     },
-    async (req) => ({ items: await listReservations(app.ctxFor(req), req.query) }),
+    async (req) => {
+      const { cursor, limit, ...filters } = req.query;
+      const rows = await listReservations(app.ctxFor(req), {
+        ...filters,
+        limit: limit + 1,
+        after: decodeCursor(cursor),
+      });
+      const items = rows.slice(0, limit);
+      return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
+    },
   );
 
   app.post(

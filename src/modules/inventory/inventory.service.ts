@@ -576,6 +576,8 @@ export interface ListReservationsInput {
   locationId?: string;
   ids?: string[];
   limit?: number;
+  /** The last id of the previous page. */
+  after?: string;
 }
 
 /** Reservations, newest first; `status: 'expired'` includes active ones past their expiry. */
@@ -596,6 +598,7 @@ export async function listReservations(ctx: Ctx, input: ListReservationsInput = 
   if (input.locationId) q = q.where('location_id', '=', input.locationId);
   if (input.ids) q = q.where('id', 'in', input.ids.length ? input.ids : ['']);
   if (ctx.locationIds) q = q.where('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
+  if (input.after) q = q.where('id', '<', input.after);
   const rows = await q
     .orderBy('id', 'desc')
     .limit(input.limit ?? 200)

@@ -668,12 +668,17 @@ export function CountsPage() {
 export function ReservationsPage() {
   const l = useL();
   const qc = useQueryClient();
-  const list = useQuery({
+  const pages = useInfiniteQuery({
     queryKey: ['reservations'],
-    queryFn: () =>
-      get<{ items: Reservation[] }>('/inventory/reservations?status=active&limit=500').then((r) => r.items),
+    initialPageParam: '',
+    queryFn: ({ pageParam }) =>
+      get<Page<Reservation>>(
+        `/inventory/reservations${qs({ status: 'active', limit: 200, cursor: pageParam || undefined })}`,
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 30_000,
   });
+  const list = { ...pages, data: pages.data ? pages.data.pages.flatMap((p) => p.items) : undefined };
   const names = useNames((list.data ?? []).map((r) => r.skuId));
   // who holds the stock, as people know it: the order's number and customer
   const orderIds = [
@@ -750,6 +755,7 @@ export function ReservationsPage() {
             ) : null}
           </tbody>
         </table>
+        <ShowMore query={pages} />
       </section>
     </div>
   );
