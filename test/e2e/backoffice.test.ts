@@ -654,4 +654,32 @@ describe('the back office', () => {
     );
     expect(api.status()).toBe(403);
   });
+
+  it('lets the cashier change their own password from their name, signing out nowhere else but elsewhere', async () => {
+    const { page } = browser;
+    onFail('account');
+    // still signed in as the cashier from the test before
+    await page.goto(`${server.url}/terminal`);
+    await page.getByRole('link', { name: 'Luis Cajero' }).click();
+    await page.waitForURL(/\/cuenta$/);
+    const form = page.getByRole('form', { name: 'Cambiar contraseña' });
+    await form.getByLabel('Contraseña actual').fill('no-es-la-mia');
+    await form.getByLabel(/^Contraseña nueva/).fill('CajaNueva2026');
+    await form.getByLabel('Repite la contraseña nueva').fill('CajaNueva2026');
+    await form.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await expect.poll(textOf(form.getByRole('alert')), POLL).toBe('La contraseña actual no es correcta.');
+    await form.getByLabel('Contraseña actual').fill(server.biz.cashier.password);
+    await form.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await expect
+      .poll(textOf(page.getByRole('status')), POLL)
+      .toBe('Contraseña cambiada. Se cerró la sesión en tus otros dispositivos.');
+    // this browser stays signed in; the new password is the one that works from now on
+    expect((await page.request.get(`${server.url}/api/v1/auth/me`)).status()).toBe(200);
+    const attempt = (password: string) =>
+      page.request.post(`${server.url}/api/v1/auth/login`, {
+        data: { email: server.biz.cashier.email, password },
+      });
+    expect((await attempt(server.biz.cashier.password)).status()).toBe(401);
+    expect((await attempt('CajaNueva2026')).status()).toBe(200);
+  });
 });

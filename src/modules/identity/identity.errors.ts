@@ -18,6 +18,16 @@ export const IdentityErrors = defineErrors({
     es: 'Ya hay un usuario con ese correo.',
     en: 'A user with this e-mail already exists.',
   },
+  PASSWORD_CURRENT_WRONG: {
+    status: 422,
+    es: 'La contraseña actual no es correcta.',
+    en: 'The current password is wrong.',
+  },
+  PASSWORD_UNCHANGED: {
+    status: 422,
+    es: 'La contraseña nueva debe ser distinta de la actual.',
+    en: 'The new password must differ from the current one.',
+  },
   PASSWORD_TOO_WEAK: {
     status: 422,
     es: 'La contraseña debe tener al menos 8 caracteres.',

@@ -26,6 +26,7 @@ import {
   SESSION_COOKIE,
   updateBusiness,
   updateUser,
+  changeOwnPassword,
 } from './identity.service.js';
 
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -63,6 +64,30 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       const cookie = req.cookies[SESSION_COOKIE];
       if (cookie) await logout(app.database.db, cookie, app.now());
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; your other web sessions end, this one stays',
+        body: z.object({
+          currentPassword: z.string().min(1, 'Escribe tu contraseña actual.').max(200),
+          newPassword: z.string().max(200),
+        }),
+        response: { 200: zOk },
+      },
+    },
+    async (req) => {
+      const p = req.principal!;
+      await changeOwnPassword(app.database.db, app.ctxFor(req), {
+        ...req.body,
+        keepSessionId: p.via === 'session' ? p.credentialId : null,
+      });
       return { ok: true as const };
     },
   );

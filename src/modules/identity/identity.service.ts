@@ -740,3 +740,61 @@ export async function businessesWithCustomerRetention(
     .map((r) => ({ tenantId: r.id, years: Number(r.years) }))
     .filter((r) => Number.isInteger(r.years) && r.years > 0);
 }
+
+/**
+ * A signed-in user changes their own password. The current one is checked like a login (a wrong
+ * one counts toward the e-mail's throttle); the new one has 8 characters or more and is not the
+ * current one. Their other web sessions end (another device signed in with the old password);
+ * `keepSessionId`, the session in use, stays. Audited without the passwords.
+ * Errors: PASSWORD_CURRENT_WRONG, PASSWORD_TOO_WEAK, PASSWORD_UNCHANGED, LOGIN_THROTTLED.
+ */
+export async function changeOwnPassword(
+  db: Kysely<DB>,
+  ctx: Ctx,
+  input: { currentPassword: string; newPassword: string; keepSessionId: string | null },
+): Promise<void> {
+  const user = await db
+    .selectFrom('users')
+    .select(['email', 'password_hash'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', ctx.userId!)
+    .executeTakeFirstOrThrow();
+  const email = user.email.toLowerCase();
+  await throttleCheck(db, email, ctx.now);
+  const ok = await argonVerify(user.password_hash, input.currentPassword).catch(() => false);
+  if (!ok) {
+    // outside any transaction: the failure must count even though this request fails
+    await db.insertInto('login_failures').values({ email, failed_at: ctx.now }).execute();
+    throw new AppError(E.PASSWORD_CURRENT_WRONG);
+  }
+  if (input.newPassword.length < 8) throw new AppError(E.PASSWORD_TOO_WEAK);
+  if (input.newPassword === input.currentPassword) throw new AppError(E.PASSWORD_UNCHANGED);
+  const hash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', ctx.userId!)
+      .execute();
+    let q = trx
+      .updateTable('web_sessions')
+      .set({ revoked_at: ctx.now })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('user_id', '=', ctx.userId!)
+      .where('revoked_at', 'is', null);
+    if (input.keepSessionId) q = q.where('id', '<>', input.keepSessionId);
+    await q.execute();
+    await recordAudit(
+      { ...ctx, db: trx },
+      {
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: ctx.userId!,
+        data: { by: 'self' },
+      },
+    );
+  });
+  await db.deleteFrom('login_failures').where('email', '=', email).execute();
+  forgetPrincipals();
+}

@@ -109,6 +109,51 @@ describe('identity', () => {
     expect((await call(env.app, { cookie }, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
   });
 
+  it('lets a user change their own password: the current one checked, other sessions end, this one stays', async () => {
+    const shop = await env.givenBusiness('Tienda Contraseñas');
+    const me = shop.as.cashier;
+    const other = String((await login(me.email, TEST_PASSWORD)).headers['set-cookie']).split(';')[0]!;
+    const change = (body: Record<string, unknown>, who: { cookie: string } = me) =>
+      call(env.app, who, 'POST', '/api/v1/auth/password', body);
+    const wrong = await change({ currentPassword: 'no-es', newPassword: 'NuevaClave2026' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error).toMatchObject({
+      code: 'PASSWORD_CURRENT_WRONG',
+      message: 'La contraseña actual no es correcta.',
+    });
+    expect((await change({ currentPassword: TEST_PASSWORD, newPassword: 'corta' })).json().error.code).toBe(
+      'PASSWORD_TOO_WEAK',
+    );
+    expect(
+      (await change({ currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD })).json().error.code,
+    ).toBe('PASSWORD_UNCHANGED');
+    const ok = await change({ currentPassword: TEST_PASSWORD, newPassword: 'NuevaClave2026' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await call(env.app, me, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    expect((await call(env.app, { cookie: other }, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    expect((await login(me.email, TEST_PASSWORD)).statusCode).toBe(401);
+    expect((await login(me.email, 'NuevaClave2026')).statusCode).toBe(200);
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'data'])
+      .where('tenant_id', '=', shop.tenantId)
+      .where('entity_id', '=', me.userId)
+      .where('action', 'like', 'user.password%')
+      .execute();
+    expect(audit).toEqual([{ action: 'user.password_changed', data: { by: 'self' } }]);
+
+    // guessing the current password counts toward the same throttle as the login
+    const guesser = shop.as.manager;
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await change({ currentPassword: `intento-${i}`, newPassword: 'OtraClave2026' }, guesser)).statusCode,
+      ).toBe(422);
+    }
+    const blocked = await change({ currentPassword: TEST_PASSWORD, newPassword: 'OtraClave2026' }, guesser);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error.code).toBe('LOGIN_THROTTLED');
+  });
+
   it('sets the session cookie HTTP-only', async () => {
     const r = await login(biz.as.manager.email, TEST_PASSWORD);
     expect(String(r.headers['set-cookie'])).toMatch(/HttpOnly/i);

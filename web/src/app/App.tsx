@@ -1,6 +1,7 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useT } from '../lib/i18n';
+import { AccountPage } from '../pages/account/AccountPage';
 import { LoginPage } from '../pages/login/LoginPage';
 import { TerminalApp } from '../pages/terminal/TerminalApp';
 import { AuthProvider, isManager, type Role, SELLER_ROLES, useAuth } from './auth';
@@ -54,6 +55,14 @@ export function App() {
             <Suspense fallback={<Loading />}>
               <FacturarPage />
             </Suspense>
+          }
+        />
+        <Route
+          path="/cuenta"
+          element={
+            <Guard>
+              <AccountPage />
+            </Guard>
           }
         />
         <Route

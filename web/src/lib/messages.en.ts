@@ -56,6 +56,7 @@ export const en: Record<MessageKey, string> = {
   'frame.liveOff': 'Reconnecting…',
   'frame.liveHelp': 'Stock changes from other channels reach this register by themselves.',
   'frame.backOffice': 'Back office',
+  'frame.account': 'My account: change password',
   'frame.offlineBanner':
     'Offline — {n} sales waiting to be sent. Keep selling; they are sent when the connection is back.',
   'frame.pendingBanner': '{n} sales waiting to be sent.',

@@ -56,6 +56,7 @@ export const es = {
   'frame.liveOff': 'Reconectando…',
   'frame.liveHelp': 'Los cambios de existencias de otros canales llegan solos a esta caja.',
   'frame.backOffice': 'Administración',
+  'frame.account': 'Mi cuenta: cambiar contraseña',
   'frame.offlineBanner':
     'Sin conexión — {n} ventas por enviar. Puedes seguir vendiendo; se envían solas al volver la conexión.',
   'frame.pendingBanner': '{n} ventas por enviar.',

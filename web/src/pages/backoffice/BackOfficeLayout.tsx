@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { useAuth } from '../../app/auth';
 import { useT } from '../../lib/i18n';
@@ -37,7 +37,9 @@ export function BackOfficeLayout() {
           <NavLink to="/terminal">{t('admin.nav.terminal')}</NavLink>
         </nav>
         <div className="bo-user">
-          <span>{user?.name}</span>
+          <Link to="/cuenta" title={l('Mi cuenta: cambiar contraseña', 'My account: change password')}>
+            {user?.name}
+          </Link>
           <LanguageSwitch />
           <button type="button" className="link" onClick={() => void logout()}>
             {t('common.logout')}

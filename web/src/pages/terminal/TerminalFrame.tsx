@@ -96,7 +96,9 @@ export function TerminalFrame({
               {live.connected ? t('frame.live') : t('frame.liveOff')}
             </span>
           )}
-          <span className="muted">{user?.name}</span>
+          <Link to="/cuenta" className="muted" title={t('frame.account')}>
+            {user?.name}
+          </Link>
           {isManager(user) && <Link to="/admin">{t('frame.backOffice')}</Link>}
           <LanguageSwitch />
           <button type="button" className="link" onClick={() => void logout()}>
