@@ -1,10 +1,14 @@
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { updateSku } from '../../src/modules/catalog/catalog.service.js';
 import { receiveStock } from '../../src/modules/inventory/inventory.service.js';
 import { givenProduct } from '../helpers/factories.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
+import { deliverDueWebhooks, queueWebhookDeliveries } from '../../src/modules/events/webhooks.service.js';
 import { closeCashSession, openCashSession } from '../../src/modules/cash/cash.service.js';
 import { createOrder } from '../../src/modules/orders/orders.service.js';
 import { createCustomer } from '../../src/modules/customers/customers.service.js';
@@ -602,6 +606,76 @@ describe('the back office', () => {
     await page.goto(`${server.url}/admin/reservations`);
     const row = page.locator('tr', { hasText: 'Gansito Marinela' });
     await expect.poll(textOf(row), POLL).toMatch(/Tienda Centro\s*2\s*Pedido #\d+ · María López/);
+  });
+
+  it('gives an integration an API token and a signed webhook, with its delivery log and a retry', async () => {
+    const { page } = browser;
+    onFail('integrations');
+    // the integrator's system: refuses the first delivery, takes the next
+    const received: { signature: string; body: string }[] = [];
+    let answer = 500;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ signature: String(req.headers['x-mostrador-signature']), body });
+        res.statusCode = answer;
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      await page.goto(`${server.url}/admin/integrations`);
+      const tokens = page.getByTestId('api-tokens');
+      await tokens.getByLabel('Nombre (para qué es)').fill('Contabilidad');
+      await tokens.getByRole('button', { name: 'Crear token' }).click();
+      const token = (await textOf(tokens.locator('.bo-secret-value'))()).trim();
+      expect(token.length).toBeGreaterThan(20);
+      const me = (bearer: string) =>
+        fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${bearer}` } });
+      expect((await me(token)).status).toBe(200);
+      await tokens.getByRole('button', { name: 'Ya lo guardé' }).click();
+      expect(await tokens.locator('.bo-secret-value').count()).toBe(0);
+
+      const hooks = page.getByTestId('webhooks');
+      await hooks.getByLabel('URL que recibe los avisos').fill(hookUrl);
+      await hooks.getByLabel('Ventas en mostrador').uncheck();
+      await hooks.getByLabel('Cambios de existencias').uncheck();
+      await hooks.getByLabel('Clientes').check();
+      await hooks.getByRole('button', { name: 'Agregar webhook' }).click();
+      const secret = (await textOf(hooks.locator('.bo-secret-value'))()).trim();
+      expect(secret.length).toBeGreaterThan(20);
+
+      // something happens: a customer is added; the worker's two steps queue and send it
+      await createCustomer(server.biz.ctx, { name: 'Cliente del webhook', phone: '5512121212' });
+      await queueWebhookDeliveries(server.database.db, new Date());
+      await deliverDueWebhooks(server.database.db, new Date());
+      const log = hooks.getByTestId('webhook-deliveries');
+      await expect.poll(textOf(log), POLL).toMatch(/customer\.created\s*Falló, se reintenta\s*1\s*HTTP 500/);
+      answer = 200;
+      await log.getByRole('button', { name: 'Reintentar ahora' }).click();
+      await expect
+        .poll(async () => {
+          await deliverDueWebhooks(server.database.db, new Date());
+          return textOf(log)();
+        }, POLL)
+        .toMatch(/customer\.created\s*Entregado\s*2/);
+      // what arrived is signed with the secret shown once
+      const last = received.at(-1)!;
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(last.signature)!;
+      expect(createHmac('sha256', secret).update(`${t}.${last.body}`).digest('hex')).toBe(v1);
+      expect(JSON.parse(last.body)).toMatchObject({ type: 'customer.created' });
+      await page.screenshot({ path: join(SCREENSHOTS, '33-integraciones.png'), fullPage: true });
+
+      page.once('dialog', (d) => void d.accept());
+      await tokens.getByRole('button', { name: 'Revocar' }).click();
+      await expect.poll(async () => (await me(token)).status, POLL).toBe(401);
+    } finally {
+      receiver.close();
+    }
   });
 
   it('shows the orders board and the stock ledger to a manager', async () => {

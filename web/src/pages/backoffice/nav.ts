@@ -25,5 +25,6 @@ export const backOfficeNav: NavItem[] = [
   { to: '/admin/cash', label: ['Cajas y cortes', 'Registers'] },
   { to: '/admin/users', label: ['Usuarios', 'Users'] },
   { to: '/admin/audit', label: ['Bitácora', 'Audit log'], ownerOnly: true },
+  { to: '/admin/integrations', label: ['Integraciones', 'Integrations'], ownerOnly: true },
   { to: '/admin/settings', label: ['Configuración', 'Settings'] },
 ];

@@ -4,6 +4,7 @@ import { CountsPage, ReservationsPage, StockPage, TransfersPage } from './Invent
 import { FiscalSetupPage } from './FiscalSetupPage';
 import { GlobalInvoicePage, UndocumentedPage } from './GlobalInvoicePages';
 import { ImportPage } from './ImportPage';
+import { IntegrationsPage } from './IntegrationsPage';
 import { InvoiceTicketsPage } from './InvoiceTicketsPage';
 import { InvoiceDetailPage, InvoicesPage, InvoicingIndex, InvoicingLayout } from './InvoicingPages';
 import { CashPage, CustomersPage, OrdersBoardPage, SettingsPage, UsersPage } from './PeoplePages';
@@ -47,6 +48,7 @@ export const backOfficeRoutes = (
     <Route path="cash" element={<CashPage />} />
     <Route path="users" element={<UsersPage />} />
     <Route path="audit" element={<AuditPage />} />
+    <Route path="integrations" element={<IntegrationsPage />} />
     <Route path="settings" element={<SettingsPage />} />
   </>
 );
