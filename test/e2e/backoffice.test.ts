@@ -415,7 +415,7 @@ describe('the back office', () => {
     // the privacy notice: the owner writes their own, and it is what the public page shows
     const notice = page.getByTestId('privacy-notice-form');
     await notice
-      .getByLabel('Texto del aviso de privacidad')
+      .getByLabel('Aviso de privacidad')
       .fill(
         'Tienda Centro cuida tus datos.\nPara ejercer tus derechos ARCO escribe a privacidad@example.mx.',
       );

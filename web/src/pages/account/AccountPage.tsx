@@ -72,6 +72,24 @@ export function AccountPage() {
       </span>
     ) : null;
 
+  const password = (
+    field: 'current' | 'next' | 'again',
+    label: string,
+    value: string,
+    onChange: (v: string) => void,
+  ) => (
+    <label>
+      {label}
+      <input
+        type="password"
+        autoComplete={field === 'current' ? 'current-password' : 'new-password'}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {fieldError(field)}
+    </label>
+  );
+
   return (
     <div className="facturar-page">
       <main className="card facturar-card">
@@ -89,36 +107,14 @@ export function AccountPage() {
           noValidate
         >
           <h2>{l('Cambiar contraseña', 'Change password')}</h2>
-          <label>
-            {l('Contraseña actual', 'Current password')}
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-            {fieldError('current')}
-          </label>
-          <label>
-            {l('Contraseña nueva (8 caracteres o más)', 'New password (8 characters or more)')}
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-            {fieldError('next')}
-          </label>
-          <label>
-            {l('Repite la contraseña nueva', 'Repeat the new password')}
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={again}
-              onChange={(e) => setAgain(e.target.value)}
-            />
-            {fieldError('again')}
-          </label>
+          {password('current', l('Contraseña actual', 'Current password'), current, setCurrent)}
+          {password(
+            'next',
+            l('Contraseña nueva (8 caracteres o más)', 'New password (8 characters or more)'),
+            next,
+            setNext,
+          )}
+          {password('again', l('Repite la contraseña nueva', 'Repeat the new password'), again, setAgain)}
           {fieldError('form')}
           {done ? (
             <p className="info" role="status">

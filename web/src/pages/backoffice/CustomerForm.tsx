@@ -6,7 +6,7 @@ import { personaOf, receptorOptions } from '../facturar/api';
 import { usosFor } from './InvoiceTicketsPage';
 import { useL } from './lang';
 import type { PrivacyRequest } from './PrivacyPages';
-import { ErrorBox, Field, fieldErrorsOf } from './ui';
+import { ErrorBox, Field, fieldErrorsOf, SatSelect } from './ui';
 
 export interface EditableCustomer {
   id: string;
@@ -186,30 +186,20 @@ export function CustomerForm({
           />
         </Field>
         <Field label={l('Régimen fiscal', 'Tax regime')} error={errors.regimenFiscal}>
-          <select value={form.regimenFiscal} onChange={(e) => set('regimenFiscal', e.target.value)}>
-            <option value="">{l('Sin capturar', 'Not set')}</option>
-            {regimenes.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.id} {r.texto}
-              </option>
-            ))}
-            {form.regimenFiscal && !regimenes.some((r) => r.id === form.regimenFiscal) ? (
-              <option value={form.regimenFiscal}>{form.regimenFiscal}</option>
-            ) : null}
-          </select>
+          <SatSelect
+            value={form.regimenFiscal}
+            options={regimenes}
+            empty={l('Sin capturar', 'Not set')}
+            onChange={(v) => set('regimenFiscal', v)}
+          />
         </Field>
         <Field label={l('Uso del CFDI', 'CFDI use')} error={errors.usoCfdi}>
-          <select value={form.usoCfdi} onChange={(e) => set('usoCfdi', e.target.value)}>
-            <option value="">{l('Sin capturar', 'Not set')}</option>
-            {usos.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.id} {u.texto}
-              </option>
-            ))}
-            {form.usoCfdi && !usos.some((u) => u.id === form.usoCfdi) ? (
-              <option value={form.usoCfdi}>{form.usoCfdi}</option>
-            ) : null}
-          </select>
+          <SatSelect
+            value={form.usoCfdi}
+            options={usos}
+            empty={l('Sin capturar', 'Not set')}
+            onChange={(v) => set('usoCfdi', v)}
+          />
         </Field>
         <Field label={l('Código postal fiscal', 'Fiscal postal code')} error={errors.codigoPostal}>
           {input('codigoPostal', { inputMode: 'numeric', maxLength: 5 })}

@@ -6,7 +6,7 @@ import { personaOf, receptorOptions } from '../facturar/api';
 import { useFiscalSetup } from './InvoicingPages';
 import { type CsdInfo, type FiscalSetup, fileToBase64 } from './invoicing';
 import { useL } from './lang';
-import { ErrorBox, Field, Loading, PageHeader } from './ui';
+import { ErrorBox, Field, Loading, PageHeader, SatSelect } from './ui';
 
 /** Which field of the setup forms a server error speaks about (validation errors carry a path). */
 function errorsOf(err: unknown, byCode: Record<string, string>): Record<string, string> {
@@ -138,17 +138,12 @@ function ProfileForm({ setup }: { setup: FiscalSetup }) {
           <input value={form.nombre} onChange={(e) => set('nombre', e.target.value.toUpperCase())} />
         </Field>
         <Field label={l('Régimen fiscal', 'Tax regime')} error={errors.regimenFiscal} wide>
-          <select value={form.regimenFiscal} onChange={(e) => set('regimenFiscal', e.target.value)}>
-            <option value="">{l('Elige tu régimen…', 'Choose…')}</option>
-            {regimenes.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.id} {r.texto}
-              </option>
-            ))}
-            {form.regimenFiscal && !regimenes.some((r) => r.id === form.regimenFiscal) ? (
-              <option value={form.regimenFiscal}>{form.regimenFiscal}</option>
-            ) : null}
-          </select>
+          <SatSelect
+            value={form.regimenFiscal}
+            options={regimenes}
+            empty={l('Elige tu régimen…', 'Choose…')}
+            onChange={(v) => set('regimenFiscal', v)}
+          />
         </Field>
         <Field
           label={l('¿Hasta cuándo se pueden autofacturar?', 'Self-invoicing window')}

@@ -22,7 +22,16 @@ import {
 } from './invoicing';
 import { CHANNEL_LABEL, type Channel, pick, useL } from './lang';
 import type { Page } from './types';
-import { type DateRange, DateRangePicker, ErrorBox, Field, LocationSelect, lastDays, PageHeader } from './ui';
+import {
+  type DateRange,
+  DateRangePicker,
+  ErrorBox,
+  Field,
+  LocationSelect,
+  lastDays,
+  PageHeader,
+  SatSelect,
+} from './ui';
 
 const METHOD_LABEL: Record<string, [string, string]> = {
   cash: ['Efectivo', 'Cash'],
@@ -369,14 +378,12 @@ export function InvoiceTicketsPage() {
               <input value={receptor.nombre} onChange={(e) => setR('nombre', e.target.value.toUpperCase())} />
             </Field>
             <Field label={l('Régimen fiscal', 'Tax regime')} error={errors.regimenFiscal}>
-              <select value={receptor.regimenFiscal} onChange={(e) => setR('regimenFiscal', e.target.value)}>
-                <option value="">{l('Elige…', 'Choose…')}</option>
-                {regimenes.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.id} {r.texto}
-                  </option>
-                ))}
-              </select>
+              <SatSelect
+                value={receptor.regimenFiscal}
+                options={regimenes}
+                empty={l('Elige…', 'Choose…')}
+                onChange={(v) => setR('regimenFiscal', v)}
+              />
             </Field>
             <Field label={l('Código postal fiscal', 'Fiscal postal code')} error={errors.codigoPostal}>
               <input
@@ -394,22 +401,12 @@ export function InvoiceTicketsPage() {
         <h2>{l('3. Uso del CFDI y forma de pago', '3. CFDI use and payment')}</h2>
         <div className="bo-grid">
           <Field label={l('Uso del CFDI', 'CFDI use')} error={errors.usoCfdi}>
-            <select
+            <SatSelect
               value={usoValue}
-              onChange={(e) =>
-                mode === 'customer' ? setUso(e.target.value) : setR('usoCfdi', e.target.value)
-              }
-            >
-              <option value="">{l('Elige…', 'Choose…')}</option>
-              {usos.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.id} {u.texto}
-                </option>
-              ))}
-              {usoValue && !usos.some((u) => u.id === usoValue) ? (
-                <option value={usoValue}>{usoValue}</option>
-              ) : null}
-            </select>
+              options={usos}
+              empty={l('Elige…', 'Choose…')}
+              onChange={(v) => (mode === 'customer' ? setUso(v) : setR('usoCfdi', v))}
+            />
           </Field>
           <div className="bo-field">
             <span>{l('Forma de pago', 'Payment form')}</span>

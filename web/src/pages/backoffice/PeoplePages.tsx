@@ -7,6 +7,7 @@ import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
+import { BusinessTextForm } from './BusinessTextForm';
 import { CustomerForm } from './CustomerForm';
 import { CustomerPrivacy, PrivacyNoticeForm, RetentionForm } from './PrivacyPages';
 import type { Page } from './types';
@@ -777,61 +778,6 @@ export function CashPage() {
   );
 }
 
-/** The message printed at the bottom of every ticket (the owner writes it; everyone sees it). */
-function ReceiptFooterForm({ canEdit }: { canEdit: boolean }) {
-  const l = useL();
-  const qc = useQueryClient();
-  const business = useQuery({
-    queryKey: ['business'],
-    queryFn: () => get<{ receiptFooter: string | null }>('/business'),
-  });
-  const [draft, setDraft] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const value = draft ?? business.data?.receiptFooter ?? '';
-  const save = useMutation({
-    mutationFn: () => api('PATCH', '/business', { receiptFooter: value.trim() || null }),
-    onSuccess: () => {
-      setDraft(null);
-      setSaved(true);
-      void qc.invalidateQueries({ queryKey: ['business'] });
-    },
-  });
-  return (
-    <section className="card bo-section" data-testid="receipt-footer">
-      <h2>{l('Leyenda del ticket', 'Receipt footer')}</h2>
-      <textarea
-        aria-label={l('Leyenda del ticket', 'Receipt footer')}
-        rows={2}
-        maxLength={500}
-        readOnly={!canEdit}
-        placeholder={l(
-          '¡Gracias por su compra! Cambios con ticket en 30 días.',
-          'Thank you! Exchanges within 30 days.',
-        )}
-        value={value}
-        onChange={(e) => {
-          setSaved(false);
-          setDraft(e.target.value);
-        }}
-      />
-      {canEdit ? (
-        <div className="bo-row">
-          <button
-            type="button"
-            className="button primary"
-            disabled={draft === null || save.isPending}
-            onClick={() => save.mutate()}
-          >
-            {l('Guardar', 'Save')}
-          </button>
-          {saved ? <span className="badge ok">{l('Guardado', 'Saved')}</span> : null}
-        </div>
-      ) : null}
-      <ErrorBox error={save.error} />
-    </section>
-  );
-}
-
 /** Business locations (the owner adds stores and warehouses). */
 export function SettingsPage() {
   const l = useL();
@@ -871,7 +817,19 @@ export function SettingsPage() {
           .
         </p>
       </section>
-      <ReceiptFooterForm canEdit={user?.role === 'owner'} />
+      {/* the message printed at the bottom of every ticket */}
+      <BusinessTextForm
+        field="receiptFooter"
+        title={l('Leyenda del ticket', 'Receipt footer')}
+        rows={2}
+        maxLength={500}
+        placeholder={l(
+          '¡Gracias por su compra! Cambios con ticket en 30 días.',
+          'Thank you! Exchanges within 30 days.',
+        )}
+        canEdit={user?.role === 'owner'}
+        testId="receipt-footer"
+      />
       <PrivacyNoticeForm canEdit={user?.role === 'owner'} />
       <RetentionForm canEdit={user?.role === 'owner'} />
       <section className="card bo-section">

@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { useAuth } from '../../app/auth';
 import { API_BASE, api, get, post, qs } from '../../lib/api';
 import { formatDate, formatDateTime, formatPhone } from '../../lib/format';
+import { BusinessTextForm } from './BusinessTextForm';
 import { useL } from './lang';
 import { ErrorBox, Field, Loading, PageHeader } from './ui';
 
@@ -389,78 +390,41 @@ export function PrivacyRequestsPage() {
 
 /**
  * The privacy notice customers see (self-invoicing page, /privacidad/…): the owner's own text,
- * or, while empty, the default simplified notice built from the business's data.
+ * or, while empty, the default simplified notice built from the business's data (shown as the
+ * placeholder).
  */
 export function PrivacyNoticeForm({ canEdit }: { canEdit: boolean }) {
   const l = useL();
-  const qc = useQueryClient();
-  const business = useQuery({
-    queryKey: ['business'],
-    queryFn: () => get<{ id: string; privacyNotice: string | null }>('/business'),
-  });
+  const business = useQuery({ queryKey: ['business'], queryFn: () => get<{ id: string }>('/business') });
   const published = useQuery({
     queryKey: ['privacy-notice', business.data?.id],
     queryFn: () => get<{ text: string; custom: boolean }>(`/privacy-notice/${business.data?.id}`),
     enabled: !!business.data,
   });
-  const [draft, setDraft] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const value = draft ?? business.data?.privacyNotice ?? '';
-  const save = useMutation({
-    mutationFn: (text: string | null) => api('PATCH', '/business', { privacyNotice: text }),
-    onSuccess: () => {
-      setDraft(null);
-      setSaved(true);
-      void qc.invalidateQueries({ queryKey: ['business'] });
-      void qc.invalidateQueries({ queryKey: ['privacy-notice'] });
-    },
-  });
   return (
-    <section className="card bo-section" data-testid="privacy-notice-form">
-      <h2>{l('Aviso de privacidad', 'Privacy notice')}</h2>
-      <p className="small muted">
-        {l(
-          'Lo ven tus clientes antes de dar sus datos para facturar. Si lo dejas vacío se publica un aviso simplificado con los datos de tu negocio.',
-          'Customers see it before giving their data to invoice. Left empty, a simplified notice with your business data is published.',
-        )}{' '}
-        {business.data ? (
-          <a href={`/privacidad/${business.data.id}`} target="_blank" rel="noreferrer">
-            {l('Ver el aviso publicado', 'See the published notice')}
-          </a>
-        ) : null}
-      </p>
-      <textarea
-        aria-label={l('Texto del aviso de privacidad', 'Privacy notice text')}
-        rows={8}
-        maxLength={20_000}
-        readOnly={!canEdit}
-        placeholder={published.data && !published.data.custom ? published.data.text : ''}
-        value={value}
-        onChange={(e) => {
-          setSaved(false);
-          setDraft(e.target.value);
-        }}
-      />
-      {canEdit ? (
-        <div className="bo-row">
-          <button
-            type="button"
-            className="button primary"
-            disabled={draft === null || save.isPending}
-            onClick={() => save.mutate(value.trim() || null)}
-          >
-            {l('Guardar', 'Save')}
-          </button>
-          {business.data?.privacyNotice ? (
-            <button type="button" className="button" onClick={() => save.mutate(null)}>
-              {l('Volver al aviso por defecto', 'Back to the default notice')}
-            </button>
+    <BusinessTextForm
+      field="privacyNotice"
+      title={l('Aviso de privacidad', 'Privacy notice')}
+      help={
+        <>
+          {l(
+            'Lo ven tus clientes antes de dar sus datos para facturar. Si lo dejas vacío se publica un aviso simplificado con los datos de tu negocio.',
+            'Customers see it before giving their data to invoice. Left empty, a simplified notice with your business data is published.',
+          )}{' '}
+          {business.data ? (
+            <a href={`/privacidad/${business.data.id}`} target="_blank" rel="noreferrer">
+              {l('Ver el aviso publicado', 'See the published notice')}
+            </a>
           ) : null}
-          {saved ? <span className="badge ok">{l('Guardado', 'Saved')}</span> : null}
-        </div>
-      ) : null}
-      <ErrorBox error={save.error} />
-    </section>
+        </>
+      }
+      rows={8}
+      maxLength={20_000}
+      placeholder={published.data && !published.data.custom ? published.data.text : ''}
+      canEdit={canEdit}
+      resetLabel={l('Volver al aviso por defecto', 'Back to the default notice')}
+      testId="privacy-notice-form"
+    />
   );
 }
 

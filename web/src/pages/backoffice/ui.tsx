@@ -293,3 +293,32 @@ export function ShowMore({
     </button>
   );
 }
+
+/**
+ * A choice from one of SAT's catalogs (régimen fiscal, uso del CFDI), shown as "612 Personas
+ * físicas…"; a stored value the list no longer offers (another persona, a retired key) stays
+ * selectable instead of vanishing.
+ */
+export function SatSelect({
+  value,
+  options,
+  empty,
+  onChange,
+}: {
+  value: string;
+  options: { id: string; texto: string }[];
+  empty: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{empty}</option>
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.id} {o.texto}
+        </option>
+      ))}
+      {value && !options.some((o) => o.id === value) ? <option value={value}>{value}</option> : null}
+    </select>
+  );
+}
