@@ -105,5 +105,13 @@ describe('docs/api-walkthrough.md', () => {
     expect(out).toMatch(
       /"status": "closed",\s+"expectedCash": "518.00",\s+"countedCash": "518.00",\s+"difference": "0.00"/,
     );
+    // the demo's ARCO request: listed with its due date, the data exported, the request closed,
+    // and an erasure refused while his delivery is open
+    expect(out).toMatch(/\{"kind":"access","dueOn":"\d{4}-\d{2}-\d{2}","who":"Jorge Hernández"\}/);
+    expect(out).toContain(
+      '{"who":"Jorge Hernández","orders":1,"address":"Av. Álvaro Obregón 120, int. 4, Roma Norte, 06700 CDMX","kept":3}',
+    );
+    expect(out).toContain('{"status":"done","resolution":"Enviado por correo"}');
+    expect(out).toMatch(/HTTP 409: \{"code":"PRIVACY_ERASE_OPEN_ORDERS"/);
   }, 180_000);
 });
