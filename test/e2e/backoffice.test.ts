@@ -678,6 +678,55 @@ describe('the back office', () => {
     }
   });
 
+  it('takes an order from a WhatsApp chat by hand: the address asked for, the stock held', async () => {
+    const { page } = browser;
+    onFail('order-form');
+    await page.goto(`${server.url}/admin/orders`);
+    await page.getByRole('button', { name: 'Nuevo pedido' }).click();
+    const form = page.getByRole('form', { name: 'Nuevo pedido' });
+    await form.getByLabel('Teléfono del cliente').fill('55 8888 7777');
+    await form.getByLabel('Nombre', { exact: true }).fill('Pedro Páramo');
+    await form.getByLabel('Buscar producto').fill('maseca');
+    await expect
+      .poll(
+        () =>
+          form
+            .getByRole('combobox', { name: /^Producto/ })
+            .locator('option')
+            .count(),
+        POLL,
+      )
+      .toBeGreaterThan(1);
+    await form.getByRole('combobox', { name: /^Producto/ }).selectOption({ index: 1 });
+    await form.getByLabel('Cantidad').fill('2');
+    await form.getByRole('button', { name: 'Agregar al pedido' }).click();
+    await expect
+      .poll(textOf(form.getByTestId('order-lines')), POLL)
+      .toMatch(/Harina Maseca 1 kg\s*2\s*\$49\.80/);
+    await form.getByRole('combobox', { name: /^Entrega/ }).selectOption('delivery');
+    await form.getByRole('button', { name: 'Crear pedido y apartar' }).click();
+    // no address yet: the server says so under the field, and nothing is held
+    await expect.poll(textOf(form.locator('.bo-field.has-error')), POLL).toContain('Dirección de entrega');
+    await page.screenshot({ path: join(SCREENSHOTS, '34-nuevo-pedido.png') });
+    await form.getByLabel('Dirección de entrega').fill('Calle Comala 1, Centro, Toluca');
+    await form.getByRole('button', { name: 'Crear pedido y apartar' }).click();
+    await expect
+      .poll(textOf(page.getByRole('status')), POLL)
+      .toMatch(/^Pedido #(\d+) por \$49\.80: la mercancía queda apartada hasta /);
+    const number = /#(\d+)/.exec(await textOf(page.getByRole('status'))())![1];
+    const card = page.getByTestId('orders-board').locator('.bo-order', { hasText: `#${number}` });
+    await expect.poll(textOf(card), POLL).toMatch(/Pedro Páramo\s*\+52 55 8888 7777\s*A domicilio/);
+    const held = await (
+      await page.request.get(
+        `${server.url}/api/v1/inventory/reservations?status=active&skuId=${server.biz.products.maseca.skuId}`,
+      )
+    ).json();
+    expect(held.items.map((r: { quantity: string }) => r.quantity)).toEqual(['2.000']);
+    page.once('dialog', (d) => void d.accept());
+    await card.getByRole('button', { name: 'Cancelar' }).click();
+    await expect.poll(() => card.count(), POLL).toBe(0);
+  });
+
   it('shows the orders board and the stock ledger to a manager', async () => {
     const { page } = browser;
     await browser.context.clearCookies();

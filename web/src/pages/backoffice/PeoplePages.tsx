@@ -9,6 +9,7 @@ import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
 import { BusinessTextForm } from './BusinessTextForm';
 import { CustomerForm } from './CustomerForm';
+import { OrderForm } from './OrderForm';
 import { CustomerPrivacy, PrivacyNoticeForm, RetentionForm } from './PrivacyPages';
 import type { Page } from './types';
 import { ErrorBox, Field, Loading, LocationSelect, PageHeader, useLocations } from './ui';
@@ -47,6 +48,8 @@ export function OrdersBoardPage() {
   const qc = useQueryClient();
   const [channel, setChannel] = useState('');
   const [locationId, setLocationId] = useState('');
+  const [taking, setTaking] = useState(false);
+  const [taken, setTaken] = useState<string | null>(null);
   const board = useQuery({
     queryKey: ['orders-board', channel, locationId],
     queryFn: async () => {
@@ -80,7 +83,30 @@ export function OrdersBoardPage() {
           </select>
         </label>
         <LocationSelect value={locationId} onChange={setLocationId} />
+        <button
+          type="button"
+          className="button small primary"
+          onClick={() => {
+            setTaking(!taking);
+            setTaken(null);
+          }}
+        >
+          {taking ? l('Cerrar', 'Close') : l('Nuevo pedido', 'New order')}
+        </button>
       </PageHeader>
+      {taken ? (
+        <p className="badge ok" role="status">
+          {taken}
+        </p>
+      ) : null}
+      {taking ? (
+        <OrderForm
+          onDone={(message) => {
+            setTaking(false);
+            setTaken(message);
+          }}
+        />
+      ) : null}
       <ErrorBox error={board.error ?? move.error} />
       <div className="bo-board" data-testid="orders-board">
         {BOARD.map((status) => (

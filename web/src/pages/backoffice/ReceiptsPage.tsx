@@ -10,7 +10,7 @@ import { ErrorBox, Field, LocationSelect, PageHeader, SearchPicker } from './ui'
 type CatalogSku = SellableSku & { cost: string | null };
 
 /** Any product of the catalog, found by typing part of its name, SKU or barcode (server search). */
-function CatalogPicker({
+export function CatalogPicker({
   value,
   onChange,
   error,
