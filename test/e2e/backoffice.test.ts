@@ -10,7 +10,7 @@ import { givenProduct } from '../helpers/factories.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
 import { deliverDueWebhooks, queueWebhookDeliveries } from '../../src/modules/events/webhooks.service.js';
 import { closeCashSession, openCashSession } from '../../src/modules/cash/cash.service.js';
-import { createOrder } from '../../src/modules/orders/orders.service.js';
+import { changeOrderStatus, createOrder, getOrder } from '../../src/modules/orders/orders.service.js';
 import { createCustomer } from '../../src/modules/customers/customers.service.js';
 import { recordReturn } from '../../src/modules/returns/returns.service.js';
 import { recordSale } from '../../src/modules/sales/sales.service.js';
@@ -31,11 +31,15 @@ import {
 let server: E2eServer;
 let browser: E2eBrowser;
 const manager = { email: `gerente-${Date.now().toString(36)}@example.mx`, password: PASSWORD };
+const agent = { email: `agente-${Date.now().toString(36)}@example.mx`, password: PASSWORD };
+const kitchen = { email: `cocina-${Date.now().toString(36)}@example.mx`, password: PASSWORD };
 
 /** A day of business through the services: counter sales, a WhatsApp order, a return, a corte Z. */
 async function seedDay(s: E2eServer): Promise<void> {
   const { ctx, registerId, products: p, storeId } = s.biz;
   await createUser(ctx, { email: manager.email, name: 'Marta Gerente', role: 'manager', password: PASSWORD });
+  await createUser(ctx, { email: agent.email, name: 'Ana Agente', role: 'agent', password: PASSWORD });
+  await createUser(ctx, { email: kitchen.email, name: 'Chucho Cocina', role: 'kitchen', password: PASSWORD });
   // costs, so the inventory has a value
   for (const [skuId, cost] of [
     [p.coca.skuId, '11.50'],
@@ -182,7 +186,7 @@ describe('the back office', () => {
       .poll(textOf(page.getByTestId('home-today')), POLL)
       .toMatch(/El \S+ pasado: \$0\.00 en 0 tickets/);
     // the corte Z closed the only register
-    expect(await textOf(page.getByTestId('home-registers'))()).toContain('0 / 1');
+    await expect.poll(textOf(page.getByTestId('home-registers')), POLL).toContain('0 / 1');
     await expect.poll(textOf(page.getByTestId('home-orders')), POLL).toMatch(/Nuevos\s*1/);
     const low = page.getByTestId('home-low-stock');
     await expect.poll(textOf(low), POLL).toContain('Harina Maseca 1 kg');
@@ -804,5 +808,53 @@ describe('the back office', () => {
       });
     expect((await attempt(server.biz.cashier.password)).status()).toBe(401);
     expect((await attempt('CajaNueva2026')).status()).toBe(200);
+  });
+
+  it('starts the kitchen on what to make, without who ordered it, and moves it along', async () => {
+    const { page } = browser;
+    onFail('kitchen');
+    const { ctx, storeId, products: p } = server.biz;
+    const { order } = await createOrder(ctx, {
+      channel: 'whatsapp',
+      locationId: storeId,
+      customer: { phone: '5215566778899', name: 'Cliente Hambriento' },
+      fulfilment: 'pickup',
+      notes: 'Bien frías',
+      lines: [{ skuId: p.coca.skuId, quantity: '3' }],
+    });
+    await changeOrderStatus(ctx, { orderId: order.id, status: 'confirmed' });
+    await browser.context.clearCookies();
+    await login(page, server.url, kitchen);
+    await page.waitForURL(/\/admin\/kitchen$/);
+    expect(await textOf(page.locator('.bo-nav nav'))()).toBe('Cocina y empaque');
+    const todo = page.getByTestId('kitchen-confirmed');
+    const card = todo.locator('.bo-order', { hasText: `#${order.number}` });
+    await expect.poll(textOf(card), POLL).toMatch(/3 × Coca-Cola 600 ml.*“Bien frías”/s);
+    expect(await textOf(page.locator('.bo-main'))()).not.toContain('Cliente Hambriento');
+    await card.getByRole('button', { name: 'Empezar' }).click();
+    const making = page
+      .getByTestId('kitchen-preparing')
+      .locator('.bo-order', { hasText: `#${order.number}` });
+    await making.getByRole('button', { name: 'Listo' }).click();
+    await expect.poll(() => making.count(), POLL).toBe(0);
+    expect((await getOrder(ctx, order.id)).status).toBe('ready');
+  });
+
+  it('starts a WhatsApp agent on the orders board, with orders and customers only', async () => {
+    const { page } = browser;
+    onFail('agent');
+    await browser.context.clearCookies();
+    await login(page, server.url, agent);
+    await page.waitForURL(/\/admin\/orders$/);
+    expect(await textOf(page.locator('.bo-nav nav'))()).toBe('ApartadosPedidosClientes');
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('heading', { name: 'Clientes' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Solicitudes ARCO' }).count()).toBe(0);
+    // the owner's pages stay closed to them, in the API too
+    expect(
+      (
+        await page.request.get(`${server.url}/api/v1/reports/sales-by-day?from=2026-01-01&to=2026-01-02`)
+      ).status(),
+    ).toBe(403);
   });
 });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OWNER } from '../../http/access.js';
+import { ORDER_STAFF, OWNER } from '../../http/access.js';
 import { decodeCursor, encodeCursor, page, zOk } from '../../http/schemas.js';
 import {
   matchesType,
@@ -31,8 +31,17 @@ function visibleTo(e: OutboxEvent, tenantId: string, locationIds: string[] | nul
   return locationIds === null || typeof loc !== 'string' || locationIds.includes(loc);
 }
 
-function sseFrame(e: OutboxEvent): string {
-  const data = { id: e.id, type: e.type, createdAt: e.createdAt.toISOString(), data: e.payload };
+/**
+ * One event as a server-sent frame. `withContacts` false (the kitchen: it makes orders, it does
+ * not call customers) leaves the customer's phone out of order events.
+ */
+function sseFrame(e: OutboxEvent, withContacts = true): string {
+  let payload = e.payload;
+  if (!withContacts && payload && typeof payload === 'object' && 'customerPhone' in payload) {
+    const { customerPhone: _omitted, ...rest } = payload as Record<string, unknown>;
+    payload = rest;
+  }
+  const data = { id: e.id, type: e.type, createdAt: e.createdAt.toISOString(), data: payload };
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -89,6 +98,8 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
       const dispatcher = await sharedDispatcher(app.database);
       const wanted = (e: OutboxEvent) =>
         matchesType(patterns, e.type) && visibleTo(e, principal.tenantId, principal.locationIds);
+      const withContacts = ORDER_STAFF.includes(principal.role);
+      const frame = (e: OutboxEvent) => sseFrame(e, withContacts);
 
       reply.hijack();
       const res = reply.raw;
@@ -111,7 +122,7 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
       const unsubscribe = dispatcher.subscribe('*', (e) => {
         if (!wanted(e)) return;
         if (replaying) buffered.push(e);
-        else if (fresh(e)) res.write(sseFrame(e));
+        else if (fresh(e)) res.write(frame(e));
       });
       const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
       heartbeat.unref();
@@ -133,10 +144,10 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
         for (const r of rows) {
           const e = toOutboxEvent(r);
           replayed.add(e.id);
-          if (wanted(e)) res.write(sseFrame(e));
+          if (wanted(e)) res.write(frame(e));
         }
         replaying = false;
-        for (const e of buffered) if (fresh(e)) res.write(sseFrame(e));
+        for (const e of buffered) if (fresh(e)) res.write(frame(e));
         buffered.length = 0;
       }
     },

@@ -250,6 +250,26 @@ describe('GET /events/stream', () => {
     }
   });
 
+  it('leaves the customer’s phone out of the kitchen’s order events', async () => {
+    const kitchen = await openStream(biz.as.kitchen, '?types=order.*');
+    const desk = await openStream(biz.as.agent, '?types=order.*');
+    try {
+      await emit(biz, 'order.status_changed', {
+        orderId: 'ord_kitchen',
+        locationId: biz.storeId,
+        customerPhone: '+525512345678',
+        to: 'confirmed',
+      });
+      const k = await waitFor(() => kitchen.frames.find((x) => x.data?.data.orderId === 'ord_kitchen'));
+      const d = await waitFor(() => desk.frames.find((x) => x.data?.data.orderId === 'ord_kitchen'));
+      expect(k.data!.data).toEqual({ orderId: 'ord_kitchen', locationId: biz.storeId, to: 'confirmed' });
+      expect(d.data!.data.customerPhone).toBe('+525512345678');
+    } finally {
+      kitchen.close();
+      desk.close();
+    }
+  });
+
   it('replays what was missed after Last-Event-ID, then goes on live without repeats', async () => {
     await emit(biz, 'test.replay', { n: 1 });
     const mark = await env.db.db

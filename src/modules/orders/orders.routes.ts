@@ -17,6 +17,7 @@ import {
   createOrder,
   getOrder,
   getOrderBoard,
+  listKitchenTickets,
   listOrders,
   recordOrderPayment,
 } from './orders.service.js';
@@ -76,6 +77,38 @@ export const ordersRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => getOrderBoard(app.ctxFor(req), req.query),
+  );
+
+  app.get(
+    '/orders/kitchen',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags,
+        summary:
+          'Orders to make (confirmed, preparing), oldest first, with lines and notes, without customer data',
+        querystring: z.object({ locationId: z.string().max(64).optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                number: z.number(),
+                channel: zOrderChannel,
+                status: z.enum(['confirmed', 'preparing']),
+                fulfilment: z.string(),
+                locationId: z.string(),
+                notes: z.string().nullable(),
+                lines: z.array(z.object({ description: z.string(), quantity: z.string() })),
+                statusChangedAt: z.string(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => ({ items: await listKitchenTickets(app.ctxFor(req), req.query) }),
   );
 
   app.get(

@@ -823,3 +823,73 @@ export async function getOrderBoard(
   for (const r of rows) counts[r.status] = Number(r.n);
   return { counts, since: since.toISOString() };
 }
+
+export interface KitchenTicket {
+  id: string;
+  number: number;
+  channel: OrderChannel;
+  status: 'confirmed' | 'preparing';
+  fulfilment: string;
+  locationId: string;
+  notes: string | null;
+  lines: { description: string; quantity: string }[];
+  statusChangedAt: string;
+  createdAt: string;
+}
+
+/**
+ * What the kitchen (or whoever packs orders) has to make: confirmed and preparing orders of the
+ * caller's locations, oldest first, with their lines and notes and nothing about the customer
+ * (the kitchen needs what, not who). At most 100.
+ */
+export async function listKitchenTickets(
+  ctx: Ctx,
+  input: { locationId?: string } = {},
+): Promise<KitchenTicket[]> {
+  let q = ctx.db
+    .selectFrom('orders')
+    .select([
+      'id',
+      'number',
+      'channel',
+      'status',
+      'fulfilment',
+      'location_id',
+      'notes',
+      'status_changed_at',
+      'created_at',
+    ])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('status', 'in', ['confirmed', 'preparing']);
+  if (ctx.locationIds !== null)
+    q = q.where('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
+  if (input.locationId) q = q.where('location_id', '=', input.locationId);
+  const rows = await q.orderBy('created_at').orderBy('id').limit(100).execute();
+  if (rows.length === 0) return [];
+  const lines = await ctx.db
+    .selectFrom('order_lines')
+    .select(['order_id', 'description', 'quantity'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where(
+      'order_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('order_id')
+    .orderBy('line_no')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    number: Number(r.number),
+    channel: r.channel,
+    status: r.status as 'confirmed' | 'preparing',
+    fulfilment: r.fulfilment,
+    locationId: r.location_id,
+    notes: r.notes,
+    lines: lines
+      .filter((x) => x.order_id === r.id)
+      .map((x) => ({ description: x.description, quantity: x.quantity })),
+    statusChangedAt: r.status_changed_at.toISOString(),
+    createdAt: r.created_at.toISOString(),
+  }));
+}

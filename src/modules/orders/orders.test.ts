@@ -486,3 +486,46 @@ describe('orders', () => {
     expect(() => new AppError('ORDER_RESERVATION_EXPIRED')).not.toThrow();
   });
 });
+
+describe('the kitchen queue', () => {
+  it('shows the kitchen what to make, oldest first, without who ordered it, until it is ready', async () => {
+    const sku = await givenStock('4', '30.00');
+    const first = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', {
+      ...whatsappOrder(sku.id),
+      customer: { phone: '5215599990001', name: 'Cliente Cocina' },
+      notes: 'Sin cebolla',
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    const second = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', {
+      ...whatsappOrder(sku.id, { lines: [{ skuId: sku.id, quantity: '2' }] }),
+      customer: { phone: '5215599990002' },
+    });
+    const ids = [first.json().id as string, second.json().id as string];
+    const queue = async () => {
+      const r = await call(env.app, biz.as.kitchen, 'GET', '/api/v1/orders/kitchen');
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json().items as { id: string; status: string }[]).filter((t) => ids.includes(t.id));
+    };
+    // new orders are not the kitchen's yet
+    expect(await queue()).toEqual([]);
+    for (const id of ids) {
+      const r = await call(env.app, biz.as.agent, 'POST', `/api/v1/orders/${id}/status`, {
+        status: 'confirmed',
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const tickets = await queue();
+    expect(tickets.map((t) => t.id)).toEqual(ids);
+    expect(tickets[0]).toMatchObject({
+      status: 'confirmed',
+      notes: 'Sin cebolla',
+      lines: [{ quantity: '1.000' }],
+    });
+    expect(JSON.stringify(tickets)).not.toContain('5599990001');
+    expect(Object.keys(tickets[0]!)).not.toContain('customer');
+    await call(env.app, biz.as.kitchen, 'POST', `/api/v1/orders/${ids[0]}/status`, { status: 'preparing' });
+    expect((await queue()).map((t) => t.status)).toEqual(['preparing', 'confirmed']);
+    await call(env.app, biz.as.kitchen, 'POST', `/api/v1/orders/${ids[0]}/status`, { status: 'ready' });
+    expect((await queue()).map((t) => t.id)).toEqual([ids[1]]);
+  });
+});

@@ -4,7 +4,7 @@ import { useT } from '../lib/i18n';
 import { AccountPage } from '../pages/account/AccountPage';
 import { LoginPage } from '../pages/login/LoginPage';
 import { TerminalApp } from '../pages/terminal/TerminalApp';
-import { AuthProvider, isManager, type Role, SELLER_ROLES, useAuth } from './auth';
+import { AuthProvider, BACK_OFFICE_ROLES, homeOf, type Role, SELLER_ROLES, useAuth } from './auth';
 
 /** Only signed-in users with one of `roles` see `children`; others go to login or home. */
 function Guard({ roles, children }: { roles?: Role[]; children: ReactNode }) {
@@ -37,7 +37,7 @@ function Loading() {
 function Home() {
   const { user } = useAuth();
   if (!user) return <Navigate to="/login" replace />;
-  return <Navigate to={isManager(user) ? '/admin' : '/terminal'} replace />;
+  return <Navigate to={homeOf(user)} replace />;
 }
 
 /**
@@ -84,7 +84,7 @@ export function App() {
         <Route
           path="/admin/*"
           element={
-            <Guard roles={['owner', 'manager']}>
+            <Guard roles={BACK_OFFICE_ROLES}>
               <Suspense fallback={<Loading />}>
                 <BackOfficeRoutes />
               </Suspense>

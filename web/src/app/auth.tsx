@@ -104,3 +104,14 @@ export const SELLER_ROLES: Role[] = ['owner', 'manager', 'cashier'];
 export function isManager(user: User | null): boolean {
   return !!user && MANAGER_ROLES.includes(user.role);
 }
+
+/** Everyone who uses the back office: managers fully, agents their orders and customers, the kitchen its queue. */
+export const BACK_OFFICE_ROLES: Role[] = ['owner', 'manager', 'agent', 'kitchen'];
+
+/** Where a person starts: the back office, the terminal, the orders board (agents) or the kitchen. */
+export function homeOf(user: User): string {
+  if (isManager(user)) return '/admin';
+  if (user.role === 'agent') return '/admin/orders';
+  if (user.role === 'kitchen') return '/admin/kitchen';
+  return '/terminal';
+}

@@ -1,13 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
-import { useAuth } from '../../app/auth';
+import { MANAGER_ROLES, SELLER_ROLES, useAuth } from '../../app/auth';
 import { useT } from '../../lib/i18n';
 import { pick, useL } from './lang';
 import { backOfficeNav } from './nav';
 import './backoffice.css';
 
-/** The owner's and manager's frame: a menu on the left, the page on the right. */
+/** The back office frame: a menu on the left (what the person's role may use), the page on the right. */
 export function BackOfficeLayout() {
   const t = useT();
   const l = useL();
@@ -28,13 +28,15 @@ export function BackOfficeLayout() {
         </div>
         <nav ref={navRef}>
           {backOfficeNav
-            .filter((n) => !n.ownerOnly || user?.role === 'owner')
+            .filter((n) => !!user && (n.roles ?? MANAGER_ROLES).includes(user.role))
             .map((n) => (
               <NavLink key={n.to} to={n.to} end={n.to === '/admin'}>
                 {pick(l, n.label, n.to)}
               </NavLink>
             ))}
-          <NavLink to="/terminal">{t('admin.nav.terminal')}</NavLink>
+          {user && SELLER_ROLES.includes(user.role) ? (
+            <NavLink to="/terminal">{t('admin.nav.terminal')}</NavLink>
+          ) : null}
         </nav>
         <div className="bo-user">
           <Link to="/cuenta" title={l('Mi cuenta: cambiar contraseña', 'My account: change password')}>

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
+import { isManager, useAuth } from '../../app/auth';
 import { type ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { personaOf, receptorOptions } from '../facturar/api';
@@ -67,6 +68,7 @@ export function CustomerForm({
 }) {
   const l = useL();
   const qc = useQueryClient();
+  const { user } = useAuth();
   const [form, setForm] = useState<Form>(() =>
     customer
       ? (Object.fromEntries(Object.keys(blank).map((k) => [k, customer[k as keyof Form] ?? ''])) as Form)
@@ -94,7 +96,8 @@ export function CustomerForm({
       get<{ items: PrivacyRequest[] }>(`/privacy-requests${qs({ customerId: customer?.id })}`).then(
         (r) => r.items,
       ),
-    enabled: !!customer,
+    // ARCO requests are the managers' to see
+    enabled: !!customer && isManager(user),
   });
   const rectification = (requests.data ?? []).find((r) => r.kind === 'rectification' && r.status === 'open');
   const [answer, setAnswer] = useState(true);

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { useAuth } from '../../app/auth';
+import { isManager, useAuth } from '../../app/auth';
 import { ApiError, api, get, post, qs } from '../../lib/api';
 import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
@@ -225,6 +225,8 @@ export function CustomersPage() {
   const setSelected = (id: string) => setParams({ customer: id }, { replace: true });
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<'new' | 'edit' | null>(null);
+  // ARCO requests and erasure are the managers' (agents see contact and history)
+  const manager = isManager(useAuth().user);
   const list = useQuery({
     queryKey: ['customers', q],
     queryFn: () => get<Page<Customer>>(`/customers${qs({ q: q.trim() || undefined, limit: 50 })}`),
@@ -266,9 +268,11 @@ export function CustomersPage() {
         >
           {l('Nuevo cliente', 'New customer')}
         </button>
-        <Link className="button small" to="/admin/privacy">
-          {l('Solicitudes ARCO', 'ARCO requests')}
-        </Link>
+        {manager ? (
+          <Link className="button small" to="/admin/privacy">
+            {l('Solicitudes ARCO', 'ARCO requests')}
+          </Link>
+        ) : null}
       </PageHeader>
       {notice ? (
         <p className="badge ok" role="status">
@@ -424,17 +428,19 @@ export function CustomersPage() {
                   </li>
                 ))}
               </ul>
-              <CustomerPrivacy
-                customer={customer}
-                onErased={(r) =>
-                  setNotice(
-                    l(
-                      `Datos personales eliminados. Se conservan ${r.kept.sales} ventas y ${r.kept.invoices} facturas, sin datos de contacto.`,
-                      `Personal data erased. ${r.kept.sales} sales and ${r.kept.invoices} invoices are kept, without contact data.`,
-                    ),
-                  )
-                }
-              />
+              {manager ? (
+                <CustomerPrivacy
+                  customer={customer}
+                  onErased={(r) =>
+                    setNotice(
+                      l(
+                        `Datos personales eliminados. Se conservan ${r.kept.sales} ventas y ${r.kept.invoices} facturas, sin datos de contacto.`,
+                        `Personal data erased. ${r.kept.sales} sales and ${r.kept.invoices} invoices are kept, without contact data.`,
+                      ),
+                    )
+                  }
+                />
+              ) : null}
             </>
           )}
         </section>

@@ -5,6 +5,7 @@ import { FiscalSetupPage } from './FiscalSetupPage';
 import { GlobalInvoicePage, UndocumentedPage } from './GlobalInvoicePages';
 import { ImportPage } from './ImportPage';
 import { IntegrationsPage } from './IntegrationsPage';
+import { KitchenPage } from './KitchenPage';
 import { InvoiceTicketsPage } from './InvoiceTicketsPage';
 import { InvoiceDetailPage, InvoicesPage, InvoicingIndex, InvoicingLayout } from './InvoicingPages';
 import { CashPage, CustomersPage, OrdersBoardPage, SettingsPage, UsersPage } from './PeoplePages';
@@ -31,6 +32,7 @@ export const backOfficeRoutes = (
     <Route path="counts" element={<CountsPage />} />
     <Route path="reservations" element={<ReservationsPage />} />
     <Route path="orders" element={<OrdersBoardPage />} />
+    <Route path="kitchen" element={<KitchenPage />} />
     <Route path="customers" element={<CustomersPage />} />
     <Route path="privacy" element={<PrivacyRequestsPage />} />
     {/* Invoicing routes are MANAGERS on the server (invoicing.routes.ts), so no owner-only tab. */}
