@@ -6,7 +6,7 @@ import { ApiError, api, get, post, qs } from '../../lib/api';
 import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
-import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_LABEL, useL } from './lang';
+import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_HELP, ROLE_LABEL, useL } from './lang';
 import { BusinessTextForm } from './BusinessTextForm';
 import { CustomerForm } from './CustomerForm';
 import { OrderForm } from './OrderForm';
@@ -634,6 +634,9 @@ export function UsersPage() {
                   </option>
                 ))}
               </select>
+              <span className="small muted" data-testid="role-help">
+                {pick(l, ROLE_HELP[form.role], '')}
+              </span>
             </Field>
             {/* not a Field: its checkboxes have labels of their own, and labels do not nest */}
             <div className={`bo-field${errors.locationIds ? ' has-error' : ''}`}>

@@ -36,6 +36,30 @@ export const ROLE_LABEL: Record<string, [string, string]> = {
   kitchen: ['Cocina', 'Kitchen'],
 };
 
+/** What each role does, in one line (the users page shows it under the choice). */
+export const ROLE_HELP: Record<string, [string, string]> = {
+  owner: [
+    'Todo: reportes, facturación, usuarios, integraciones, privacidad y bitácora.',
+    'Everything: reports, invoicing, users, integrations, privacy and audit log.',
+  ],
+  manager: [
+    'El back office sin usuarios, integraciones ni bitácora; también vende.',
+    'The back office without users, integrations or audit log; also sells.',
+  ],
+  cashier: [
+    'La caja: vender, devoluciones, cortes. No entra al back office.',
+    'The till: sales, returns, cortes. No back office.',
+  ],
+  agent: [
+    'Pedidos (tomarlos y moverlos), apartados y clientes.',
+    'Orders (take and move them), reservations and customers.',
+  ],
+  kitchen: [
+    'La cola de cocina y empaque: qué preparar, sin datos del cliente.',
+    'The kitchen and packing queue: what to make, no customer data.',
+  ],
+};
+
 export const ORDER_STATUS_LABEL: Record<string, [string, string]> = {
   new: ['Nuevos', 'New'],
   confirmed: ['Confirmados', 'Confirmed'],
