@@ -50,6 +50,7 @@ const PARAM_PREFIX: Record<string, string> = {
   parkedTicketId: 'park',
   movementId: 'cmv',
   conflictId: 'scf',
+  requestId: 'prq',
 };
 
 function harvest(value: unknown, key = ''): void {
@@ -217,6 +218,12 @@ const seeders: {
   { url: '/api/v1/invoicing/credit-notes', body: () => ({ returnId: last('ret') }), as: 'manager' },
   { url: '/api/v1/webhooks', body: () => ({ url: 'http://127.0.0.1:9/hooks', events: ['*'] }) },
   { url: '/api/v1/api-tokens', body: () => ({ name: 'Integración Aislamiento' }) },
+  // An ARCO request of one of A's customers.
+  {
+    url: '/api/v1/privacy-requests',
+    body: () => ({ customerId: first('cus'), kind: 'access', channel: 'email', details: MARK }),
+    as: 'manager',
+  },
   // A sale the server refused after the terminal queued it offline (last: its sale id is new).
   {
     url: '/api/v1/sale-conflicts',
@@ -248,6 +255,8 @@ const LIST_QUERY: Record<string, string> = {
  * secret is what opens it: checked below with A's ids and a forged signature.
  */
 const SIGNED_PUBLIC: Record<string, string> = {
+  '/api/v1/privacy-notice/:businessId':
+    "public by design: a business's published privacy notice, what anyone giving it data may read",
   '/api/v1/invoicing/public/files/:file':
     'public download by signed link (HMAC over tenant, id, kind, expiry); forged links are checked in their own test',
 };
