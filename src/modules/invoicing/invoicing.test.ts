@@ -1076,6 +1076,51 @@ describe('credit notes, payments, cancellation', () => {
     expect(pue.json().error.code).toBe('PAYMENT_NOT_PPD');
   });
 
+  it('keeps a customer’s data while a credit invoice is unpaid; once paid, erases it and keeps the invoices', async () => {
+    const c = await createCustomer(biz.ctx, {
+      name: 'Juan Crédito',
+      email: 'juan.credito@example.mx',
+      rfc: 'GOMA850101AB1',
+      razonSocial: 'JUAN CREDITO GOMEZ',
+      regimenFiscal: '612',
+      usoCfdi: 'G03',
+      codigoPostal: '36257',
+    });
+    const a = await stocked(biz, { price: '100.00' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], {
+      customerId: c.id,
+      payments: [{ method: 'on_account', amount: '100.00' }],
+    });
+    const inv = await invoice([s.id], { customerId: c.id });
+    expect(inv).toMatchObject({ metodoPago: 'PPD', balance: '100.00' });
+    const erase = () => call(env.app, biz.as.owner, 'POST', `/api/v1/customers/${c.id}/erase`, {});
+    const refused = await erase();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({
+      code: 'PRIVACY_ERASE_UNPAID_INVOICES',
+      details: { invoices: `${inv.serie}-${inv.folio}` },
+    });
+    expect((await call(env.app, biz.as.manager, 'GET', `/api/v1/customers/${c.id}`)).json().rfc).toBe(
+      'GOMA850101AB1',
+    );
+    const paid = await api('POST', `/invoices/${inv.id}/payments`, { amount: '100.00', formaPago: '01' });
+    expect(paid.statusCode, paid.body).toBe(201);
+    await keep('pago-before-erasure', paid.json().pago.id);
+    const done = await erase();
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().kept).toEqual({ sales: 1, invoices: 2 });
+    // the CFDIs stay as issued: the tax law keeps them, with the receptor's RFC and name
+    const kept = (await api('GET', `/invoices/${inv.id}`)).json();
+    expect(kept).toMatchObject({
+      status: 'stamped',
+      receptor: { rfc: 'GOMA850101AB1', nombre: 'JUAN CREDITO GOMEZ' },
+    });
+    expect((await call(env.app, biz.as.manager, 'GET', `/api/v1/customers/${c.id}`)).json()).toMatchObject({
+      rfc: null,
+      name: '',
+    });
+  });
+
   it('cancels with motive 02 at once, releases the ticket, and keeps the acuse', async () => {
     const a = await stocked(biz, { price: '18.00' });
     const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], { customerId });
