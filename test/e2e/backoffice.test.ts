@@ -549,6 +549,15 @@ describe('the back office', () => {
       .poll(textOf(privacy.locator('table')), POLL)
       .toMatch(/Cancelación \(eliminar\)\s*Abierta\s*Vence/);
 
+    // what the shop holds about her, readable and printable (an access request's answer)
+    await privacy.getByRole('link', { name: 'Ver e imprimir sus datos' }).click();
+    const sheet = page.getByTestId('personal-data');
+    await expect
+      .poll(textOf(sheet), POLL)
+      .toMatch(/Constancia de datos personales.*Rosa Hernández.*\+52 55 8765 4321/s);
+    expect(await textOf(sheet)()).toContain('Calle Morelos 5, Toluca');
+    await page.screenshot({ path: join(SCREENSHOTS, '35-datos-personales.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Volver a su ficha' }).click();
     await privacy.getByRole('button', { name: 'Eliminar sus datos…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Eliminar datos' });
     expect(await textOf(dialog)()).toContain('Atiende la solicitud de cancelación');

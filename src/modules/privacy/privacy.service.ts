@@ -252,7 +252,7 @@ async function invoicesOf(ctx: Ctx, customerIds: string[]): Promise<Invoice[]> {
 const RETAINED_BY_LAW = [
   'Las ventas, sus importes y las facturas (CFDI) se conservan 5 años aunque el titular pida cancelar sus datos (Código Fiscal de la Federación, art. 30); tras la cancelación quedan sin nombre, teléfono, correo ni notas en el perfil y los pedidos.',
   'El registro de auditoría es de solo anexar: guarda quién cambió datos fiscales y cuándo, con el RFC de entonces, como control de los comprobantes fiscales.',
-  'Los respaldos automáticos de la base de datos conservan los datos hasta que caducan (BACKUP_KEEP_DAYS).',
+  'Los respaldos de la base de datos conservan los datos hasta que caducan, unos días después (los que el negocio configure).',
 ];
 
 /**

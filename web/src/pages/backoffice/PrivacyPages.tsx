@@ -195,6 +195,9 @@ export function CustomerPrivacy({
       <ErrorBox error={record.error} />
       {isOwner ? (
         <div className="bo-row">
+          <Link className="button small" to={`/admin/customers/${customer.id}/personal-data`}>
+            {l('Ver e imprimir sus datos', 'See and print their data')}
+          </Link>
           <a
             className="button small"
             href={`${API_BASE}/customers/${customer.id}/personal-data`}

@@ -9,6 +9,7 @@ import { KitchenPage } from './KitchenPage';
 import { InvoiceTicketsPage } from './InvoiceTicketsPage';
 import { InvoiceDetailPage, InvoicesPage, InvoicingIndex, InvoicingLayout } from './InvoicingPages';
 import { CashPage, CustomersPage, OrdersBoardPage, SettingsPage, UsersPage } from './PeoplePages';
+import { PersonalDataPage } from './PersonalDataPage';
 import { PrivacyRequestsPage } from './PrivacyPages';
 import { ProductEditPage } from './ProductEditPage';
 import { ProductsPage } from './ProductsPage';
@@ -35,6 +36,7 @@ export const backOfficeRoutes = (
     <Route path="kitchen" element={<KitchenPage />} />
     <Route path="customers" element={<CustomersPage />} />
     <Route path="privacy" element={<PrivacyRequestsPage />} />
+    <Route path="customers/:customerId/personal-data" element={<PersonalDataPage />} />
     {/* Invoicing routes are MANAGERS on the server (invoicing.routes.ts), so no owner-only tab. */}
     <Route path="invoicing" element={<InvoicingLayout />}>
       <Route index element={<InvoicingIndex />} />
