@@ -15,6 +15,7 @@ import {
   getCustomer,
   listConsents,
   profilesMergedInto,
+  recordConsent,
   resolveCustomer,
 } from '../customers/customers.service.js';
 import { recordAudit, scrubCustomerPhoneFromEvents } from '../events/events.service.js';
@@ -206,7 +207,7 @@ async function closeRequest(
 /**
  * Closes an open ARCO request as answered (`done`) or refused (which needs the reason the person
  * is told). A cancellation is answered by erasing (eraseCustomer with its id), not here, unless
- * the profile is already erased. Errors: PRIVACY_REQUEST_NOT_FOUND, PRIVACY_REQUEST_RESOLVED,
+ * the profile is already erased; an opposition answered withdraws the marketing consent. Errors: PRIVACY_REQUEST_NOT_FOUND, PRIVACY_REQUEST_RESOLVED,
  * PRIVACY_REFUSAL_REASON_REQUIRED, PRIVACY_ERASE_REQUIRED.
  */
 export async function resolvePrivacyRequest(
@@ -222,6 +223,18 @@ export async function resolvePrivacyRequest(
   if (input.status === 'done' && row.kind === 'cancellation') {
     const customer = await getCustomer(ctx, row.customer_id);
     if (!customer.erasedAt) throw new AppError(E.PRIVACY_ERASE_REQUIRED, { customerId: row.customer_id });
+  }
+  if (input.status === 'done' && row.kind === 'opposition') {
+    // Marketing is the one use of the data a customer may oppose while still buying here:
+    // answering the opposition withdraws that consent, recorded as given through the request.
+    const customer = await getCustomer(ctx, row.customer_id);
+    if (customer.marketingConsent.granted && !customer.erasedAt && !customer.mergedInto) {
+      await recordConsent(ctx, customer.id, {
+        granted: false,
+        channel: row.channel,
+        note: `Oposición ARCO ${row.id}`,
+      });
+    }
   }
   await closeRequest(ctx, row, input.status, resolution);
   return getRequest(ctx, requestId);

@@ -155,6 +155,27 @@ describe('ARCO requests', () => {
   });
 });
 
+describe('opposition', () => {
+  it('withdraws the marketing consent when the opposition is answered, with the request on the record', async () => {
+    const c = await givenCustomer('Elena Opuesta');
+    const req = (await request({ customerId: c.id, kind: 'opposition', channel: 'whatsapp' })).json();
+    const done = await call(env.app, biz.as.manager, 'POST', `/api/v1/privacy-requests/${req.id}/resolve`, {
+      status: 'done',
+      resolution: 'Ya no le enviamos promociones',
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const profile = (await call(env.app, biz.as.manager, 'GET', `/api/v1/customers/${c.id}`)).json();
+    expect(profile.marketingConsent).toMatchObject({ granted: false, channel: 'whatsapp' });
+    const record = (await call(env.app, biz.as.manager, 'GET', `/api/v1/customers/${c.id}/consent`)).json()
+      .items;
+    expect(record.at(-1)).toMatchObject({
+      granted: false,
+      channel: 'whatsapp',
+      note: `Oposición ARCO ${req.id}`,
+    });
+  });
+});
+
 describe('access: what the business holds about a person', () => {
   it('exports the profile, merged profiles, consents, sales, orders and returns, and audits the export', async () => {
     const c = await givenCustomer('Lucía Gómez');
