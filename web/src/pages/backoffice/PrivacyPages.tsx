@@ -360,6 +360,11 @@ export function PrivacyRequestsPage() {
                     </form>
                   ) : (
                     <span className="bo-row">
+                      {r.kind === 'access' ? (
+                        <Link className="button small" to={`/admin/customers/${r.customerId}/personal-data`}>
+                          {l('Ver sus datos', 'See their data')}
+                        </Link>
+                      ) : null}
                       {r.kind === 'cancellation' ? (
                         <Link
                           className="button small"
