@@ -105,8 +105,9 @@ export function CashPanel({
               </p>
             )}
             {tab === 'x' && !corteBlocked && <CorteX session={session} />}
-            {tab === 'z' && !corteBlocked && (
-              <CorteZ tenantId={tenantId} session={session} onClosed={setClosed} />
+            {/* stays mounted while the connection blinks: a count half typed is not lost */}
+            {tab === 'z' && (
+              <CorteZ tenantId={tenantId} session={session} blocked={corteBlocked} onClosed={setClosed} />
             )}
           </div>
         </>
@@ -254,10 +255,13 @@ function CorteX({ session }: { session: TerminalSession }) {
 function CorteZ({
   tenantId,
   session,
+  blocked,
   onClosed,
 }: {
   tenantId: string;
   session: TerminalSession;
+  /** Why the corte cannot be made right now (no server, opening not synced); the count stays. */
+  blocked: string | null;
   onClosed: (r: CashReport) => void;
 }) {
   const t = useT();
@@ -274,6 +278,7 @@ function CorteZ({
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
+    if (blocked) return setError(blocked);
     if (queue.pendingAll > 0) return setError(t('cash.pendingFirst', { n: queue.pendingAll }));
     setBusy(true);
     try {
@@ -318,7 +323,10 @@ function CorteZ({
                     inputMode="numeric"
                     size={5}
                     value={counts[d] ?? ''}
-                    onChange={(e) => setCounts({ ...counts, [d]: e.target.value.replace(/\D/g, '') })}
+                    onChange={(e) => {
+                      const v = e.target.value.replace(/\D/g, '');
+                      setCounts((c) => ({ ...c, [d]: v }));
+                    }}
                     data-autofocus={i === 0 ? true : undefined}
                   />
                 </td>
@@ -341,7 +349,7 @@ function CorteZ({
           {error}
         </p>
       )}
-      <button type="submit" className="primary big" disabled={busy}>
+      <button type="submit" className="primary big" disabled={busy || !!blocked}>
         {t('cash.closeZ')}
       </button>
     </form>
