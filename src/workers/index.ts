@@ -139,10 +139,9 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
     },
     log('idempotency pruning'),
   );
-  prune.kick();
 
-  // Retention policy (businesses that set customerRetentionYears): once a day, first a minute
-  // after start, customers inactive that long have their personal data erased.
+  // Retention policy (businesses that set customerRetentionYears): once a day, customers
+  // inactive that long have their personal data erased.
   const retention = every(
     24 * 3600_000,
     async () => {
@@ -154,13 +153,18 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
     },
     log('customer retention'),
   );
-  const retentionStart = setTimeout(() => retention.kick(), 60_000);
-  retentionStart.unref();
+  // Housekeeping first runs a minute after start, away from the first requests (a process
+  // restarted more often than hourly still gets it).
+  const housekeepingStart = setTimeout(() => {
+    prune.kick();
+    retention.kick();
+  }, 60_000);
+  housekeepingStart.unref();
 
   return {
     async stop() {
       unsubscribe();
-      clearTimeout(retentionStart);
+      clearTimeout(housekeepingStart);
       await Promise.all([
         queue.stop(),
         deliver.stop(),

@@ -35,6 +35,7 @@ import {
   listReturnsOfCustomers,
 } from '../returns/returns.service.js';
 import {
+  countSalesOfCustomers,
   forgetSaleNotesOfCustomers,
   getSale,
   lastSaleAt,
@@ -378,9 +379,7 @@ export async function eraseCustomer(
   const returnNotesCleared = await forgetReturnNotesOfCustomers(ctx, erased);
   const eventsScrubbed = await scrubCustomerPhoneFromEvents(ctx, erased);
   const storedAnswersForgotten = await forgetStoredAnswersMentioning(ctx, erased);
-  let sales = 0;
-  for (const id of erased)
-    sales += (await all((after) => listSales(ctx, { customerId: id, limit: 500, after }))).length;
+  const sales = await countSalesOfCustomers(ctx, erased);
   const summary = {
     ordersCleared,
     saleNotesCleared,

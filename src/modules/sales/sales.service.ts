@@ -710,3 +710,15 @@ export async function lastSaleAt(ctx: Ctx, customerIds: string[]): Promise<Date 
     .executeTakeFirst();
   return r?.at ? new Date(r.at) : null;
 }
+
+/** How many counter sales these customers have. */
+export async function countSalesOfCustomers(ctx: Ctx, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await ctx.db
+    .selectFrom('sales')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
