@@ -1,3 +1,4 @@
+import type { AuditEntry } from '@server/modules/events/events.service.js';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, qs } from '../../lib/api';
@@ -13,16 +14,6 @@ import {
   PageHeader,
   ShowMore,
 } from './ui';
-
-interface AuditEntry {
-  id: number;
-  userId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
 
 /** Areas of the business, as prefixes of the audited actions (GET /audit-log?actions=). */
 const AREAS: { key: string; label: [string, string]; actions: string }[] = [

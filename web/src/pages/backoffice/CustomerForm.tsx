@@ -1,5 +1,7 @@
+import type { zCustomer } from '@server/modules/customers/customers.schemas.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
+import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
 import { type ApiError, api, get, post, qs } from '../../lib/api';
 import { formatDate } from '../../lib/format';
@@ -9,18 +11,20 @@ import { useL } from './lang';
 import type { PrivacyRequest } from './PrivacyPages';
 import { ErrorBox, Field, fieldErrorsOf, SatSelect } from './ui';
 
-export interface EditableCustomer {
-  id: string;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  rfc: string | null;
-  razonSocial: string | null;
-  regimenFiscal: string | null;
-  usoCfdi: string | null;
-  codigoPostal: string | null;
-  notes: string | null;
-}
+/** The fields of a customer (the route's own schema, as a type) this form edits. */
+export type EditableCustomer = Pick<
+  z.output<typeof zCustomer>,
+  | 'id'
+  | 'name'
+  | 'phone'
+  | 'email'
+  | 'rfc'
+  | 'razonSocial'
+  | 'regimenFiscal'
+  | 'usoCfdi'
+  | 'codigoPostal'
+  | 'notes'
+>;
 
 type Form = Record<Exclude<keyof EditableCustomer, 'id'>, string>;
 

@@ -1,5 +1,7 @@
+import type { zCustomer } from '@server/modules/customers/customers.schemas.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { z } from 'zod';
 import { Link, useSearchParams } from 'react-router-dom';
 import { isManager, useAuth } from '../../app/auth';
 import { ApiError, api, get, post, qs } from '../../lib/api';
@@ -181,20 +183,8 @@ export function OrdersBoardPage() {
   );
 }
 
-interface Customer {
-  id: string;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  rfc: string | null;
-  razonSocial: string | null;
-  regimenFiscal: string | null;
-  usoCfdi: string | null;
-  codigoPostal: string | null;
-  marketingConsent: { granted: boolean; at: string | null; channel: string | null };
-  notes: string | null;
-  erasedAt: string | null;
-}
+/** A customer as the routes answer it (their own schema, as a type). */
+type Customer = z.output<typeof zCustomer>;
 interface History {
   entries: {
     kind: 'order' | 'sale';
