@@ -10,7 +10,10 @@ export interface TenderLike {
   details: { cardType?: unknown } & Record<string, unknown>;
 }
 
-/** c_FormaPago of one tender; on account (and anything unknown) is 99, por definir. */
+/**
+ * c_FormaPago of one tender: SPEI, CoDi and DiMo are all transfers (03), a cheque is 02; on
+ * account (and anything unknown) is 99, por definir.
+ */
 export function formaPagoOfPayment(p: Pick<TenderLike, 'method' | 'details'>): string {
   switch (p.method) {
     case 'cash':
@@ -18,7 +21,11 @@ export function formaPagoOfPayment(p: Pick<TenderLike, 'method' | 'details'>): s
     case 'card':
       return p.details.cardType === 'debito' ? '28' : '04';
     case 'spei':
+    case 'codi':
+    case 'dimo':
       return '03';
+    case 'cheque':
+      return '02';
     case 'voucher':
       return '08';
     case 'store_credit':

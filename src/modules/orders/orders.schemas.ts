@@ -18,7 +18,19 @@ export const zFulfilment = z.enum(['pickup', 'delivery', 'dine_in'], {
 });
 export const zPaymentStatus = z.enum(['unpaid', 'paid', 'on_account']);
 export const zOrderPaymentMethod = z.enum(
-  ['cash', 'card', 'spei', 'codi', 'voucher', 'store_credit', 'on_account', 'online', 'other'],
+  [
+    'cash',
+    'card',
+    'spei',
+    'codi',
+    'dimo',
+    'cheque',
+    'voucher',
+    'store_credit',
+    'on_account',
+    'online',
+    'other',
+  ],
   { error: 'Forma de pago inválida.' },
 );
 

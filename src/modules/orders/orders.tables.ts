@@ -18,6 +18,8 @@ export type OrderPaymentMethod =
   | 'card'
   | 'spei'
   | 'codi'
+  | 'dimo'
+  | 'cheque'
   | 'voucher'
   | 'store_credit'
   | 'on_account'

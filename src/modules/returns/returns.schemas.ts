@@ -12,6 +12,12 @@ export const zRefundInput = z.discriminatedUnion('method', [
     reference: z.string().trim().min(1, 'Indica la referencia del reembolso en la terminal.').max(100),
     registerId: zId('reg').optional(),
   }),
+  /** A transfer sent back to the customer's account: its clave de rastreo. */
+  z.object({
+    method: z.literal('spei'),
+    reference: z.string().trim().min(1, 'Indica la clave de rastreo de la transferencia.').max(100),
+    registerId: zId('reg').optional(),
+  }),
   z.object({ method: z.literal('store_credit'), customerId: z.string().min(1).max(64).optional() }),
 ]);
 
@@ -56,7 +62,7 @@ export const zReturn = z.object({
   reason: zReturnReason,
   note: z.string().nullable(),
   refund: z.object({
-    method: z.enum(['cash', 'card', 'store_credit']),
+    method: z.enum(['cash', 'card', 'spei', 'store_credit']),
     amount: z.string(),
     reference: z.string().nullable(),
     registerId: z.string().nullable(),

@@ -85,13 +85,13 @@ export async function recordReturn(ctx: Ctx, input: RecordReturnInput): Promise<
       });
       cashSessionId = m.cashSessionId;
     }
-  } else if (input.refund.method === 'card') {
+  } else if (input.refund.method === 'card' || input.refund.method === 'spei') {
     reference = input.refund.reference;
     registerId = input.refund.registerId ?? null;
     if (registerId && new D(amount).gt(0)) {
       const m = await recordRefundMovement(ctx, {
         registerId,
-        method: 'card',
+        method: input.refund.method,
         amount,
         reason,
         refType: 'return',

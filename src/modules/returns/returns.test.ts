@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { givenProduct } from '../../../test/helpers/factories.js';
 import { newId } from '../../shared/ids.js';
+import { D } from '../../shared/money.js';
 import { createCustomer } from '../customers/customers.service.js';
 import { receiveStock } from '../inventory/inventory.service.js';
 import { storeCreditBalance } from '../sales/sales.service.js';
@@ -261,6 +262,43 @@ describe('returns', () => {
     expect(r.statusCode, r.body).toBe(201);
     // 900 out as the refund, 950 in for the new sale
     expect(await expectedCash()).toBe('50.00');
+  });
+
+  it('refunds a CoDi payment by transfer: the clave de rastreo is kept and the corte expects that much less by transfer', async () => {
+    const a = await givenStocked('45.00', '2');
+    const sale = await sellOne([{ skuId: a, quantity: '2' }], {
+      payments: [{ method: 'codi', amount: '90.00', reference: 'CODI-5512' }],
+    });
+    const expectedOf = async (m: string) => {
+      const x = await call(env.app, biz.as.cashier, 'GET', `/api/v1/cash-sessions/${sessionId}/corte-x`);
+      return x.json().byMethod.find((r: { method: string }) => r.method === m)?.expected ?? '0.00';
+    };
+    const cashBefore = await expectedCash();
+    const speiBefore = await expectedOf('spei');
+    const noKey = await returnIt({
+      saleId: sale.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'spei', registerId },
+    });
+    expect(noKey.statusCode).toBe(400);
+    expect(noKey.json().error.code).toBe('VALIDATION_FAILED');
+    const r = await returnIt({
+      saleId: sale.id,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'spei', reference: 'MBAN01002612069999', registerId },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().refund).toMatchObject({
+      method: 'spei',
+      amount: '45.00',
+      reference: 'MBAN01002612069999',
+      cashSessionId: sessionId,
+    });
+    expect(await expectedCash()).toBe(cashBefore);
+    expect(await expectedOf('spei')).toBe(new D(speiBefore).minus(45).toFixed(2));
+    expect(await expectedOf('codi')).not.toBe('0.00');
   });
 
   it('refuses a card refund without its reference', async () => {

@@ -217,7 +217,7 @@ function settlePayments(
       if (p.brand) details.brand = p.brand;
       if (p.last4) details.last4 = p.last4;
       if (p.authCode) details.authCode = p.authCode;
-    }
+    } else if (p.method === 'cheque' && p.bank) details.bank = p.bank;
     return {
       paymentNo: i + 1,
       method: p.method,

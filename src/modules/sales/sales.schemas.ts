@@ -32,6 +32,17 @@ export const zPaymentInput = z.discriminatedUnion('method', [
     authCode: z.string().trim().max(30).optional(),
   }),
   z.object({ method: z.literal('spei'), amount: zPositiveMoney, reference: zReference }),
+  /** CoDi: the QR payment request the buyer accepted; it settles over SPEI (clave de rastreo). */
+  z.object({ method: z.literal('codi'), amount: zPositiveMoney, reference: zReference }),
+  /** DiMo: a transfer to the business's mobile number; it settles over SPEI (clave de rastreo). */
+  z.object({ method: z.literal('dimo'), amount: zPositiveMoney, reference: zReference }),
+  /** A cheque: its number, and the bank that issued it. */
+  z.object({
+    method: z.literal('cheque'),
+    amount: zPositiveMoney,
+    reference: zReference,
+    bank: z.string().trim().min(1).max(60).optional(),
+  }),
   z.object({ method: z.literal('voucher'), amount: zPositiveMoney, reference: zReference }),
   z.object({ method: z.literal('store_credit'), amount: zPositiveMoney }),
   z.object({ method: z.literal('on_account'), amount: zPositiveMoney }),
@@ -83,7 +94,7 @@ export const zSaleLine = z.object({
 
 export const zSalePayment = z.object({
   paymentNo: z.number(),
-  method: z.enum(['cash', 'card', 'spei', 'voucher', 'store_credit', 'on_account']),
+  method: z.enum(['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher', 'store_credit', 'on_account']),
   amount: z.string(),
   kind: z.enum(['payment', 'change']),
   reference: z.string().nullable(),

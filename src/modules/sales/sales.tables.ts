@@ -2,7 +2,16 @@ import type { Generated } from 'kysely';
 import type { Json, JsonDefault, Numeric, NumericDefault, Timestamp } from '../../db/types.js';
 import type { TaxLine } from '../catalog/tax.js';
 
-export type PaymentMethod = 'cash' | 'card' | 'spei' | 'voucher' | 'store_credit' | 'on_account';
+export type PaymentMethod =
+  | 'cash'
+  | 'card'
+  | 'spei'
+  | 'codi'
+  | 'dimo'
+  | 'cheque'
+  | 'voucher'
+  | 'store_credit'
+  | 'on_account';
 
 export interface TaxSummary {
   tax: 'IVA' | 'IEPS';

@@ -3,9 +3,11 @@ import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../t
 import { givenProduct } from '../../../test/helpers/factories.js';
 import { onHandAtStore, saleTraces } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
+import { D } from '../../shared/money.js';
 import { updateSku } from '../catalog/catalog.service.js';
 import { createCustomer } from '../customers/customers.service.js';
 import { receiveStock } from '../inventory/inventory.service.js';
+import { paymentTermsOf } from '../invoicing/payment-terms.js';
 
 let env: TestEnv;
 let biz: TestBusiness;
@@ -137,6 +139,52 @@ describe('counter sales', () => {
     expect(s.payments).toHaveLength(1);
   });
 
+  it('takes CoDi, DiMo and a cheque with their references; the invoice reads them as transfer and cheque', async () => {
+    const a = await givenStocked('100.00', '10');
+    const before = (
+      await call(env.app, biz.as.cashier, 'GET', `/api/v1/cash-sessions/${sessionId}/corte-x`)
+    ).json();
+    const expectedOf = (r: { byMethod: { method: string; expected: string }[] }, m: string) =>
+      r.byMethod.find((x) => x.method === m)?.expected ?? '0.00';
+    const res = await sell({
+      id: newId('sale'),
+      registerId,
+      lines: [{ skuId: a, quantity: '3' }],
+      payments: [
+        { method: 'codi', amount: '120.00', reference: 'CODI7781234' },
+        { method: 'dimo', amount: '80.00', reference: 'MBAN01002612060001' },
+        { method: 'cheque', amount: '100.00', reference: '0004512', bank: 'BBVA' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const s = res.json();
+    expect(
+      s.payments.map((p: { method: string; reference: string; details: object }) => [
+        p.method,
+        p.reference,
+        p.details,
+      ]),
+    ).toEqual([
+      ['codi', 'CODI7781234', {}],
+      ['dimo', 'MBAN01002612060001', {}],
+      ['cheque', '0004512', { bank: 'BBVA' }],
+    ]);
+    expect(s.change).toBe('0.00');
+    // The largest tender settles the forma de pago: here CoDi and DiMo together (03) over the cheque (02).
+    expect(paymentTermsOf([s])).toEqual({ formaPago: '03', metodoPago: 'PUE' });
+    expect(paymentTermsOf([{ payments: [s.payments[2]] }])).toEqual({ formaPago: '02', metodoPago: 'PUE' });
+    const after = (
+      await call(env.app, biz.as.cashier, 'GET', `/api/v1/cash-sessions/${sessionId}/corte-x`)
+    ).json();
+    for (const [m, amount] of [
+      ['codi', '120.00'],
+      ['dimo', '80.00'],
+      ['cheque', '100.00'],
+    ] as const)
+      expect(new D(expectedOf(after, m)).minus(expectedOf(before, m)).toFixed(2)).toBe(amount);
+    expect(expectedOf(after, 'cash')).toBe(expectedOf(before, 'cash'));
+  });
+
   it('lets a manager override a price but not a cashier', async () => {
     const a = await givenStocked('18.00', '10');
     const line = { skuId: a, quantity: '1', unitPrice: '15.00' };
@@ -263,6 +311,21 @@ describe('counter sales', () => {
       [
         'a card payment without reference',
         (s) => ({ lines: [{ skuId: s, quantity: '1' }], payments: [{ method: 'card', amount: '18.00' }] }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'a CoDi payment without its clave de rastreo',
+        (s) => ({ lines: [{ skuId: s, quantity: '1' }], payments: [{ method: 'codi', amount: '18.00' }] }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'a tender the counter does not take',
+        (s) => ({
+          lines: [{ skuId: s, quantity: '1' }],
+          payments: [{ method: 'bitcoin', amount: '18.00', reference: 'x' }],
+        }),
         400,
         'VALIDATION_FAILED',
       ],

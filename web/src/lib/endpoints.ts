@@ -104,7 +104,16 @@ export interface SaleLine {
   returnedQuantity: string;
 }
 
-export type PaymentMethod = 'cash' | 'card' | 'spei' | 'voucher' | 'store_credit' | 'on_account';
+export type PaymentMethod =
+  | 'cash'
+  | 'card'
+  | 'spei'
+  | 'codi'
+  | 'dimo'
+  | 'cheque'
+  | 'voucher'
+  | 'store_credit'
+  | 'on_account';
 
 export interface SalePayment {
   paymentNo: number;
@@ -168,7 +177,8 @@ export type PaymentInput =
       last4?: string;
       authCode?: string;
     }
-  | { method: 'spei' | 'voucher'; amount: string; reference: string }
+  | { method: 'spei' | 'codi' | 'dimo' | 'voucher'; amount: string; reference: string }
+  | { method: 'cheque'; amount: string; reference: string; bank?: string }
   | { method: 'store_credit' | 'on_account'; amount: string };
 
 /** The business data printed on receipts. */

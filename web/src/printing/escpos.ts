@@ -3,6 +3,7 @@ import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { CashReport } from '../lib/endpoints';
 import { formatDateTime, formatDeduction, formatMoney } from '../lib/format';
 import { t } from '../lib/i18n';
+import { paymentMethodName } from '../lib/payment-methods';
 import type { ReceiptModel } from './receipt-model';
 
 export type PaperWidth = 58 | 80;
@@ -101,7 +102,7 @@ export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   if (r.closedAt) e.line(t('cash.closedAt', { at: formatDateTime(r.closedAt) }));
   e.align('left').rule({ style: 'single' });
   for (const m of r.byMethod) {
-    e.line(pair(METHOD_KEYS[m.method] ? t(METHOD_KEYS[m.method]!) : m.method, formatMoney(m.expected), w));
+    e.line(pair(paymentMethodName(m.method), formatMoney(m.expected), w));
   }
   e.rule({ style: 'single' });
   e.line(pair(t('cash.salesCount'), String(r.salesCount), w));
@@ -138,12 +139,3 @@ export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   e.cut();
   return e.encode();
 }
-
-const METHOD_KEYS: Record<string, Parameters<typeof t>[0]> = {
-  cash: 'pay.cash',
-  card: 'pay.card',
-  spei: 'pay.spei',
-  voucher: 'pay.voucher',
-  store_credit: 'pay.storeCredit',
-  on_account: 'pay.onAccount',
-};

@@ -2,6 +2,7 @@ import { D } from '@server/shared/money.js';
 import type { BusinessInfo, PaymentMethod, Sale } from '../lib/endpoints';
 import { formatDate, formatMoney, formatQuantity, formatTime } from '../lib/format';
 import { t } from '../lib/i18n';
+import { paymentMethodName } from '../lib/payment-methods';
 import type { ReceiptSnapshot } from '../pages/terminal/ChargeDialog';
 
 /** Everything a printed ticket says, already formatted; the screen and ESC/POS render the same. */
@@ -33,15 +34,6 @@ export interface ReceiptModel {
   pending: boolean;
 }
 
-const METHOD_LABEL: Record<PaymentMethod, Parameters<typeof t>[0]> = {
-  cash: 'pay.cash',
-  card: 'pay.card',
-  spei: 'pay.spei',
-  voucher: 'pay.voucher',
-  store_credit: 'pay.storeCredit',
-  on_account: 'pay.onAccount',
-};
-
 /** `IVA 16%`, `IEPS cuota`, `IVA exento`: a tax line as the receipt names it. */
 export function taxLabel(x: { tax: string; factor: string; rate: string | null }): string {
   if (x.factor === 'Exento') return `${x.tax} ${t('sell.exempt')}`;
@@ -62,7 +54,7 @@ export function paymentLabel(p: {
   const cardType = d.cardType ?? p.cardType;
   const brand = d.brand ?? p.brand;
   const last4 = d.last4 ?? p.last4;
-  let s = t(METHOD_LABEL[p.method]);
+  let s = paymentMethodName(p.method);
   if (p.method === 'card') {
     if (cardType) s += ` ${t(cardType === 'credito' ? 'pay.credit' : 'pay.debit')}`;
     if (brand) s += ` ${brand}`;

@@ -5,6 +5,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, get, post, qs } from '../../lib/api';
 import { formatDateTime, formatMoney } from '../../lib/format';
+import { paymentMethodName } from '../../lib/payment-methods';
 import { fieldOf, personaOf, type ReceptorOptions, receptorOptions } from '../facturar/api';
 import { StatusBadge } from './InvoicingPages';
 import {
@@ -32,15 +33,6 @@ import {
   PageHeader,
   SatSelect,
 } from './ui';
-
-const METHOD_LABEL: Record<string, [string, string]> = {
-  cash: ['Efectivo', 'Cash'],
-  card: ['Tarjeta', 'Card'],
-  spei: ['Transferencia', 'Transfer'],
-  voucher: ['Vales', 'Vouchers'],
-  store_credit: ['Saldo a favor', 'Store credit'],
-  on_account: ['A crédito', 'On account'],
-};
 
 interface ReceptorForm {
   rfc: string;
@@ -427,7 +419,7 @@ export function InvoiceTicketsPage() {
           {pickedSales.length > 0
             ? ` ${l('Cobrado con', 'Paid with')}: ${pickedSales
                 .flatMap((s) => s.payments.filter((p) => p.kind === 'payment'))
-                .map((p) => `${pick(l, METHOD_LABEL[p.method], p.method)} ${formatMoney(p.amount)}`)
+                .map((p) => `${paymentMethodName(p.method)} ${formatMoney(p.amount)}`)
                 .join(', ')}.`
             : ''}
         </p>

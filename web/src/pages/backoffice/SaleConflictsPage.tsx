@@ -4,6 +4,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, get, post, qs } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, formatQuantity } from '../../lib/format';
+import { paymentMethodName } from '../../lib/payment-methods';
 import { useL } from './lang';
 import { ErrorBox, Field, Loading, PageHeader, useLocations } from './ui';
 import './invoicing.css';
@@ -58,15 +59,6 @@ const WHY: Record<string, [string, string]> = {
     'El precio cambió mientras la caja estaba sin conexión.',
     'The price changed while the register was offline.',
   ],
-};
-
-const PAY_LABEL: Record<string, [string, string]> = {
-  cash: ['Efectivo', 'Cash'],
-  card: ['Tarjeta', 'Card'],
-  spei: ['Transferencia', 'Transfer'],
-  voucher: ['Vales', 'Vouchers'],
-  store_credit: ['Saldo a favor', 'Store credit'],
-  on_account: ['A crédito', 'On account'],
 };
 
 function ConflictBadge({ c }: { c: SaleConflict }) {
@@ -259,7 +251,7 @@ function ConflictDetail({ conflictId, where }: { conflictId: string; where: (c: 
         Total: <strong>{c.total ? formatMoney(c.total) : '—'}</strong>
         {(c.sale.payments ?? []).length > 0
           ? ` · ${l('cobrado con', 'paid with')} ${(c.sale.payments ?? [])
-              .map((p) => `${l(...(PAY_LABEL[p.method] ?? [p.method, p.method]))} ${formatMoney(p.amount)}`)
+              .map((p) => `${paymentMethodName(p.method)} ${formatMoney(p.amount)}`)
               .join(', ')}`
           : ''}
       </p>

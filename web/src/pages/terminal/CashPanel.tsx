@@ -6,6 +6,7 @@ import { ApiError, get, NetworkError, post } from '../../lib/api';
 import type { CashReport } from '../../lib/endpoints';
 import { formatDateTime, formatDeduction, formatMoney, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
+import { paymentMethodName } from '../../lib/payment-methods';
 import { useStore } from '../../lib/store';
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
 import { enqueueOperation, flushOutbox } from '../../offline/outbox';
@@ -19,15 +20,6 @@ import { saveTerminal, type TerminalConfig, type TerminalSession } from './termi
 export const DENOMINATIONS = ['1000', '500', '200', '100', '50', '20', '10', '5', '2', '1', '0.50'];
 
 type Tab = 'movement' | 'x' | 'z';
-
-export const METHOD_NAMES: Record<string, MessageKey> = {
-  cash: 'pay.cash',
-  card: 'pay.card',
-  spei: 'pay.spei',
-  voucher: 'pay.voucher',
-  store_credit: 'pay.storeCredit',
-  on_account: 'pay.onAccount',
-};
 
 /** F10: cash in and out of the drawer, corte X (so far) and corte Z (count and close). */
 export function CashPanel({
@@ -378,7 +370,7 @@ export function CashReportView({ report }: { report: CashReport }) {
         <tbody>
           {report.byMethod.map((m) => (
             <tr key={m.method}>
-              <td>{METHOD_NAMES[m.method] ? t(METHOD_NAMES[m.method]!) : m.method}</td>
+              <td>{paymentMethodName(m.method)}</td>
               <td className="num">{formatMoney(m.sales)}</td>
               <td className="num">{formatMoney(m.refunds)}</td>
               <td className="num">{formatMoney(m.expected)}</td>

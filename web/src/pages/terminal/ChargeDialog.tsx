@@ -49,17 +49,24 @@ const METHODS: { method: PaymentMethod; label: MessageKey }[] = [
   { method: 'cash', label: 'pay.cash' },
   { method: 'card', label: 'pay.card' },
   { method: 'spei', label: 'pay.spei' },
+  { method: 'codi', label: 'pay.codi' },
+  { method: 'dimo', label: 'pay.dimo' },
   { method: 'voucher', label: 'pay.voucher' },
+  { method: 'cheque', label: 'pay.cheque' },
   { method: 'store_credit', label: 'pay.storeCredit' },
   { method: 'on_account', label: 'pay.onAccount' },
 ];
+
+/** Transfers that settle over SPEI and carry a clave de rastreo. */
+const TRANSFERS = new Set<PaymentMethod>(['spei', 'codi', 'dimo']);
 
 const BILLS = ['20', '50', '100', '200', '500'];
 const BRANDS = ['Visa', 'Mastercard', 'American Express', 'Carnet', 'Otra'];
 
 /**
  * F2: split the total across cash (quick bills, change shown large), card (crédito/débito
- * decides the CFDI forma de pago), SPEI, voucher, store credit and on account. The sale is stored
+ * decides the CFDI forma de pago), SPEI, CoDi and DiMo (each with its clave de rastreo), vouchers,
+ * cheque, store credit and on account. The sale is stored
  * in the browser before it is sent, under the id this terminal generated.
  */
 export function ChargeDialog({
@@ -91,6 +98,7 @@ export function ChargeDialog({
   const [brand, setBrand] = useState('');
   const [last4, setLast4] = useState('');
   const [reference, setReference] = useState('');
+  const [bank, setBank] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const amountRef = useRef<HTMLInputElement>(null);
@@ -143,15 +151,19 @@ export function ChargeDialog({
         ...(brand ? { brand } : {}),
         ...(last4 ? { last4 } : {}),
       };
-    } else if (method === 'spei' || method === 'voucher') {
+    } else if (method === 'cheque') {
+      if (!reference.trim()) return fail(t('pay.chequeRequired'));
+      p = { method, amount: amt, reference: reference.trim(), ...(bank.trim() ? { bank: bank.trim() } : {}) };
+    } else if (method !== 'store_credit' && method !== 'on_account') {
       if (!reference.trim())
-        return fail(method === 'spei' ? t('pay.speiRequired') : t('pay.voucherRequired'));
+        return fail(method === 'voucher' ? t('pay.voucherRequired') : t('pay.speiRequired'));
       p = { method, amount: amt, reference: reference.trim() };
     } else p = { method, amount: amt };
     setPayments((ps) => [...ps, p]);
     setAmount('');
     setReference('');
     setLast4('');
+    setBank('');
     return true;
   }
 
@@ -255,7 +267,7 @@ export function ChargeDialog({
   }
 
   function onKey(e: React.KeyboardEvent) {
-    if (e.altKey && /^[1-6]$/.test(e.key)) {
+    if (e.altKey && /^[1-9]$/.test(e.key)) {
       e.preventDefault();
       focusAmount(METHODS[Number(e.key) - 1]!.method);
       return;
@@ -268,7 +280,7 @@ export function ChargeDialog({
 
   return (
     <Modal title={t('pay.title')} onClose={onClose} wide className="charge">
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: the dialog's own shortcuts (Alt+1…6, F2) */}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the dialog's own shortcuts (Alt+1…9, F2) */}
       <div className="charge-grid" onKeyDown={onKey}>
         <div className="charge-summary">
           <div className="sum-row">
@@ -435,11 +447,29 @@ export function ChargeDialog({
                 </label>
               </>
             )}
-            {(method === 'spei' || method === 'voucher') && (
+            {TRANSFERS.has(method) && (
               <label>
-                {method === 'spei' ? t('pay.speiRef') : t('pay.voucherRef')}
+                {t('pay.speiRef')}
                 <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
               </label>
+            )}
+            {method === 'voucher' && (
+              <label>
+                {t('pay.voucherRef')}
+                <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
+              </label>
+            )}
+            {method === 'cheque' && (
+              <div className="row">
+                <label>
+                  {t('pay.chequeNumber')}
+                  <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
+                </label>
+                <label>
+                  {t('pay.chequeBank')}
+                  <input name="bank" value={bank} onChange={(e) => setBank(e.target.value)} />
+                </label>
+              </div>
             )}
             {needsCustomer && !ticket.customer && <p className="error">{t('pay.needsCustomer')}</p>}
             <button type="submit" disabled={busy}>

@@ -23,9 +23,11 @@ const REASONS: { value: string; label: MessageKey }[] = [
   { value: 'otro', label: 'ret.reason.otro' },
 ];
 
+type RefundMethod = 'cash' | 'card' | 'spei' | 'store_credit';
+
 interface ReturnResult {
   id: string;
-  refund: { method: 'cash' | 'card' | 'store_credit'; amount: string };
+  refund: { method: RefundMethod; amount: string };
   lines: { description: string; quantity: string; amount: string }[];
 }
 
@@ -48,7 +50,7 @@ export function ReturnsPanel({
   const [qty, setQty] = useState<Record<number, string>>({});
   const [restock, setRestock] = useState<Record<number, boolean>>({});
   const [reason, setReason] = useState('no_le_quedo');
-  const [refundMethod, setRefundMethod] = useState<'cash' | 'card' | 'store_credit'>('cash');
+  const [refundMethod, setRefundMethod] = useState<RefundMethod>('cash');
   const [reference, setReference] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -103,8 +105,8 @@ export function ReturnsPanel({
     const refund =
       refundMethod === 'cash'
         ? { method: 'cash', registerId: cfg.register.id }
-        : refundMethod === 'card'
-          ? { method: 'card', reference: reference.trim(), registerId: cfg.register.id }
+        : refundMethod === 'card' || refundMethod === 'spei'
+          ? { method: refundMethod, reference: reference.trim(), registerId: cfg.register.id }
           : { method: 'store_credit' };
     setBusy(true);
     try {
@@ -139,7 +141,9 @@ export function ReturnsPanel({
                 ? 'ret.giveCash'
                 : refundMethod === 'card'
                   ? 'ret.toCard'
-                  : 'ret.toCredit',
+                  : refundMethod === 'spei'
+                    ? 'ret.toTransfer'
+                    : 'ret.toCredit',
               {
                 amount: formatMoney(done.refund.amount),
               },
@@ -266,18 +270,19 @@ export function ReturnsPanel({
               <select
                 name="refundMethod"
                 value={refundMethod}
-                onChange={(e) => setRefundMethod(e.target.value as 'cash' | 'card' | 'store_credit')}
+                onChange={(e) => setRefundMethod(e.target.value as RefundMethod)}
               >
                 <option value="cash">{t('pay.cash')}</option>
                 <option value="card">{t('pay.card')}</option>
+                <option value="spei">{t('ret.transfer')}</option>
                 <option value="store_credit" disabled={!sale.customerId}>
                   {t('pay.storeCredit')}
                 </option>
               </select>
             </label>
-            {refundMethod === 'card' && (
+            {(refundMethod === 'card' || refundMethod === 'spei') && (
               <label>
-                {t('ret.cardReference')}
+                {t(refundMethod === 'card' ? 'ret.cardReference' : 'ret.transferReference')}
                 <input
                   name="refundReference"
                   value={reference}
