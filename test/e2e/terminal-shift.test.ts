@@ -123,6 +123,30 @@ describe('a full shift at the counter', () => {
     await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
 
+    // A second sale paid with CoDi: the clave de rastreo is asked for, printed, and the corte
+    // lists CoDi on its own line without touching the cash.
+    await scan(page, p.coca.barcode);
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$18.00');
+    await page.keyboard.press('F2');
+    await page.keyboard.press('Alt+4');
+    await page.getByLabel('Importe').press('Enter');
+    await expect
+      .poll(textOf(page.getByRole('alert')), POLL)
+      .toBe('Escribe la clave de rastreo de la transferencia.');
+    await page.getByLabel('Clave de rastreo o referencia').fill('CODI0012345');
+    await page.getByLabel('Importe').press('Enter');
+    await expect.poll(textOf(page.getByTestId('charge-remaining')), POLL).toBe('$0.00');
+    await page.keyboard.press('F2');
+    await expect.poll(textOf(page.getByTestId('receipt-ticket')), POLL).toBe('Ticket 2');
+    await expect.poll(textOf(page.locator('.print-area')), POLL).toContain('CoDi');
+    await page.getByRole('button', { name: /Siguiente venta/ }).click();
+    const codi = await server.database.db
+      .selectFrom('sale_payments')
+      .selectAll()
+      .where('method', '=', 'codi')
+      .execute();
+    expect(codi.map((x) => [x.amount, x.reference])).toEqual([['18.00', 'CODI0012345']]);
+
     // Corte Z: float 500 + cash 50 - change 14.50 - refund 16 = 519.50, counted by denomination.
     await page.keyboard.press('F10');
     await page.keyboard.press('Alt+3');
@@ -139,6 +163,9 @@ describe('a full shift at the counter', () => {
     expect(corte).toMatch(/Salida de efectivo\s*\$0\.00/);
     expect(corte).toMatch(/Devoluciones en efectivo\s*-\$16\.00/);
     await expect.poll(textOf(page.getByTestId('difference')), POLL).toBe('$0.00');
+    expect(await textOf(page.getByRole('row', { name: /^CoDi/ }))()).toMatch(
+      /CoDi\s*\$18\.00\s*\$0\.00\s*\$18\.00/,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, '07-corte-z.png') });
 
     const session = await server.database.db
