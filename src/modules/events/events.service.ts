@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { json } from '../../db/types.js';
 import type { Ctx } from '../../shared/context.js';
 import { businessDayRange } from '../../shared/time.js';
-import { businessTimezone } from '../identity/identity.service.js';
+import { businessTimezone } from '../identity/timezone.js';
 
 export const EVENTS_CHANNEL = 'mostrador_events';
 

@@ -717,16 +717,6 @@ export async function updateBusiness(ctx: Ctx, input: UpdateBusinessInput): Prom
   return getBusiness(ctx);
 }
 
-/** The business's time zone (business days, cortes and reports are computed in it). */
-export async function businessTimezone(ctx: Ctx): Promise<string> {
-  const t = await ctx.db
-    .selectFrom('tenants')
-    .select('timezone')
-    .where('id', '=', ctx.tenantId)
-    .executeTakeFirst();
-  return t?.timezone ?? DEFAULT_TIMEZONE;
-}
-
 /** Businesses that erase inactive customers, with how many years of inactivity they allow. */
 export async function businessesWithCustomerRetention(
   db: Executor,

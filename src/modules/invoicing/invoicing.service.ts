@@ -14,7 +14,7 @@ import { D } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
 import { getCustomer } from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
-import { businessTimezone } from '../identity/identity.service.js';
+import { businessTimezone } from '../identity/timezone.js';
 import { getReturn, type Return, returnIdsOfSales } from '../returns/returns.service.js';
 import { getSale, lockSaleLines, type Sale } from '../sales/sales.service.js';
 import {

@@ -1,6 +1,6 @@
 import { LABELS_ES } from '../../shared/labels.js';
 import type { Selectable } from 'kysely';
-import { businessTimezone } from '../identity/identity.service.js';
+import { businessTimezone } from '../identity/timezone.js';
 import type { z } from 'zod';
 import { json } from '../../db/types.js';
 import type { Ctx } from '../../shared/context.js';

@@ -19,7 +19,8 @@ import {
   resolveCustomer,
 } from '../customers/customers.service.js';
 import { recordAudit, scrubCustomerPhoneFromEvents } from '../events/events.service.js';
-import { businessTimezone, getBusiness, listLocations } from '../identity/identity.service.js';
+import { getBusiness, listLocations } from '../identity/identity.service.js';
+import { businessTimezone } from '../identity/timezone.js';
 import { lastInvoiceAt, listInvoices } from '../invoicing/invoicing.service.js';
 import type { Invoice } from '../invoicing/invoicing.service.js';
 import {

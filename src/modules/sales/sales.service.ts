@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { businessTimezone } from '../identity/identity.service.js';
+import { businessTimezone } from '../identity/timezone.js';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { z } from 'zod';
