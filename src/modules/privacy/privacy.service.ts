@@ -26,10 +26,9 @@ import type { Invoice } from '../invoicing/invoicing.service.js';
 import {
   forgetOrderContacts,
   lastOrderActivityAt,
-  listOrdersOfCustomers,
   openOrderNumbersOfCustomers,
 } from '../orders/orders.by-customer.js';
-import { getOrder } from '../orders/orders.service.js';
+import { getOrdersOfCustomers } from '../orders/orders.service.js';
 import {
   forgetReturnNotesOfCustomers,
   lastReturnAt,
@@ -38,9 +37,8 @@ import {
 import {
   countSalesOfCustomers,
   forgetSaleNotesOfCustomers,
-  getSale,
+  getSalesOfCustomers,
   lastSaleAt,
-  listSales,
   storeCreditBalance,
 } from '../sales/sales.service.js';
 import { defaultPrivacyNotice } from './notice.js';
@@ -285,15 +283,8 @@ export async function exportPersonalData(ctx: Ctx, customerId: string): Promise<
   for (const id of ids) {
     consents.push(...(await listConsents(ctx, id)).map((c) => ({ ...c, customerId: id })));
   }
-  const orderIds = (await listOrdersOfCustomers(ctx, ids, 100_000)).map((o) => o.id);
-  const orders = [];
-  for (const id of orderIds) orders.push(await getOrder(ctx, id));
-  const sales = [];
-  for (const id of ids) {
-    const summaries = await all((after) => listSales(ctx, { customerId: id, limit: 200, after }));
-    for (const s of summaries) sales.push(await getSale(ctx, s.id));
-  }
-  sales.sort((a, b) => b.id.localeCompare(a.id));
+  const orders = await getOrdersOfCustomers(ctx, ids);
+  const sales = await getSalesOfCustomers(ctx, ids);
   let balance = new D(0);
   for (const id of ids) balance = balance.plus(await storeCreditBalance(ctx, id));
   const requests = await ctx.db

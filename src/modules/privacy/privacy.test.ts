@@ -204,6 +204,13 @@ describe('access: what the business holds about a person', () => {
     expect(data.sales[0].note).toBe('Pagó con billete de 500');
     expect(data.orders.map((o: { id: string }) => o.id)).toEqual([order.id]);
     expect(data.orders[0].deliveryAddress).toBe('Calle Hidalgo 12, Col. Centro, Toluca');
+    // loaded for all of them at once, each is what reading it alone gives
+    const saleAlone = await call(env.app, biz.as.owner, 'GET', `/api/v1/sales/${saleId}`);
+    expect(data.sales[0]).toEqual(saleAlone.json());
+    expect(data.sales[0].lines.length).toBeGreaterThan(0);
+    const orderAlone = await call(env.app, biz.as.owner, 'GET', `/api/v1/orders/${order.id}`);
+    expect(data.orders[0]).toEqual(orderAlone.json());
+    expect(data.orders[0].history.length).toBeGreaterThan(0);
     expect(data.consents.length).toBe(2);
     expect(data.storeCredit.balance).toBe('0.00');
     expect(data.business.name).toBeTruthy();

@@ -6,6 +6,7 @@ import type { DB } from '../../db/schema.js';
 import type { z } from 'zod';
 import { translateDbError } from '../../db/errors.js';
 import { json } from '../../db/types.js';
+import { groupBy } from '../../shared/collections.js';
 import { type Ctx, systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -419,6 +420,53 @@ export async function getSale(ctx: Ctx, saleId: string): Promise<Sale> {
       .execute(),
   ]);
   return { ...toSummary(s), taxes: s.taxes, lines: lines.map(toLine), payments: payments.map(toPayment) };
+}
+
+/**
+ * Every sale of these customer profiles with lines and payments, newest first, in three queries
+ * whatever their number (an ARCO access export).
+ */
+export async function getSalesOfCustomers(ctx: Ctx, customerIds: string[]): Promise<Sale[]> {
+  if (customerIds.length === 0) return [];
+  let sq = ctx.db
+    .selectFrom('sales')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds);
+  if (ctx.locationIds !== null) sq = sq.where('location_id', 'in', ctx.locationIds);
+  const rows = await sq.orderBy('id', 'desc').execute();
+  if (rows.length === 0) return [];
+  const saleIds = ctx.db
+    .selectFrom('sales')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds);
+  const [lines, payments] = await Promise.all([
+    ctx.db
+      .selectFrom('sale_lines')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('sale_id', 'in', saleIds)
+      .orderBy('sale_id')
+      .orderBy('line_no')
+      .execute(),
+    ctx.db
+      .selectFrom('sale_payments')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('sale_id', 'in', saleIds)
+      .orderBy('sale_id')
+      .orderBy('payment_no')
+      .execute(),
+  ]);
+  const linesOf = groupBy(lines, (l) => l.sale_id);
+  const paymentsOf = groupBy(payments, (p) => p.sale_id);
+  return rows.map((s) => ({
+    ...toSummary(s),
+    taxes: s.taxes,
+    lines: (linesOf.get(s.id) ?? []).map(toLine),
+    payments: (paymentsOf.get(s.id) ?? []).map(toPayment),
+  }));
 }
 
 export interface ListSalesInput {
