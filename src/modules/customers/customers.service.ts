@@ -785,8 +785,11 @@ export async function eraseCustomerData(ctx: Ctx, customerId: string): Promise<s
 
 /**
  * Live, not erased profiles whose own record last changed before `before` (created, edited,
- * consent recorded), in id order after `after`: candidates for a retention policy, whose other
- * activity (sales, orders…) the caller checks.
+ * consent recorded) and who bought nothing and had no order move on their own profile since then,
+ * in id order after `after`: candidates for a retention policy, whose other activity (returns,
+ * invoices, ARCO requests, the profiles merged into them) the caller checks. Customers who buy
+ * are left out here, through the sales and orders indexes by customer, rather than re-checked one
+ * by one every day.
  */
 export async function customersUntouchedSince(
   ctx: Ctx,
@@ -798,7 +801,29 @@ export async function customersUntouchedSince(
     .where('tenant_id', '=', ctx.tenantId)
     .where('merged_into', 'is', null)
     .where('erased_at', 'is', null)
-    .where('updated_at', '<', input.before);
+    .where('updated_at', '<', input.before)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('sales as s')
+            .select('s.id')
+            .whereRef('s.tenant_id', '=', 'customers.tenant_id')
+            .whereRef('s.customer_id', '=', 'customers.id')
+            .where('s.created_at', '>=', input.before),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('orders as o')
+            .select('o.id')
+            .whereRef('o.tenant_id', '=', 'customers.tenant_id')
+            .whereRef('o.customer_id', '=', 'customers.id')
+            .where('o.updated_at', '>=', input.before),
+        ),
+      ),
+    );
   if (input.after) q = q.where('id', '>', input.after);
   const rows = await q.orderBy('id').limit(input.limit).execute();
   return rows.map((r) => r.id);

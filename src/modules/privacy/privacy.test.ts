@@ -6,6 +6,7 @@ import { newId } from '../../shared/ids.js';
 import { businessesWithCustomerRetention } from '../identity/identity.service.js';
 import { cancelOrder, createOrder } from '../orders/orders.service.js';
 import { addStoreCredit } from '../sales/sales.service.js';
+import { customersUntouchedSince } from '../customers/customers.service.js';
 import { applyCustomerRetention } from './privacy.service.js';
 
 let env: TestEnv;
@@ -489,6 +490,11 @@ describe('retention policy', () => {
     await order('5560000003', at(0));
 
     const later = at(3).now;
+    // the one who ordered inside the two years is left out by the query itself, not re-checked
+    const cutoff = at(1).now;
+    expect(
+      (await customersUntouchedSince({ ...shop.ctx, now: later }, { before: cutoff, limit: 10 })).sort(),
+    ).toEqual([quiet, waiting].sort());
     expect(
       await applyCustomerRetention(env.db.db, { tenantId: shop.tenantId, years: 2, now: later }),
     ).toEqual({
