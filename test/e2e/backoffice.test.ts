@@ -717,6 +717,32 @@ describe('the back office', () => {
     await expect
       .poll(textOf(form.getByTestId('order-lines')), POLL)
       .toMatch(/Harina Maseca 1 kg\s*2\s*\$49\.80/);
+    // a third bag at the price agreed in the chat: its own line, the agreed price sent
+    await form.getByLabel('Buscar producto').fill('maseca');
+    await expect
+      .poll(
+        () =>
+          form
+            .getByRole('combobox', { name: /^Producto/ })
+            .locator('option')
+            .count(),
+        POLL,
+      )
+      .toBeGreaterThan(1);
+    await form.getByRole('combobox', { name: /^Producto/ }).selectOption({ index: 1 });
+    await form.getByLabel('Cantidad').fill('1');
+    await form.getByLabel(/^Precio acordado/).fill('veinte');
+    await form.getByRole('button', { name: 'Agregar al pedido' }).click();
+    await expect
+      .poll(textOf(form.locator('.bo-field.has-error')), POLL)
+      .toContain('El precio acordado es un importe como 150 o 149.50.');
+    await form.getByLabel(/^Precio acordado/).fill('20');
+    await form.getByRole('button', { name: 'Agregar al pedido' }).click();
+    await expect
+      .poll(textOf(form.getByTestId('order-lines')), POLL)
+      .toMatch(
+        /precio acordado \$20\.00 \(lista \$24\.90\)\s*1\s*\$20\.00[\s\S]*Total aproximado\s*\$69\.80/,
+      );
     await form.getByRole('combobox', { name: /^Entrega/ }).selectOption('delivery');
     await form.getByRole('button', { name: 'Crear pedido y apartar' }).click();
     // no address yet: the server says so under the field, and nothing is held
@@ -726,7 +752,7 @@ describe('the back office', () => {
     await form.getByRole('button', { name: 'Crear pedido y apartar' }).click();
     await expect
       .poll(textOf(page.getByRole('status')), POLL)
-      .toMatch(/^Pedido #(\d+) por \$49\.80: la mercancía queda apartada hasta /);
+      .toMatch(/^Pedido #(\d+) por \$69\.80: la mercancía queda apartada hasta /);
     const number = /#(\d+)/.exec(await textOf(page.getByRole('status'))())![1];
     const card = page.getByTestId('orders-board').locator('.bo-order', { hasText: `#${number}` });
     await expect.poll(textOf(card), POLL).toMatch(/Pedro Páramo\s*\+52 55 8888 7777\s*A domicilio/);
@@ -735,7 +761,18 @@ describe('the back office', () => {
         `${server.url}/api/v1/inventory/reservations?status=active&skuId=${server.biz.products.maseca.skuId}`,
       )
     ).json();
-    expect(held.items.map((r: { quantity: string }) => r.quantity)).toEqual(['2.000']);
+    // one hold per line: the two at list price and the one at the agreed price
+    expect(held.items.map((r: { quantity: string }) => r.quantity).sort()).toEqual(['1.000', '2.000']);
+    const order = await (await page.request.get(`${server.url}/api/v1/orders?limit=1`)).json();
+    expect(
+      order.items[0].lines.map((x: { unitPrice: string; priceSource: string }) => [
+        x.unitPrice,
+        x.priceSource,
+      ]),
+    ).toEqual([
+      ['24.90', 'catalog'],
+      ['20.00', 'channel'],
+    ]);
     page.once('dialog', (d) => void d.accept());
     await card.getByRole('button', { name: 'Cancelar' }).click();
     await expect.poll(() => card.count(), POLL).toBe(0);

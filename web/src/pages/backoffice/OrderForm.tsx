@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { type ApiError, post } from '../../lib/api';
 import type { SellableSku } from '../../lib/catalog-types';
-import { formatDateTime, formatMoney } from '../../lib/format';
+import { formatDateTime, formatMoney, parseMoneyInput, parseQuantityInput } from '../../lib/format';
 import { useL } from './lang';
 import { CatalogPicker } from './ReceiptsPage';
 import { ErrorBox, Field, fieldErrorsOf, LocationSelect, useLocations } from './ui';
@@ -26,8 +26,9 @@ function fieldOfCode(e: ApiError): string | null {
 
 /**
  * An order taken by hand (a WhatsApp chat, a phone call): who, what, pickup or delivery, and how
- * long its stock stays held. The server prices it from the catalog for the channel and holds the
- * stock; a product short of stock is refused with what is available.
+ * long its stock stays held. The server prices it from the catalog for the channel, or at the price
+ * agreed in the chat for a line that says one, and holds the stock; a product short of stock is
+ * refused with what is available.
  */
 export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
   const l = useL();
@@ -44,7 +45,9 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
   const [hold, setHold] = useState(120);
   const [picked, setPicked] = useState<Sku | null>(null);
   const [qty, setQty] = useState('1');
-  const [lines, setLines] = useState<{ sku: Sku; quantity: string }[]>([]);
+  const [agreed, setAgreed] = useState('');
+  const [lineError, setLineError] = useState<string | null>(null);
+  const [lines, setLines] = useState<{ sku: Sku; quantity: string; unitPrice?: string }[]>([]);
   const where = locationId || firstStore;
 
   const create = useMutation({
@@ -57,7 +60,11 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
         deliveryAddress: fulfilment === 'delivery' ? address.trim() || undefined : undefined,
         notes: notes.trim() || undefined,
         holdMinutes: hold,
-        lines: lines.map((x) => ({ skuId: x.sku.id, quantity: x.quantity })),
+        lines: lines.map((x) => ({
+          skuId: x.sku.id,
+          quantity: x.quantity,
+          ...(x.unitPrice ? { unitPrice: x.unitPrice } : {}),
+        })),
       }),
     onSuccess: (o) => {
       void qc.invalidateQueries({ queryKey: ['orders-board'] });
@@ -71,20 +78,37 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
     },
   });
   const errors = fieldErrorsOf(create.error, fieldOfCode);
-  const estimate = lines.reduce((sum, x) => sum.plus(new D(x.sku.price).times(x.quantity || '0')), new D(0));
+  const priceOf = (x: { sku: Sku; unitPrice?: string }) => x.unitPrice ?? x.sku.price;
+  const estimate = lines.reduce((sum, x) => sum.plus(new D(priceOf(x)).times(x.quantity || '0')), new D(0));
 
   const addLine = () => {
-    if (!picked || !/^\d+(\.\d{1,3})?$/.test(qty) || new D(qty).lte(0)) return;
+    setLineError(null);
+    if (!picked) return;
+    const parsed = parseQuantityInput(qty);
+    const quantity = parsed === null ? null : new D(parsed).toString();
+    if (!quantity || new D(quantity).lte(0))
+      return setLineError(l('Escribe una cantidad mayor que cero.', 'Type a quantity above zero.'));
+    let unitPrice: string | undefined;
+    if (agreed.trim() !== '') {
+      const p = parseMoneyInput(agreed);
+      if (p === null)
+        return setLineError(
+          l(
+            'El precio acordado es un importe como 150 o 149.50.',
+            'The agreed price is an amount like 150 or 149.50.',
+          ),
+        );
+      unitPrice = p;
+    }
     setLines((ls) => {
-      const same = ls.find((x) => x.sku.id === picked.id);
+      const same = ls.find((x) => x.sku.id === picked.id && x.unitPrice === unitPrice);
       return same
-        ? ls.map((x) =>
-            x.sku.id === picked.id ? { ...x, quantity: new D(x.quantity).plus(qty).toString() } : x,
-          )
-        : [...ls, { sku: picked, quantity: qty }];
+        ? ls.map((x) => (x === same ? { ...x, quantity: new D(x.quantity).plus(quantity).toString() } : x))
+        : [...ls, { sku: picked, quantity, unitPrice }];
     });
     setPicked(null);
     setQty('1');
+    setAgreed('');
   };
 
   return (
@@ -124,8 +148,16 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
       <h3>{l('Productos', 'Products')}</h3>
       <div className="bo-grid">
         <CatalogPicker value={picked} onChange={setPicked} />
-        <Field label={l('Cantidad', 'Quantity')}>
+        <Field label={l('Cantidad', 'Quantity')} error={lineError ?? undefined}>
           <input value={qty} inputMode="decimal" onChange={(e) => setQty(e.target.value)} />
+        </Field>
+        <Field label={l('Precio acordado (opcional)', 'Agreed price (optional)')}>
+          <input
+            value={agreed}
+            inputMode="decimal"
+            placeholder={picked ? new D(picked.price).toFixed(2) : ''}
+            onChange={(e) => setAgreed(e.target.value)}
+          />
         </Field>
         <div className="bo-field">
           <span>&nbsp;</span>
@@ -138,18 +170,27 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
         <table className="lines compact" data-testid="order-lines">
           <tbody>
             {lines.map((x) => (
-              <tr key={x.sku.id}>
+              <tr key={`${x.sku.id}:${x.unitPrice ?? ''}`}>
                 <td>
                   {x.sku.productName}
                   {x.sku.variantName ? ` ${x.sku.variantName}` : ''}
+                  {x.unitPrice && !new D(x.unitPrice).eq(x.sku.price) ? (
+                    <span className="muted small">
+                      {' '}
+                      {l(
+                        `precio acordado ${formatMoney(x.unitPrice)} (lista ${formatMoney(x.sku.price)})`,
+                        `agreed price ${formatMoney(x.unitPrice)} (list ${formatMoney(x.sku.price)})`,
+                      )}
+                    </span>
+                  ) : null}
                 </td>
                 <td className="num">{x.quantity}</td>
-                <td className="num">{formatMoney(new D(x.sku.price).times(x.quantity))}</td>
+                <td className="num">{formatMoney(new D(priceOf(x)).times(x.quantity))}</td>
                 <td>
                   <button
                     type="button"
                     className="link danger"
-                    onClick={() => setLines((ls) => ls.filter((y) => y.sku.id !== x.sku.id))}
+                    onClick={() => setLines((ls) => ls.filter((y) => y !== x))}
                   >
                     {l('Quitar', 'Remove')}
                   </button>
@@ -157,7 +198,7 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
               </tr>
             ))}
             <tr>
-              <td>{l('Total aproximado (precio de lista)', 'Approximate total (list price)')}</td>
+              <td>{l('Total aproximado', 'Approximate total')}</td>
               <td />
               <td className="num">
                 <strong>{formatMoney(estimate)}</strong>
