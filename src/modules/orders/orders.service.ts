@@ -305,6 +305,8 @@ interface PricedLine {
   unitPrice: string;
   priceIncludesTax: boolean;
   priceSource: 'catalog' | 'channel';
+  /** The catalog's price for the channel, when the line carries another one. */
+  listPrice: string | null;
   discount: string;
   amounts: ReturnType<typeof computeLine>;
 }
@@ -322,7 +324,8 @@ function priceLines(input: CreateOrderInput, skus: SellableSku[]): PricedLine[] 
     if (!sku.soldByWeight && !new D(l.quantity).isInteger()) {
       throw new AppError(E.ORDER_QUANTITY_NOT_WHOLE, { sku: sku.sku, quantity: l.quantity });
     }
-    const unitPrice = l.unitPrice ?? priceFor(sku, channel);
+    const catalogPrice = priceFor(sku, channel);
+    const unitPrice = l.unitPrice ?? catalogPrice;
     const priceIncludesTax = l.priceIncludesTax ?? sku.priceIncludesTax;
     const discount = l.discount ?? '0';
     const gross = new D(l.quantity).times(unitPrice);
@@ -349,6 +352,7 @@ function priceLines(input: CreateOrderInput, skus: SellableSku[]): PricedLine[] 
       unitPrice,
       priceIncludesTax,
       priceSource: fromChannel ? 'channel' : 'catalog',
+      listPrice: new D(unitPrice).eq(catalogPrice) ? null : new D(catalogPrice).toFixed(2),
       discount: roundToCentavos(discount),
       amounts,
     };
@@ -520,6 +524,25 @@ export async function createOrder(
     total: row.total,
     holdUntil: holdUntil.toISOString(),
   });
+  const agreed = lines.filter((l) => l.listPrice !== null);
+  if (agreed.length > 0) {
+    // A price other than the catalog's (agreed in a chat, or charged by a store) is money: audited.
+    await recordAudit(ctx, {
+      action: 'order.price_agreed',
+      entityType: 'order',
+      entityId: id,
+      data: {
+        number: Number(row.number),
+        channel: input.channel,
+        lines: agreed.map((l) => ({
+          lineNo: l.lineNo,
+          sku: l.sku.sku,
+          listPrice: l.listPrice,
+          unitPrice: new D(l.unitPrice).toFixed(2),
+        })),
+      },
+    });
+  }
   for (const p of input.payments ?? []) await recordOrderPayment(ctx, { orderId: id, ...p });
   return { order: await getOrder(ctx, id), created: true };
 }

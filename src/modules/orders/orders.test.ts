@@ -94,6 +94,46 @@ describe('orders', () => {
     expect(await level(sku.id)).toEqual({ onHand: '5.000', reserved: '2.000', available: '3.000' });
   });
 
+  it('audits a price agreed in the chat, and nothing for catalog prices', async () => {
+    const sku = await givenStock('5', '18.00');
+    const audits = () =>
+      env.db.db
+        .selectFrom('audit_log')
+        .select(['entity_id', 'data'])
+        .where('tenant_id', '=', biz.tenantId)
+        .where('action', '=', 'order.price_agreed')
+        .execute();
+    const before = (await audits()).length;
+    const listed = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', whatsappOrder(sku.id));
+    expect(listed.statusCode, listed.body).toBe(201);
+    const same = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', {
+      ...whatsappOrder(sku.id),
+      lines: [{ skuId: sku.id, quantity: '1', unitPrice: '18.00' }],
+    });
+    expect(same.statusCode, same.body).toBe(201);
+    expect((await audits()).length).toBe(before);
+    const agreed = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', {
+      ...whatsappOrder(sku.id),
+      lines: [
+        { skuId: sku.id, quantity: '1' },
+        { skuId: sku.id, quantity: '2', unitPrice: '15.5' },
+      ],
+    });
+    expect(agreed.statusCode, agreed.body).toBe(201);
+    expect(agreed.json().total).toBe('49.00');
+    const rows = (await audits()).slice(before);
+    expect(rows).toEqual([
+      {
+        entity_id: agreed.json().id,
+        data: {
+          number: agreed.json().number,
+          channel: 'whatsapp',
+          lines: [{ lineNo: 2, sku: sku.sku, listPrice: '18.00', unitPrice: '15.50' }],
+        },
+      },
+    ]);
+  });
+
   it('prices from the catalog per channel and links the WhatsApp customer by phone', async () => {
     const sku = await givenStock('3', '18.00');
     const res = await call(env.app, biz.as.agent, 'POST', '/api/v1/orders', whatsappOrder(sku.id));

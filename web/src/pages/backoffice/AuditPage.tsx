@@ -59,6 +59,7 @@ const ACTION_LABEL: Record<string, [string, string]> = {
   'product.updated': ['Producto modificado', 'Product changed'],
   'sku.created': ['Variante nueva', 'Variant created'],
   'sku.price_changed': ['Cambio de precio', 'Price changed'],
+  'order.price_agreed': ['Pedido a precio acordado', 'Order at an agreed price'],
   'order.cancelled': ['Pedido cancelado', 'Order cancelled'],
   'order.payment_recorded': ['Pago de pedido', 'Order payment'],
   'invoice.issued': ['Factura emitida', 'Invoice issued'],
@@ -95,6 +96,7 @@ const ACTION_LABEL: Record<string, [string, string]> = {
 const KEY_LABEL: Record<string, [string, string]> = {
   total: ['Total', 'Total'],
   ticketNumber: ['Ticket', 'Ticket'],
+  number: ['Número', 'Number'],
   amount: ['Importe', 'Amount'],
   reason: ['Motivo', 'Reason'],
   note: ['Nota', 'Note'],
