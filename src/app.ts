@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
@@ -80,7 +81,9 @@ function registerDocs(app: FastifyInstance): void {
     return inner;
   };
   for (const url of ['/docs', '/docs/', '/docs/js/scalar.js']) {
-    app.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    // Scalar's page runs inline scripts of its own: the app's content policy is not for it.
+    const helmet = { contentSecurityPolicy: false } as const;
+    app.get(url, { config: { access: 'public' }, schema: { hide: true }, helmet }, async (req, reply) => {
       docs ??= load();
       const res = await (await docs).inject({ method: 'GET', url: req.url, headers: req.headers });
       const { connection: _c, 'transfer-encoding': _t, 'keep-alive': _k, date: _d, ...headers } = res.headers;
@@ -91,6 +94,39 @@ function registerDocs(app: FastifyInstance): void {
     const inner = await docs?.catch(() => undefined);
     await inner?.close();
   });
+}
+
+/**
+ * Security headers on every answer (@fastify/helmet): the web app may run only its own scripts
+ * and talk only to this server (QR codes are data: images, printer files blob: URLs), no site may
+ * frame it (a till in a hidden frame is a clickjacking target), no MIME sniffing, no referrer.
+ * HTTP stays HTTP: shops reach the server on the local network as http://192.168.x.x, so neither
+ * `upgrade-insecure-requests` nor HSTS is sent unless it is served over HTTPS (SECURE_COOKIES).
+ */
+function securityHeaders(https: boolean) {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' as const },
+    strictTransportSecurity: https ? { maxAge: 15_552_000 } : false,
+    referrerPolicy: { policy: 'no-referrer' as const },
+  };
 }
 
 /** Builds the application: plugins and modules. It never listens. */
@@ -154,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, securityHeaders(options.secureCookies ?? false));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

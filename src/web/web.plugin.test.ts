@@ -79,6 +79,27 @@ describe('the web app plugin', () => {
     });
   });
 
+  it('sends security headers: own scripts only, never framed, no sniffing, no referrer, no HTTPS forced on the LAN', async () => {
+    for (const url of ['/', '/assets/index-abc123.js', '/api/v1/errors', '/api/v1/no-existe']) {
+      const res = await app.inject({ url });
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).toContain("img-src 'self' data: blob:");
+      expect(csp, url).not.toContain('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security'], url).toBeUndefined();
+    }
+    // behind HTTPS (SECURE_COOKIES): HSTS and upgrade of stray http: links
+    const https = await buildApp({ database: env.db, secureCookies: true });
+    const res = await https.inject({ url: '/api/v1/errors' });
+    expect(res.headers['strict-transport-security']).toBe('max-age=15552000; includeSubDomains');
+    expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+    await https.close();
+  });
+
   it('says plainly when the app has not been built', async () => {
     const bare = await buildApp({
       database: env.db,

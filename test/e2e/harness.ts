@@ -137,6 +137,8 @@ export async function startE2eServer(): Promise<E2eServer> {
 export interface E2eBrowser {
   context: BrowserContext;
   page: Page;
+  /** What the browser refused under the server's Content-Security-Policy; close() fails on any. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -161,12 +163,20 @@ export async function launchBrowser(opts: { width?: number; height?: number } = 
     acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const cspViolations: string[] = [];
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text()))
+      cspViolations.push(`${m.page()?.url() ?? ''}: ${m.text()}`);
+  });
   return {
     context,
     page,
+    cspViolations,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      if (cspViolations.length > 0)
+        throw new Error(`the pages broke the content security policy:\n${cspViolations.join('\n')}`);
     },
   };
 }
