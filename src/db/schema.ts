@@ -1,3 +1,4 @@
+import type { AccountsTables } from '../modules/accounts/accounts.tables.js';
 import type { CashTables } from '../modules/cash/cash.tables.js';
 import type { CatalogTables } from '../modules/catalog/catalog.tables.js';
 import type { CustomersTables } from '../modules/customers/customers.tables.js';
@@ -27,4 +28,5 @@ export interface DB
     ReturnsTables,
     InvoicingTables,
     SaleConflictsTables,
-    PrivacyTables {}
+    PrivacyTables,
+    AccountsTables {}

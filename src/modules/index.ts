@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { accountsRoutes } from './accounts/accounts.routes.js';
 import { cashRoutes } from './cash/cash.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { customersRoutes } from './customers/customers.routes.js';
@@ -22,6 +23,7 @@ export const apiModules: FastifyPluginAsync[] = [
   inventoryRoutes,
   eventsRoutes,
   customersRoutes,
+  accountsRoutes,
   ordersRoutes,
   cashRoutes,
   salesRoutes,

@@ -34,6 +34,7 @@ export const ID_PREFIXES = [
   'imp',
   'scf',
   'prq',
+  'acm',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

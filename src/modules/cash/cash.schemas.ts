@@ -52,7 +52,7 @@ export const zCloseCashSessionInput = z.object({
 export const zCashMovement = z.object({
   id: z.string(),
   cashSessionId: z.string(),
-  kind: z.enum(['in', 'out', 'refund']),
+  kind: z.enum(['in', 'out', 'refund', 'collection']),
   method: z.string(),
   amount: z.string(),
   reason: z.string(),
@@ -67,6 +67,8 @@ export const zMethodTotals = z.object({
   /** Sale payments on this method (cash: net of change). */
   sales: z.string(),
   refunds: z.string(),
+  /** Received against customers' accounts (abonos) at this register. */
+  collections: z.string(),
   expected: z.string(),
 });
 

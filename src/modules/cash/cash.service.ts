@@ -20,7 +20,7 @@ import type {
   zOpenCashSessionInput,
   zRegister,
 } from './cash.schemas.js';
-import type { CashSessionsTable } from './cash.tables.js';
+import type { CashMovementKind, CashSessionsTable } from './cash.tables.js';
 
 export type Register = z.infer<typeof zRegister>;
 export type CashSession = z.infer<typeof zCashSession>;
@@ -282,7 +282,7 @@ export async function listCashSessions(
 function toMovement(r: {
   id: string;
   cash_session_id: string;
-  kind: 'in' | 'out' | 'refund';
+  kind: CashMovementKind;
   method: string;
   amount: string;
   reason: string;
@@ -310,7 +310,7 @@ async function insertMovement(
   session: { id: string; register_id: string; location_id: string },
   m: {
     id?: string;
-    kind: 'in' | 'out' | 'refund';
+    kind: CashMovementKind;
     method: string;
     amount: string;
     reason: string;
@@ -442,6 +442,22 @@ export async function recordRefundMovement(
   return insertMovement(ctx, s, { kind: 'refund', ...input });
 }
 
+/**
+ * Money received at a register against a customer's account (an abono): a `collection` movement
+ * in the register's open session, any method; the corte expects it on that method. Errors:
+ * REGISTER_NOT_FOUND, CASH_SESSION_REQUIRED.
+ */
+export async function recordCollectionMovement(
+  ctx: Ctx,
+  input: { registerId: string; method: string; amount: string; reason: string; refId: string },
+): Promise<CashMovement> {
+  const reg = await getRegisterRow(ctx, input.registerId);
+  await lockRegister(ctx, reg.id, 'shared');
+  const s = await openSessionRow(ctx, reg.id);
+  if (!s) throw new AppError(E.CASH_SESSION_REQUIRED, { registerId: reg.id });
+  return insertMovement(ctx, s, { kind: 'collection', refType: 'account_payment', ...input });
+}
+
 function openSessionRow(ctx: Ctx, registerId: string): Promise<SessionRow | undefined> {
   return ctx.db
     .selectFrom('cash_sessions')
@@ -506,18 +522,20 @@ async function buildReport(ctx: Ctx, s: SessionRow): Promise<CashReport> {
   const mv = (kind: string, method?: string) =>
     sum(movements.filter((m) => m.kind === kind && (!method || m.method === method)).map((m) => m.amount));
   const methods = new Set<string>(['cash', ...Object.keys(sales.byMethod)]);
-  for (const m of movements) if (m.kind === 'refund') methods.add(m.method);
+  for (const m of movements) if (m.kind === 'refund' || m.kind === 'collection') methods.add(m.method);
   const cashIn = mv('in');
   const cashOut = mv('out');
   const byMethod = [...methods].map((method) => {
     const salesAmount = new D(sales.byMethod[method] ?? '0');
     const refunds = mv('refund', method);
-    let expected = salesAmount.minus(refunds);
+    const collections = mv('collection', method);
+    let expected = salesAmount.minus(refunds).plus(collections);
     if (method === 'cash') expected = expected.plus(s.opening_float).plus(cashIn).minus(cashOut);
     return {
       method,
       sales: salesAmount.toFixed(2),
       refunds: refunds.toFixed(2),
+      collections: collections.toFixed(2),
       expected: expected.toFixed(2),
     };
   });

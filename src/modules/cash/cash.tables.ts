@@ -3,7 +3,8 @@ import type { Json, Numeric, Timestamp, TimestampDefault } from '../../db/types.
 
 /** merged: an offline opening that reached the server while another session was open. */
 export type CashSessionStatus = 'open' | 'closed' | 'merged';
-export type CashMovementKind = 'in' | 'out' | 'refund';
+/** `collection`: money received against a customer's account (an abono), any method. */
+export type CashMovementKind = 'in' | 'out' | 'refund' | 'collection';
 
 export interface RegistersTable {
   tenant_id: string;

@@ -597,10 +597,15 @@ function nettedIn(inv: Selectable<InvoicesTable>, ret: Pick<Return, 'id' | 'crea
   return inv.kind === 'global' && new Date(ret.createdAt) <= inv.created_at;
 }
 
-/** c_FormaPago of a refund: cash 01, card as the ticket's card was paid, transfer 03, store credit 30. */
+/**
+ * c_FormaPago of a refund: cash 01, card as the ticket's card was paid, transfer 03, off the
+ * account 17, store credit 30.
+ */
 function refundFormaPago(ret: Return, sale: Sale): string {
   if (ret.refund.method === 'cash') return '01';
   if (ret.refund.method === 'spei') return '03';
+  // Taken off what the customer owed on account: compensación (17); the accountant may prefer 15.
+  if (ret.refund.method === 'on_account') return '17';
   if (ret.refund.method === 'card') {
     const card = sale.payments.find((p) => p.method === 'card');
     return formaPagoOfPayment(card ?? { method: 'card', details: {} });

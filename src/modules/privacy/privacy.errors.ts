@@ -46,6 +46,11 @@ export const PrivacyErrors = defineErrors({
     es: 'El cliente tiene saldo a favor de {balance}: úsalo o devuélvelo antes de eliminar sus datos.',
     en: 'The customer has {balance} of store credit: use or refund it before erasing their data.',
   },
+  PRIVACY_ERASE_ACCOUNT_BALANCE: {
+    status: 409,
+    es: 'El cliente debe {balance:money} en su cuenta (fiado): mientras exista la deuda se conservan sus datos.',
+    en: 'The customer owes {balance:money} on account: their data is kept while the debt exists.',
+  },
   PRIVACY_ERASE_UNPAID_INVOICES: {
     status: 409,
     es: 'El cliente tiene facturas a crédito con saldo pendiente ({invoices}): mientras exista la deuda se conservan sus datos.',

@@ -18,6 +18,7 @@ import {
   recordConsent,
   resolveCustomer,
 } from '../customers/customers.service.js';
+import { accountBalance } from '../accounts/accounts.service.js';
 import { recordAudit, scrubCustomerPhoneFromEvents } from '../events/events.service.js';
 import { getBusiness, listLocations } from '../identity/identity.service.js';
 import { businessTimezone } from '../identity/timezone.js';
@@ -326,7 +327,8 @@ export async function exportPersonalData(ctx: Ctx, customerId: string): Promise<
  * law), pointing at the erased profile. Refused while the person has orders in progress, store
  * credit, or credit invoices with a balance. With `requestId`, that open cancellation request is
  * marked done. Errors: CUSTOMER_NOT_FOUND, CUSTOMER_MERGED, CUSTOMER_ERASED,
- * PRIVACY_ERASE_OPEN_ORDERS, PRIVACY_ERASE_STORE_CREDIT, PRIVACY_ERASE_UNPAID_INVOICES,
+ * PRIVACY_ERASE_OPEN_ORDERS, PRIVACY_ERASE_STORE_CREDIT, PRIVACY_ERASE_ACCOUNT_BALANCE,
+ * PRIVACY_ERASE_UNPAID_INVOICES,
  * PRIVACY_REQUEST_NOT_FOUND, PRIVACY_REQUEST_MISMATCH.
  */
 export async function eraseCustomer(
@@ -350,6 +352,8 @@ export async function eraseCustomer(
     let balance = new D(0);
     for (const id of ids) balance = balance.plus(await storeCreditBalance(ctx, id));
     if (balance.gt(0)) throw new AppError(E.PRIVACY_ERASE_STORE_CREDIT, { balance: balance.toFixed(2) });
+    const owed = await accountBalance(ctx, customer.id);
+    if (new D(owed).gt(0)) throw new AppError(E.PRIVACY_ERASE_ACCOUNT_BALANCE, { balance: owed });
   }
   const invoices = await invoicesOf(ctx, ids);
   const unpaid = invoices.filter(
@@ -454,6 +458,7 @@ async function lastActivityAt(ctx: Ctx, customerId: string): Promise<Date> {
 const RETENTION_WAITS = new Set<string>([
   E.PRIVACY_ERASE_OPEN_ORDERS,
   E.PRIVACY_ERASE_STORE_CREDIT,
+  E.PRIVACY_ERASE_ACCOUNT_BALANCE,
   E.PRIVACY_ERASE_UNPAID_INVOICES,
 ]);
 

@@ -9,8 +9,8 @@ export const ReturnsErrors = defineErrors({
   },
   REFUND_CUSTOMER_REQUIRED: {
     status: 422,
-    es: 'Para reembolsar como saldo a favor la venta (o la devolución) necesita un cliente.',
-    en: 'A store credit refund needs a customer on the sale or the return.',
+    es: 'Para reembolsar como saldo a favor o descontarlo de su cuenta, la venta (o la devolución) necesita un cliente.',
+    en: 'A store credit or account refund needs a customer on the sale or the return.',
   },
   REFUND_REGISTER_REQUIRED: {
     status: 422,

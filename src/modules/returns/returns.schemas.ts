@@ -19,6 +19,8 @@ export const zRefundInput = z.discriminatedUnion('method', [
     registerId: zId('reg').optional(),
   }),
   z.object({ method: z.literal('store_credit'), customerId: z.string().min(1).max(64).optional() }),
+  /** Off the customer's account: for something bought on account (fiado), never below zero. */
+  z.object({ method: z.literal('on_account') }),
 ]);
 
 export const zReturnInput = z.object({
@@ -62,7 +64,7 @@ export const zReturn = z.object({
   reason: zReturnReason,
   note: z.string().nullable(),
   refund: z.object({
-    method: z.enum(['cash', 'card', 'spei', 'store_credit']),
+    method: z.enum(['cash', 'card', 'spei', 'store_credit', 'on_account']),
     amount: z.string(),
     reference: z.string().nullable(),
     registerId: z.string().nullable(),

@@ -5,6 +5,7 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D, sum } from '../../shared/money.js';
+import { creditAccountForReturn } from '../accounts/accounts.service.js';
 import { assertCashRefundCovered, recordRefundMovement } from '../cash/cash.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
@@ -99,6 +100,9 @@ export async function recordReturn(ctx: Ctx, input: RecordReturnInput): Promise<
       });
       cashSessionId = m.cashSessionId;
     }
+  } else if (input.refund.method === 'on_account') {
+    if (!customerId) throw new AppError(E.REFUND_CUSTOMER_REQUIRED, {});
+    if (new D(amount).gt(0)) await creditAccountForReturn(ctx, { customerId, amount, returnId: id });
   } else {
     if (!customerId) throw new AppError(E.REFUND_CUSTOMER_REQUIRED, {});
     if (new D(amount).gt(0)) await addStoreCredit(ctx, { customerId, amount, refType: 'return', refId: id });

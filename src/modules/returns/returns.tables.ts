@@ -1,7 +1,7 @@
 import type { Numeric, Timestamp } from '../../db/types.js';
 
 export type ReturnReason = 'defectuoso' | 'no_le_quedo' | 'cambio' | 'error_cobro' | 'otro';
-export type RefundMethod = 'cash' | 'card' | 'spei' | 'store_credit';
+export type RefundMethod = 'cash' | 'card' | 'spei' | 'store_credit' | 'on_account';
 export type Disposition = 'restock' | 'write_off';
 
 export interface ReturnsTable {

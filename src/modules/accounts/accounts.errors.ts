@@ -1,0 +1,24 @@
+import { defineErrors } from '../../shared/errors.js';
+
+export const AccountsErrors = defineErrors({
+  ACCOUNT_PAYMENT_EXCEEDS_BALANCE: {
+    status: 422,
+    es: 'El cliente debe {balance:money}: no se puede abonar {amount:money}.',
+    en: 'The customer owes {balance:money}: {amount:money} cannot be paid on the account.',
+  },
+  ACCOUNT_NOTHING_OWED: {
+    status: 422,
+    es: 'El cliente no debe nada en su cuenta.',
+    en: 'The customer owes nothing on the account.',
+  },
+  ACCOUNT_PAYMENT_REGISTER_REQUIRED: {
+    status: 422,
+    es: 'Un abono en efectivo entra a una caja: indica cuál.',
+    en: 'A cash payment goes into a register: say which one.',
+  },
+  REFUND_EXCEEDS_ACCOUNT_BALANCE: {
+    status: 422,
+    es: 'El cliente debe {balance:money} en su cuenta: no se pueden descontar {amount:money}. Devuelve el resto en efectivo o como saldo a favor.',
+    en: 'The customer owes {balance:money} on the account: {amount:money} cannot be taken off it. Refund the rest in cash or as store credit.',
+  },
+});

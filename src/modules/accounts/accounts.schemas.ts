@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { zPositiveMoney } from '../../http/schemas.js';
+
+const zMethod = z.enum(['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher']);
+
+export const zAccountPaymentInput = z
+  .object({
+    amount: zPositiveMoney,
+    method: zMethod,
+    /** Card authorisation, clave de rastreo, cheque number, voucher folio. */
+    reference: z.string().trim().min(1).max(100).optional(),
+    /** The register that receives it: its open session shows it on the corte. Required for cash. */
+    registerId: z.string().max(64).optional(),
+    note: z.string().trim().max(500).optional(),
+  })
+  .refine((p) => p.method === 'cash' || p.reference !== undefined, {
+    message: 'Indica la referencia del pago (autorización, clave de rastreo, número de cheque o folio).',
+    path: ['reference'],
+  });
+
+/** One line of a customer's statement: a purchase on account, a payment or a return credited. */
+export const zStatementEntry = z.object({
+  kind: z.enum(['charge', 'payment', 'return']),
+  at: z.string(),
+  /** Positive: what it adds to the debt (a charge) or takes off it (a payment, a return). */
+  amount: z.string(),
+  /** The debt right after this entry. */
+  balanceAfter: z.string(),
+  saleId: z.string().nullable(),
+  ticketNumber: z.number().nullable(),
+  movementId: z.string().nullable(),
+  method: z.string().nullable(),
+  reference: z.string().nullable(),
+  note: z.string().nullable(),
+});
+
+export const zAccount = z.object({
+  customerId: z.string(),
+  /** What the customer owes now (bought on account minus paid and returned). */
+  balance: z.string(),
+  charged: z.string(),
+  paid: z.string(),
+  returned: z.string(),
+  lastChargeAt: z.string().nullable(),
+  lastPaymentAt: z.string().nullable(),
+  /** Newest first, up to `limit` entries. */
+  statement: z.array(zStatementEntry),
+});
+
+export const zAccountMovement = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  kind: z.enum(['payment', 'return']),
+  amount: z.string(),
+  method: z.string().nullable(),
+  reference: z.string().nullable(),
+  registerId: z.string().nullable(),
+  cashSessionId: z.string().nullable(),
+  refType: z.string().nullable(),
+  refId: z.string().nullable(),
+  note: z.string().nullable(),
+  userId: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const zReceivable = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  balance: z.string(),
+  lastChargeAt: z.string().nullable(),
+  lastPaymentAt: z.string().nullable(),
+});
+
+export const zReceivables = z.object({
+  /** Customers who owe, largest debt first. */
+  items: z.array(zReceivable),
+  total: z.string(),
+});

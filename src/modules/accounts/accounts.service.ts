@@ -1,0 +1,331 @@
+import { type Selectable, sql } from 'kysely';
+import type { z } from 'zod';
+import type { Ctx } from '../../shared/context.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { D } from '../../shared/money.js';
+import { recordCollectionMovement } from '../cash/cash.service.js';
+import { profilesMergedInto, resolveCustomer } from '../customers/customers.service.js';
+import { recordAudit, recordEvent } from '../events/events.service.js';
+import { AccountsErrors as E } from './accounts.errors.js';
+import type {
+  zAccount,
+  zAccountMovement,
+  zAccountPaymentInput,
+  zReceivables,
+  zStatementEntry,
+} from './accounts.schemas.js';
+import type { AccountMovementsTable } from './accounts.tables.js';
+
+export type Account = z.infer<typeof zAccount>;
+export type AccountMovement = z.infer<typeof zAccountMovement>;
+export type AccountPaymentInput = z.infer<typeof zAccountPaymentInput>;
+export type Receivables = z.infer<typeof zReceivables>;
+type StatementEntry = z.infer<typeof zStatementEntry>;
+
+/** Advisory lock class of a customer's account: payments and returns on it queue here. */
+const ACCOUNT_LOCK = 727008;
+
+async function lockAccount(ctx: Ctx, customerId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK}, hashtext(${`${ctx.tenantId}/${customerId}`}))`.execute(
+    ctx.db,
+  );
+}
+
+function toMovement(r: Selectable<AccountMovementsTable>): AccountMovement {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    kind: r.kind,
+    amount: r.amount,
+    method: r.method,
+    reference: r.reference,
+    registerId: r.register_id,
+    cashSessionId: r.cash_session_id,
+    refType: r.ref_type,
+    refId: r.ref_id,
+    note: r.note,
+    userId: r.user_id,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+interface Totals {
+  charged: string;
+  paid: string;
+  returned: string;
+  balance: string;
+  lastChargeAt: string | null;
+  lastPaymentAt: string | null;
+}
+
+/** Bought on account by these profiles, minus what they paid and returned to the account. */
+async function totalsOf(ctx: Ctx, customerIds: string[]): Promise<Totals> {
+  const [charges, credits] = await Promise.all([
+    ctx.db
+      .selectFrom('sale_payments as p')
+      .innerJoin('sales as s', (j) =>
+        j.onRef('s.tenant_id', '=', 'p.tenant_id').onRef('s.id', '=', 'p.sale_id'),
+      )
+      .select((eb) => [eb.fn.sum<string>('p.amount').as('amount'), eb.fn.max('s.created_at').as('at')])
+      .where('p.tenant_id', '=', ctx.tenantId)
+      .where('p.method', '=', 'on_account')
+      .where('s.customer_id', 'in', customerIds)
+      .executeTakeFirst(),
+    ctx.db
+      .selectFrom('account_movements')
+      .select((eb) => ['kind', eb.fn.sum<string>('amount').as('amount'), eb.fn.max('created_at').as('at')])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('customer_id', 'in', customerIds)
+      .groupBy('kind')
+      .execute(),
+  ]);
+  const charged = new D(charges?.amount ?? '0');
+  const payments = credits.find((c) => c.kind === 'payment');
+  const paid = new D(payments?.amount ?? '0');
+  const returned = new D(credits.find((c) => c.kind === 'return')?.amount ?? '0');
+  const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
+  return {
+    charged: charged.toFixed(2),
+    paid: paid.toFixed(2),
+    returned: returned.toFixed(2),
+    balance: charged.minus(paid).minus(returned).toFixed(2),
+    lastChargeAt: iso(charges?.at),
+    lastPaymentAt: iso(payments?.at),
+  };
+}
+
+/** What a customer owes on account (theirs and their merged profiles'), as a decimal string. */
+export async function accountBalance(ctx: Ctx, customerId: string): Promise<string> {
+  const live = await resolveCustomer(ctx, customerId);
+  return (await totalsOf(ctx, [live.id, ...(await profilesMergedInto(ctx, live.id))])).balance;
+}
+
+/**
+ * A customer's account (fiado): what they owe, how it was reached, and the statement (purchases
+ * on account, payments, returns credited) newest first with the balance after each line.
+ * Errors: CUSTOMER_NOT_FOUND.
+ */
+export async function getAccount(
+  ctx: Ctx,
+  customerId: string,
+  input: { limit?: number } = {},
+): Promise<Account> {
+  const limit = input.limit ?? 100;
+  const live = await resolveCustomer(ctx, customerId);
+  const ids = [live.id, ...(await profilesMergedInto(ctx, live.id))];
+  const [totals, charges, movements] = await Promise.all([
+    totalsOf(ctx, ids),
+    ctx.db
+      .selectFrom('sale_payments as p')
+      .innerJoin('sales as s', (j) =>
+        j.onRef('s.tenant_id', '=', 'p.tenant_id').onRef('s.id', '=', 'p.sale_id'),
+      )
+      .select(['s.id', 's.ticket_number', 's.created_at', 's.note', 'p.amount'])
+      .where('p.tenant_id', '=', ctx.tenantId)
+      .where('p.method', '=', 'on_account')
+      .where('s.customer_id', 'in', ids)
+      .orderBy('s.created_at', 'desc')
+      .limit(limit)
+      .execute(),
+    ctx.db
+      .selectFrom('account_movements')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('customer_id', 'in', ids)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute(),
+  ]);
+  const entries: Omit<StatementEntry, 'balanceAfter'>[] = [
+    ...charges.map((c) => ({
+      kind: 'charge' as const,
+      at: c.created_at.toISOString(),
+      amount: new D(c.amount).toFixed(2),
+      saleId: c.id,
+      ticketNumber: Number(c.ticket_number),
+      movementId: null,
+      method: null,
+      reference: null,
+      note: c.note,
+    })),
+    ...movements.map((m) => ({
+      kind: m.kind,
+      at: m.created_at.toISOString(),
+      amount: new D(m.amount).toFixed(2),
+      saleId: null,
+      ticketNumber: null,
+      movementId: m.id,
+      method: m.method,
+      reference: m.reference,
+      note: m.note,
+    })),
+  ]
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, limit);
+  // Walking back from today's balance: before a charge the debt was smaller, before a payment larger.
+  let after = new D(totals.balance);
+  const statement = entries.map((e) => {
+    const line = { ...e, balanceAfter: after.toFixed(2) };
+    after = e.kind === 'charge' ? after.minus(e.amount) : after.plus(e.amount);
+    return line;
+  });
+  return { customerId: live.id, ...totals, statement };
+}
+
+/**
+ * A payment on a customer's account (an abono), never more than they owe. With a register it is
+ * money received there: a `collection` movement in its open session, so the corte expects it on
+ * that method; cash always names a register. Errors: CUSTOMER_NOT_FOUND, ACCOUNT_NOTHING_OWED,
+ * ACCOUNT_PAYMENT_EXCEEDS_BALANCE, ACCOUNT_PAYMENT_REGISTER_REQUIRED, REGISTER_NOT_FOUND,
+ * CASH_SESSION_REQUIRED.
+ */
+export async function recordAccountPayment(
+  ctx: Ctx,
+  customerId: string,
+  input: AccountPaymentInput,
+): Promise<{ movement: AccountMovement; balance: string }> {
+  if (input.method === 'cash' && !input.registerId)
+    throw new AppError(E.ACCOUNT_PAYMENT_REGISTER_REQUIRED, {});
+  const live = await resolveCustomer(ctx, customerId);
+  await lockAccount(ctx, live.id);
+  const ids = [live.id, ...(await profilesMergedInto(ctx, live.id))];
+  const before = new D((await totalsOf(ctx, ids)).balance);
+  const amount = new D(input.amount);
+  if (before.lte(0)) throw new AppError(E.ACCOUNT_NOTHING_OWED, { customerId: live.id });
+  if (amount.gt(before))
+    throw new AppError(E.ACCOUNT_PAYMENT_EXCEEDS_BALANCE, {
+      balance: before.toFixed(2),
+      amount: amount.toFixed(2),
+    });
+  const id = newId('acm');
+  const cash = input.registerId
+    ? await recordCollectionMovement(ctx, {
+        registerId: input.registerId,
+        method: input.method,
+        amount: amount.toFixed(2),
+        reason: `Abono a la cuenta de ${live.name || 'un cliente'}`,
+        refId: id,
+      })
+    : null;
+  const row = await ctx.db
+    .insertInto('account_movements')
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      customer_id: live.id,
+      kind: 'payment',
+      amount: amount.toFixed(2),
+      method: input.method,
+      reference: input.reference ?? null,
+      register_id: input.registerId ?? null,
+      cash_session_id: cash?.cashSessionId ?? null,
+      ref_type: null,
+      ref_id: null,
+      note: input.note ?? null,
+      user_id: ctx.userId,
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const balance = before.minus(amount).toFixed(2);
+  await recordEvent(ctx, 'customer.account_payment', {
+    customerId: live.id,
+    movementId: id,
+    amount: amount.toFixed(2),
+    method: input.method,
+    balance,
+  });
+  await recordAudit(ctx, {
+    action: 'account.payment_recorded',
+    entityType: 'customer',
+    entityId: live.id,
+    data: { movementId: id, amount: amount.toFixed(2), method: input.method, balance },
+  });
+  return { movement: toMovement(row), balance };
+}
+
+/**
+ * A return of something bought on account: its amount comes off the customer's debt instead of
+ * being paid back, never below zero. Errors: REFUND_EXCEEDS_ACCOUNT_BALANCE.
+ */
+export async function creditAccountForReturn(
+  ctx: Ctx,
+  input: { customerId: string; amount: string; returnId: string },
+): Promise<void> {
+  const live = await resolveCustomer(ctx, input.customerId);
+  await lockAccount(ctx, live.id);
+  const balance = new D(
+    (await totalsOf(ctx, [live.id, ...(await profilesMergedInto(ctx, live.id))])).balance,
+  );
+  if (new D(input.amount).gt(balance))
+    throw new AppError(E.REFUND_EXCEEDS_ACCOUNT_BALANCE, {
+      balance: balance.toFixed(2),
+      amount: new D(input.amount).toFixed(2),
+    });
+  await ctx.db
+    .insertInto('account_movements')
+    .values({
+      tenant_id: ctx.tenantId,
+      id: newId('acm'),
+      customer_id: live.id,
+      kind: 'return',
+      amount: new D(input.amount).toFixed(2),
+      method: null,
+      reference: null,
+      register_id: null,
+      cash_session_id: null,
+      ref_type: 'return',
+      ref_id: input.returnId,
+      note: null,
+      user_id: ctx.userId,
+      created_at: ctx.now,
+    })
+    .execute();
+}
+
+/** Customers who owe on account, largest debt first, and the total owed to the business. */
+export async function listReceivables(ctx: Ctx): Promise<Receivables> {
+  const r = await sql<{
+    customer_id: string;
+    name: string;
+    phone: string | null;
+    balance: string;
+    last_charge_at: Date | null;
+    last_payment_at: Date | null;
+  }>`
+    with charges as (
+      select coalesce(c.merged_into, c.id) as cid, sum(p.amount) as amount, max(s.created_at) as last_at
+      from sale_payments p
+      join sales s on s.tenant_id = p.tenant_id and s.id = p.sale_id
+      join customers c on c.tenant_id = s.tenant_id and c.id = s.customer_id
+      where p.tenant_id = ${ctx.tenantId} and p.method = 'on_account'
+      group by 1
+    ), credits as (
+      select coalesce(c.merged_into, c.id) as cid, sum(m.amount) as amount,
+        max(m.created_at) filter (where m.kind = 'payment') as last_at
+      from account_movements m
+      join customers c on c.tenant_id = m.tenant_id and c.id = m.customer_id
+      where m.tenant_id = ${ctx.tenantId}
+      group by 1
+    )
+    select ch.cid as customer_id, cu.name, cu.phone,
+      (ch.amount - coalesce(cr.amount, 0))::text as balance,
+      ch.last_at as last_charge_at, cr.last_at as last_payment_at
+    from charges ch
+    left join credits cr on cr.cid = ch.cid
+    join customers cu on cu.tenant_id = ${ctx.tenantId} and cu.id = ch.cid
+    where ch.amount - coalesce(cr.amount, 0) > 0
+    order by ch.amount - coalesce(cr.amount, 0) desc, ch.cid
+    limit 1000`.execute(ctx.db);
+  const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
+  const items = r.rows.map((x) => ({
+    customerId: x.customer_id,
+    name: x.name,
+    phone: x.phone,
+    balance: new D(x.balance).toFixed(2),
+    lastChargeAt: iso(x.last_charge_at),
+    lastPaymentAt: iso(x.last_payment_at),
+  }));
+  return { items, total: items.reduce((s, x) => s.plus(x.balance), new D(0)).toFixed(2) };
+}

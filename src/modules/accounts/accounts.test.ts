@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { givenProduct } from '../../../test/helpers/factories.js';
+import { newId } from '../../shared/ids.js';
+import { D } from '../../shared/money.js';
+import { createCustomer } from '../customers/customers.service.js';
+import { receiveStock } from '../inventory/inventory.service.js';
+
+let env: TestEnv;
+let biz: TestBusiness;
+let registerId: string;
+let sessionId: string;
+
+async function givenStocked(price: string, qty: string) {
+  const p = await givenProduct(biz.ctx, { price });
+  const skuId = p.skus[0]!.id;
+  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: qty }] });
+  return skuId;
+}
+
+/** A sale of `qty` pieces at `price`, all of it on the customer's account. */
+async function sellOnAccount(customerId: string, price: string, qty = '1') {
+  const skuId = await givenStocked(price, '10');
+  const total = new D(qty).times(price).toFixed(2);
+  const res = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sales', {
+    id: newId('sale'),
+    registerId,
+    customerId,
+    lines: [{ skuId, quantity: qty }],
+    payments: [{ method: 'on_account', amount: total }],
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+const account = async (customerId: string) =>
+  (await call(env.app, biz.as.cashier, 'GET', `/api/v1/customers/${customerId}/account`)).json();
+const pay = (customerId: string, body: Record<string, unknown>) =>
+  call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${customerId}/account/payments`, body);
+const corte = async () =>
+  (await call(env.app, biz.as.cashier, 'GET', `/api/v1/cash-sessions/${sessionId}/corte-x`)).json();
+const count = async (table: 'account_movements' | 'cash_movements' | 'events') =>
+  Number(
+    (
+      await env.db.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', biz.tenantId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  biz = await env.givenBusiness();
+  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
+    locationId: biz.storeId,
+    name: 'Caja 1',
+  });
+  registerId = reg.json().id;
+  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
+    registerId,
+    openingFloat: '500.00',
+  });
+  sessionId = open.json().id;
+});
+afterAll(() => env.close());
+
+describe('customer accounts (fiado)', () => {
+  it('adds purchases on account, takes payments at the register onto the corte, and never more than owed', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Don Chuy', phone: '5511110001' });
+    const first = await sellOnAccount(c.id, '100.00');
+    env.clock.advance(60_000);
+    await sellOnAccount(c.id, '25.00', '2');
+    let a = await account(c.id);
+    expect(a).toMatchObject({ balance: '150.00', charged: '150.00', paid: '0.00', returned: '0.00' });
+    expect(
+      a.statement.map((e: { kind: string; amount: string; balanceAfter: string }) => [
+        e.kind,
+        e.amount,
+        e.balanceAfter,
+      ]),
+    ).toEqual([
+      ['charge', '50.00', '150.00'],
+      ['charge', '100.00', '100.00'],
+    ]);
+    expect(a.statement[1].ticketNumber).toBe(first.ticketNumber);
+
+    // refused: cash with no register, more than owed, a transfer without its key; nothing written
+    const before = await Promise.all([count('account_movements'), count('cash_movements'), count('events')]);
+    const noRegister = await pay(c.id, { amount: '50.00', method: 'cash' });
+    expect(noRegister.statusCode).toBe(422);
+    expect(noRegister.json().error.code).toBe('ACCOUNT_PAYMENT_REGISTER_REQUIRED');
+    const tooMuch = await pay(c.id, { amount: '150.01', method: 'cash', registerId });
+    expect(tooMuch.statusCode).toBe(422);
+    expect(tooMuch.json().error).toMatchObject({
+      code: 'ACCOUNT_PAYMENT_EXCEEDS_BALANCE',
+      message: 'El cliente debe $150.00: no se puede abonar $150.01.',
+      details: { balance: '150.00', amount: '150.01' },
+    });
+    const noKey = await pay(c.id, { amount: '10.00', method: 'spei' });
+    expect(noKey.statusCode).toBe(400);
+    expect(noKey.json().error.code).toBe('VALIDATION_FAILED');
+    const asNumber = await pay(c.id, { amount: 10, method: 'cash', registerId });
+    expect(asNumber.statusCode).toBe(400);
+    expect(await Promise.all([count('account_movements'), count('cash_movements'), count('events')])).toEqual(
+      before,
+    );
+
+    const cashBefore = (await corte()).expectedCash;
+    env.clock.advance(60_000);
+    const cash = await pay(c.id, { amount: '60', method: 'cash', registerId, note: 'Abonó en la quincena' });
+    expect(cash.statusCode, cash.body).toBe(201);
+    expect(cash.json()).toMatchObject({
+      balance: '90.00',
+      movement: { kind: 'payment', amount: '60.00', method: 'cash', cashSessionId: sessionId },
+    });
+    const x = await corte();
+    expect(x.expectedCash).toBe(new D(cashBefore).plus(60).toFixed(2));
+    expect(x.byMethod.find((m: { method: string }) => m.method === 'cash').collections).toBe('60.00');
+    // a transfer received outside any register: the debt goes down, the drawer does not move
+    env.clock.advance(60_000);
+    const spei = await pay(c.id, { amount: '20.00', method: 'spei', reference: 'MBAN0100261206777' });
+    expect(spei.statusCode, spei.body).toBe(201);
+    expect((await corte()).expectedCash).toBe(x.expectedCash);
+    a = await account(c.id);
+    expect(a).toMatchObject({ balance: '70.00', paid: '80.00' });
+    expect(
+      a.statement
+        .slice(0, 2)
+        .map((e: { kind: string; method: string; balanceAfter: string }) => [
+          e.kind,
+          e.method,
+          e.balanceAfter,
+        ]),
+    ).toEqual([
+      ['payment', 'spei', '70.00'],
+      ['payment', 'cash', '90.00'],
+    ]);
+
+    // owing nothing: a payment is refused
+    expect((await pay(c.id, { amount: '70.00', method: 'cash', registerId })).statusCode).toBe(201);
+    const nothing = await pay(c.id, { amount: '1.00', method: 'cash', registerId });
+    expect(nothing.json().error.code).toBe('ACCOUNT_NOTHING_OWED');
+  });
+
+  it('takes a return of something bought on account off the debt, never below zero', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Doña Tere', phone: '5511110002' });
+    const sale = await sellOnAccount(c.id, '40.00', '3');
+    const ret = (quantity: string) =>
+      call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', {
+        saleId: sale.id,
+        reason: 'defectuoso',
+        lines: [{ lineNo: 1, quantity }],
+        refund: { method: 'on_account' },
+      });
+    const r = await ret('1');
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().refund).toMatchObject({ method: 'on_account', amount: '40.00' });
+    expect((await account(c.id)).balance).toBe('80.00');
+    expect((await pay(c.id, { amount: '70.00', method: 'cash', registerId })).statusCode).toBe(201);
+    // 10.00 owed: a 40.00 return cannot come off the account, and nothing is returned
+    const over = await ret('1');
+    expect(over.statusCode).toBe(422);
+    expect(over.json().error.code).toBe('REFUND_EXCEEDS_ACCOUNT_BALANCE');
+    const lines = await call(env.app, biz.as.cashier, 'GET', `/api/v1/sales/${sale.id}`);
+    expect(lines.json().lines[0].returnedQuantity).toBe('1.000');
+    const a = await account(c.id);
+    expect(a).toMatchObject({ balance: '10.00', returned: '40.00', paid: '70.00' });
+  });
+
+  it('lists who owes, largest first, and takes two payments of the whole debt at once only once', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Taller El Güero', phone: '5511110003' });
+    await sellOnAccount(c.id, '300.00');
+    const list = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable');
+    expect(list.statusCode).toBe(200);
+    const items = list.json().items as { customerId: string; balance: string; name: string }[];
+    expect(items[0]).toMatchObject({ customerId: c.id, balance: '300.00', name: 'Taller El Güero' });
+    expect(items.map((i) => i.balance)).toEqual(
+      [...items.map((i) => i.balance)].sort((x, y) => new D(y).cmp(x)),
+    );
+    expect((await call(env.app, biz.as.cashier, 'GET', '/api/v1/accounts/receivable')).statusCode).toBe(403);
+
+    const both = await Promise.all([
+      pay(c.id, { amount: '300.00', method: 'cash', registerId }),
+      pay(c.id, { amount: '300.00', method: 'cash', registerId }),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 422]);
+    expect((await account(c.id)).balance).toBe('0.00');
+    const after = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable');
+    expect(after.json().items.map((i: { customerId: string }) => i.customerId)).not.toContain(c.id);
+  });
+});
