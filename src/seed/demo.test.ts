@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/helpers/db.js';
+import { listReceivables } from '../modules/accounts/accounts.service.js';
 import { isValidBarcode } from '../modules/catalog/barcode.js';
 import {
   checkLedger,
@@ -8,6 +9,7 @@ import {
   listLowStock,
 } from '../modules/inventory/inventory.service.js';
 import { systemCtx } from '../shared/context.js';
+import { D } from '../shared/money.js';
 import { DEMO_PRODUCTS, drinkQuota } from './demo-catalog.js';
 import { demoBarcode, seedDemo } from './demo.js';
 
@@ -125,6 +127,10 @@ describe('demo data', () => {
       { status: 'new', channel: 'whatsapp' },
       { status: 'confirmed', channel: 'storefront' },
     ]);
+    // Don Chuy bought on account twice and paid part of it back at the till
+    const fiado = await listReceivables(ctx);
+    expect(fiado.items.map((x) => x.name)).toEqual(['Jesús "Don Chuy" Ramírez']);
+    expect(new D(fiado.total).gt(0)).toBe(true);
     const arco = await db.db.selectFrom('privacy_requests').select(['kind', 'status']).execute();
     expect(arco).toEqual([{ kind: 'access', status: 'open' }]);
     const held = await db.db

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
+import { recordAccountPayment } from '../modules/accounts/accounts.service.js';
+import { createCustomer } from '../modules/customers/customers.service.js';
 import { createCategory, createProduct, getSellableSkus } from '../modules/catalog/catalog.service.js';
 import { gs1CheckDigit } from '../modules/catalog/barcode.js';
 import {
@@ -408,6 +410,13 @@ async function seedSales(
   };
   const todayDate = businessDate(today);
   let count = 0;
+  // A neighbour who buys on account (fiado) twice and pays part of it back at the till.
+  const fiado = await createCustomer(ctx, { name: 'Jesús "Don Chuy" Ramírez', phone: '5544332211' });
+  const fiadoLines = skus
+    .filter((s) => !s.product.soldByWeight)
+    .slice(10, 13)
+    .map((s) => ({ skuId: s.id, quantity: '2' }));
+  let firstFiado: string | null = null;
   for (let d = days; d >= 1; d--) {
     const date = isoDay(new Date(startOfBusinessDay(todayDate).getTime() - d * 86_400_000 + 12 * 3_600_000));
     const dayStart = startOfBusinessDay(date);
@@ -468,6 +477,35 @@ async function seedSales(
         },
       );
       count++;
+    }
+    if (d === Math.min(days, 5) || d === Math.min(days, 3)) {
+      const when = at(19.5);
+      const priced = priceSale(
+        { lines: fiadoLines, payments: [{ method: 'cash', amount: '99999.00' }], mayOverridePrice: false },
+        sellable,
+      );
+      await recordSale(
+        { ...ctx, now: when },
+        {
+          id: `sale_${ulid(when.getTime())}`,
+          registerId: register.id,
+          cashSessionId: session.id,
+          customerId: fiado.id,
+          lines: fiadoLines,
+          payments: [{ method: 'on_account', amount: priced.total }],
+          note: 'Lo paga en la quincena',
+        },
+      );
+      firstFiado ??= priced.total;
+      count++;
+    }
+    if (d === 1 && firstFiado) {
+      await recordAccountPayment({ ...ctx, now: at(20) }, fiado.id, {
+        amount: new D(firstFiado).div(2).toDecimalPlaces(0, D.ROUND_DOWN).toFixed(2),
+        method: 'cash',
+        registerId: register.id,
+        note: 'Abono de la quincena',
+      });
     }
     const closeAt = { ...ctx, now: at(21) };
     const report = await cashSessionReport(closeAt, session.id);

@@ -778,6 +778,55 @@ describe('the back office', () => {
     await expect.poll(() => card.count(), POLL).toBe(0);
   });
 
+  it('takes a payment on a customer’s account (fiado) into the drawer and lists who still owes', async () => {
+    const { page } = browser;
+    onFail('fiado');
+    const { ctx, registerId, products: p } = server.biz;
+    const session = await openCashSession(ctx, { registerId, openingFloat: '200.00' });
+    const chuy = await createCustomer(ctx, { name: 'Don Chuy Ramírez', phone: '5544332211' });
+    await recordSale(ctx, {
+      id: newId('sale'),
+      registerId,
+      customerId: chuy.id,
+      lines: [{ skuId: p.maseca.skuId, quantity: '4' }],
+      payments: [{ method: 'on_account', amount: '99.60' }],
+      note: 'Lo paga en la quincena',
+    });
+    await page.goto(`${server.url}/admin/customers?customer=${chuy.id}`);
+    const account = page.getByTestId('customer-account');
+    await expect.poll(textOf(account.getByTestId('account-balance')), POLL).toBe('debe $99.60');
+    expect(await textOf(account.getByTestId('account-statement'))()).toMatch(
+      /Compra, ticket \d+ — Lo paga en la quincena\s*\$99\.60\s*\$99\.60/,
+    );
+    const form = account.getByRole('form', { name: 'Registrar abono' });
+    // more than he owes: the server's message under the amount, nothing recorded
+    await form.getByLabel('Abono').fill('120');
+    await form.getByRole('combobox', { name: /^Caja que lo recibe/ }).selectOption({ label: 'Caja 1' });
+    await form.getByRole('button', { name: 'Registrar abono' }).click();
+    await expect
+      .poll(textOf(form.locator('.bo-field.has-error')), POLL)
+      .toContain('El cliente debe $99.60: no se puede abonar $120.00.');
+    await form.getByLabel('Abono').fill('50');
+    await form.getByRole('button', { name: 'Registrar abono' }).click();
+    await expect.poll(textOf(account.getByRole('status')), POLL).toBe('Abono registrado: debe $49.60.');
+    await expect.poll(textOf(account.getByTestId('account-balance')), POLL).toBe('debe $49.60');
+    expect(await textOf(account.getByTestId('account-statement'))()).toMatch(
+      /^Fecha.*Abono · Efectivo\s*\$50\.00\s*\$49\.60/,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, '36-cuenta-fiado.png') });
+    // the drawer expects it: float 200 + 50 received on the account
+    const x = await (
+      await page.request.get(`${server.url}/api/v1/cash-sessions/${session.id}/corte-x`)
+    ).json();
+    expect(x.expectedCash).toBe('250.00');
+    await page.getByRole('link', { name: 'Cuentas por cobrar' }).click();
+    const list = page.getByTestId('receivables');
+    await expect
+      .poll(textOf(list), POLL)
+      .toMatch(/Don Chuy Ramírez\s*\+52 55 4433 2211.*\$49\.60\s*Total\s*\$49\.60/);
+    await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '250.00' });
+  });
+
   it('shows the orders board and the stock ledger to a manager', async () => {
     const { page } = browser;
     await browser.context.clearCookies();

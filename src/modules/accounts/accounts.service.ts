@@ -161,7 +161,8 @@ export async function getAccount(
       note: m.note,
     })),
   ]
-    .sort((a, b) => b.at.localeCompare(a.at))
+    // newest first; at the same instant a payment or return came after the purchase it pays
+    .sort((a, b) => b.at.localeCompare(a.at) || (a.kind === 'charge' ? 1 : 0) - (b.kind === 'charge' ? 1 : 0))
     .slice(0, limit);
   // Walking back from today's balance: before a charge the debt was smaller, before a payment larger.
   let after = new D(totals.balance);

@@ -40,6 +40,8 @@ export interface MethodTotals {
   method: string;
   sales: string;
   refunds: string;
+  /** Received against customers' accounts (abonos). */
+  collections: string;
   expected: string;
 }
 

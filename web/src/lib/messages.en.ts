@@ -265,6 +265,7 @@ export const en: Record<MessageKey, string> = {
   'cash.closedAt': 'Closed: {at}',
   'cash.method': 'Payment method',
   'cash.sales': 'Sales',
+  'cash.collections': 'Account payments',
   'cash.refunds': 'Refunds',
   'cash.expected': 'Expected',
   'cash.salesCount': 'Number of sales',

@@ -264,6 +264,7 @@ export const es = {
   'cash.closedAt': 'Cerrada: {at}',
   'cash.method': 'Forma de pago',
   'cash.sales': 'Ventas',
+  'cash.collections': 'Abonos',
   'cash.refunds': 'Devoluciones',
   'cash.expected': 'Esperado',
   'cash.salesCount': 'Número de ventas',

@@ -111,6 +111,8 @@ export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   e.line(pair(t('cash.in'), formatMoney(r.cashIn), w));
   e.line(pair(t('cash.out'), formatDeduction(r.cashOut), w));
   e.line(pair(t('cash.cashRefunds'), formatDeduction(r.cashRefunds), w));
+  const collections = r.byMethod.reduce((s, m) => s.plus(m.collections ?? '0'), new D(0));
+  if (!collections.isZero()) e.line(pair(t('cash.collections'), formatMoney(collections.toFixed(2)), w));
   e.bold(true)
     .line(pair(t('cash.expectedCash'), formatMoney(r.expectedCash), w))
     .bold(false);

@@ -10,6 +10,7 @@ import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
 import { CHANNEL_LABEL, type Channel, ORDER_STATUS_LABEL, pick, ROLE_HELP, ROLE_LABEL, useL } from './lang';
 import { BusinessTextForm } from './BusinessTextForm';
+import { CustomerAccount } from './CustomerAccount';
 import { CustomerForm } from './CustomerForm';
 import { OrderForm } from './OrderForm';
 import { CustomerPrivacy, PrivacyNoticeForm, RetentionForm } from './PrivacyPages';
@@ -409,6 +410,7 @@ export function CustomersPage() {
               ) : (
                 <Loading />
               )}
+              <CustomerAccount customerId={customer.id} />
               <h3>{l('Registro de consentimiento', 'Consent record')}</h3>
               <ul className="small">
                 {(consents.data ?? []).map((c) => (

@@ -29,6 +29,7 @@ export const backOfficeNav: NavItem[] = [
     roles: ['owner', 'manager', 'kitchen'],
   },
   { to: '/admin/customers', label: ['Clientes', 'Customers'], roles: ORDER_DESK },
+  { to: '/admin/receivables', label: ['Cuentas por cobrar', 'Receivables'] },
   { to: '/admin/privacy', label: ['Privacidad (ARCO)', 'Privacy (ARCO)'] },
   { to: '/admin/invoicing', label: ['Facturación', 'Invoicing'] },
   { to: '/admin/sale-conflicts', label: ['Ventas en conflicto', 'Sale conflicts'] },

@@ -351,6 +351,8 @@ function CorteZ({
 export function CashReportView({ report }: { report: CashReport }) {
   const t = useT();
   const diff = report.difference === null ? null : new D(report.difference);
+  // Abonos received at this register: a column only when there were some.
+  const withCollections = report.byMethod.some((m) => !new D(m.collections ?? '0').isZero());
   return (
     <div className="cash-report" data-testid={report.status === 'closed' ? 'corte-z' : 'corte-x'}>
       <h3>{report.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')}</h3>
@@ -364,6 +366,7 @@ export function CashReportView({ report }: { report: CashReport }) {
             <th>{t('cash.method')}</th>
             <th className="num">{t('cash.sales')}</th>
             <th className="num">{t('cash.refunds')}</th>
+            {withCollections ? <th className="num">{t('cash.collections')}</th> : null}
             <th className="num">{t('cash.expected')}</th>
           </tr>
         </thead>
@@ -373,6 +376,7 @@ export function CashReportView({ report }: { report: CashReport }) {
               <td>{paymentMethodName(m.method)}</td>
               <td className="num">{formatMoney(m.sales)}</td>
               <td className="num">{formatMoney(m.refunds)}</td>
+              {withCollections ? <td className="num">{formatMoney(m.collections)}</td> : null}
               <td className="num">{formatMoney(m.expected)}</td>
             </tr>
           ))}

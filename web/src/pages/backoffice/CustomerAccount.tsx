@@ -1,0 +1,258 @@
+import type { zAccount, zReceivables } from '@server/modules/accounts/accounts.schemas.js';
+import { D } from '@server/shared/money.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { z } from 'zod';
+import { isManager, useAuth } from '../../app/auth';
+import { type ApiError, get, post } from '../../lib/api';
+import type { Register } from '../../lib/endpoints';
+import { formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
+import { paymentMethodName } from '../../lib/payment-methods';
+import { useL } from './lang';
+import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader } from './ui';
+
+type Account = z.infer<typeof zAccount>;
+type Receivables = z.infer<typeof zReceivables>;
+
+const METHODS = ['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher'] as const;
+
+function useOpenRegisters() {
+  return useQuery({
+    queryKey: ['registers', 'open'],
+    queryFn: () =>
+      get<{ items: Register[] }>('/registers').then((r) =>
+        r.items.filter((x) => x.active && x.openCashSessionId),
+      ),
+  });
+}
+
+/**
+ * A customer's account (fiado): what they owe, the statement with the balance after each line,
+ * and a payment (abono) taken here. Cash goes into a register with an open session and shows on
+ * its corte; a transfer or card payment may name one or none. Shown once the customer has bought
+ * on account.
+ */
+export function CustomerAccount({ customerId }: { customerId: string }) {
+  const l = useL();
+  const qc = useQueryClient();
+  const account = useQuery({
+    queryKey: ['customer-account', customerId],
+    queryFn: () => get<Account>(`/customers/${customerId}/account`),
+  });
+  // payments are taken by whoever may sell (the server's SELLERS); an agent only sees the account
+  const mayTakePayments = isManager(useAuth().user);
+  const registers = useOpenRegisters();
+  const [amount, setAmount] = useState('');
+  const [method, setMethod] = useState<(typeof METHODS)[number]>('cash');
+  const [reference, setReference] = useState('');
+  const [registerId, setRegisterId] = useState('');
+  const [note, setNote] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const [amountError, setAmountError] = useState<string | null>(null);
+  const pay = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      post<{ balance: string }>(`/customers/${customerId}/account/payments`, body),
+    onSuccess: (r) => {
+      setAmount('');
+      setReference('');
+      setNote('');
+      setDone(
+        new D(r.balance).isZero()
+          ? l('Abono registrado: la cuenta queda pagada.', 'Payment recorded: the account is paid off.')
+          : l(
+              `Abono registrado: debe ${formatMoney(r.balance)}.`,
+              `Payment recorded: owes ${formatMoney(r.balance)}.`,
+            ),
+      );
+      void qc.invalidateQueries({ queryKey: ['customer-account', customerId] });
+      void qc.invalidateQueries({ queryKey: ['receivables'] });
+    },
+  });
+  const a = account.data;
+  if (account.isLoading) return <Loading />;
+  if (!a) return <ErrorBox error={account.error} />;
+  if (new D(a.charged).isZero()) return null;
+  const errors = fieldErrorsOf(pay.error, (e: ApiError) =>
+    e.code.startsWith('ACCOUNT_PAYMENT_EXCEEDS')
+      ? 'amount'
+      : e.code.includes('REGISTER')
+        ? 'registerId'
+        : null,
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    setAmountError(null);
+    const value = parseMoneyInput(amount);
+    if (!value || new D(value).lte(0))
+      return setAmountError(l('Escribe un importe mayor que cero.', 'Type an amount above zero.'));
+    pay.mutate({
+      amount: value,
+      method,
+      ...(method !== 'cash' && reference.trim() ? { reference: reference.trim() } : {}),
+      ...(registerId ? { registerId } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+    });
+  };
+  return (
+    <section aria-label={l('Cuenta del cliente', 'Customer account')} data-testid="customer-account">
+      <h3>
+        {l('Cuenta (fiado)', 'Account (credit)')}:{' '}
+        <span className={new D(a.balance).gt(0) ? 'error' : ''} data-testid="account-balance">
+          {new D(a.balance).gt(0)
+            ? l(`debe ${formatMoney(a.balance)}`, `owes ${formatMoney(a.balance)}`)
+            : l('al corriente', 'paid up')}
+        </span>
+      </h3>
+      <p className="small muted">
+        {l(
+          `Compró a cuenta ${formatMoney(a.charged)} · abonó ${formatMoney(a.paid)} · devoluciones ${formatMoney(a.returned)}`,
+          `Bought on account ${formatMoney(a.charged)} · paid ${formatMoney(a.paid)} · returns ${formatMoney(a.returned)}`,
+        )}
+      </p>
+      {mayTakePayments && new D(a.balance).gt(0) ? (
+        <form
+          className="bo-grid"
+          onSubmit={submit}
+          aria-label={l('Registrar abono', 'Record a payment')}
+          noValidate
+        >
+          <Field label={l('Abono', 'Payment')} error={amountError ?? errors.amount}>
+            <input
+              value={amount}
+              inputMode="decimal"
+              placeholder={new D(a.balance).toFixed(2)}
+              onChange={(e) => setAmount(e.target.value)}
+            />
+          </Field>
+          <Field label={l('Forma de pago', 'Paid by')}>
+            <select value={method} onChange={(e) => setMethod(e.target.value as (typeof METHODS)[number])}>
+              {METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {paymentMethodName(m)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {method !== 'cash' ? (
+            <Field label={l('Referencia', 'Reference')} error={errors.reference}>
+              <input value={reference} maxLength={100} onChange={(e) => setReference(e.target.value)} />
+            </Field>
+          ) : null}
+          <Field label={l('Caja que lo recibe', 'Register receiving it')} error={errors.registerId}>
+            <select value={registerId} onChange={(e) => setRegisterId(e.target.value)}>
+              <option value="">{method === 'cash' ? l('Elige…', 'Choose…') : l('Ninguna', 'None')}</option>
+              {(registers.data ?? []).map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={l('Nota', 'Note')}>
+            <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+          </Field>
+          <div className="bo-field">
+            <span>&nbsp;</span>
+            <button type="submit" className="button primary" disabled={pay.isPending}>
+              {l('Registrar abono', 'Record payment')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {Object.keys(errors).length ? null : <ErrorBox error={pay.error} />}
+      {done ? (
+        <p className="badge ok" role="status">
+          {done}
+        </p>
+      ) : null}
+      <table className="lines compact" data-testid="account-statement">
+        <thead>
+          <tr>
+            <th>{l('Fecha', 'Date')}</th>
+            <th>{l('Movimiento', 'Entry')}</th>
+            <th className="num">{l('Cargo', 'Charge')}</th>
+            <th className="num">{l('Abono', 'Credit')}</th>
+            <th className="num">{l('Saldo', 'Balance')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {a.statement.map((e) => (
+            <tr key={`${e.kind}:${e.saleId ?? e.movementId}`}>
+              <td>{formatDateTime(e.at)}</td>
+              <td>
+                {e.kind === 'charge'
+                  ? l(`Compra, ticket ${e.ticketNumber}`, `Purchase, ticket ${e.ticketNumber}`)
+                  : e.kind === 'return'
+                    ? l('Devolución', 'Return')
+                    : `${l('Abono', 'Payment')} · ${paymentMethodName(e.method ?? '')}${e.reference ? ` ${e.reference}` : ''}`}
+                {e.note ? <span className="muted small"> — {e.note}</span> : null}
+              </td>
+              <td className="num">{e.kind === 'charge' ? formatMoney(e.amount) : ''}</td>
+              <td className="num">{e.kind === 'charge' ? '' : formatMoney(e.amount)}</td>
+              <td className="num">{formatMoney(e.balanceAfter)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** Cuentas por cobrar: who owes on account, largest debt first, each linked to their card. */
+export function ReceivablesPage() {
+  const l = useL();
+  const list = useQuery({
+    queryKey: ['receivables'],
+    queryFn: () => get<Receivables>('/accounts/receivable'),
+  });
+  return (
+    <div>
+      <PageHeader title={l('Cuentas por cobrar', 'Receivables')} />
+      <section className="card bo-section">
+        <ErrorBox error={list.error} />
+        {list.data ? (
+          list.data.items.length === 0 ? (
+            <p className="muted">{l('Nadie debe nada a cuenta.', 'Nobody owes anything on account.')}</p>
+          ) : (
+            <table className="lines compact" data-testid="receivables">
+              <thead>
+                <tr>
+                  <th>{l('Cliente', 'Customer')}</th>
+                  <th>{l('Teléfono', 'Phone')}</th>
+                  <th>{l('Última compra a cuenta', 'Last purchase on account')}</th>
+                  <th>{l('Último abono', 'Last payment')}</th>
+                  <th className="num">{l('Debe', 'Owes')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((r) => (
+                  <tr key={r.customerId}>
+                    <td>
+                      <Link to={`/admin/customers?customer=${r.customerId}`}>{r.name || r.customerId}</Link>
+                    </td>
+                    <td>{r.phone ? formatPhone(r.phone) : ''}</td>
+                    <td>{r.lastChargeAt ? formatDateTime(r.lastChargeAt) : ''}</td>
+                    <td>{r.lastPaymentAt ? formatDateTime(r.lastPaymentAt) : l('nunca', 'never')}</td>
+                    <td className="num">{formatMoney(r.balance)}</td>
+                  </tr>
+                ))}
+                <tr>
+                  <td colSpan={4}>
+                    <strong>{l('Total', 'Total')}</strong>
+                  </td>
+                  <td className="num">
+                    <strong>{formatMoney(list.data.total)}</strong>
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+          )
+        ) : (
+          <Loading />
+        )}
+      </section>
+    </div>
+  );
+}
