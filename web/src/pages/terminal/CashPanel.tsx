@@ -353,6 +353,7 @@ export function CashReportView({ report }: { report: CashReport }) {
   const diff = report.difference === null ? null : new D(report.difference);
   // Abonos received at this register: a column only when there were some.
   const withCollections = report.byMethod.some((m) => !new D(m.collections ?? '0').isZero());
+  const cashCollections = new D(report.byMethod.find((m) => m.method === 'cash')?.collections ?? '0');
   return (
     <div className="cash-report" data-testid={report.status === 'closed' ? 'corte-z' : 'corte-x'}>
       <h3>{report.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')}</h3>
@@ -391,6 +392,12 @@ export function CashReportView({ report }: { report: CashReport }) {
         <dd>{formatMoney(report.openingFloat)}</dd>
         <dt>{t('cash.in')}</dt>
         <dd>{formatMoney(report.cashIn)}</dd>
+        {cashCollections.isZero() ? null : (
+          <>
+            <dt>{t('cash.cashCollections')}</dt>
+            <dd>{formatMoney(cashCollections.toFixed(2))}</dd>
+          </>
+        )}
         <dt>{t('cash.out')}</dt>
         <dd>{formatDeduction(report.cashOut)}</dd>
         <dt>{t('cash.cashRefunds')}</dt>

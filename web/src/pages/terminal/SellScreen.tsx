@@ -10,6 +10,7 @@ import { useLiveQuery, useStore } from '../../lib/store';
 import { cachedSkuByBarcode, rememberSku, searchCachedSkus } from '../../offline/catalog';
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
 import { dbFor } from '../../offline/db';
+import { AccountDialog, useCustomerDebt } from './AccountDialog';
 import { CashPanel } from './CashPanel';
 import { ChargeDialog, type ChargeResult } from './ChargeDialog';
 import { ConflictsDialog } from './ConflictsDialog';
@@ -29,6 +30,7 @@ type Dialog =
   | { kind: 'discount'; target: 'line' | 'ticket' }
   | { kind: 'note' }
   | { kind: 'customer' }
+  | { kind: 'account' }
   | { kind: 'parked' }
   | { kind: 'charge' }
   | { kind: 'receipt'; saleId: string }
@@ -72,6 +74,8 @@ export function SellScreen({
   const [highlight, setHighlight] = useState(0);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
+  // what the ticket's customer owes on account (fiado): shown by their name, paid from there
+  const debt = useCustomerDebt(ticket.customer?.id ?? null);
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => saveDraft(tenantId, cfg.register.id, ticket), [tenantId, cfg.register.id, ticket]);
@@ -451,6 +455,16 @@ export function SellScreen({
               <>
                 <span>{t('sell.customer')}</span>
                 <strong data-testid="customer-name">{ticket.customer.name || ticket.customer.phone}</strong>
+                {debt.data && new D(debt.data).gt(0) ? (
+                  <button
+                    type="button"
+                    className="link danger"
+                    data-testid="customer-debt"
+                    onClick={() => setDialog({ kind: 'account' })}
+                  >
+                    {t('account.owesPay', { amount: formatMoney(debt.data) })}
+                  </button>
+                ) : null}
                 <button
                   type="button"
                   className="link"
@@ -571,6 +585,9 @@ export function SellScreen({
             closeDialog();
           }}
         />
+      )}
+      {dialog?.kind === 'account' && ticket.customer && (
+        <AccountDialog customer={ticket.customer} registerId={cfg.register.id} onClose={closeDialog} />
       )}
       {dialog?.kind === 'parked' && (
         <ParkedDialog

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type E2eBrowser,
+  type E2eServer,
+  launchBrowser,
+  login,
+  POLL,
+  SCREENSHOTS,
+  scan,
+  startE2eServer,
+  textOf,
+} from './harness.js';
+
+let server: E2eServer;
+let browser: E2eBrowser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('fiado at the counter', () => {
+  it('sells on account to a neighbour registered at the till, then takes part of it back into the drawer', async () => {
+    const { page } = browser;
+    const { products: p } = server.biz;
+    await login(page, server.url, server.biz.cashier);
+    await page.getByRole('listitem').filter({ hasText: 'Caja 1' }).click();
+    await page.getByLabel(/Fondo de caja/).fill('100');
+    await page.getByRole('button', { name: 'Abrir caja' }).click();
+    await expect.poll(textOf(page.getByTestId('session-info')), POLL).toContain('fondo $100.00');
+
+    // a Coca-Cola on account: the customer is registered from the till with his phone
+    await scan(page, p.coca.barcode);
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$18.00');
+    await page.keyboard.press('F3');
+    await page.getByLabel('Teléfono o nombre').fill('55 4433 2211');
+    await page.getByLabel('Teléfono o nombre').press('Enter');
+    await page.getByLabel('Nombre', { exact: true }).fill('Don Chuy');
+    await page.getByRole('button', { name: 'Registrar cliente' }).click();
+    await expect.poll(textOf(page.getByTestId('customer-name')), POLL).toBe('Don Chuy');
+    await page.keyboard.press('F2');
+    await page.keyboard.press('Alt+9');
+    await page.getByLabel('Importe').press('Enter');
+    await expect.poll(textOf(page.getByTestId('charge-remaining')), POLL).toBe('$0.00');
+    await page.keyboard.press('F2');
+    await expect.poll(textOf(page.getByTestId('receipt-status')), POLL).toBe('Venta registrada.');
+    await page.getByRole('button', { name: /Siguiente venta/ }).click();
+
+    // next visit: found by name, his debt by his name, a $10 payment in cash
+    await page.keyboard.press('F3');
+    await page.getByLabel('Teléfono o nombre').fill('chuy');
+    await page.getByLabel('Teléfono o nombre').press('Enter');
+    await page.getByRole('button', { name: /Don Chuy/ }).click();
+    await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $18.00 · abonar');
+    await page.getByTestId('customer-debt').click();
+    await expect.poll(textOf(page.getByTestId('account-owes')), POLL).toBe('Debe $18.00');
+    await page.getByLabel(/Importe del abono/).fill('30');
+    await page.getByRole('button', { name: 'Registrar abono' }).click();
+    await expect
+      .poll(textOf(page.getByRole('alert')), POLL)
+      .toBe('El cliente debe $18.00: no se puede abonar $30.00.');
+    await page.getByLabel(/Importe del abono/).fill('10');
+    await page.getByRole('button', { name: 'Registrar abono' }).click();
+    await expect
+      .poll(textOf(page.getByTestId('account-paid')), POLL)
+      .toContain('Abono registrado: recibe $10.00. Queda debiendo $8.00.');
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $8.00 · abonar');
+
+    // corte X: the drawer expects the float and the $10 received; the sale is on account
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$110.00');
+    const report = page.getByTestId('corte-x');
+    expect(await textOf(report.getByRole('row', { name: /^Efectivo/ }))()).toMatch(
+      /Efectivo\s*\$0\.00\s*\$0\.00\s*\$10\.00\s*\$110\.00/,
+    );
+    expect(await textOf(report.getByRole('row', { name: /^A cuenta/ }))()).toMatch(/\$18\.00/);
+    await page.screenshot({ path: join(SCREENSHOTS, '37-corte-con-abono.png') });
+  });
+});

@@ -1,0 +1,155 @@
+import { D } from '@server/shared/money.js';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Modal } from '../../app/Modal';
+import { ApiError, get, post } from '../../lib/api';
+import { formatMoney, parseMoneyInput } from '../../lib/format';
+import { useT } from '../../lib/i18n';
+import { paymentMethodName } from '../../lib/payment-methods';
+import { useStore } from '../../lib/store';
+import { connectivity, isOnline } from '../../offline/connectivity';
+import type { TicketCustomer } from './ticket';
+
+const METHODS = ['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher'] as const;
+
+/** What the ticket's customer owes on account (fiado), while the server can be asked. */
+export function useCustomerDebt(customerId: string | null) {
+  const online = isOnline(useStore(connectivity));
+  return useQuery({
+    queryKey: ['customer-account', customerId],
+    queryFn: () =>
+      get<{ balance: string }>(`/customers/${customerId}/account?limit=1`).then((a) => a.balance),
+    enabled: !!customerId && online,
+    staleTime: 0,
+  });
+}
+
+/**
+ * A payment on the customer's account (abono) at this register: it goes into the open session,
+ * so the corte expects it on its method. It needs the server (the balance is checked there).
+ */
+export function AccountDialog({
+  customer,
+  registerId,
+  onClose,
+}: {
+  customer: TicketCustomer;
+  registerId: string;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const qc = useQueryClient();
+  const debt = useCustomerDebt(customer.id);
+  const [amount, setAmount] = useState('');
+  const [method, setMethod] = useState<(typeof METHODS)[number]>('cash');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<{ amount: string; balance: string } | null>(null);
+  const balance = debt.data ?? null;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy || balance === null) return;
+    setError(null);
+    const value = amount.trim() === '' ? new D(balance).toFixed(2) : parseMoneyInput(amount);
+    if (!value || new D(value).lte(0)) return setError(t('pay.badAmount'));
+    if (method !== 'cash' && !reference.trim()) return setError(t('account.referenceRequired'));
+    setBusy(true);
+    try {
+      const r = await post<{ balance: string }>(`/customers/${customer.id}/account/payments`, {
+        amount: value,
+        method,
+        registerId,
+        ...(method !== 'cash' ? { reference: reference.trim() } : {}),
+      });
+      setDone({ amount: value, balance: r.balance });
+      void qc.invalidateQueries({ queryKey: ['customer-account', customer.id] });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('account.offline'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={t('account.title', { name: customer.name || customer.phone || '' })} onClose={onClose}>
+      {done ? (
+        <div className="stack" data-testid="account-paid">
+          <p className="ok-box">
+            {new D(done.balance).isZero()
+              ? t('account.paidOff', { amount: formatMoney(done.amount) })
+              : t('account.ok', { amount: formatMoney(done.amount), balance: formatMoney(done.balance) })}
+          </p>
+          <button type="button" className="primary" onClick={onClose} data-autofocus>
+            {t('common.close')}
+          </button>
+        </div>
+      ) : (
+        <form className="stack" onSubmit={submit}>
+          {balance === null ? (
+            <p className={debt.isError ? 'error' : 'muted'}>
+              {debt.isError ? t('account.offline') : t('common.wait')}
+            </p>
+          ) : (
+            <p className="big-amount" data-testid="account-owes">
+              {t('account.owes', { amount: formatMoney(balance) })}
+            </p>
+          )}
+          <label>
+            {t('account.amount')}
+            <input
+              name="accountAmount"
+              inputMode="decimal"
+              placeholder={balance ?? ''}
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              data-autofocus
+            />
+          </label>
+          <label>
+            {t('account.method')}
+            <select
+              name="accountMethod"
+              value={method}
+              onChange={(e) => setMethod(e.target.value as (typeof METHODS)[number])}
+            >
+              {METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {paymentMethodName(m)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {method !== 'cash' && (
+            <label>
+              {t('account.reference')}
+              <input
+                name="accountReference"
+                value={reference}
+                onChange={(e) => setReference(e.target.value)}
+              />
+            </label>
+          )}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="row end">
+            <button type="button" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="submit"
+              className="primary"
+              disabled={busy || balance === null || new D(balance).lte(0)}
+            >
+              {t('account.confirm')}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}
