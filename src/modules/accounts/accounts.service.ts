@@ -285,6 +285,55 @@ export async function creditAccountForReturn(
     .execute();
 }
 
+/** The tender of a c_FormaPago, for an account payment that arrives as an invoice payment. */
+const METHOD_OF_FORMA: Record<string, AccountMovementsTable['method']> = {
+  '01': 'cash',
+  '02': 'cheque',
+  '03': 'spei',
+  '04': 'card',
+  '08': 'voucher',
+  '28': 'card',
+  '29': 'card',
+};
+
+/**
+ * A payment recorded on a credit (PPD) invoice (the Pagos complement) is the customer paying
+ * what they bought on account: it comes off their account too, up to what the account still
+ * owes (an abono taken before may already have covered it). Returns the amount taken off.
+ */
+export async function settleAccountFromInvoicePayment(
+  ctx: Ctx,
+  input: { customerId: string; amount: string; formaPago: string; invoicePaymentId: string; invoice: string },
+): Promise<string> {
+  const live = await resolveCustomer(ctx, input.customerId);
+  await lockAccount(ctx, live.id);
+  const balance = new D(
+    (await totalsOf(ctx, [live.id, ...(await profilesMergedInto(ctx, live.id))])).balance,
+  );
+  const amount = D.min(balance, input.amount);
+  if (amount.lte(0)) return '0.00';
+  await ctx.db
+    .insertInto('account_movements')
+    .values({
+      tenant_id: ctx.tenantId,
+      id: newId('acm'),
+      customer_id: live.id,
+      kind: 'payment',
+      amount: amount.toFixed(2),
+      method: METHOD_OF_FORMA[input.formaPago] ?? null,
+      reference: null,
+      register_id: null,
+      cash_session_id: null,
+      ref_type: 'invoice_payment',
+      ref_id: input.invoicePaymentId,
+      note: `Pago de la factura ${input.invoice}`,
+      user_id: ctx.userId,
+      created_at: ctx.now,
+    })
+    .execute();
+  return amount.toFixed(2);
+}
+
 /** Customers who owe on account, largest debt first, and the total owed to the business. */
 export async function listReceivables(ctx: Ctx): Promise<Receivables> {
   const r = await sql<{

@@ -167,6 +167,13 @@ describe('customer accounts (fiado)', () => {
     expect(lines.json().lines[0].returnedQuantity).toBe('1.000');
     const a = await account(c.id);
     expect(a).toMatchObject({ balance: '10.00', returned: '40.00', paid: '70.00' });
+    // while she owes, her data is kept
+    const erase = await call(env.app, biz.as.owner, 'POST', `/api/v1/customers/${c.id}/erase`, {});
+    expect(erase.statusCode).toBe(409);
+    expect(erase.json().error).toMatchObject({
+      code: 'PRIVACY_ERASE_ACCOUNT_BALANCE',
+      message: 'El cliente debe $10.00 en su cuenta (fiado): mientras exista la deuda se conservan sus datos.',
+    });
   });
 
   it('lists who owes, largest first, and takes two payments of the whole debt at once only once', async () => {

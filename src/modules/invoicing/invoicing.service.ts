@@ -4,6 +4,7 @@
  * XML and writes the invoice, its tickets, the sealed document and a PAC job in the caller's
  * transaction; stamping happens later, outside it (stamping.ts).
  */
+import { settleAccountFromInvoicePayment } from '../accounts/accounts.service.js';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { json } from '../../db/types.js';
@@ -883,6 +884,14 @@ export async function recordInvoicePayment(
       created_at: ctx.now,
     })
     .execute();
+  if (inv.customer_id)
+    await settleAccountFromInvoicePayment(ctx, {
+      customerId: inv.customer_id,
+      amount: amount.toFixed(2),
+      formaPago: input.formaPago,
+      invoicePaymentId: id,
+      invoice: `${inv.serie}-${inv.folio}`,
+    });
   const data = {
     invoiceId: inv.id,
     amount: amount.toFixed(2),

@@ -1106,6 +1106,14 @@ describe('credit notes, payments, cancellation', () => {
     const paid = await api('POST', `/invoices/${inv.id}/payments`, { amount: '100.00', formaPago: '01' });
     expect(paid.statusCode, paid.body).toBe(201);
     await keep('pago-before-erasure', paid.json().pago.id);
+    // paying the credit invoice paid what he bought on account: his account is settled too
+    const account = (await call(env.app, biz.as.manager, 'GET', `/api/v1/customers/${c.id}/account`)).json();
+    expect(account).toMatchObject({ balance: '0.00', paid: '100.00' });
+    expect(account.statement[0]).toMatchObject({
+      kind: 'payment',
+      method: 'cash',
+      note: `Pago de la factura ${inv.serie}-${inv.folio}`,
+    });
     const done = await erase();
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().kept).toEqual({ sales: 1, invoices: 2 });

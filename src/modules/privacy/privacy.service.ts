@@ -352,8 +352,6 @@ export async function eraseCustomer(
     let balance = new D(0);
     for (const id of ids) balance = balance.plus(await storeCreditBalance(ctx, id));
     if (balance.gt(0)) throw new AppError(E.PRIVACY_ERASE_STORE_CREDIT, { balance: balance.toFixed(2) });
-    const owed = await accountBalance(ctx, customer.id);
-    if (new D(owed).gt(0)) throw new AppError(E.PRIVACY_ERASE_ACCOUNT_BALANCE, { balance: owed });
   }
   const invoices = await invoicesOf(ctx, ids);
   const unpaid = invoices.filter(
@@ -367,6 +365,10 @@ export async function eraseCustomer(
     throw new AppError(E.PRIVACY_ERASE_UNPAID_INVOICES, {
       invoices: unpaid.map((i) => `${i.serie}-${i.folio}`).join(', '),
     });
+  }
+  if (!customer.mergedInto && !customer.erasedAt) {
+    const owed = await accountBalance(ctx, customer.id);
+    if (new D(owed).gt(0)) throw new AppError(E.PRIVACY_ERASE_ACCOUNT_BALANCE, { balance: owed });
   }
   // Refuses a merged or already erased profile (CUSTOMER_MERGED, CUSTOMER_ERASED).
   const erased = await eraseCustomerData(ctx, customer.id);
