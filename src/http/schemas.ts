@@ -12,6 +12,12 @@ export const zPositiveMoney = zMoney.refine((v) => !v.startsWith('-') && !/^0+(\
   message: 'El importe debe ser mayor que cero.',
 });
 
+/** A money amount that may be zero, never negative. */
+export const zNonNegativeMoney = zMoney.refine(
+  (v) => !v.startsWith('-'),
+  'El importe no puede ser negativo.',
+);
+
 /** Quantities are decimal strings with at most three decimals (`"0.750"` kg). */
 export const zQuantity = z
   .string({ error: 'La cantidad debe enviarse como texto decimal, p. ej. "1" o "0.750" (no como número).' })

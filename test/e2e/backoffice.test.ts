@@ -813,6 +813,10 @@ describe('the back office', () => {
     expect(await textOf(account.getByTestId('account-statement'))()).toMatch(
       /^Fecha.*Abono · Efectivo\s*\$50\.00\s*\$49\.60/,
     );
+    // a limit on what he may owe: the room left shows at once
+    await account.getByRole('textbox', { name: /^Límite de crédito \(vacío/ }).fill('200');
+    await account.getByRole('button', { name: 'Guardar límite' }).click();
+    await expect.poll(textOf(account.getByTestId('credit-room')), POLL).toBe('Le quedan $150.40 de crédito');
     await page.screenshot({ path: join(SCREENSHOTS, '36-cuenta-fiado.png') });
     // the drawer expects it: float 200 + 50 received on the account
     const x = await (

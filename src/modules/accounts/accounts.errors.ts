@@ -16,6 +16,11 @@ export const AccountsErrors = defineErrors({
     es: 'Un abono en efectivo entra a una caja: indica cuál.',
     en: 'A cash payment goes into a register: say which one.',
   },
+  ACCOUNT_CREDIT_LIMIT_EXCEEDED: {
+    status: 409,
+    es: 'Con esta venta el cliente debería {total:money}, más que su límite de crédito de {limit:money} (ya debe {balance:money}). Cobra una parte de otra forma o pide a un encargado que suba el límite.',
+    en: 'With this sale the customer would owe {total:money}, above their credit limit of {limit:money} (they owe {balance:money}). Take part of it another way or ask a manager to raise the limit.',
+  },
   REFUND_EXCEEDS_ACCOUNT_BALANCE: {
     status: 422,
     es: 'El cliente debe {balance:money} en su cuenta: no se pueden descontar {amount:money}. Devuelve el resto en efectivo o como saldo a favor.',

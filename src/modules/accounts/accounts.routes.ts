@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS, ORDER_STAFF, SELLERS } from '../../http/access.js';
-import { zAccount, zAccountMovement, zAccountPaymentInput, zReceivables } from './accounts.schemas.js';
-import { getAccount, listReceivables, recordAccountPayment } from './accounts.service.js';
+import {
+  zAccount,
+  zAccountMovement,
+  zAccountPaymentInput,
+  zCreditLimitInput,
+  zReceivables,
+} from './accounts.schemas.js';
+import { getAccount, listReceivables, recordAccountPayment, setCreditLimit } from './accounts.service.js';
 
 export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['customers'];
@@ -41,6 +47,21 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
       reply
         .status(201)
         .send(await app.inTx(req, (ctx) => recordAccountPayment(ctx, req.params.customerId, req.body))),
+  );
+
+  app.put(
+    '/customers/:customerId/account/limit',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'How much a customer may owe on account (credit limit); null removes it',
+        params,
+        body: zCreditLimitInput,
+        response: { 200: zAccount },
+      },
+    },
+    async (req) => app.inTx(req, (ctx) => setCreditLimit(ctx, req.params.customerId, req.body.creditLimit)),
   );
 
   app.get(

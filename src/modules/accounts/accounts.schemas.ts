@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zPositiveMoney } from '../../http/schemas.js';
+import { zNonNegativeMoney, zPositiveMoney } from '../../http/schemas.js';
 
 const zMethod = z.enum(['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher']);
 
@@ -34,8 +34,15 @@ export const zStatementEntry = z.object({
   note: z.string().nullable(),
 });
 
+export const zCreditLimitInput = z.object({
+  /** How much the customer may owe on account; null removes the limit. */
+  creditLimit: zNonNegativeMoney.nullable(),
+});
+
 export const zAccount = z.object({
   customerId: z.string(),
+  /** How much they may owe; null: no limit. */
+  creditLimit: z.string().nullable(),
   /** What the customer owes now (bought on account minus paid and returned). */
   balance: z.string(),
   charged: z.string(),

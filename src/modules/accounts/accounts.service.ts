@@ -114,7 +114,8 @@ export async function getAccount(
   const limit = input.limit ?? 100;
   const live = await resolveCustomer(ctx, customerId);
   const ids = [live.id, ...(await profilesMergedInto(ctx, live.id))];
-  const [totals, charges, movements] = await Promise.all([
+  const [creditLimit, totals, charges, movements] = await Promise.all([
+    creditLimitOf(ctx, live.id),
     totalsOf(ctx, ids),
     ctx.db
       .selectFrom('sale_payments as p')
@@ -171,7 +172,7 @@ export async function getAccount(
     after = e.kind === 'charge' ? after.minus(e.amount) : after.plus(e.amount);
     return line;
   });
-  return { customerId: live.id, ...totals, statement };
+  return { customerId: live.id, creditLimit, ...totals, statement };
 }
 
 /**
@@ -283,6 +284,89 @@ export async function creditAccountForReturn(
       created_at: ctx.now,
     })
     .execute();
+}
+
+async function creditLimitOf(ctx: Ctx, customerId: string): Promise<string | null> {
+  const r = await ctx.db
+    .selectFrom('customers')
+    .select('credit_limit')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  return r?.credit_limit == null ? null : new D(r.credit_limit).toFixed(2);
+}
+
+/**
+ * How much a customer may owe on account (null: no limit); audited. Errors: CUSTOMER_NOT_FOUND.
+ */
+export async function setCreditLimit(
+  ctx: Ctx,
+  customerId: string,
+  creditLimit: string | null,
+): Promise<Account> {
+  const live = await resolveCustomer(ctx, customerId);
+  const before = await creditLimitOf(ctx, live.id);
+  const value = creditLimit === null ? null : new D(creditLimit).toFixed(2);
+  await ctx.db
+    .updateTable('customers')
+    .set({ credit_limit: value })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', live.id)
+    .execute();
+  await recordAudit(ctx, {
+    action: 'account.limit_set',
+    entityType: 'customer',
+    entityId: live.id,
+    data: { from: before, to: value },
+  });
+  return getAccount(ctx, live.id);
+}
+
+/**
+ * Records a counter sale, first checking that what it puts on the customer's account keeps their
+ * debt within their credit limit. Only a sale with an on-account payment to a customer who has a
+ * limit pays for the check: it then runs in a transaction holding the account's lock (payments on
+ * the account take it too), so two such sales at once cannot pass the limit together. A sale
+ * already recorded (the terminal sending it again) is not checked again. Errors:
+ * ACCOUNT_CREDIT_LIMIT_EXCEEDED, and `record`'s.
+ */
+export async function withinCreditLimit<T>(
+  ctx: Ctx,
+  sale: { id: string; customerId?: string; payments: { method: string; amount: string }[] },
+  record: (ctx: Ctx) => Promise<T>,
+): Promise<T> {
+  const onAccount = sale.payments.filter((p) => p.method === 'on_account');
+  if (!sale.customerId || onAccount.length === 0) return record(ctx);
+  const customerId = sale.customerId;
+  const live = await resolveCustomer(ctx, customerId).catch(() => null);
+  // an unknown customer: the sale itself says so
+  if (!live) return record(ctx);
+  const limit = await creditLimitOf(ctx, live.id);
+  if (limit === null) return record(ctx);
+  const known = await ctx.db
+    .selectFrom('sales')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', sale.id)
+    .executeTakeFirst();
+  if (known) return record(ctx);
+  const amount = onAccount.reduce((s, p) => s.plus(p.amount), new D(0));
+  const run = async (tx: Ctx) => {
+    await lockAccount(tx, live.id);
+    const balance = new D(
+      (await totalsOf(tx, [live.id, ...(await profilesMergedInto(tx, live.id))])).balance,
+    );
+    if (balance.plus(amount).gt(limit))
+      throw new AppError(E.ACCOUNT_CREDIT_LIMIT_EXCEEDED, {
+        customerId: live.id,
+        limit,
+        balance: balance.toFixed(2),
+        amount: amount.toFixed(2),
+        total: balance.plus(amount).toFixed(2),
+      });
+    return record(tx);
+  };
+  return ctx.db.isTransaction ? run(ctx) : ctx.db.transaction().execute((trx) => run({ ...ctx, db: trx }));
 }
 
 /** The tender of a c_FormaPago, for an account payment that arrives as an invoice payment. */

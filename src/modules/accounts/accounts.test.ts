@@ -172,7 +172,8 @@ describe('customer accounts (fiado)', () => {
     expect(erase.statusCode).toBe(409);
     expect(erase.json().error).toMatchObject({
       code: 'PRIVACY_ERASE_ACCOUNT_BALANCE',
-      message: 'El cliente debe $10.00 en su cuenta (fiado): mientras exista la deuda se conservan sus datos.',
+      message:
+        'El cliente debe $10.00 en su cuenta (fiado): mientras exista la deuda se conservan sus datos.',
     });
   });
 
@@ -196,5 +197,50 @@ describe('customer accounts (fiado)', () => {
     expect((await account(c.id)).balance).toBe('0.00');
     const after = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable');
     expect(after.json().items.map((i: { customerId: string }) => i.customerId)).not.toContain(c.id);
+  });
+
+  it('keeps a customer within the credit limit a manager set, also with two sales at once', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Vecina Limitada', phone: '5511110004' });
+    const limit = (creditLimit: string | null, who: 'manager' | 'cashier' = 'manager') =>
+      call(env.app, biz.as[who], 'PUT', `/api/v1/customers/${c.id}/account/limit`, { creditLimit });
+    expect((await limit('100.00', 'cashier')).statusCode).toBe(403);
+    expect((await limit('-5.00')).statusCode).toBe(400);
+    const set = await limit('100.00');
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toMatchObject({ creditLimit: '100.00', balance: '0.00' });
+
+    const skuId = await givenStocked('30.00', '20');
+    const body = (qty: string, amount: string, cash?: string) => ({
+      id: newId('sale'),
+      registerId,
+      customerId: c.id,
+      lines: [{ skuId, quantity: qty }],
+      payments: [{ method: 'on_account', amount }, ...(cash ? [{ method: 'cash', amount: cash }] : [])],
+    });
+    const sell = (b: unknown) => call(env.app, biz.as.cashier, 'POST', '/api/v1/sales', b);
+    const first = body('2', '60.00');
+    expect((await sell(first)).statusCode).toBe(201);
+    const salesBefore = await count('events');
+    const over = await sell(body('2', '60.00'));
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error).toMatchObject({
+      code: 'ACCOUNT_CREDIT_LIMIT_EXCEEDED',
+      message:
+        'Con esta venta el cliente debería $120.00, más que su límite de crédito de $100.00 (ya debe $60.00). Cobra una parte de otra forma o pide a un encargado que suba el límite.',
+    });
+    expect(await count('events')).toBe(salesBefore);
+    // the rest in cash is fine; the first sale sent again is answered as recorded
+    expect((await sell(body('2', '40.00', '20.00'))).statusCode).toBe(201);
+    expect((await sell(first)).statusCode).toBe(200);
+    expect((await account(c.id)).balance).toBe('100.00');
+
+    // with room for one more, two sales at once: one is recorded, the other refused
+    expect((await limit('130.00')).statusCode).toBe(200);
+    const both = await Promise.all([sell(body('1', '30.00')), sell(body('1', '30.00'))]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect((await account(c.id)).balance).toBe('130.00');
+    // without a limit, fiado is the cashier's call
+    expect((await limit(null)).json().creditLimit).toBeNull();
+    expect((await sell(body('1', '30.00'))).statusCode).toBe(201);
   });
 });

@@ -21,6 +21,8 @@ export interface CustomersTable {
   merged_into: string | null;
   merged_at: Timestamp | null;
   erased_at: Timestamp | null;
+  /** Fiado: how much the customer may owe on account; null, no limit (accounts module). */
+  credit_limit: Generated<string | null>;
   search_text: Generated<string>;
   created_at: TimestampDefault;
   updated_at: TimestampDefault;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { withinCreditLimit } from '../accounts/accounts.service.js';
 import { z } from 'zod';
 import { SELLERS } from '../../http/access.js';
 import { decodeCursor, encodeCursor, page, zId } from '../../http/schemas.js';
@@ -40,7 +41,10 @@ export const salesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     // One statement in autocommit (record_sale): no BEGIN/COMMIT round trips on the hot path.
     async (req, reply) => {
-      const { sale, replayed } = await recordSale(app.ctxFor(req), req.body);
+      // A sale put on a customer's account is checked against their credit limit first.
+      const { sale, replayed } = await withinCreditLimit(app.ctxFor(req), req.body, (ctx) =>
+        recordSale(ctx, req.body),
+      );
       return reply.status(replayed ? 200 : 201).send(sale);
     },
   );

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { zId, zMoney, zPositiveMoney, zPositiveQuantity } from '../../http/schemas.js';
+import { zId, zNonNegativeMoney, zPositiveMoney, zPositiveQuantity } from '../../http/schemas.js';
 
-const zNonNegativeMoney = zMoney.refine((v) => !v.startsWith('-'), 'El importe no puede ser negativo.');
 const zReference = z.string().trim().min(1, 'Indica la referencia del pago.').max(100);
 
 export const zSaleLineInput = z

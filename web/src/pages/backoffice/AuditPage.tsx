@@ -20,7 +20,7 @@ const AREAS: { key: string; label: [string, string]; actions: string }[] = [
   {
     key: 'money',
     label: ['Ventas, devoluciones y caja', 'Sales, returns and cash'],
-    actions: 'sale.,return.,cash.,sale_conflict.',
+    actions: 'sale.,return.,cash.,sale_conflict.,account.',
   },
   { key: 'stock', label: ['Inventario', 'Stock'], actions: 'stock.' },
   { key: 'catalog', label: ['Productos y precios', 'Products and prices'], actions: 'product.,sku.' },
@@ -47,6 +47,8 @@ const ACTION_LABEL: Record<string, [string, string]> = {
   'cash.in': ['Entrada de efectivo', 'Cash in'],
   'cash.out': ['Salida de efectivo', 'Cash out'],
   'cash.refund': ['Reembolso en efectivo', 'Cash refund'],
+  'account.payment_recorded': ['Abono a cuenta (fiado)', 'Payment on account'],
+  'account.limit_set': ['Límite de crédito', 'Credit limit'],
   'sale_conflict.recorded': ['Venta en conflicto', 'Sale conflict'],
   'sale_conflict.retried': ['Conflicto: venta registrada', 'Conflict: sale recorded'],
   'sale_conflict.voided': ['Conflicto: anulado', 'Conflict: voided'],

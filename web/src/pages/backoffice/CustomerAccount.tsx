@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
-import { type ApiError, get, post } from '../../lib/api';
+import { type ApiError, api, get, post } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
 import { paymentMethodName } from '../../lib/payment-methods';
@@ -72,7 +72,8 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
   const a = account.data;
   if (account.isLoading) return <Loading />;
   if (!a) return <ErrorBox error={account.error} />;
-  if (new D(a.charged).isZero()) return null;
+  // a manager sees it from the start, to set a limit before the first purchase on account
+  if (new D(a.charged).isZero() && !mayTakePayments) return null;
   const errors = fieldErrorsOf(pay.error, (e: ApiError) =>
     e.code.startsWith('ACCOUNT_PAYMENT_EXCEEDS')
       ? 'amount'
@@ -111,6 +112,7 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
           `Bought on account ${formatMoney(a.charged)} · paid ${formatMoney(a.paid)} · returns ${formatMoney(a.returned)}`,
         )}
       </p>
+      {mayTakePayments ? <CreditLimitForm account={a} /> : null}
       {mayTakePayments && new D(a.balance).gt(0) ? (
         <form
           className="bo-grid"
@@ -197,6 +199,50 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** The credit limit: how much the customer may owe on account; empty, no limit. */
+function CreditLimitForm({ account }: { account: Account }) {
+  const l = useL();
+  const qc = useQueryClient();
+  const [value, setValue] = useState(account.creditLimit ?? '');
+  const [bad, setBad] = useState(false);
+  const save = useMutation({
+    mutationFn: (creditLimit: string | null) =>
+      api<Account>('PUT', `/customers/${account.customerId}/account/limit`, { creditLimit }),
+    onSuccess: (a) => qc.setQueryData(['customer-account', account.customerId], a),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBad(false);
+    if (value.trim() === '') return save.mutate(null);
+    const v = parseMoneyInput(value);
+    if (v === null) return setBad(true);
+    save.mutate(v);
+  };
+  const room =
+    account.creditLimit === null
+      ? null
+      : D.max(new D(account.creditLimit).minus(account.balance), 0).toFixed(2);
+  return (
+    <form className="bo-row" onSubmit={submit} aria-label={l('Límite de crédito', 'Credit limit')} noValidate>
+      <Field
+        label={l('Límite de crédito (vacío: sin límite)', 'Credit limit (empty: none)')}
+        error={bad ? l('Un importe como 500 o 1500.50.', 'An amount like 500 or 1500.50.') : undefined}
+      >
+        <input value={value} inputMode="decimal" onChange={(e) => setValue(e.target.value)} />
+      </Field>
+      <button type="submit" className="button small" disabled={save.isPending}>
+        {l('Guardar límite', 'Save limit')}
+      </button>
+      <span className="small muted" data-testid="credit-room">
+        {room === null
+          ? l('Sin límite', 'No limit')
+          : l(`Le quedan ${formatMoney(room)} de crédito`, `${formatMoney(room)} of credit left`)}
+      </span>
+      <ErrorBox error={save.error} />
+    </form>
   );
 }
 
