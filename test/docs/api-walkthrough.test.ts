@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { D } from '../../src/shared/money.js';
 import { freshDatabase, TEST_DB, type TestDatabase } from '../helpers/db.js';
 import { spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
 
@@ -100,10 +101,14 @@ describe('docs/api-walkthrough.md', () => {
         '{"reason":"sale","quantity":"-2.000","refType":"sale"}',
       ].join('\n'),
     );
-    // opening float 500 + 36 sold in cash - 18 refunded
-    expect(out).toContain('expected in the drawer: 518.00');
+    // the demo's fiado: Don Chuy owes; $50 in cash comes off his debt
+    const owed = /\{"name":"Jesús \\"Don Chuy\\" Ramírez","balance":"([\d.]+)"\}/.exec(out);
+    expect(owed, out).not.toBeNull();
+    expect(out).toContain(`{"paid":"50.00","owes":"${new D(owed![1]!).minus(50).toFixed(2)}"}`);
+    // opening float 500 + 36 sold in cash - 18 refunded + 50 paid on account
+    expect(out).toContain('expected in the drawer: 568.00');
     expect(out).toMatch(
-      /"status": "closed",\s+"expectedCash": "518.00",\s+"countedCash": "518.00",\s+"difference": "0.00"/,
+      /"status": "closed",\s+"expectedCash": "568.00",\s+"countedCash": "568.00",\s+"difference": "0.00"/,
     );
     // the demo's ARCO request: listed with its due date, the data exported, the request closed,
     // and an erasure refused while his delivery is open
