@@ -393,60 +393,16 @@ function toPayment(p: Selectable<SalePaymentsTable>): Sale['payments'][number] {
   };
 }
 
-/** One sale with its lines and payments. Errors: SALE_NOT_FOUND, LOCATION_FORBIDDEN. */
-export async function getSale(ctx: Ctx, saleId: string): Promise<Sale> {
-  const s = await ctx.db
-    .selectFrom('sales')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', saleId)
-    .executeTakeFirst();
-  if (!s) throw new AppError(E.SALE_NOT_FOUND, { saleId });
-  assertLocationAccess(ctx, s.location_id);
-  const [lines, payments] = await Promise.all([
-    ctx.db
-      .selectFrom('sale_lines')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('sale_id', '=', saleId)
-      .orderBy('line_no')
-      .execute(),
-    ctx.db
-      .selectFrom('sale_payments')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('sale_id', '=', saleId)
-      .orderBy('payment_no')
-      .execute(),
-  ]);
-  return { ...toSummary(s), taxes: s.taxes, lines: lines.map(toLine), payments: payments.map(toPayment) };
-}
-
-/**
- * Every sale of these customer profiles with lines and payments, newest first, in three queries
- * whatever their number (an ARCO access export).
- */
-export async function getSalesOfCustomers(ctx: Ctx, customerIds: string[]): Promise<Sale[]> {
-  if (customerIds.length === 0) return [];
-  let sq = ctx.db
-    .selectFrom('sales')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('customer_id', 'in', customerIds);
-  if (ctx.locationIds !== null) sq = sq.where('location_id', 'in', ctx.locationIds);
-  const rows = await sq.orderBy('id', 'desc').execute();
+/** Sales rows with their lines and payments, in two queries whatever their number. */
+async function withDetails(ctx: Ctx, rows: Selectable<SalesTable>[]): Promise<Sale[]> {
   if (rows.length === 0) return [];
-  const saleIds = ctx.db
-    .selectFrom('sales')
-    .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('customer_id', 'in', customerIds);
+  const ids = rows.map((r) => r.id);
   const [lines, payments] = await Promise.all([
     ctx.db
       .selectFrom('sale_lines')
       .selectAll()
       .where('tenant_id', '=', ctx.tenantId)
-      .where('sale_id', 'in', saleIds)
+      .where('sale_id', 'in', ids)
       .orderBy('sale_id')
       .orderBy('line_no')
       .execute(),
@@ -454,7 +410,7 @@ export async function getSalesOfCustomers(ctx: Ctx, customerIds: string[]): Prom
       .selectFrom('sale_payments')
       .selectAll()
       .where('tenant_id', '=', ctx.tenantId)
-      .where('sale_id', 'in', saleIds)
+      .where('sale_id', 'in', ids)
       .orderBy('sale_id')
       .orderBy('payment_no')
       .execute(),
@@ -467,6 +423,34 @@ export async function getSalesOfCustomers(ctx: Ctx, customerIds: string[]): Prom
     lines: (linesOf.get(s.id) ?? []).map(toLine),
     payments: (paymentsOf.get(s.id) ?? []).map(toPayment),
   }));
+}
+
+/** One sale with its lines and payments. Errors: SALE_NOT_FOUND, LOCATION_FORBIDDEN. */
+export async function getSale(ctx: Ctx, saleId: string): Promise<Sale> {
+  const s = await ctx.db
+    .selectFrom('sales')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', saleId)
+    .executeTakeFirst();
+  if (!s) throw new AppError(E.SALE_NOT_FOUND, { saleId });
+  assertLocationAccess(ctx, s.location_id);
+  return (await withDetails(ctx, [s]))[0]!;
+}
+
+/**
+ * Every sale of these customer profiles with lines and payments, newest first, in three queries
+ * whatever their number (an ARCO access export).
+ */
+export async function getSalesOfCustomers(ctx: Ctx, customerIds: string[]): Promise<Sale[]> {
+  if (customerIds.length === 0) return [];
+  let q = ctx.db
+    .selectFrom('sales')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds);
+  if (ctx.locationIds !== null) q = q.where('location_id', 'in', ctx.locationIds);
+  return withDetails(ctx, await q.orderBy('id', 'desc').execute());
 }
 
 export interface ListSalesInput {
