@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { givenProduct } from '../../../test/helpers/factories.js';
+import { givenStocked as givenStockedAt, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
 import { createCustomer } from '../customers/customers.service.js';
-import { receiveStock } from '../inventory/inventory.service.js';
 
 let env: TestEnv;
 let biz: TestBusiness;
 let registerId: string;
 let sessionId: string;
 
-async function givenStocked(price: string, qty: string) {
-  const p = await givenProduct(biz.ctx, { price });
-  const skuId = p.skus[0]!.id;
-  await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: qty }] });
-  return skuId;
-}
+const givenStocked = (price: string, qty: string) => givenStockedAt(biz, price, qty);
 
 /** A sale of `qty` pieces at `price`, all of it on the customer's account. */
 async function sellOnAccount(customerId: string, price: string, qty = '1') {
@@ -53,16 +47,7 @@ const count = async (table: 'account_movements' | 'cash_movements' | 'events') =
 beforeAll(async () => {
   env = await createTestEnv();
   biz = await env.givenBusiness();
-  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
-    locationId: biz.storeId,
-    name: 'Caja 1',
-  });
-  registerId = reg.json().id;
-  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
-    registerId,
-    openingFloat: '500.00',
-  });
-  sessionId = open.json().id;
+  ({ registerId, cashSessionId: sessionId } = await openRegisterViaApi(env, biz));
 });
 afterAll(() => env.close());
 
