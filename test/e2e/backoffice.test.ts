@@ -198,6 +198,8 @@ describe('the back office', () => {
     await expect
       .poll(textOf(page.getByTestId('home-attention')), POLL)
       .toMatch(/Ventas en conflicto por revisar\s*0/);
+    // nobody owes on account yet in this business
+    expect(await textOf(page.getByTestId('home-receivable'))()).toBe('0 · $0.00');
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, '19-inicio.png') });
     // live, without reloading: an online order arrives and a register opens
@@ -829,6 +831,8 @@ describe('the back office', () => {
       .poll(textOf(list), POLL)
       .toMatch(/Don Chuy Ramírez\s*\+52 55 4433 2211.*\$49\.60\s*Total\s*\$49\.60/);
     await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '250.00' });
+    await page.getByRole('link', { name: 'Inicio' }).click();
+    await expect.poll(textOf(page.getByTestId('home-receivable')), POLL).toBe('1 · $49.60');
   });
 
   it('shows the orders board and the stock ledger to a manager', async () => {

@@ -109,6 +109,10 @@ export function BackOfficeHome() {
         `/privacy-requests${qs({ status: 'open', limit: '1' })}`,
       ),
   });
+  const receivable = useQuery({
+    queryKey: ['home', 'receivable'],
+    queryFn: () => get<{ items: unknown[]; total: string }>('/accounts/receivable'),
+  });
   const registers = useQuery({
     queryKey: ['home', 'registers'],
     queryFn: () => get<{ items: Register[] }>('/registers').then((r) => r.items.filter((x) => x.active)),
@@ -124,8 +128,9 @@ export function BackOfficeHome() {
     ['home', 'undocumented'],
   ];
   useLiveRefresh({
-    'sale.completed': sold,
+    'sale.completed': [...sold, ['home', 'receivable']],
     'return.recorded': sold,
+    'customer.account_payment': [['home', 'receivable']],
     'order.created': [...sold, ['home', 'orders']],
     'order.status_changed': [...sold, ['home', 'orders']],
     'stock.low': [['home', 'low-stock']],
@@ -316,6 +321,16 @@ export function BackOfficeHome() {
                     {privacy.data.overdueCount} {l('vencidas', 'overdue')}
                   </span>
                 ) : null}
+              </strong>
+            </li>
+            <li>
+              <Link to="/admin/receivables">
+                {l('Por cobrar a clientes (fiado)', 'Owed by customers (on account)')}
+              </Link>
+              <strong data-testid="home-receivable">
+                {receivable.data
+                  ? `${receivable.data.items.length} · ${formatMoney(receivable.data.total)}`
+                  : '—'}
               </strong>
             </li>
             <li>
