@@ -819,6 +819,10 @@ describe('the back office', () => {
     await account.getByRole('textbox', { name: /^Límite de crédito \(vacío/ }).fill('200');
     await account.getByRole('button', { name: 'Guardar límite' }).click();
     await expect.poll(textOf(account.getByTestId('credit-room')), POLL).toBe('Le quedan $150.40 de crédito');
+    // the list says who owes, next to the name
+    await expect
+      .poll(textOf(page.locator('tr', { hasText: 'Don Chuy Ramírez' }).first()), POLL)
+      .toMatch(/\+52 55 4433 2211\s*\$49\.60/);
     await page.screenshot({ path: join(SCREENSHOTS, '36-cuenta-fiado.png') });
     // the drawer expects it: float 200 + 50 received on the account
     const x = await (

@@ -222,6 +222,15 @@ export function CustomersPage() {
     queryKey: ['customers', q],
     queryFn: () => get<Page<Customer>>(`/customers${qs({ q: q.trim() || undefined, limit: 50 })}`),
   });
+  // who owes on account (managers): a column of the list, from the receivables list
+  const receivable = useQuery({
+    queryKey: ['receivables', 'by-customer'],
+    queryFn: () =>
+      get<{ items: { customerId: string; balance: string }[] }>('/accounts/receivable').then(
+        (r) => new Map(r.items.map((x) => [x.customerId, x.balance])),
+      ),
+    enabled: manager,
+  });
   const detail = useQuery({
     queryKey: ['customer', selected],
     queryFn: () => get<Customer>(`/customers/${selected}`),
@@ -285,6 +294,7 @@ export function CustomersPage() {
                 <tr>
                   <th>{l('Nombre', 'Name')}</th>
                   <th>{l('Teléfono', 'Phone')}</th>
+                  {manager ? <th className="num">{l('Debe', 'Owes')}</th> : null}
                   <th>RFC</th>
                   <th>{l('Promociones', 'Marketing')}</th>
                 </tr>
@@ -301,7 +311,12 @@ export function CustomersPage() {
                     }}
                   >
                     <td>{c.name}</td>
-                    <td>{c.phone ? formatPhone(c.phone) : ''}</td>
+                    <td className="nowrap">{c.phone ? formatPhone(c.phone) : ''}</td>
+                    {manager ? (
+                      <td className="num">
+                        {receivable.data?.get(c.id) ? formatMoney(receivable.data.get(c.id)!) : ''}
+                      </td>
+                    ) : null}
                     <td>{c.rfc ?? ''}</td>
                     <td>{c.marketingConsent.granted ? l('Sí acepta', 'Yes') : l('No', 'No')}</td>
                   </tr>
