@@ -829,6 +829,12 @@ describe('the back office', () => {
       await page.request.get(`${server.url}/api/v1/cash-sessions/${session.id}/corte-x`)
     ).json();
     expect(x.expectedCash).toBe('250.00');
+    // his statement on one printable page
+    await account.getByRole('link', { name: 'Estado de cuenta para imprimir' }).click();
+    const sheet = page.getByTestId('account-statement-page');
+    await expect.poll(textOf(sheet.getByTestId('statement-balance')), POLL).toBe('Saldo por pagar: $49.60');
+    expect(await textOf(sheet)()).toMatch(/Estado de cuenta de Don Chuy Ramírez · \+52 55 4433 2211/);
+    expect(await sheet.getByTestId('account-statement').locator('tbody tr').count()).toBe(2);
     await page.getByRole('link', { name: 'Cuentas por cobrar' }).click();
     const list = page.getByTestId('receivables');
     await expect

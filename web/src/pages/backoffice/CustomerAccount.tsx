@@ -2,7 +2,7 @@ import type { zAccount, zReceivables } from '@server/modules/accounts/accounts.s
 import { D } from '@server/shared/money.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
 import { type ApiError, api, get, post } from '../../lib/api';
@@ -169,35 +169,12 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
           {done}
         </p>
       ) : null}
-      <table className="lines compact" data-testid="account-statement">
-        <thead>
-          <tr>
-            <th>{l('Fecha', 'Date')}</th>
-            <th>{l('Movimiento', 'Entry')}</th>
-            <th className="num">{l('Cargo', 'Charge')}</th>
-            <th className="num">{l('Abono', 'Credit')}</th>
-            <th className="num">{l('Saldo', 'Balance')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {a.statement.map((e) => (
-            <tr key={`${e.kind}:${e.saleId ?? e.movementId}`}>
-              <td>{formatDateTime(e.at)}</td>
-              <td>
-                {e.kind === 'charge'
-                  ? l(`Compra, ticket ${e.ticketNumber}`, `Purchase, ticket ${e.ticketNumber}`)
-                  : e.kind === 'return'
-                    ? l('Devolución', 'Return')
-                    : `${l('Abono', 'Payment')} · ${paymentMethodName(e.method ?? '')}${e.reference ? ` ${e.reference}` : ''}`}
-                {e.note ? <span className="muted small"> — {e.note}</span> : null}
-              </td>
-              <td className="num">{e.kind === 'charge' ? formatMoney(e.amount) : ''}</td>
-              <td className="num">{e.kind === 'charge' ? '' : formatMoney(e.amount)}</td>
-              <td className="num">{formatMoney(e.balanceAfter)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <p>
+        <Link to={`/admin/customers/${customerId}/statement`}>
+          {l('Estado de cuenta para imprimir', 'Printable statement')}
+        </Link>
+      </p>
+      <StatementTable account={a} />
     </section>
   );
 }
@@ -243,6 +220,107 @@ function CreditLimitForm({ account }: { account: Account }) {
       </span>
       <ErrorBox error={save.error} />
     </form>
+  );
+}
+
+/** The statement's lines as a table: date, what, charge, credit, balance after. */
+function StatementTable({ account }: { account: Account }) {
+  const l = useL();
+  return (
+    <table className="lines compact" data-testid="account-statement">
+      <thead>
+        <tr>
+          <th>{l('Fecha', 'Date')}</th>
+          <th>{l('Movimiento', 'Entry')}</th>
+          <th className="num">{l('Cargo', 'Charge')}</th>
+          <th className="num">{l('Abono', 'Credit')}</th>
+          <th className="num">{l('Saldo', 'Balance')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {account.statement.map((e) => (
+          <tr key={`${e.kind}:${e.saleId ?? e.movementId}`}>
+            <td>{formatDateTime(e.at)}</td>
+            <td>
+              {e.kind === 'charge'
+                ? l(`Compra, ticket ${e.ticketNumber}`, `Purchase, ticket ${e.ticketNumber}`)
+                : e.kind === 'return'
+                  ? l('Devolución', 'Return')
+                  : `${l('Abono', 'Payment')} · ${paymentMethodName(e.method ?? '')}${e.reference ? ` ${e.reference}` : ''}`}
+              {e.note ? <span className="muted small"> — {e.note}</span> : null}
+            </td>
+            <td className="num">{e.kind === 'charge' ? formatMoney(e.amount) : ''}</td>
+            <td className="num">{e.kind === 'charge' ? '' : formatMoney(e.amount)}</td>
+            <td className="num">{formatMoney(e.balanceAfter)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * Estado de cuenta: a customer's account on one printable page, to hand over or send: the
+ * business, the customer, what they owe and every line that led to it.
+ */
+export function AccountStatementPage() {
+  const l = useL();
+  const { customerId = '' } = useParams();
+  const account = useQuery({
+    queryKey: ['customer-account', customerId, 'all'],
+    queryFn: () => get<Account>(`/customers/${customerId}/account?limit=500`),
+  });
+  const customer = useQuery({
+    queryKey: ['customer', customerId],
+    queryFn: () => get<{ name: string; phone: string | null }>(`/customers/${customerId}`),
+  });
+  const business = useQuery({
+    queryKey: ['business'],
+    queryFn: () => get<{ name: string; legalName: string | null; rfc: string | null }>('/business'),
+  });
+  const a = account.data;
+  return (
+    <div>
+      <PageHeader title={l('Estado de cuenta', 'Account statement')}>
+        <Link className="button small" to={`/admin/customers?customer=${customerId}`}>
+          {l('Volver a su ficha', 'Back to the record')}
+        </Link>
+        <button type="button" className="button small primary" onClick={() => window.print()}>
+          {l('Imprimir', 'Print')}
+        </button>
+      </PageHeader>
+      <ErrorBox error={account.error ?? customer.error} />
+      {!a || !customer.data ? (
+        <Loading />
+      ) : (
+        <article className="card bo-section print-area" data-testid="account-statement-page">
+          <h2>
+            {business.data?.legalName ?? business.data?.name ?? ''}
+            {business.data?.rfc ? <span className="small muted"> · RFC {business.data.rfc}</span> : null}
+          </h2>
+          <p>
+            {l('Estado de cuenta de', 'Account statement of')} <strong>{customer.data.name}</strong>
+            {customer.data.phone ? ` · ${formatPhone(customer.data.phone)}` : ''} · {l('al', 'as of')}{' '}
+            {formatDateTime(new Date().toISOString())}
+          </p>
+          <p className="big-amount" data-testid="statement-balance">
+            {new D(a.balance).gt(0)
+              ? l(`Saldo por pagar: ${formatMoney(a.balance)}`, `Balance due: ${formatMoney(a.balance)}`)
+              : l('Sin saldo por pagar', 'Nothing due')}
+          </p>
+          <p className="small muted">
+            {l(
+              `Compras a cuenta ${formatMoney(a.charged)} · abonos ${formatMoney(a.paid)} · devoluciones ${formatMoney(a.returned)}`,
+              `Purchases on account ${formatMoney(a.charged)} · payments ${formatMoney(a.paid)} · returns ${formatMoney(a.returned)}`,
+            )}
+            {a.creditLimit
+              ? ` · ${l('límite de crédito', 'credit limit')} ${formatMoney(a.creditLimit)}`
+              : ''}
+          </p>
+          <StatementTable account={a} />
+        </article>
+      )}
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import { Route } from 'react-router-dom';
 import { AuditPage } from './AuditPage';
-import { ReceivablesPage } from './CustomerAccount';
+import { AccountStatementPage, ReceivablesPage } from './CustomerAccount';
 import { CountsPage, ReservationsPage, StockPage, TransfersPage } from './InventoryPages';
 import { FiscalSetupPage } from './FiscalSetupPage';
 import { GlobalInvoicePage, UndocumentedPage } from './GlobalInvoicePages';
@@ -37,6 +37,7 @@ export const backOfficeRoutes = (
     <Route path="kitchen" element={<KitchenPage />} />
     <Route path="customers" element={<CustomersPage />} />
     <Route path="receivables" element={<ReceivablesPage />} />
+    <Route path="customers/:customerId/statement" element={<AccountStatementPage />} />
     <Route path="privacy" element={<PrivacyRequestsPage />} />
     <Route path="customers/:customerId/personal-data" element={<PersonalDataPage />} />
     {/* Invoicing routes are MANAGERS on the server (invoicing.routes.ts), so no owner-only tab. */}
