@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { ACCOUNT_PAYMENT_METHODS } from './accounts.tables.js';
 import { zNonNegativeMoney, zPositiveMoney } from '../../http/schemas.js';
 
-const zMethod = z.enum(['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher']);
+const zMethod = z.enum(ACCOUNT_PAYMENT_METHODS);
 
 export const zAccountPaymentInput = z
   .object({

@@ -95,10 +95,64 @@ async function totalsOf(ctx: Ctx, customerIds: string[]): Promise<Totals> {
   };
 }
 
+/**
+ * The live profile behind a customer id and the ids whose purchases count on its account (it and
+ * the profiles merged into it). With `lock`, payments, returns and credit checks on this account
+ * wait for each other from here to the end of the transaction.
+ */
+async function accountOf(ctx: Ctx, customerId: string, lock = false) {
+  const live = await resolveCustomer(ctx, customerId);
+  if (lock) await lockAccount(ctx, live.id);
+  return { live, ids: [live.id, ...(await profilesMergedInto(ctx, live.id))] };
+}
+
+/** The account's debt now, under its lock: what a movement about to be written is checked against. */
+async function lockedBalance(ctx: Ctx, customerId: string) {
+  const { live, ids } = await accountOf(ctx, customerId, true);
+  return { live, balance: new D((await totalsOf(ctx, ids)).balance) };
+}
+
+async function insertMovement(
+  ctx: Ctx,
+  m: {
+    id?: string;
+    customerId: string;
+    kind: AccountMovementsTable['kind'];
+    amount: string;
+    method?: AccountMovementsTable['method'];
+    reference?: string;
+    registerId?: string;
+    cashSessionId?: string;
+    refType?: string;
+    refId?: string;
+    note?: string;
+  },
+): Promise<Selectable<AccountMovementsTable>> {
+  return ctx.db
+    .insertInto('account_movements')
+    .values({
+      tenant_id: ctx.tenantId,
+      id: m.id ?? newId('acm'),
+      customer_id: m.customerId,
+      kind: m.kind,
+      amount: m.amount,
+      method: m.method ?? null,
+      reference: m.reference ?? null,
+      register_id: m.registerId ?? null,
+      cash_session_id: m.cashSessionId ?? null,
+      ref_type: m.refType ?? null,
+      ref_id: m.refId ?? null,
+      note: m.note ?? null,
+      user_id: ctx.userId,
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** What a customer owes on account (theirs and their merged profiles'), as a decimal string. */
 export async function accountBalance(ctx: Ctx, customerId: string): Promise<string> {
-  const live = await resolveCustomer(ctx, customerId);
-  return (await totalsOf(ctx, [live.id, ...(await profilesMergedInto(ctx, live.id))])).balance;
+  return (await totalsOf(ctx, (await accountOf(ctx, customerId)).ids)).balance;
 }
 
 /**
@@ -112,8 +166,7 @@ export async function getAccount(
   input: { limit?: number } = {},
 ): Promise<Account> {
   const limit = input.limit ?? 100;
-  const live = await resolveCustomer(ctx, customerId);
-  const ids = [live.id, ...(await profilesMergedInto(ctx, live.id))];
+  const { live, ids } = await accountOf(ctx, customerId);
   const [creditLimit, totals, charges, movements] = await Promise.all([
     creditLimitOf(ctx, live.id),
     totalsOf(ctx, ids),
@@ -189,10 +242,7 @@ export async function recordAccountPayment(
 ): Promise<{ movement: AccountMovement; balance: string }> {
   if (input.method === 'cash' && !input.registerId)
     throw new AppError(E.ACCOUNT_PAYMENT_REGISTER_REQUIRED, {});
-  const live = await resolveCustomer(ctx, customerId);
-  await lockAccount(ctx, live.id);
-  const ids = [live.id, ...(await profilesMergedInto(ctx, live.id))];
-  const before = new D((await totalsOf(ctx, ids)).balance);
+  const { live, balance: before } = await lockedBalance(ctx, customerId);
   const amount = new D(input.amount);
   if (before.lte(0)) throw new AppError(E.ACCOUNT_NOTHING_OWED, { customerId: live.id });
   if (amount.gt(before))
@@ -210,26 +260,17 @@ export async function recordAccountPayment(
         refId: id,
       })
     : null;
-  const row = await ctx.db
-    .insertInto('account_movements')
-    .values({
-      tenant_id: ctx.tenantId,
-      id,
-      customer_id: live.id,
-      kind: 'payment',
-      amount: amount.toFixed(2),
-      method: input.method,
-      reference: input.reference ?? null,
-      register_id: input.registerId ?? null,
-      cash_session_id: cash?.cashSessionId ?? null,
-      ref_type: null,
-      ref_id: null,
-      note: input.note ?? null,
-      user_id: ctx.userId,
-      created_at: ctx.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await insertMovement(ctx, {
+    id,
+    customerId: live.id,
+    kind: 'payment',
+    amount: amount.toFixed(2),
+    method: input.method,
+    reference: input.reference,
+    registerId: input.registerId,
+    cashSessionId: cash?.cashSessionId,
+    note: input.note,
+  });
   const balance = before.minus(amount).toFixed(2);
   await recordEvent(ctx, 'customer.account_payment', {
     customerId: live.id,
@@ -255,35 +296,19 @@ export async function creditAccountForReturn(
   ctx: Ctx,
   input: { customerId: string; amount: string; returnId: string },
 ): Promise<void> {
-  const live = await resolveCustomer(ctx, input.customerId);
-  await lockAccount(ctx, live.id);
-  const balance = new D(
-    (await totalsOf(ctx, [live.id, ...(await profilesMergedInto(ctx, live.id))])).balance,
-  );
+  const { live, balance } = await lockedBalance(ctx, input.customerId);
   if (new D(input.amount).gt(balance))
     throw new AppError(E.REFUND_EXCEEDS_ACCOUNT_BALANCE, {
       balance: balance.toFixed(2),
       amount: new D(input.amount).toFixed(2),
     });
-  await ctx.db
-    .insertInto('account_movements')
-    .values({
-      tenant_id: ctx.tenantId,
-      id: newId('acm'),
-      customer_id: live.id,
-      kind: 'return',
-      amount: new D(input.amount).toFixed(2),
-      method: null,
-      reference: null,
-      register_id: null,
-      cash_session_id: null,
-      ref_type: 'return',
-      ref_id: input.returnId,
-      note: null,
-      user_id: ctx.userId,
-      created_at: ctx.now,
-    })
-    .execute();
+  await insertMovement(ctx, {
+    customerId: live.id,
+    kind: 'return',
+    amount: new D(input.amount).toFixed(2),
+    refType: 'return',
+    refId: input.returnId,
+  });
 }
 
 async function creditLimitOf(ctx: Ctx, customerId: string): Promise<string | null> {
@@ -352,10 +377,7 @@ export async function withinCreditLimit<T>(
   if (known) return record(ctx);
   const amount = onAccount.reduce((s, p) => s.plus(p.amount), new D(0));
   const run = async (tx: Ctx) => {
-    await lockAccount(tx, live.id);
-    const balance = new D(
-      (await totalsOf(tx, [live.id, ...(await profilesMergedInto(tx, live.id))])).balance,
-    );
+    const { balance } = await lockedBalance(tx, live.id);
     if (balance.plus(amount).gt(limit))
       throw new AppError(E.ACCOUNT_CREDIT_LIMIT_EXCEEDED, {
         customerId: live.id,
@@ -389,32 +411,18 @@ export async function settleAccountFromInvoicePayment(
   ctx: Ctx,
   input: { customerId: string; amount: string; formaPago: string; invoicePaymentId: string; invoice: string },
 ): Promise<string> {
-  const live = await resolveCustomer(ctx, input.customerId);
-  await lockAccount(ctx, live.id);
-  const balance = new D(
-    (await totalsOf(ctx, [live.id, ...(await profilesMergedInto(ctx, live.id))])).balance,
-  );
+  const { live, balance } = await lockedBalance(ctx, input.customerId);
   const amount = D.min(balance, input.amount);
   if (amount.lte(0)) return '0.00';
-  await ctx.db
-    .insertInto('account_movements')
-    .values({
-      tenant_id: ctx.tenantId,
-      id: newId('acm'),
-      customer_id: live.id,
-      kind: 'payment',
-      amount: amount.toFixed(2),
-      method: METHOD_OF_FORMA[input.formaPago] ?? null,
-      reference: null,
-      register_id: null,
-      cash_session_id: null,
-      ref_type: 'invoice_payment',
-      ref_id: input.invoicePaymentId,
-      note: `Pago de la factura ${input.invoice}`,
-      user_id: ctx.userId,
-      created_at: ctx.now,
-    })
-    .execute();
+  await insertMovement(ctx, {
+    customerId: live.id,
+    kind: 'payment',
+    amount: amount.toFixed(2),
+    method: METHOD_OF_FORMA[input.formaPago] ?? null,
+    refType: 'invoice_payment',
+    refId: input.invoicePaymentId,
+    note: `Pago de la factura ${input.invoice}`,
+  });
   return amount.toFixed(2);
 }
 

@@ -1,7 +1,18 @@
 import type { Numeric, Timestamp } from '../../db/types.js';
+import type { PaymentMethod } from '../sales/sales.tables.js';
 
 export type AccountMovementKind = 'payment' | 'return';
-export type AccountPaymentMethod = 'cash' | 'card' | 'spei' | 'codi' | 'dimo' | 'cheque' | 'voucher';
+/** What a payment on an account can be made with: a sale's tenders that bring money in. */
+export const ACCOUNT_PAYMENT_METHODS = [
+  'cash',
+  'card',
+  'spei',
+  'codi',
+  'dimo',
+  'cheque',
+  'voucher',
+] as const satisfies readonly PaymentMethod[];
+export type AccountPaymentMethod = (typeof ACCOUNT_PAYMENT_METHODS)[number];
 
 /** What lowers a customer's debt: payments received (abonos) and returns credited to the account. */
 export interface AccountMovementsTable {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAYMENT_METHODS } from '../sales/sales.tables.js';
 import { zMoney, zPositiveMoney, zPositiveQuantity } from '../../http/schemas.js';
 
 export const zOrderChannel = z.enum(['counter', 'whatsapp', 'shopify', 'woocommerce', 'storefront'], {
@@ -17,22 +18,9 @@ export const zFulfilment = z.enum(['pickup', 'delivery', 'dine_in'], {
   error: 'Entrega inválida: pickup (recoge en tienda), delivery (a domicilio) o dine_in (en el local).',
 });
 export const zPaymentStatus = z.enum(['unpaid', 'paid', 'on_account']);
-export const zOrderPaymentMethod = z.enum(
-  [
-    'cash',
-    'card',
-    'spei',
-    'codi',
-    'dimo',
-    'cheque',
-    'voucher',
-    'store_credit',
-    'on_account',
-    'online',
-    'other',
-  ],
-  { error: 'Forma de pago inválida.' },
-);
+export const zOrderPaymentMethod = z.enum([...PAYMENT_METHODS, 'online', 'other'], {
+  error: 'Forma de pago inválida.',
+});
 
 export const zOrderLineInput = z.object({
   skuId: z.string().max(64).optional(),

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { Json, NumericDefault, Numeric, Timestamp, TimestampDefault } from '../../db/types.js';
 import type { TaxLine } from '../catalog/tax.js';
+import type { PaymentMethod } from '../sales/sales.tables.js';
 
 export type OrderChannel = 'counter' | 'whatsapp' | 'shopify' | 'woocommerce' | 'storefront';
 export type OrderStatus =
@@ -13,18 +14,8 @@ export type OrderStatus =
   | 'cancelled';
 export type Fulfilment = 'pickup' | 'delivery' | 'dine_in';
 export type PaymentStatus = 'unpaid' | 'paid' | 'on_account';
-export type OrderPaymentMethod =
-  | 'cash'
-  | 'card'
-  | 'spei'
-  | 'codi'
-  | 'dimo'
-  | 'cheque'
-  | 'voucher'
-  | 'store_credit'
-  | 'on_account'
-  | 'online'
-  | 'other';
+/** A sale's tenders, plus what a store or a channel reports (`online`, `other`). */
+export type OrderPaymentMethod = PaymentMethod | 'online' | 'other';
 export type LineStockStatus = 'held' | 'confirmed' | 'released';
 
 export interface OrderCountersTable {

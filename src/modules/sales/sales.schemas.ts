@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAYMENT_METHODS } from './sales.tables.js';
 import { zId, zNonNegativeMoney, zPositiveMoney, zPositiveQuantity } from '../../http/schemas.js';
 
 const zReference = z.string().trim().min(1, 'Indica la referencia del pago.').max(100);
@@ -93,7 +94,7 @@ export const zSaleLine = z.object({
 
 export const zSalePayment = z.object({
   paymentNo: z.number(),
-  method: z.enum(['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher', 'store_credit', 'on_account']),
+  method: z.enum(PAYMENT_METHODS),
   amount: z.string(),
   kind: z.enum(['payment', 'change']),
   reference: z.string().nullable(),

@@ -2,16 +2,19 @@ import type { Generated } from 'kysely';
 import type { Json, JsonDefault, Numeric, NumericDefault, Timestamp } from '../../db/types.js';
 import type { TaxLine } from '../catalog/tax.js';
 
-export type PaymentMethod =
-  | 'cash'
-  | 'card'
-  | 'spei'
-  | 'codi'
-  | 'dimo'
-  | 'cheque'
-  | 'voucher'
-  | 'store_credit'
-  | 'on_account';
+/** How a sale may be paid: the one list the schemas, the tables and the web app read. */
+export const PAYMENT_METHODS = [
+  'cash',
+  'card',
+  'spei',
+  'codi',
+  'dimo',
+  'cheque',
+  'voucher',
+  'store_credit',
+  'on_account',
+] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export interface TaxSummary {
   tax: 'IVA' | 'IEPS';

@@ -1,3 +1,4 @@
+import type { PaymentMethod } from '@server/modules/sales/sales.tables.js';
 /** Server shapes the terminal uses (mirrors of the route schemas in src/modules). */
 
 export interface Location {
@@ -106,16 +107,8 @@ export interface SaleLine {
   returnedQuantity: string;
 }
 
-export type PaymentMethod =
-  | 'cash'
-  | 'card'
-  | 'spei'
-  | 'codi'
-  | 'dimo'
-  | 'cheque'
-  | 'voucher'
-  | 'store_credit'
-  | 'on_account';
+/** How a sale may be paid: the server's own list. */
+export type { PaymentMethod };
 
 export interface SalePayment {
   paymentNo: number;

@@ -1,4 +1,5 @@
 import type { zAccount, zReceivables } from '@server/modules/accounts/accounts.schemas.js';
+import { ACCOUNT_PAYMENT_METHODS } from '@server/modules/accounts/accounts.tables.js';
 import { D } from '@server/shared/money.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -15,7 +16,7 @@ import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader } from './ui';
 type Account = z.infer<typeof zAccount>;
 type Receivables = z.infer<typeof zReceivables>;
 
-const METHODS = ['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher'] as const;
+const METHODS = ACCOUNT_PAYMENT_METHODS;
 
 function useOpenRegisters() {
   return useQuery({

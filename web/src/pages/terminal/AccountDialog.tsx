@@ -1,3 +1,4 @@
+import { ACCOUNT_PAYMENT_METHODS } from '@server/modules/accounts/accounts.tables.js';
 import { D } from '@server/shared/money.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -10,7 +11,7 @@ import { useStore } from '../../lib/store';
 import { connectivity, isOnline } from '../../offline/connectivity';
 import type { TicketCustomer } from './ticket';
 
-const METHODS = ['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher'] as const;
+const METHODS = ACCOUNT_PAYMENT_METHODS;
 
 /** What the ticket's customer owes on account (fiado), while the server can be asked. */
 export function useCustomerDebt(customerId: string | null) {
