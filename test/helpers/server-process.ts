@@ -21,18 +21,26 @@ export function spawnServer(env: Record<string, string>, port: number): ChildPro
   });
 }
 
-/** Resolves when `/health` answers; fails if the process exits first or after a minute. */
+/**
+ * Resolves when `/health` answers; fails if the process exits first or after a minute. A server
+ * that never became healthy is killed (a test that failed here must not leave it running), and
+ * the error says what /health last answered.
+ */
 export async function waitReady(port: number, proc: ChildProcess): Promise<void> {
+  let last = 'no answer';
   for (let i = 0; i < 1200; i++) {
     if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (res.ok) return;
+      last = `HTTP ${res.status} ${await res.text()}`;
     } catch {
       // not listening yet
     }
     await sleep(50);
   }
-  throw new Error('server did not start');
+  proc.kill('SIGKILL');
+  throw new Error(`server did not start; /health last answered: ${last}`);
 }
 
 /**
