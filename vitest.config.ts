@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // The whole suite runs twice: on PGlite (embedded, in memory) and on the local PostgreSQL
 // server (a fresh database per test file, cloned from a migrated template). The CFDI library
-// suites touch no database (they run SAT's own tools on every XML), so they run once, in 'pglite';
+// suites touch no database (they run SAT's own tools on every XML), and neither does the
+// launcher's code cache (src/start.test.ts), so they run once, in 'pglite';
 // losing database connections is a PostgreSQL matter, tested in 'postgres' only.
 export default defineConfig({
   test: {
@@ -24,7 +25,8 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'src/modules/invoicing/cfdi/**'],
+          // start.test.ts: the launcher's code cache is the same whatever the database.
+          exclude: ['test/e2e/**', 'src/modules/invoicing/cfdi/**', 'src/start.test.ts'],
           env: { TEST_DB: 'postgres', MOSTRADOR_FAST_HASH: '1' },
           globalSetup: ['test/helpers/pg-global-setup.ts'],
         },

@@ -292,7 +292,7 @@ export interface ServerHandle {
   readyMs: number;
 }
 
-/** Starts the server as `npm start` does (src/start.mjs runs dist/server.js, rebuilt if stale). */
+/** Starts the server as `npm start` does (src/start.mjs runs dist/server.cjs, rebuilt if stale). */
 export async function startServer(env: Record<string, string>, port: number): Promise<ServerHandle> {
   // A bundle made stale by edited sources is rebuilt here, outside the timing.
   execFileSync(process.execPath, ['src/build-if-stale.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });

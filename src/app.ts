@@ -20,6 +20,7 @@ import { apiModules } from './modules/index.js';
 import { saleBatcherOf, installSaleBatcher } from './modules/sales/sale-batcher.js';
 import type { Ctx } from './shared/context.js';
 import { errorCatalog } from './shared/errors.js';
+import { loadPackage } from './shared/load-package.js';
 
 z.config(z.locales.es());
 
@@ -74,7 +75,7 @@ function errorCodesMarkdown(): string {
 function registerDocs(app: FastifyInstance): void {
   let docs: Promise<FastifyInstance> | undefined;
   const load = async () => {
-    const { default: scalar } = await import('@scalar/fastify-api-reference');
+    const { default: scalar } = await loadPackage('@scalar/fastify-api-reference');
     const inner = Fastify();
     await inner.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });
     await inner.ready();

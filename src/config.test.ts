@@ -135,7 +135,7 @@ describe('configuration from the environment', () => {
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('ENOTDIR');
       expect(r.stderr).toMatch(/at (async )?main \(src\/server\.ts:\d+:\d+\)/);
-      expect(r.stderr).not.toContain('dist/server.js');
+      expect(r.stderr).not.toContain('dist/server.cjs');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import { Kysely } from 'kysely';
 import { PGliteDialect } from './pglite-dialect.js';
 import { copyTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
+import { loadPackage } from '../shared/load-package.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -49,14 +50,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 // embedded server starts without loading postgres.js.
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const [{ PGlite }, { pg_trgm }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
+    loadPackage('@electric-sql/pglite'),
+    loadPackage('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
   if (options.dataDir && !options.loadDataDir && options.template !== false) copyTemplate(options.dataDir);
   const pg = await PGlite.create({
     dataDir: options.dataDir,
     extensions: { pg_trgm },
     loadDataDir: options.loadDataDir,
+    // PostgreSQL's default 128 MB of shared buffers are set up at every start (about 0.13 s of
+    // a restart); 32 MB hold the working set of a shop that PGlite suits (docs/decisions.md).
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
   return {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * The server as `npm start` runs it (`src/start.mjs`: the launcher rebuilds dist/server.js if a
+ * The server as `npm start` runs it (`src/start.mjs`: the launcher rebuilds dist/server.cjs if a
  * source changed), on 127.0.0.1:`port`, quiet, without automatic backups. `env` adds to or
  * overrides those defaults and the test process's environment.
  */

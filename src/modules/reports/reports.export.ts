@@ -1,3 +1,5 @@
+import { loadPackage } from '../../shared/load-package.js';
+
 export type CellKind = 'text' | 'money' | 'quantity' | 'int' | 'percent' | 'datetime';
 
 export interface Column<Row> {
@@ -63,7 +65,7 @@ const NUM_FORMATS: Partial<Record<CellKind, string>> = {
 /** One worksheet with a bold header row; money and quantities as number cells with formats. */
 export async function toXlsx<Row>(title: string, columns: Column<Row>[], rows: Row[]): Promise<Buffer> {
   // Loaded on the first export: exceljs takes about 0.2 s to import, paid by every start otherwise.
-  const { default: ExcelJS } = await import('exceljs');
+  const { default: ExcelJS } = await loadPackage('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Mostrador';
   const ws = wb.addWorksheet(title.slice(0, 31));
