@@ -4,6 +4,7 @@
 // there). `npm install` builds it (postinstall); `npm run build:server` rebuilds it.
 // Like tsx, esbuild strips types without checking them: `npm run typecheck` does that.
 
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -17,11 +18,59 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const here = fileURLToPath(import.meta.url);
 const src = dirname(here);
 const repo = resolve(src, '..');
 export const SERVER_BUNDLE = join(repo, 'dist', 'server.cjs');
+
+/**
+ * The bundle as one script: CommonJS's wrapper on a line of its own, so the bundle's lines keep
+ * their numbers (source map), compiled from `cachedData` when given (check `cachedDataRejected`).
+ */
+export function bundleScript(bundlePath, code, cachedData) {
+  return new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${code}\n})`, {
+    filename: bundlePath,
+    lineOffset: -1,
+    cachedData,
+  });
+}
+
+// The code cache is V8's own format, valid for one bundle and one Node.js build. Its first line
+// names both, then who wrote it ('build': what V8 compiles up front; 'run': also what a start
+// compiled): V8 itself checks little more than the source's length before running cached code.
+const cacheKey = (code) =>
+  `${createHash('sha1').update(code).digest('hex')} ${process.version} ${process.arch}`;
+
+/** The code cache for this bundle and this Node.js, or undefined (none, or made for another). */
+export function readCodeCache(bundlePath, code) {
+  let file;
+  try {
+    file = readFileSync(`${bundlePath}.v8cache`);
+  } catch {
+    return undefined;
+  }
+  const eol = file.indexOf(10);
+  const head = file.subarray(0, eol).toString('latin1');
+  const key = cacheKey(code);
+  if (eol < 0 || !head.startsWith(`${key} `)) return undefined;
+  return { kind: head.slice(key.length + 1), data: file.subarray(eol + 1) };
+}
+
+/** Writes the code cache beside the bundle (whole or not at all); false on a read-only install. */
+export function writeCodeCache(bundlePath, code, kind, data) {
+  const path = `${bundlePath}.v8cache`;
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${cacheKey(code)} ${kind}\n`, 'latin1'), data]));
+    renameSync(tmp, path);
+    return true;
+  } catch {
+    rmSync(tmp, { force: true });
+    return false;
+  }
+}
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -112,9 +161,11 @@ export async function buildServerIfStale({ force = false } = {}) {
     if (f === bundle) utimesSync(tmp, startedAt, startedAt);
     renameSync(tmp, f.path);
   }
-  // The code cache of the previous bundle (see start.mjs), and the ES module bundle of older versions.
-  for (const old of [`${SERVER_BUNDLE}.v8cache`, join(outDir, 'server.js'), join(outDir, 'server.js.map')])
-    rmSync(old, { force: true });
+  // The ES module bundle of older versions.
+  for (const old of [join(outDir, 'server.js'), join(outDir, 'server.js.map')]) rmSync(old, { force: true });
+  // A first code cache (see start.mjs), so that the first start after an install has one too.
+  const code = readFileSync(SERVER_BUNDLE, 'utf8');
+  writeCodeCache(SERVER_BUNDLE, code, 'build', bundleScript(SERVER_BUNDLE, code).createCachedData());
   console.log(`Mostrador: servidor compilado en ${Math.round(performance.now() - t0)} ms (dist/server.cjs)`);
   return SERVER_BUNDLE;
 }

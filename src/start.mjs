@@ -1,13 +1,11 @@
 // `npm start`: rebuilds dist/server.cjs if a source changed (see build-if-stale.mjs), then runs
 // it in this process from V8's code cache. Stack traces point at src/*.ts through the bundle's
 // source map.
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, SourceMap } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import vm from 'node:vm';
-import { buildServerIfStale } from './build-if-stale.mjs';
+import { buildServerIfStale, bundleScript, readCodeCache, writeCodeCache } from './build-if-stale.mjs';
 
 /**
  * Maps the bundle's frames in stack traces back to src/*.ts, reading the 3 MB source map at the
@@ -53,47 +51,26 @@ function mapStackTracesLazily(bundlePath) {
 }
 
 /**
- * Runs the CommonJS bundle as one script compiled from V8's code cache (`<bundle>.v8cache`), which
- * skips most of parsing and compiling 3 MB of JavaScript at every start (Node 20 has no such
- * cache for ES modules). The cache is V8's own format, valid for one bundle and one Node.js build:
- * its first line names both, and a cache for anything else is ignored (V8 itself checks little
- * more than the source's length). When there was none, or V8 refused it, a new one is written a
- * few seconds after the start (or at exit, if sooner), once the functions of the start and of the
- * first requests are compiled, so they are in it too. A read-only install just compiles at every start.
+ * Runs the CommonJS bundle as one script compiled from V8's code cache (`<bundle>.v8cache`, see
+ * build-if-stale.mjs), which skips most of parsing and compiling 3 MB of JavaScript at every start
+ * (Node 20 has no such cache for ES modules). The build writes a first cache of what V8 compiles
+ * up front; the first start that finds it (or none, or one V8 refuses) writes a fuller one a few
+ * seconds after the start, or at exit if sooner, once the functions of the start and of the
+ * first requests are compiled. A read-only install keeps what it has.
  */
 function runBundle(bundlePath) {
   const code = readFileSync(bundlePath, 'utf8');
-  const cachePath = `${bundlePath}.v8cache`;
-  const key = `${createHash('sha1').update(code).digest('hex')} ${process.version} ${process.arch}\n`;
-  let cachedData;
-  try {
-    const file = readFileSync(cachePath);
-    if (file.subarray(0, key.length).toString('latin1') === key) cachedData = file.subarray(key.length);
-  } catch {
-    // no cache yet
-  }
-  // The wrapper has its own first line: the bundle's lines keep their numbers (source map).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${code}\n})`, {
-    filename: bundlePath,
-    lineOffset: -1,
-    cachedData,
-  });
-  if (process.env.START_TIMING) {
-    const state = !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  const cached = readCodeCache(bundlePath, code);
+  const script = bundleScript(bundlePath, code, cached?.data);
+  const state = !cached ? 'none' : script.cachedDataRejected ? 'rejected' : `used (${cached.kind})`;
+  if (process.env.START_TIMING)
     process.stderr.write(`start code cache ${state}: ${Math.round(performance.now())} ms\n`);
-  }
-  if (!cachedData || script.cachedDataRejected) {
+  if (state !== 'used (run)') {
     let written = false;
     const write = () => {
       if (written) return;
       written = true;
-      try {
-        const tmp = `${cachePath}.${process.pid}.tmp`;
-        writeFileSync(tmp, Buffer.concat([Buffer.from(key, 'latin1'), script.createCachedData()]));
-        renameSync(tmp, cachePath);
-      } catch {
-        // a read-only install: no cache
-      }
+      writeCodeCache(bundlePath, code, 'run', script.createCachedData());
     };
     setTimeout(write, 5000).unref();
     // A process stopped sooner (a quick try, a test) writes it on its way out.

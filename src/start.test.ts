@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundleScript, readCodeCache, SERVER_BUNDLE, writeCodeCache } from './build-if-stale.mjs';
 
-const SERVER_BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'server.cjs');
 /** Starts `npm start`'s launcher on PGlite, waits for /health, stops it with SIGTERM; returns its stderr. */
 async function startAndStop(dataDir: string, port: number): Promise<string> {
   const proc = spawn(process.execPath, ['src/start.mjs'], {
@@ -42,7 +41,7 @@ async function startAndStop(dataDir: string, port: number): Promise<string> {
   return stderr;
 }
 
-const cacheState = (stderr: string) => /start code cache (\w+)/.exec(stderr)?.[1];
+const cacheState = (stderr: string) => /start code cache ([\w ()]+):/.exec(stderr)?.[1];
 
 describe('npm start runs the server bundle from V8’s code cache', () => {
   it('ignores a cache made for another bundle, writes its own on the way out, and the next start uses it', async () => {
@@ -54,25 +53,46 @@ describe('npm start runs the server bundle from V8’s code cache', () => {
       writeFileSync(
         cachePath,
         Buffer.concat([
-          Buffer.from(`${'0'.repeat(40)} ${process.version} ${process.arch}\n`),
+          Buffer.from(`${'0'.repeat(40)} ${process.version} ${process.arch} run\n`),
           Buffer.alloc(4096, 7),
         ]),
       );
       const first = await startAndStop(join(dir, 'data'), 3961);
       // 'used' only if another test's server wrote a good cache in between.
-      expect(['none', 'used']).toContain(cacheState(first));
+      expect(['none', 'used (run)']).toContain(cacheState(first));
 
       const file = readFileSync(cachePath);
       const sha1 = createHash('sha1').update(readFileSync(SERVER_BUNDLE, 'utf8')).digest('hex');
       expect(file.subarray(0, file.indexOf(10)).toString()).toBe(
-        `${sha1} ${process.version} ${process.arch}`,
+        `${sha1} ${process.version} ${process.arch} run`,
       );
       expect(file.length).toBeGreaterThan(100_000);
 
       const second = await startAndStop(join(dir, 'data'), 3961);
-      expect(cacheState(second)).toBe('used');
+      expect(cacheState(second)).toBe('used (run)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('a cache serves only the bundle it was made from, even one of the same length', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mostrador-cache-'));
+    try {
+      const bundle = join(dir, 'server.cjs');
+      copyFileSync(SERVER_BUNDLE, bundle);
+      const code = readFileSync(bundle, 'utf8');
+      expect(readCodeCache(bundle, code)).toBeUndefined();
+      expect(writeCodeCache(bundle, code, 'build', bundleScript(bundle, code).createCachedData())).toBe(true);
+      const cached = readCodeCache(bundle, code);
+      expect(cached?.kind).toBe('build');
+      expect(bundleScript(bundle, code, cached?.data).cachedDataRejected).toBe(false);
+      // One character changed, the length kept: V8 would take this cache; the key does not.
+      const edited = code.replace('Mostrador', 'Mostrad0r');
+      expect(edited).not.toBe(code);
+      expect(edited.length).toBe(code.length);
+      expect(readCodeCache(bundle, edited)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

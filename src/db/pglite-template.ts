@@ -18,9 +18,13 @@ export function templateDir(): string {
   return join(TEMPLATE_CACHE, templateName(pgliteVersion(), migrationFingerprints()));
 }
 
-/** `pglite-<version>-<digest of the migrations>`. */
+/** How build-template.ts makes a template; a new one makes `npm install` build it again. */
+const TEMPLATE_FORMAT = 'without-template-databases';
+
+/** `pglite-<version>-<digest of the migrations and the format>`. */
 function templateName(version: string, fingerprints: string[]): string {
-  return `pglite-${version}-${createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16)}`;
+  const digest = createHash('sha256').update([TEMPLATE_FORMAT, ...fingerprints].join('\n')).digest('hex');
+  return `pglite-${version}-${digest.slice(0, 16)}`;
 }
 
 function pgliteVersion(): string {
