@@ -23,7 +23,9 @@ const TEMPLATE_FORMAT = 'without-template-databases';
 
 /** `pglite-<version>-<digest of the migrations and the format>`. */
 function templateName(version: string, fingerprints: string[]): string {
-  const digest = createHash('sha256').update([TEMPLATE_FORMAT, ...fingerprints].join('\n')).digest('hex');
+  const digest = createHash('sha256')
+    .update([TEMPLATE_FORMAT, ...fingerprints].join('\n'))
+    .digest('hex');
   return `pglite-${version}-${digest.slice(0, 16)}`;
 }
 
