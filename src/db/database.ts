@@ -60,7 +60,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     loadDataDir: options.loadDataDir,
     // PostgreSQL's default 128 MB of shared buffers are set up at every start (about 0.13 s of
     // a restart); 32 MB hold the working set of a shop that PGlite suits (docs/decisions.md).
-    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=128MB'],
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
   return {
