@@ -119,8 +119,25 @@ describe('a full shift at the counter', () => {
     await page.getByLabel('Motivo').selectOption('defectuoso');
     await page.getByText('A devolver: $16.00').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '06-devolucion.png') });
+    // The return reaches the server but its answer is lost: the second try gets the first one's
+    // answer (same Idempotency-Key), and the corte below counts one $16 refund.
+    await page.route(
+      '**/api/v1/returns',
+      async (route) => {
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+      { times: 1 },
+    );
+    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect
+      .poll(textOf(page.getByRole('alert')), POLL)
+      .toBe(
+        'No llegó la respuesta del servidor. Vuelve a intentarlo: si la devolución ya quedó registrada, no se repite.',
+      );
     await page.getByRole('button', { name: 'Registrar devolución' }).click();
     await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
+    expect(await server.database.db.selectFrom('returns').select('id').execute()).toHaveLength(1);
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
 
     // A second sale paid with CoDi: the clave de rastreo is asked for, printed, and the corte

@@ -1,3 +1,4 @@
+import { useCallback, useRef } from 'react';
 import { getLocale } from './i18n';
 
 /** The server answered with `{ error: { code, message, details } }`. */
@@ -107,4 +108,25 @@ export function qs(params: Record<string, string | number | boolean | undefined 
     if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * Idempotency keys for one form: the same body sent again (a retry after an answer that never
+ * arrived) carries the same key, so the server answers what it did the first time instead of
+ * doing it twice; a changed body gets a key of its own (the server refuses a key reused for
+ * another body). `crypto.getRandomValues` works on a shop's plain-http local network, where
+ * `crypto.randomUUID` does not.
+ */
+export function useIdempotencyKeys(): (body: unknown) => string {
+  const keys = useRef(new Map<string, string>());
+  return useCallback((body: unknown) => {
+    const json = JSON.stringify(body);
+    let key = keys.current.get(json);
+    if (!key) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      key = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      keys.current.set(json, key);
+    }
+    return key;
+  }, []);
 }

@@ -234,6 +234,7 @@ export const en: Record<MessageKey, string> = {
   'ret.tooMany': '{name}: only {n} can be returned.',
   'ret.estimate': 'To refund: {amount}',
   'ret.submit': 'Record return',
+  'ret.noAnswer': 'No answer from the server. Try again: if the return was recorded, it is not repeated.',
   'ret.done': 'Return recorded.',
   'ret.giveCash': 'Give {amount} in cash',
   'ret.toCard': 'Refund {amount} to the card',

@@ -234,6 +234,8 @@ export const es = {
   'ret.tooMany': '{name}: solo se pueden devolver {n}.',
   'ret.estimate': 'A devolver: {amount}',
   'ret.submit': 'Registrar devolución',
+  'ret.noAnswer':
+    'No llegó la respuesta del servidor. Vuelve a intentarlo: si la devolución ya quedó registrada, no se repite.',
   'ret.done': 'Devolución registrada.',
   'ret.giveCash': 'Entrega {amount} en efectivo',
   'ret.toCard': 'Reembolsa {amount} a la tarjeta',

@@ -3,7 +3,7 @@ import { D } from '@server/shared/money.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, post } from '../../lib/api';
+import { ApiError, get, post, useIdempotencyKeys } from '../../lib/api';
 import { formatMoney, parseMoneyInput } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { paymentMethodName } from '../../lib/payment-methods';
@@ -27,7 +27,8 @@ export function useCustomerDebt(customerId: string | null) {
 
 /**
  * A payment on the customer's account (abono) at this register: it goes into the open session,
- * so the corte expects it on its method. It needs the server (the balance is checked there).
+ * so the corte expects it on its method. It needs the server (the balance is checked there); a
+ * retry after a lost answer carries the same Idempotency-Key, so it is never taken twice.
  */
 export function AccountDialog({
   customer,
@@ -47,6 +48,7 @@ export function AccountDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<{ amount: string; balance: string } | null>(null);
+  const keyFor = useIdempotencyKeys();
   const balance = debt.data ?? null;
 
   async function submit(e: FormEvent) {
@@ -58,11 +60,15 @@ export function AccountDialog({
     if (method !== 'cash' && !reference.trim()) return setError(t('account.referenceRequired'));
     setBusy(true);
     try {
-      const r = await post<{ balance: string }>(`/customers/${customer.id}/account/payments`, {
+      const body = {
         amount: value,
         method,
         registerId,
         ...(method !== 'cash' ? { reference: reference.trim() } : {}),
+      };
+      // Sent again after no answer, the same abono is recorded once.
+      const r = await post<{ balance: string }>(`/customers/${customer.id}/account/payments`, body, {
+        idempotencyKey: keyFor(body),
       });
       setDone({ amount: value, balance: r.balance });
       void qc.invalidateQueries({ queryKey: ['customer-account', customer.id] });

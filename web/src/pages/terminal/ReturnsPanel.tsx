@@ -1,8 +1,8 @@
 import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, post, qs } from '../../lib/api';
+import { ApiError, get, post, qs, useIdempotencyKeys } from '../../lib/api';
 import type { CashSession, Sale } from '../../lib/endpoints';
 import {
   businessToday,
@@ -56,6 +56,9 @@ export function ReturnsPanel({
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<ReturnResult | null>(null);
   const [busy, setBusy] = useState(false);
+  // One return id per sale picked: the server refuses a second return under it (RETURN_DUPLICATE).
+  const returnId = useMemo(() => (sale ? newId('ret') : ''), [sale]);
+  const keyFor = useIdempotencyKeys();
 
   async function find(e: FormEvent) {
     e.preventDefault();
@@ -110,8 +113,8 @@ export function ReturnsPanel({
           : { method: 'store_credit' };
     setBusy(true);
     try {
-      const r = await post<ReturnResult>('/returns', {
-        id: newId('ret'),
+      const body = {
+        id: returnId,
         saleId: sale.id,
         reason,
         ...(note.trim() ? { note: note.trim() } : {}),
@@ -121,10 +124,13 @@ export function ReturnsPanel({
           disposition: restock[x.line.lineNo] === false ? 'write_off' : 'restock',
         })),
         refund,
-      });
+      };
+      // Sent again after no answer: the same body replays the first answer (Idempotency-Key);
+      // a changed one keeps the return's id, so a return that did go through is not made twice.
+      const r = await post<ReturnResult>('/returns', body, { idempotencyKey: keyFor(body) });
       setDone(r);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(err instanceof ApiError ? err.message : t('ret.noAnswer'));
     } finally {
       setBusy(false);
     }
