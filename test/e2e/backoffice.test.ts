@@ -336,6 +336,20 @@ describe('the back office', () => {
     await product.selectOption({ index: 1 });
     await receipt.getByLabel('Cantidad').fill('24');
     await receipt.getByLabel('Costo unitario').fill('14.50');
+    // the receipt reaches the server but its answer is lost: trying again gets the first answer
+    // (same Idempotency-Key), and the 24 bags are counted once
+    await page.route(
+      '**/api/v1/inventory/receipts',
+      async (route) => {
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+      { times: 1 },
+    );
+    await receipt.getByRole('button', { name: 'Registrar entrada' }).click();
+    await expect
+      .poll(textOf(receipt.getByRole('alert')), POLL)
+      .toBe('No hay conexión con el servidor. Intenta de nuevo.');
     await receipt.getByRole('button', { name: 'Registrar entrada' }).click();
     await expect.poll(textOf(receipt.getByRole('status')), POLL).toBe('Entrada registrada: 1 línea.');
     expect(await onHand(server.biz.warehouseId, server.biz.products.sabritas.skuId)).toBe('24.000');

@@ -111,22 +111,22 @@ export function qs(params: Record<string, string | number | boolean | undefined 
 }
 
 /**
- * Idempotency keys for one form: the same body sent again (a retry after an answer that never
- * arrived) carries the same key, so the server answers what it did the first time instead of
- * doing it twice; a changed body gets a key of its own (the server refuses a key reused for
- * another body). `crypto.getRandomValues` works on a shop's plain-http local network, where
- * `crypto.randomUUID` does not.
+ * `post` for one form, with an Idempotency-Key per path and body: the same request sent again (a
+ * retry after an answer that never arrived) carries the same key, so the server answers what it
+ * did the first time instead of doing it twice; a changed body gets a key of its own (the server
+ * refuses a key reused for another body). `crypto.getRandomValues` works on a shop's plain-http
+ * local network, where `crypto.randomUUID` does not.
  */
-export function useIdempotencyKeys(): (body: unknown) => string {
+export function usePostOnce(): <T>(path: string, body: unknown, opts?: RequestOptions) => Promise<T> {
   const keys = useRef(new Map<string, string>());
-  return useCallback((body: unknown) => {
-    const json = JSON.stringify(body);
-    let key = keys.current.get(json);
+  return useCallback(<T>(path: string, body: unknown, opts: RequestOptions = {}) => {
+    const request = `${path}\n${JSON.stringify(body)}`;
+    let key = keys.current.get(request);
     if (!key) {
       const bytes = crypto.getRandomValues(new Uint8Array(16));
       key = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-      keys.current.set(json, key);
+      keys.current.set(request, key);
     }
-    return key;
+    return post<T>(path, body, { ...opts, idempotencyKey: key });
   }, []);
 }

@@ -6,7 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
-import { type ApiError, api, get, post } from '../../lib/api';
+import { type ApiError, api, get, usePostOnce } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
 import { paymentMethodName } from '../../lib/payment-methods';
@@ -51,9 +51,10 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
   const [note, setNote] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const [amountError, setAmountError] = useState<string | null>(null);
+  const postOnce = usePostOnce();
   const pay = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
-      post<{ balance: string }>(`/customers/${customerId}/account/payments`, body),
+      postOnce<{ balance: string }>(`/customers/${customerId}/account/payments`, body),
     onSuccess: (r) => {
       setAmount('');
       setReference('');

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } f
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { D } from '@server/shared/money.js';
-import { ApiError, api, get, post, qs } from '../../lib/api';
+import { ApiError, api, get, post, usePostOnce, qs } from '../../lib/api';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 import { MOVEMENT_REASON_LABEL, pick, useL } from './lang';
 import { refreshStock, type StockLevel, useLevelsOf } from './levels';
@@ -289,9 +289,10 @@ export function TransfersPage() {
   const [to, setTo] = useState('');
   const [lines, setLines] = useState<{ uid: number; skuId: string; quantity: string }[]>([newLine()]);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const postOnce = usePostOnce();
   const create = useMutation({
     mutationFn: () =>
-      post<Transfer>('/inventory/transfers', {
+      postOnce<Transfer>('/inventory/transfers', {
         fromLocationId: from,
         toLocationId: to,
         lines: lines.filter((x) => x.skuId).map(({ skuId, quantity }) => ({ skuId, quantity })),

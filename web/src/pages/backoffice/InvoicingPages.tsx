@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, get, post, qs } from '../../lib/api';
+import { ApiError, get, post, usePostOnce, qs } from '../../lib/api';
 import { businessToday, formatDate, formatDateTime, formatMoney, parseMoneyInput } from '../../lib/format';
 import {
   CANCEL_MOTIVES,
@@ -589,6 +589,7 @@ function PaymentBox({ inv }: { inv: Invoice }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [done, setDone] = useState<PaymentResult | null>(null);
   const related = useRelated(inv, 'pago');
+  const postOnce = usePostOnce();
   const pay = useMutation({
     mutationFn: () => {
       const amount = parseMoneyInput(form.amount);
@@ -598,7 +599,7 @@ function PaymentBox({ inv }: { inv: Invoice }) {
         form.date && form.date !== businessToday()
           ? new Date(`${form.date}T12:00:00`).toISOString()
           : undefined;
-      return post<PaymentResult>(`/invoicing/invoices/${inv.id}/payments`, {
+      return postOnce<PaymentResult>(`/invoicing/invoices/${inv.id}/payments`, {
         amount,
         formaPago: form.formaPago,
         ...(paidAt ? { paidAt } : {}),

@@ -1,7 +1,7 @@
 import { D } from '@server/shared/money.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { type ApiError, post } from '../../lib/api';
+import { type ApiError, usePostOnce } from '../../lib/api';
 import type { SellableSku } from '../../lib/catalog-types';
 import { formatDateTime, formatMoney, parseMoneyInput, parseQuantityInput } from '../../lib/format';
 import { useL } from './lang';
@@ -50,9 +50,10 @@ export function OrderForm({ onDone }: { onDone: (message: string) => void }) {
   const [lines, setLines] = useState<{ sku: Sku; quantity: string; unitPrice?: string }[]>([]);
   const where = locationId || firstStore;
 
+  const postOnce = usePostOnce();
   const create = useMutation({
     mutationFn: () =>
-      post<{ number: number; total: string; holdUntil: string | null }>('/orders', {
+      postOnce<{ number: number; total: string; holdUntil: string | null }>('/orders', {
         channel,
         locationId: where,
         customer: { phone: phone.trim() || undefined, name: name.trim() || undefined },

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, get, post, qs } from '../../lib/api';
+import { ApiError, get, usePostOnce, qs } from '../../lib/api';
 import type { SellableSku } from '../../lib/catalog-types';
 import { businessToday, formatQuantity } from '../../lib/format';
 import { useL } from './lang';
@@ -90,13 +90,14 @@ function ReceiptForm() {
   const [lines, setLines] = useState<ReceiptLine[]>([newLine()]);
   const set = (i: number, patch: Partial<ReceiptLine>) =>
     setLines(lines.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  const postOnce = usePostOnce();
   const {
     mutation: receive,
     errors,
     done,
   } = useStockChange(
     () =>
-      post<{ movements: unknown[] }>('/inventory/receipts', {
+      postOnce<{ movements: unknown[] }>('/inventory/receipts', {
         locationId,
         note: note.trim() || undefined,
         lines: lines
@@ -204,13 +205,14 @@ function AdjustmentForm() {
   const [kind, setKind] = useState<'write_off' | 'adjustment'>('write_off');
   const [quantity, setQuantity] = useState('');
   const [note, setNote] = useState('');
+  const postOnce = usePostOnce();
   const {
     mutation: adjust,
     errors,
     done,
   } = useStockChange(
     () =>
-      post<{ delta: string; level: { onHand: string } | null }>('/inventory/adjustments', {
+      postOnce<{ delta: string; level: { onHand: string } | null }>('/inventory/adjustments', {
         locationId,
         skuId: sku?.id,
         reason: kind,

@@ -3,7 +3,7 @@ import { D } from '@server/shared/money.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, post, useIdempotencyKeys } from '../../lib/api';
+import { ApiError, get, usePostOnce } from '../../lib/api';
 import { formatMoney, parseMoneyInput } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { paymentMethodName } from '../../lib/payment-methods';
@@ -48,7 +48,7 @@ export function AccountDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<{ amount: string; balance: string } | null>(null);
-  const keyFor = useIdempotencyKeys();
+  const postOnce = usePostOnce();
   const balance = debt.data ?? null;
 
   async function submit(e: FormEvent) {
@@ -67,9 +67,7 @@ export function AccountDialog({
         ...(method !== 'cash' ? { reference: reference.trim() } : {}),
       };
       // Sent again after no answer, the same abono is recorded once.
-      const r = await post<{ balance: string }>(`/customers/${customer.id}/account/payments`, body, {
-        idempotencyKey: keyFor(body),
-      });
+      const r = await postOnce<{ balance: string }>(`/customers/${customer.id}/account/payments`, body);
       setDone({ amount: value, balance: r.balance });
       void qc.invalidateQueries({ queryKey: ['customer-account', customer.id] });
     } catch (err) {

@@ -2,7 +2,7 @@ import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, post, qs, useIdempotencyKeys } from '../../lib/api';
+import { ApiError, get, qs, usePostOnce } from '../../lib/api';
 import type { CashSession, Sale } from '../../lib/endpoints';
 import {
   businessToday,
@@ -58,7 +58,7 @@ export function ReturnsPanel({
   const [busy, setBusy] = useState(false);
   // One return id per sale picked: the server refuses a second return under it (RETURN_DUPLICATE).
   const returnId = useMemo(() => (sale ? newId('ret') : ''), [sale]);
-  const keyFor = useIdempotencyKeys();
+  const postOnce = usePostOnce();
 
   async function find(e: FormEvent) {
     e.preventDefault();
@@ -127,7 +127,7 @@ export function ReturnsPanel({
       };
       // Sent again after no answer: the same body replays the first answer (Idempotency-Key);
       // a changed one keeps the return's id, so a return that did go through is not made twice.
-      const r = await post<ReturnResult>('/returns', body, { idempotencyKey: keyFor(body) });
+      const r = await postOnce<ReturnResult>('/returns', body);
       setDone(r);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('ret.noAnswer'));
