@@ -128,7 +128,8 @@ export function BackOfficeHome() {
     ['home', 'undocumented'],
   ];
   useLiveRefresh({
-    'sale.completed': [...sold, ['home', 'receivable']],
+    // only a sale to a customer can put something on an account
+    'sale.completed': (sale) => (sale.customerId ? [...sold, ['home', 'receivable']] : sold),
     'return.recorded': sold,
     'customer.account_payment': [['home', 'receivable']],
     'order.created': [...sold, ['home', 'orders']],

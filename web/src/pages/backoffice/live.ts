@@ -2,13 +2,27 @@ import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { API_BASE } from '../../lib/api';
 
+/** An event's own data (`data.data` of the stream's message); empty when it cannot be read. */
+function payloadOf(ev: Event): Record<string, unknown> {
+  try {
+    const body = JSON.parse((ev as MessageEvent<string>).data) as { data?: Record<string, unknown> };
+    return body.data ?? {};
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Reads again what a page shows when the server says it changed: `refresh` maps event types
- * (`sale.completed`, …) to the queries they make stale. Events come from the business's event
+ * (`sale.completed`, …) to the queries they make stale, or to a function of the event's data
+ * that says which. Events come from the business's event
  * stream (SSE, resumed by the browser after a drop); a burst of them (a busy counter) asks again
  * at most once every `everyMs` per query.
  */
-export function useLiveRefresh(refresh: Record<string, QueryKey[]>, everyMs = 2000): void {
+export function useLiveRefresh(
+  refresh: Record<string, QueryKey[] | ((data: Record<string, unknown>) => QueryKey[])>,
+  everyMs = 2000,
+): void {
   const qc = useQueryClient();
   const latest = useRef(refresh);
   latest.current = refresh;
@@ -28,7 +42,9 @@ export function useLiveRefresh(refresh: Record<string, QueryKey[]>, everyMs = 20
       due.clear();
     };
     const on = (ev: Event) => {
-      for (const key of latest.current[ev.type] ?? []) due.set(JSON.stringify(key), key);
+      const keys = latest.current[ev.type] ?? [];
+      for (const key of typeof keys === 'function' ? keys(payloadOf(ev)) : keys)
+        due.set(JSON.stringify(key), key);
       if (timer === undefined) timer = setTimeout(flush, Math.max(0, last + everyMs - Date.now()));
     };
     for (const type of types.split(',')) es.addEventListener(type, on);
