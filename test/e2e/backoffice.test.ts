@@ -20,6 +20,7 @@ import {
   type E2eServer,
   launchBrowser,
   login,
+  loseNextAnswer,
   PASSWORD,
   POLL,
   SCREENSHOTS,
@@ -338,14 +339,7 @@ describe('the back office', () => {
     await receipt.getByLabel('Costo unitario').fill('14.50');
     // the receipt reaches the server but its answer is lost: trying again gets the first answer
     // (same Idempotency-Key), and the 24 bags are counted once
-    await page.route(
-      '**/api/v1/inventory/receipts',
-      async (route) => {
-        await route.fetch();
-        await route.abort('connectionreset');
-      },
-      { times: 1 },
-    );
+    await loseNextAnswer(page, '**/api/v1/inventory/receipts');
     await receipt.getByRole('button', { name: 'Registrar entrada' }).click();
     await expect
       .poll(textOf(receipt.getByRole('alert')), POLL)

@@ -219,6 +219,21 @@ export function textOf(loc: Locator): () => Promise<string> {
 
 export const POLL = { timeout: 10_000, interval: 100 };
 
+/**
+ * The next request to `url` reaches the server, but its answer never reaches the page (the
+ * connection resets on the way back): what a dropped Wi-Fi does to a cashier's click.
+ */
+export async function loseNextAnswer(page: Page, url: string): Promise<void> {
+  await page.route(
+    url,
+    async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    },
+    { times: 1 },
+  );
+}
+
 /** How many pixels the back office's main area scrolls sideways (0 when everything fits). */
 export function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => {

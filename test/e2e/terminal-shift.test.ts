@@ -6,6 +6,7 @@ import {
   type E2eServer,
   launchBrowser,
   login,
+  loseNextAnswer,
   POLL,
   SCREENSHOTS,
   scan,
@@ -121,14 +122,7 @@ describe('a full shift at the counter', () => {
     await page.screenshot({ path: join(SCREENSHOTS, '06-devolucion.png') });
     // The return reaches the server but its answer is lost: the second try gets the first one's
     // answer (same Idempotency-Key), and the corte below counts one $16 refund.
-    await page.route(
-      '**/api/v1/returns',
-      async (route) => {
-        await route.fetch();
-        await route.abort('connectionreset');
-      },
-      { times: 1 },
-    );
+    await loseNextAnswer(page, '**/api/v1/returns');
     await page.getByRole('button', { name: 'Registrar devolución' }).click();
     await expect
       .poll(textOf(page.getByRole('alert')), POLL)
