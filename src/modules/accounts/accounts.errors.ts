@@ -16,6 +16,11 @@ export const AccountsErrors = defineErrors({
     es: 'Un abono en efectivo entra a una caja: indica cuál.',
     en: 'A cash payment goes into a register: say which one.',
   },
+  ACCOUNT_PAYMENT_ID_REUSED: {
+    status: 409,
+    es: 'Ya hay un abono registrado con el identificador {movementId} y otros datos: genera un identificador nuevo para este.',
+    en: 'A payment with id {movementId} and other details is already recorded: use a new id for this one.',
+  },
   ACCOUNT_CREDIT_LIMIT_EXCEEDED: {
     status: 409,
     es: 'Con esta venta el cliente debería {total:money}, más que su límite de crédito de {limit:money} (ya debe {balance:money}). Cobra una parte de otra forma o pide a un encargado que suba el límite.',

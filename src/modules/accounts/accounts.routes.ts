@@ -37,7 +37,7 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "A payment on a customer's account (abono); at a register it shows on the corte",
         description:
-          'Never more than the customer owes (ACCOUNT_PAYMENT_EXCEEDS_BALANCE). Cash needs `registerId`; any method with a register is a `collection` movement of its open session.',
+          'Never more than the customer owes (ACCOUNT_PAYMENT_EXCEEDS_BALANCE). Cash needs `registerId`; any method with a register is a `collection` movement of its open session. With `id` (`acm_` + ULID, made by the terminal) the same body sent again answers the recorded payment and writes nothing; the id with another body is ACCOUNT_PAYMENT_ID_REUSED.',
         params,
         body: zAccountPaymentInput,
         response: { 201: z.object({ movement: zAccountMovement, balance: z.string() }) },

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { ACCOUNT_PAYMENT_METHODS } from './accounts.tables.js';
-import { zNonNegativeMoney, zPositiveMoney } from '../../http/schemas.js';
+import { zId, zNonNegativeMoney, zPositiveMoney } from '../../http/schemas.js';
 
 const zMethod = z.enum(ACCOUNT_PAYMENT_METHODS);
 
 export const zAccountPaymentInput = z
   .object({
+    /**
+     * The terminal's own id for this payment (`acm_` + ULID), its idempotency key: sent again
+     * with the same body, the payment is answered as recorded the first time (an abono taken
+     * while offline is queued under it).
+     */
+    id: zId('acm').optional(),
     amount: zPositiveMoney,
     method: zMethod,
     /** Card authorisation, clave de rastreo, cheque number, voucher folio. */

@@ -109,7 +109,7 @@ async function accountOf(ctx: Ctx, customerId: string, lock = false) {
 /** The account's debt now, under its lock: what a movement about to be written is checked against. */
 async function lockedBalance(ctx: Ctx, customerId: string) {
   const { live, ids } = await accountOf(ctx, customerId, true);
-  return { live, balance: new D((await totalsOf(ctx, ids)).balance) };
+  return { live, ids, balance: new D((await totalsOf(ctx, ids)).balance) };
 }
 
 async function insertMovement(
@@ -233,7 +233,8 @@ export async function getAccount(
  * money received there: a `collection` movement in its open session, so the corte expects it on
  * that method; cash always names a register. Errors: CUSTOMER_NOT_FOUND, ACCOUNT_NOTHING_OWED,
  * ACCOUNT_PAYMENT_EXCEEDS_BALANCE, ACCOUNT_PAYMENT_REGISTER_REQUIRED, REGISTER_NOT_FOUND,
- * CASH_SESSION_REQUIRED.
+ * CASH_SESSION_REQUIRED, ACCOUNT_PAYMENT_ID_REUSED. With the terminal's `id`, the same payment
+ * sent again is answered as recorded (with the balance now) and written once.
  */
 export async function recordAccountPayment(
   ctx: Ctx,
@@ -242,7 +243,27 @@ export async function recordAccountPayment(
 ): Promise<{ movement: AccountMovement; balance: string }> {
   if (input.method === 'cash' && !input.registerId)
     throw new AppError(E.ACCOUNT_PAYMENT_REGISTER_REQUIRED, {});
-  const { live, balance: before } = await lockedBalance(ctx, customerId);
+  const { live, ids, balance: before } = await lockedBalance(ctx, customerId);
+  if (input.id) {
+    // Under the account's lock: a first attempt with this id that ran at the same time is visible.
+    const known = await ctx.db
+      .selectFrom('account_movements')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', input.id)
+      .executeTakeFirst();
+    if (known) {
+      const same =
+        known.kind === 'payment' &&
+        ids.includes(known.customer_id) &&
+        new D(known.amount).eq(input.amount) &&
+        known.method === input.method &&
+        known.reference === (input.reference ?? null) &&
+        known.register_id === (input.registerId ?? null);
+      if (!same) throw new AppError(E.ACCOUNT_PAYMENT_ID_REUSED, { movementId: known.id });
+      return { movement: toMovement(known), balance: before.toFixed(2) };
+    }
+  }
   const amount = new D(input.amount);
   if (before.lte(0)) throw new AppError(E.ACCOUNT_NOTHING_OWED, { customerId: live.id });
   if (amount.gt(before))
@@ -250,7 +271,7 @@ export async function recordAccountPayment(
       balance: before.toFixed(2),
       amount: amount.toFixed(2),
     });
-  const id = newId('acm');
+  const id = input.id ?? newId('acm');
   const cash = input.registerId
     ? await recordCollectionMovement(ctx, {
         registerId: input.registerId,

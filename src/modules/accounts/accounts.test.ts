@@ -162,6 +162,35 @@ describe('customer accounts (fiado)', () => {
     });
   });
 
+  it('records a payment sent again under the terminal’s id once, and refuses the id for another payment', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Doña Lupe', phone: '5511110009' });
+    await sellOnAccount(c.id, '80.00');
+    const id = newId('acm');
+    const body = { id, amount: '30.00', method: 'cash', registerId };
+    const first = await pay(c.id, body);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ movement: { id, amount: '30.00' }, balance: '50.00' });
+    const d = await createCustomer(biz.ctx, { name: 'Don Beto', phone: '5511110010' });
+    await sellOnAccount(d.id, '40.00');
+    const before = await Promise.all([count('account_movements'), count('cash_movements'), count('events')]);
+    // the answer was lost: the terminal sends it again, twice at once
+    const again = await Promise.all([pay(c.id, body), pay(c.id, body)]);
+    for (const r of again) {
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json()).toMatchObject({ movement: { id, amount: '30.00' }, balance: '50.00' });
+    }
+    // the same id for another amount, or for another customer: refused, nothing written
+    const other = await pay(c.id, { ...body, amount: '20.00' });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error.code).toBe('ACCOUNT_PAYMENT_ID_REUSED');
+    expect((await pay(d.id, body)).json().error.code).toBe('ACCOUNT_PAYMENT_ID_REUSED');
+    expect((await pay(c.id, { ...body, id: 'acm_x' })).statusCode).toBe(400);
+    expect(await Promise.all([count('account_movements'), count('cash_movements'), count('events')])).toEqual(
+      before,
+    );
+    expect((await account(c.id)).balance).toBe('50.00');
+  });
+
   it('lists who owes, largest first, and takes two payments of the whole debt at once only once', async () => {
     const c = await createCustomer(biz.ctx, { name: 'Taller El Güero', phone: '5511110003' });
     await sellOnAccount(c.id, '300.00');
