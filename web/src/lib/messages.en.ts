@@ -131,7 +131,12 @@ export const en: Record<MessageKey, string> = {
   'account.confirm': 'Record payment',
   'account.ok': 'Payment recorded: take {amount}. Still owes {balance}.',
   'account.paidOff': 'Payment recorded: take {amount}. The account is paid off.',
-  'account.offline': 'No connection: account payments need the server.',
+  'account.queued':
+    'Payment kept on this register: take {amount}. It is sent by itself when the connection is back; the balance is checked then.',
+  'account.queuedDescription': 'Payment of {amount} on the account of {name}',
+  'account.changedAfterSent':
+    'This payment had already reached the server with other details: close and check what the customer owes.',
+  'account.offline': 'No connection: what the customer owes cannot be read.',
   'customer.title': 'Customer',
   'customer.search': 'Phone or name',
   'customer.find': 'Find',

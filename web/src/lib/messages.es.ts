@@ -131,7 +131,12 @@ export const es = {
   'account.confirm': 'Registrar abono',
   'account.ok': 'Abono registrado: recibe {amount}. Queda debiendo {balance}.',
   'account.paidOff': 'Abono registrado: recibe {amount}. La cuenta queda pagada.',
-  'account.offline': 'Sin conexión: los abonos necesitan al servidor.',
+  'account.queued':
+    'Abono guardado en esta caja: recibe {amount}. Se envía solo al volver la conexión; el saldo se revisa entonces.',
+  'account.queuedDescription': 'Abono de {amount} a la cuenta de {name}',
+  'account.changedAfterSent':
+    'Este abono ya había llegado al servidor con otros datos: cierra y revisa lo que debe el cliente.',
+  'account.offline': 'Sin conexión: no se puede consultar lo que debe.',
   'customer.title': 'Cliente',
   'customer.search': 'Teléfono o nombre',
   'customer.find': 'Buscar',

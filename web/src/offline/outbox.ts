@@ -1,7 +1,7 @@
 import { ApiError, NetworkError, post } from '../lib/api';
 import { createStore } from '../lib/store';
 import { markServerReachable } from './connectivity';
-import { dbFor, kindOf, type QueuedSale, queueOrder } from './db';
+import { dbFor, kindOf, type QueuedKind, type QueuedSale, queueOrder } from './db';
 
 /** Error codes that mean the sale cannot be honoured as it is now: a conflict for the manager. */
 const CONFLICT_CODES = new Set([
@@ -38,12 +38,17 @@ export async function enqueueSale(
 }
 
 /**
- * Queues a cash session opening or a cash in/out made without the server (or whose answer was
- * lost), under the id the terminal generated; the queue sends it in order with the sales.
+ * Queues a cash session opening, a cash in/out or an abono made without the server (or whose
+ * answer was lost), under the id the terminal generated; the queue sends it in order with the sales.
  */
 export async function enqueueOperation(
   tenantId: string,
-  op: { id: string; kind: 'cash_session' | 'cash_movement'; path: string; body: Record<string, unknown> },
+  op: {
+    id: string;
+    kind: Exclude<QueuedKind, 'sale'>;
+    path: string;
+    body: Record<string, unknown>;
+  },
   description: string,
 ): Promise<void> {
   await dbFor(tenantId).outbox.put({

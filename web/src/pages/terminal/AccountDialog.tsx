@@ -1,23 +1,30 @@
 import { ACCOUNT_PAYMENT_METHODS } from '@server/modules/accounts/accounts.tables.js';
+import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, usePostOnce } from '../../lib/api';
+import { ApiError, get, NetworkError, post } from '../../lib/api';
 import { formatMoney, parseMoneyInput } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { paymentMethodName } from '../../lib/payment-methods';
 import { useStore } from '../../lib/store';
-import { connectivity, isOnline } from '../../offline/connectivity';
+import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
+import { enqueueOperation, flushOutbox, syncState } from '../../offline/outbox';
 import type { TicketCustomer } from './ticket';
 
 const METHODS = ACCOUNT_PAYMENT_METHODS;
 
-/** What the ticket's customer owes on account (fiado), while the server can be asked. */
+/**
+ * What the ticket's customer owes on account (fiado), while the server can be asked (offline, the
+ * last answer); read again after the register's queue has sent what it held (an abono).
+ */
 export function useCustomerDebt(customerId: string | null) {
   const online = isOnline(useStore(connectivity));
+  const synced = useStore(syncState).lastRunAt;
   return useQuery({
-    queryKey: ['customer-account', customerId],
+    queryKey: ['customer-account', customerId, synced],
+    placeholderData: (previous) => previous,
     queryFn: () =>
       get<{ balance: string }>(`/customers/${customerId}/account?limit=1`).then((a) => a.balance),
     enabled: !!customerId && online,
@@ -27,28 +34,36 @@ export function useCustomerDebt(customerId: string | null) {
 
 /**
  * A payment on the customer's account (abono) at this register: it goes into the open session,
- * so the corte expects it on its method. It needs the server (the balance is checked there); a
- * retry after a lost answer carries the same Idempotency-Key, so it is never taken twice.
+ * so the corte expects it on its method. It carries an id made here, its idempotency key: with
+ * no connection (or no answer) it waits in the register's queue and is recorded once when the
+ * server is back, where the balance is checked (a refusal then shows in the queue). The debt
+ * shown offline is the last one read.
  */
 export function AccountDialog({
+  tenantId,
   customer,
   registerId,
+  queueFirst,
   onClose,
 }: {
+  tenantId: string;
   customer: TicketCustomer;
   registerId: string;
+  /** The session's opening is still queued: the abono must follow it through the queue. */
+  queueFirst: boolean;
   onClose: () => void;
 }) {
   const t = useT();
   const qc = useQueryClient();
+  const online = isOnline(useStore(connectivity));
+  const [paymentId] = useState(() => newId('acm'));
   const debt = useCustomerDebt(customer.id);
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState<(typeof METHODS)[number]>('cash');
   const [reference, setReference] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<{ amount: string; balance: string } | null>(null);
-  const postOnce = usePostOnce();
+  const [done, setDone] = useState<{ amount: string; balance: string | null } | null>(null);
   const balance = debt.data ?? null;
 
   async function submit(e: FormEvent) {
@@ -59,19 +74,39 @@ export function AccountDialog({
     if (!value || new D(value).lte(0)) return setError(t('pay.badAmount'));
     if (method !== 'cash' && !reference.trim()) return setError(t('account.referenceRequired'));
     setBusy(true);
+    const path = `/customers/${customer.id}/account/payments`;
+    const body = {
+      id: paymentId,
+      amount: value,
+      method,
+      registerId,
+      ...(method !== 'cash' ? { reference: reference.trim() } : {}),
+    };
+    const refresh = () => qc.invalidateQueries({ queryKey: ['customer-account', customer.id] });
+    const queue = async () => {
+      const who = customer.name || customer.phone || '';
+      await enqueueOperation(
+        tenantId,
+        { id: paymentId, kind: 'account_payment', path, body },
+        t('account.queuedDescription', { amount: formatMoney(value), name: who }),
+      );
+      if (online) void flushOutbox(tenantId).then(refresh);
+      setDone({ amount: value, balance: null });
+    };
     try {
-      const body = {
-        amount: value,
-        method,
-        registerId,
-        ...(method !== 'cash' ? { reference: reference.trim() } : {}),
-      };
-      // Sent again after no answer, the same abono is recorded once.
-      const r = await postOnce<{ balance: string }>(`/customers/${customer.id}/account/payments`, body);
+      if (!online || queueFirst) return await queue();
+      const r = await post<{ balance: string }>(path, body, { timeoutMs: 8000 });
+      markServerReachable(true);
       setDone({ amount: value, balance: r.balance });
-      void qc.invalidateQueries({ queryKey: ['customer-account', customer.id] });
+      void refresh();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : t('account.offline'));
+      if (err instanceof NetworkError) {
+        // No answer: queued under the same id, the server records it once.
+        markServerReachable(false);
+        await queue();
+      } else if (err instanceof ApiError && err.code === 'ACCOUNT_PAYMENT_ID_REUSED') {
+        setError(t('account.changedAfterSent'));
+      } else setError(err instanceof ApiError ? err.message : String(err));
     } finally {
       setBusy(false);
     }
@@ -82,9 +117,11 @@ export function AccountDialog({
       {done ? (
         <div className="stack" data-testid="account-paid">
           <p className="ok-box">
-            {new D(done.balance).isZero()
-              ? t('account.paidOff', { amount: formatMoney(done.amount) })
-              : t('account.ok', { amount: formatMoney(done.amount), balance: formatMoney(done.balance) })}
+            {done.balance === null
+              ? t('account.queued', { amount: formatMoney(done.amount) })
+              : new D(done.balance).isZero()
+                ? t('account.paidOff', { amount: formatMoney(done.amount) })
+                : t('account.ok', { amount: formatMoney(done.amount), balance: formatMoney(done.balance) })}
           </p>
           <button type="button" className="primary" onClick={onClose} data-autofocus>
             {t('common.close')}

@@ -587,7 +587,13 @@ export function SellScreen({
         />
       )}
       {dialog?.kind === 'account' && ticket.customer && (
-        <AccountDialog customer={ticket.customer} registerId={cfg.register.id} onClose={closeDialog} />
+        <AccountDialog
+          tenantId={tenantId}
+          customer={ticket.customer}
+          registerId={cfg.register.id}
+          queueFirst={!!cfg.session?.pendingSync}
+          onClose={closeDialog}
+        />
       )}
       {dialog?.kind === 'parked' && (
         <ParkedDialog
