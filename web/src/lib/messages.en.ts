@@ -48,7 +48,8 @@ export const en: Record<MessageKey, string> = {
   'frame.sessionOffline': 'Opened offline · not on the server yet',
   'frame.mergedBanner':
     'When the connection came back, this register already had a session open on the server (since {time}). The offline sales were added to that session; the {float} float you counted was not added to the expected cash. Tell the manager before the corte Z.',
-  'frame.movementsRefused': '{n} cash in/out made offline were not recorded (see details).',
+  'frame.movementsRefused':
+    '{n} cash in/out or account payments made offline were not recorded (see details).',
   'frame.sessionOpen': 'Open since {time} · float {float}',
   'frame.online': 'Online',
   'frame.offline': 'Offline',

@@ -49,7 +49,7 @@ export const es = {
   'frame.mergedBanner':
     'Al volver la conexión, esta caja ya tenía un turno abierto en el servidor (desde las {time}). Las ventas hechas sin conexión se sumaron a ese turno; el fondo de {float} que contaste no se sumó al efectivo esperado. Avisa al encargado antes del corte Z.',
   'frame.movementsRefused':
-    '{n} entradas o salidas de efectivo hechas sin conexión no se registraron (ver detalle).',
+    '{n} entradas, salidas de efectivo o abonos hechos sin conexión no se registraron (ver detalle).',
   'frame.online': 'En línea',
   'frame.offline': 'Sin conexión',
   'frame.live': 'Existencias al momento',

@@ -13,8 +13,8 @@ import type { TerminalConfig } from './terminal-state';
 
 /**
  * Counts of the queue, live from the browser database: sales (pending, conflict, rejected),
- * everything waiting (`pendingAll`: also a session opening and cash in/out) and the cash in/out
- * the server refused (`refusedMovements`).
+ * everything waiting (`pendingAll`: also a session opening, cash in/out and abonos) and the cash
+ * in/out and abonos the server refused (`refusedMovements`).
  */
 export function useQueueCounts(tenantId: string) {
   return useLiveQuery(
@@ -29,7 +29,7 @@ export function useQueueCounts(tenantId: string) {
         db.outbox
           .where('status')
           .equals('rejected')
-          .filter((r) => kindOf(r) === 'cash_movement')
+          .filter((r) => kindOf(r) === 'cash_movement' || kindOf(r) === 'account_payment')
           .count(),
       ]);
       return { pending, pendingAll, conflict, rejected, refusedMovements };
