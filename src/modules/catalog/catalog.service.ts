@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { json } from '../../db/types.js';
 import type { z } from 'zod';
@@ -45,10 +45,11 @@ function searchTextOf(productName: string, sku: string, variantName: string, bar
   return normalizeSearch([productName, variantName, sku, ...barcodes].filter(Boolean).join(' '));
 }
 
-async function insertSku(ctx: Ctx, productId: string, productName: string, s: SkuInput): Promise<string> {
+/** Inserts a SKU and its barcodes; returns them as written (the barcodes sorted, as read back). */
+async function insertSku(ctx: Ctx, productId: string, productName: string, s: SkuInput): Promise<Sku> {
   const barcodes = [...new Set((s.barcodes ?? []).map(assertBarcode))];
   const id = newId('sku');
-  await ctx.db
+  const row = await ctx.db
     .insertInto('skus')
     .values({
       tenant_id: ctx.tenantId,
@@ -66,14 +67,15 @@ async function insertSku(ctx: Ctx, productId: string, productName: string, s: Sk
       created_at: ctx.now,
       updated_at: ctx.now,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   if (barcodes.length > 0) {
     await ctx.db
       .insertInto('barcodes')
       .values(barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: id, created_at: ctx.now })))
       .execute();
   }
-  return id;
+  return toSku(row, [...barcodes].sort());
 }
 
 /**
@@ -86,7 +88,7 @@ export async function createProduct(ctx: Ctx, input: CreateProductInput): Promis
   if (input.soldByWeight && input.claveUnidad !== 'KGM') throw new AppError(E.WEIGHT_UNIT_MISMATCH);
   if (input.categoryId) await assertCategory(ctx, input.categoryId);
   const id = newId('prd');
-  await ctx.db
+  const row = await ctx.db
     .insertInto('products')
     .values({
       tenant_id: ctx.tenantId,
@@ -107,11 +109,15 @@ export async function createProduct(ctx: Ctx, input: CreateProductInput): Promis
       created_at: ctx.now,
       updated_at: ctx.now,
     })
-    .execute();
-  for (const s of input.skus) await insertSku(ctx, id, input.name, s);
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const skus: Sku[] = [];
+  for (const s of input.skus) skus.push(await insertSku(ctx, id, input.name, s));
   await recordEvent(ctx, 'product.created', { productId: id });
   await recordAudit(ctx, { action: 'product.created', entityType: 'product', entityId: id });
-  return getProduct(ctx, id);
+  // Built from the rows as written, as getProduct would read them back (three queries fewer a
+  // product: the demo's catalog and a CSV import create one product at a time).
+  return toProduct(row, skus);
 }
 
 async function assertCategory(ctx: Ctx, categoryId: string): Promise<void> {
@@ -212,11 +218,10 @@ export async function addSku(ctx: Ctx, productId: string, input: SkuInput): Prom
     .where('id', '=', productId)
     .executeTakeFirst();
   if (!p) throw new AppError(E.PRODUCT_NOT_FOUND, { productId });
-  const id = await insertSku(ctx, productId, p.name, input);
-  await recordEvent(ctx, 'product.updated', { productId, skuId: id });
-  await recordAudit(ctx, { action: 'sku.created', entityType: 'sku', entityId: id });
-  const product = await getProduct(ctx, productId);
-  return product.skus.find((s) => s.id === id)!;
+  const sku = await insertSku(ctx, productId, p.name, input);
+  await recordEvent(ctx, 'product.updated', { productId, skuId: sku.id });
+  await recordAudit(ctx, { action: 'sku.created', entityType: 'sku', entityId: sku.id });
+  return sku;
 }
 
 /**
@@ -362,25 +367,34 @@ async function loadProducts(ctx: Ctx, ids: string[]): Promise<Product[]> {
   return ids
     .map((id) => byId.get(id))
     .filter((p) => p !== undefined)
-    .map((p) => ({
-      id: p.id,
-      name: p.name,
-      description: p.description,
-      categoryId: p.category_id,
-      claveProdServ: p.clave_prod_serv,
-      claveUnidad: p.clave_unidad,
-      unitName: p.unit_name,
-      soldByWeight: p.sold_by_weight,
-      priceIncludesTax: p.price_includes_tax,
-      iva: p.iva,
-      ieps: p.ieps_type === 'none' ? null : { type: p.ieps_type as 'rate' | 'quota', value: p.ieps_value! },
-      imageUrls: p.image_urls,
-      trackLots: p.track_lots,
-      active: p.active,
-      skus: skus.filter((s) => s.product_id === p.id).map((s) => toSku(s, codes.get(s.id) ?? [])),
-      createdAt: p.created_at.toISOString(),
-      updatedAt: p.updated_at.toISOString(),
-    }));
+    .map((p) =>
+      toProduct(
+        p,
+        skus.filter((s) => s.product_id === p.id).map((s) => toSku(s, codes.get(s.id) ?? [])),
+      ),
+    );
+}
+
+function toProduct(p: Selectable<DB['products']>, skus: Sku[]): Product {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    categoryId: p.category_id,
+    claveProdServ: p.clave_prod_serv,
+    claveUnidad: p.clave_unidad,
+    unitName: p.unit_name,
+    soldByWeight: p.sold_by_weight,
+    priceIncludesTax: p.price_includes_tax,
+    iva: p.iva,
+    ieps: p.ieps_type === 'none' ? null : { type: p.ieps_type as 'rate' | 'quota', value: p.ieps_value! },
+    imageUrls: p.image_urls,
+    trackLots: p.track_lots,
+    active: p.active,
+    skus,
+    createdAt: p.created_at.toISOString(),
+    updatedAt: p.updated_at.toISOString(),
+  };
 }
 
 export interface ListProductsInput {
