@@ -97,6 +97,22 @@ describe('fiado at the counter', () => {
       .execute();
     expect(abonos.map((a) => a.amount)).toEqual(['10.00', '3.00']);
 
+    // offline again, $50 against a debt of $5: queued, then refused when sent; the till says so
+    // and the corte does not expect it
+    await browser.context.setOffline(true);
+    await page.getByTestId('customer-debt').click();
+    await page.getByLabel(/Importe del abono/).fill('50');
+    await page.getByRole('button', { name: 'Registrar abono' }).click();
+    await expect
+      .poll(textOf(page.getByTestId('account-paid')), POLL)
+      .toContain('Abono guardado en esta caja: recibe $50.00.');
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await browser.context.setOffline(false);
+    await expect
+      .poll(textOf(page.getByTestId('conflict-banner')), POLL)
+      .toContain('1 entradas, salidas de efectivo o abonos hechos sin conexión no se registraron');
+    await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $5.00 · abonar');
+
     // corte X: the drawer expects the float and the $13 received, each once; the sale is on account
     await page.keyboard.press('F10');
     await page.keyboard.press('Alt+2');
