@@ -31,6 +31,15 @@ describe('fiado at the counter', () => {
   it('sells on account to a neighbour registered at the till, then takes part of it back into the drawer, once even when an answer is lost, and offline', async () => {
     const { page } = browser;
     const { products: p } = server.biz;
+    /** In the open abono dialog: pays `amount` and sees it kept in the register's queue. */
+    const abonoKeptOnTheRegister = async (amount: string) => {
+      await page.getByLabel(/Importe del abono/).fill(amount);
+      await page.getByRole('button', { name: 'Registrar abono' }).click();
+      await expect
+        .poll(textOf(page.getByTestId('account-paid')), POLL)
+        .toContain(`Abono guardado en esta caja: recibe $${amount}.00.`);
+      await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    };
     await login(page, server.url, server.biz.cashier);
     await page.getByRole('listitem').filter({ hasText: 'Caja 1' }).click();
     await page.getByLabel(/Fondo de caja/).fill('100');
@@ -70,24 +79,14 @@ describe('fiado at the counter', () => {
     // the first $10 reaches the server but its answer is lost on the way back: the till keeps it
     // in its queue under its own id and sends it again, and the server records it once
     await loseNextAnswer(page, '**/account/payments');
-    await page.getByLabel(/Importe del abono/).fill('10');
-    await page.getByRole('button', { name: 'Registrar abono' }).click();
-    await expect
-      .poll(textOf(page.getByTestId('account-paid')), POLL)
-      .toContain('Abono guardado en esta caja: recibe $10.00.');
-    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await abonoKeptOnTheRegister('10');
     await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $8.00 · abonar');
 
     // with no connection at all: $3 more waits in the register and goes when the network is back
     await browser.context.setOffline(true);
     await page.getByTestId('customer-debt').click();
     await expect.poll(textOf(page.getByTestId('account-owes')), POLL).toBe('Debe $8.00');
-    await page.getByLabel(/Importe del abono/).fill('3');
-    await page.getByRole('button', { name: 'Registrar abono' }).click();
-    await expect
-      .poll(textOf(page.getByTestId('account-paid')), POLL)
-      .toContain('Abono guardado en esta caja: recibe $3.00.');
-    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await abonoKeptOnTheRegister('3');
     await browser.context.setOffline(false);
     await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $5.00 · abonar');
     const abonos = await server.database.db
@@ -101,12 +100,7 @@ describe('fiado at the counter', () => {
     // and the corte does not expect it
     await browser.context.setOffline(true);
     await page.getByTestId('customer-debt').click();
-    await page.getByLabel(/Importe del abono/).fill('50');
-    await page.getByRole('button', { name: 'Registrar abono' }).click();
-    await expect
-      .poll(textOf(page.getByTestId('account-paid')), POLL)
-      .toContain('Abono guardado en esta caja: recibe $50.00.');
-    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await abonoKeptOnTheRegister('50');
     await browser.context.setOffline(false);
     await expect
       .poll(textOf(page.getByTestId('conflict-banner')), POLL)
