@@ -150,6 +150,7 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
       password: DEMO_CASHIER.password,
       locationIds: [storeId],
     });
+    lap('business and users');
     const seeded = await seedCatalog(ctx);
     lap('catalog');
     await seedStock(
