@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { recordAccountPayment } from '../modules/accounts/accounts.service.js';
 import { createCustomer } from '../modules/customers/customers.service.js';
-import { createCategory, createProduct, getSellableSkus } from '../modules/catalog/catalog.service.js';
+import { createCategory, createProducts, getSellableSkus } from '../modules/catalog/catalog.service.js';
 import { gs1CheckDigit } from '../modules/catalog/barcode.js';
 import {
   cashSessionReport,
@@ -208,37 +208,42 @@ async function seedCatalog(ctx: Ctx): Promise<SeededSku[]> {
   for (const name of [...new Set(DEMO_PRODUCTS.map((p) => p.category))]) {
     categoryIds.set(name, (await createCategory(ctx, { name })).id);
   }
-  const skus: SeededSku[] = [];
   let n = 0;
-  for (const p of DEMO_PRODUCTS) {
-    const variants = p.variants ?? [{ suffix: '', name: '', attributes: {} }];
-    const created = await createProduct(ctx, {
-      name: p.name,
-      categoryId: categoryIds.get(p.category),
-      claveProdServ: p.clave,
-      claveUnidad: p.unit,
-      unitName: p.unitName ?? (p.soldByWeight ? 'Kilogramo' : p.unit === 'XPK' ? 'Paquete' : 'Pieza'),
-      soldByWeight: p.soldByWeight ?? false,
-      priceIncludesTax: true,
-      iva: p.iva,
-      ieps: p.ieps,
-      trackLots: p.trackLots ?? false,
-      skus: variants.map((v) => {
-        n++;
-        return {
-          sku: v.suffix ? `${p.key}-${v.suffix}` : p.key,
-          variantName: v.name || undefined,
-          attributes: v.attributes,
-          price: p.price,
-          // Cost about 72 % of the price: a typical abarrotes margin.
-          cost: new D(p.price).times('0.72').toDecimalPlaces(2).toFixed(2),
-          barcodes: p.soldByWeight ? [] : [demoBarcode(n)],
-          reorderPoint: p.reorderPoint,
-        };
-      }),
-    });
-    for (const s of created.skus) skus.push({ id: s.id, product: p });
-  }
+  // One statement per table for the whole catalog (createProducts): the first start waits for it.
+  const created = await createProducts(
+    ctx,
+    DEMO_PRODUCTS.map((p) => {
+      const variants = p.variants ?? [{ suffix: '', name: '', attributes: {} }];
+      return {
+        name: p.name,
+        categoryId: categoryIds.get(p.category),
+        claveProdServ: p.clave,
+        claveUnidad: p.unit,
+        unitName: p.unitName ?? (p.soldByWeight ? 'Kilogramo' : p.unit === 'XPK' ? 'Paquete' : 'Pieza'),
+        soldByWeight: p.soldByWeight ?? false,
+        priceIncludesTax: true,
+        iva: p.iva,
+        ieps: p.ieps,
+        trackLots: p.trackLots ?? false,
+        skus: variants.map((v) => {
+          n++;
+          return {
+            sku: v.suffix ? `${p.key}-${v.suffix}` : p.key,
+            variantName: v.name || undefined,
+            attributes: v.attributes,
+            price: p.price,
+            // Cost about 72 % of the price: a typical abarrotes margin.
+            cost: new D(p.price).times('0.72').toDecimalPlaces(2).toFixed(2),
+            barcodes: p.soldByWeight ? [] : [demoBarcode(n)],
+            reorderPoint: p.reorderPoint,
+          };
+        }),
+      };
+    }),
+  );
+  const skus: SeededSku[] = created.flatMap((product, i) =>
+    product.skus.map((s) => ({ id: s.id, product: DEMO_PRODUCTS[i]! })),
+  );
   return skus;
 }
 

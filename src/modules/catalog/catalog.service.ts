@@ -6,7 +6,7 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { isValidSatKey } from '../../sat/catalogs.js';
-import { recordAudit, recordEvent } from '../events/events.service.js';
+import { recordAudit, recordAudits, recordEvent, recordEvents } from '../events/events.service.js';
 import { assertBarcode } from './barcode.js';
 import { CatalogErrors as E } from './catalog.errors.js';
 import type {
@@ -45,34 +45,46 @@ function searchTextOf(productName: string, sku: string, variantName: string, bar
   return normalizeSearch([productName, variantName, sku, ...barcodes].filter(Boolean).join(' '));
 }
 
+function skuValues(
+  ctx: Ctx,
+  productId: string,
+  productName: string,
+  s: SkuInput,
+  id: string,
+  barcodes: string[],
+) {
+  return {
+    tenant_id: ctx.tenantId,
+    id,
+    product_id: productId,
+    sku: s.sku,
+    variant_name: s.variantName ?? '',
+    attributes: json(s.attributes ?? {}),
+    price: s.price,
+    cost: s.cost ?? null,
+    channels: json(s.channels ?? {}),
+    reorder_point: s.reorderPoint ?? null,
+    active: s.active ?? true,
+    search_text: searchTextOf(productName, s.sku, s.variantName ?? '', barcodes),
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+}
+
 /** Inserts a SKU and its barcodes; returns them as written (the barcodes sorted, as read back). */
 async function insertSku(ctx: Ctx, productId: string, productName: string, s: SkuInput): Promise<Sku> {
   const barcodes = [...new Set((s.barcodes ?? []).map(assertBarcode))];
-  const id = newId('sku');
   const row = await ctx.db
     .insertInto('skus')
-    .values({
-      tenant_id: ctx.tenantId,
-      id,
-      product_id: productId,
-      sku: s.sku,
-      variant_name: s.variantName ?? '',
-      attributes: json(s.attributes ?? {}),
-      price: s.price,
-      cost: s.cost ?? null,
-      channels: json(s.channels ?? {}),
-      reorder_point: s.reorderPoint ?? null,
-      active: s.active ?? true,
-      search_text: searchTextOf(productName, s.sku, s.variantName ?? '', barcodes),
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    })
+    .values(skuValues(ctx, productId, productName, s, newId('sku'), barcodes))
     .returningAll()
     .executeTakeFirstOrThrow();
   if (barcodes.length > 0) {
     await ctx.db
       .insertInto('barcodes')
-      .values(barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: id, created_at: ctx.now })))
+      .values(
+        barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: row.id, created_at: ctx.now })),
+      )
       .execute();
   }
   return toSku(row, [...barcodes].sort());
@@ -81,53 +93,119 @@ async function insertSku(ctx: Ctx, productId: string, productName: string, s: Sk
 /**
  * Creates a product with its SKUs and barcodes. SAT keys are checked against SAT's catalogs,
  * barcodes by their check digit. Errors: CLAVE_PROD_SERV_INVALID, CLAVE_UNIDAD_INVALID,
- * BARCODE_INVALID, BARCODE_CHECK_DIGIT, BARCODE_DUPLICATE, SKU_DUPLICATE, IEPS_VALUE_REQUIRED.
+ * BARCODE_INVALID, BARCODE_CHECK_DIGIT, BARCODE_DUPLICATE, SKU_DUPLICATE, IEPS_VALUE_REQUIRED,
+ * WEIGHT_UNIT_MISMATCH, CATEGORY_NOT_FOUND.
  */
 export async function createProduct(ctx: Ctx, input: CreateProductInput): Promise<Product> {
-  checkSatKeys(ctx, input.claveProdServ, input.claveUnidad);
-  if (input.soldByWeight && input.claveUnidad !== 'KGM') throw new AppError(E.WEIGHT_UNIT_MISMATCH);
-  if (input.categoryId) await assertCategory(ctx, input.categoryId);
-  const id = newId('prd');
-  const row = await ctx.db
+  return (await createProducts(ctx, [input]))[0]!;
+}
+
+/**
+ * Creates several products at once, all or none, with createProduct's checks and errors: one
+ * statement per table instead of several per product (the SKUs' search-word trigger runs once),
+ * which is what the demo's catalog at a first start is made with. Answered from the rows as
+ * written, as getProduct would read them back.
+ */
+export async function createProducts(ctx: Ctx, inputs: CreateProductInput[]): Promise<Product[]> {
+  if (inputs.length === 0) return [];
+  if (!ctx.db.isTransaction)
+    return ctx.db.transaction().execute((trx) => createProducts({ ...ctx, db: trx }, inputs));
+  for (const input of inputs) {
+    checkSatKeys(ctx, input.claveProdServ, input.claveUnidad);
+    if (input.soldByWeight && input.claveUnidad !== 'KGM') throw new AppError(E.WEIGHT_UNIT_MISMATCH);
+  }
+  await assertCategories(
+    ctx,
+    inputs.flatMap((i) => (i.categoryId ? [i.categoryId] : [])),
+  );
+  const planned = inputs.map((input) => ({
+    input,
+    id: newId('prd'),
+    skus: input.skus.map((s) => ({
+      s,
+      id: newId('sku'),
+      barcodes: [...new Set((s.barcodes ?? []).map(assertBarcode))],
+    })),
+  }));
+  const rows = await ctx.db
     .insertInto('products')
-    .values({
-      tenant_id: ctx.tenantId,
-      id,
-      name: input.name,
-      description: input.description ?? null,
-      category_id: input.categoryId ?? null,
-      clave_prod_serv: input.claveProdServ,
-      clave_unidad: input.claveUnidad,
-      unit_name: input.unitName ?? (input.soldByWeight ? 'Kilogramo' : 'Pieza'),
-      sold_by_weight: input.soldByWeight ?? false,
-      price_includes_tax: input.priceIncludesTax ?? true,
-      iva: input.iva,
-      ieps_type: input.ieps?.type ?? 'none',
-      ieps_value: input.ieps?.value ?? null,
-      image_urls: input.imageUrls ?? [],
-      track_lots: input.trackLots ?? false,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    })
+    .values(
+      planned.map(({ input, id }) => ({
+        tenant_id: ctx.tenantId,
+        id,
+        name: input.name,
+        description: input.description ?? null,
+        category_id: input.categoryId ?? null,
+        clave_prod_serv: input.claveProdServ,
+        clave_unidad: input.claveUnidad,
+        unit_name: input.unitName ?? (input.soldByWeight ? 'Kilogramo' : 'Pieza'),
+        sold_by_weight: input.soldByWeight ?? false,
+        price_includes_tax: input.priceIncludesTax ?? true,
+        iva: input.iva,
+        ieps_type: input.ieps?.type ?? 'none',
+        ieps_value: input.ieps?.value ?? null,
+        image_urls: input.imageUrls ?? [],
+        track_lots: input.trackLots ?? false,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
-  const skus: Sku[] = [];
-  for (const s of input.skus) skus.push(await insertSku(ctx, id, input.name, s));
-  await recordEvent(ctx, 'product.created', { productId: id });
-  await recordAudit(ctx, { action: 'product.created', entityType: 'product', entityId: id });
-  // Built from the rows as written, as getProduct would read them back (three queries fewer a
-  // product: the demo's catalog and a CSV import create one product at a time).
-  return toProduct(row, skus);
+    .execute();
+  const allSkus = planned.flatMap((p) => p.skus.map((k) => ({ ...k, product: p })));
+  const skuRows =
+    allSkus.length === 0
+      ? []
+      : await ctx.db
+          .insertInto('skus')
+          .values(
+            allSkus.map((k) => skuValues(ctx, k.product.id, k.product.input.name, k.s, k.id, k.barcodes)),
+          )
+          .returningAll()
+          .execute();
+  const codes = allSkus.flatMap((k) =>
+    k.barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: k.id, created_at: ctx.now })),
+  );
+  if (codes.length > 0) await ctx.db.insertInto('barcodes').values(codes).execute();
+  await recordEvents(
+    ctx,
+    'product.created',
+    planned.map((p) => ({ productId: p.id })),
+  );
+  await recordAudits(
+    ctx,
+    planned.map((p) => ({ action: 'product.created', entityType: 'product', entityId: p.id })),
+  );
+  const productRow = new Map(rows.map((r) => [r.id, r]));
+  const skuRow = new Map(skuRows.map((r) => [r.id, r]));
+  return planned.map((p) =>
+    toProduct(
+      productRow.get(p.id)!,
+      p.skus.map((k) => toSku(skuRow.get(k.id)!, [...k.barcodes].sort())),
+    ),
+  );
 }
 
 async function assertCategory(ctx: Ctx, categoryId: string): Promise<void> {
-  const c = await ctx.db
-    .selectFrom('categories')
-    .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', categoryId)
-    .executeTakeFirst();
-  if (!c) throw new AppError(E.CATEGORY_NOT_FOUND, { categoryId });
+  await assertCategories(ctx, [categoryId]);
+}
+
+/** Errors: CATEGORY_NOT_FOUND, naming the first of `categoryIds` this business does not have. */
+async function assertCategories(ctx: Ctx, categoryIds: string[]): Promise<void> {
+  const wanted = [...new Set(categoryIds)];
+  if (wanted.length === 0) return;
+  const found = new Set(
+    (
+      await ctx.db
+        .selectFrom('categories')
+        .select('id')
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('id', 'in', wanted)
+        .execute()
+    ).map((c) => c.id),
+  );
+  const missing = wanted.find((c) => !found.has(c));
+  if (missing) throw new AppError(E.CATEGORY_NOT_FOUND, { categoryId: missing });
 }
 
 /** Changes product-level fields (name, taxes, SAT keys…); prices change per SKU. Errors: PRODUCT_NOT_FOUND and the create ones. */

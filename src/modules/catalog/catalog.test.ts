@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { givenProduct, nextEan13 } from '../../../test/helpers/factories.js';
 import { gs1CheckDigit } from './barcode.js';
+import { createProducts, getProduct } from './catalog.service.js';
 import { searchTerms } from './search-text.js';
 import { computeLine } from './tax.js';
 
@@ -98,6 +99,37 @@ describe('catalog', () => {
     const again = await call(env.app, biz.as.owner, 'POST', '/api/v1/products', body);
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('SKU_DUPLICATE');
+  });
+
+  it('creates several products in one go as one would read them back, or none when one is refused', async () => {
+    const count = async (table: 'products' | 'skus' | 'barcodes' | 'events' | 'audit_log') =>
+      Number(
+        (
+          await env.db.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('tenant_id', '=', biz.tenantId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const tables = ['products', 'skus', 'barcodes', 'events', 'audit_log'] as const;
+    const before = await Promise.all(tables.map(count));
+    const inputs = [
+      coca(),
+      { ...coca(), name: 'Agua Ciel 1 l' },
+      { ...coca(), name: 'Sin código', skus: [] },
+    ].map((p) => ({ ...p, iva: 'iva16' as const, ieps: null }));
+    const made = await createProducts(biz.ctx, inputs);
+    expect(made.map((p) => p.name)).toEqual(['Coca-Cola 600 ml', 'Agua Ciel 1 l', 'Sin código']);
+    for (const p of made) expect(await getProduct(biz.ctx, p.id)).toEqual(p);
+    expect(await Promise.all(tables.map(count))).toEqual(before.map((n, i) => n + [3, 2, 2, 3, 3][i]!));
+    // the second one's barcode is the first one's: nothing of the three is written
+    const clash = [coca(), coca(), coca()].map((p) => ({ ...p, iva: 'iva16' as const, ieps: null }));
+    clash[1]!.skus[0]!.barcodes = [...clash[0]!.skus[0]!.barcodes];
+    const after = await Promise.all(tables.map(count));
+    // (the API answers BARCODE_DUPLICATE from the unique constraint, as for one product)
+    await expect(createProducts(biz.ctx, clash)).rejects.toThrow(/duplicate key/);
+    expect(await Promise.all(tables.map(count))).toEqual(after);
   });
 
   it('does not let a cashier create products', async () => {

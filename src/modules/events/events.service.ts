@@ -11,9 +11,22 @@ export const EVENTS_CHANNEL = 'mostrador_events';
  * the dispatchers (announceEvents, from an onResponse hook): no NOTIFY inside the transaction.
  */
 export async function recordEvent(ctx: Ctx, type: string, payload: Record<string, unknown>): Promise<void> {
-  await sql`
-    insert into events (tenant_id, type, payload, created_at)
-    values (${ctx.tenantId}, ${type}, ${JSON.stringify(payload)}::text::jsonb, ${ctx.now})`.execute(ctx.db);
+  await recordEvents(ctx, type, [payload]);
+}
+
+/** Several events of one type in one statement (a batch of products). */
+export async function recordEvents(
+  ctx: Ctx,
+  type: string,
+  payloads: Record<string, unknown>[],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const rows = payloads.map(
+    (payload) => sql`(${ctx.tenantId}, ${type}, ${JSON.stringify(payload)}::text::jsonb, ${ctx.now})`,
+  );
+  await sql`insert into events (tenant_id, type, payload, created_at) values ${sql.join(rows)}`.execute(
+    ctx.db,
+  );
 }
 
 export interface AuditInput {
@@ -25,17 +38,25 @@ export interface AuditInput {
 
 /** Appends to the audit log (the database refuses updates and deletes on it). */
 export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
+  await recordAudits(ctx, [input]);
+}
+
+/** Several audit rows in one statement (a batch of products). */
+export async function recordAudits(ctx: Ctx, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
   await ctx.db
     .insertInto('audit_log')
-    .values({
-      tenant_id: ctx.tenantId,
-      user_id: ctx.userId,
-      action: input.action,
-      entity_type: input.entityType,
-      entity_id: input.entityId,
-      data: json(input.data ?? {}),
-      created_at: ctx.now,
-    })
+    .values(
+      inputs.map((input) => ({
+        tenant_id: ctx.tenantId,
+        user_id: ctx.userId,
+        action: input.action,
+        entity_type: input.entityType,
+        entity_id: input.entityId,
+        data: json(input.data ?? {}),
+        created_at: ctx.now,
+      })),
+    )
     .execute();
 }
 
