@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.js';
@@ -46,4 +47,12 @@ export async function freshDatabase(kind: 'pglite' | 'postgres' = TEST_DB): Prom
       await admin.end();
     },
   });
+}
+
+/** How many rows of `table` belong to the business: what a refused operation must leave as it was. */
+export async function countTenantRows(database: Database, tenantId: string, table: string): Promise<number> {
+  const r = await sql<{
+    n: string;
+  }>`select count(*) as n from ${sql.table(table)} where tenant_id = ${tenantId}`.execute(database.db);
+  return Number(r.rows[0]!.n);
 }

@@ -1,17 +1,9 @@
 import type { Numeric, Timestamp } from '../../db/types.js';
-import type { PaymentMethod } from '../sales/sales.tables.js';
+import { MONEY_IN_METHODS } from '../sales/sales.tables.js';
 
 export type AccountMovementKind = 'payment' | 'return';
 /** What a payment on an account can be made with: a sale's tenders that bring money in. */
-export const ACCOUNT_PAYMENT_METHODS = [
-  'cash',
-  'card',
-  'spei',
-  'codi',
-  'dimo',
-  'cheque',
-  'voucher',
-] as const satisfies readonly PaymentMethod[];
+export const ACCOUNT_PAYMENT_METHODS = MONEY_IN_METHODS;
 export type AccountPaymentMethod = (typeof ACCOUNT_PAYMENT_METHODS)[number];
 
 /** What lowers a customer's debt: payments received (abonos) and returns credited to the account. */

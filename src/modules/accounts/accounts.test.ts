@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { countTenantRows } from '../../../test/helpers/db.js';
 import { givenStocked as givenStockedAt, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
@@ -33,16 +34,8 @@ const pay = (customerId: string, body: Record<string, unknown>) =>
   call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${customerId}/account/payments`, body);
 const corte = async () =>
   (await call(env.app, biz.as.cashier, 'GET', `/api/v1/cash-sessions/${sessionId}/corte-x`)).json();
-const count = async (table: 'account_movements' | 'cash_movements' | 'events') =>
-  Number(
-    (
-      await env.db.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('tenant_id', '=', biz.tenantId)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = (table: 'account_movements' | 'cash_movements' | 'events') =>
+  countTenantRows(env.db, biz.tenantId, table);
 
 beforeAll(async () => {
   env = await createTestEnv();

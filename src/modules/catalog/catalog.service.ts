@@ -45,49 +45,54 @@ function searchTextOf(productName: string, sku: string, variantName: string, bar
   return normalizeSearch([productName, variantName, sku, ...barcodes].filter(Boolean).join(' '));
 }
 
-function skuValues(
-  ctx: Ctx,
-  productId: string,
-  productName: string,
-  s: SkuInput,
-  id: string,
-  barcodes: string[],
-) {
-  return {
-    tenant_id: ctx.tenantId,
-    id,
-    product_id: productId,
-    sku: s.sku,
-    variant_name: s.variantName ?? '',
-    attributes: json(s.attributes ?? {}),
-    price: s.price,
-    cost: s.cost ?? null,
-    channels: json(s.channels ?? {}),
-    reorder_point: s.reorderPoint ?? null,
-    active: s.active ?? true,
-    search_text: searchTextOf(productName, s.sku, s.variantName ?? '', barcodes),
-    created_at: ctx.now,
-    updated_at: ctx.now,
-  };
+/** A SKU about to be written: its product, its id and its checked, de-duplicated barcodes. */
+interface NewSku {
+  productId: string;
+  productName: string;
+  input: SkuInput;
+  id: string;
+  barcodes: string[];
 }
 
-/** Inserts a SKU and its barcodes; returns them as written (the barcodes sorted, as read back). */
-async function insertSku(ctx: Ctx, productId: string, productName: string, s: SkuInput): Promise<Sku> {
-  const barcodes = [...new Set((s.barcodes ?? []).map(assertBarcode))];
-  const row = await ctx.db
+function newSku(productId: string, productName: string, input: SkuInput): NewSku {
+  const barcodes = [...new Set((input.barcodes ?? []).map(assertBarcode))];
+  return { productId, productName, input, id: newId('sku'), barcodes };
+}
+
+/**
+ * Inserts SKUs and their barcodes, one statement each (the search-word trigger runs once);
+ * returns them as written, in order, the barcodes sorted as getProduct reads them back.
+ */
+async function insertSkus(ctx: Ctx, skus: NewSku[]): Promise<Sku[]> {
+  if (skus.length === 0) return [];
+  const rows = await ctx.db
     .insertInto('skus')
-    .values(skuValues(ctx, productId, productName, s, newId('sku'), barcodes))
+    .values(
+      skus.map(({ productId, productName, input: s, id, barcodes }) => ({
+        tenant_id: ctx.tenantId,
+        id,
+        product_id: productId,
+        sku: s.sku,
+        variant_name: s.variantName ?? '',
+        attributes: json(s.attributes ?? {}),
+        price: s.price,
+        cost: s.cost ?? null,
+        channels: json(s.channels ?? {}),
+        reorder_point: s.reorderPoint ?? null,
+        active: s.active ?? true,
+        search_text: searchTextOf(productName, s.sku, s.variantName ?? '', barcodes),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
-  if (barcodes.length > 0) {
-    await ctx.db
-      .insertInto('barcodes')
-      .values(
-        barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: row.id, created_at: ctx.now })),
-      )
-      .execute();
-  }
-  return toSku(row, [...barcodes].sort());
+    .execute();
+  const codes = skus.flatMap((k) =>
+    k.barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: k.id, created_at: ctx.now })),
+  );
+  if (codes.length > 0) await ctx.db.insertInto('barcodes').values(codes).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return skus.map((k) => toSku(byId.get(k.id)!, [...k.barcodes].sort()));
 }
 
 /**
@@ -118,15 +123,10 @@ export async function createProducts(ctx: Ctx, inputs: CreateProductInput[]): Pr
     ctx,
     inputs.flatMap((i) => (i.categoryId ? [i.categoryId] : [])),
   );
-  const planned = inputs.map((input) => ({
-    input,
-    id: newId('prd'),
-    skus: input.skus.map((s) => ({
-      s,
-      id: newId('sku'),
-      barcodes: [...new Set((s.barcodes ?? []).map(assertBarcode))],
-    })),
-  }));
+  const planned = inputs.map((input) => {
+    const id = newId('prd');
+    return { input, id, skus: input.skus.map((s) => newSku(id, input.name, s)) };
+  });
   const rows = await ctx.db
     .insertInto('products')
     .values(
@@ -152,21 +152,10 @@ export async function createProducts(ctx: Ctx, inputs: CreateProductInput[]): Pr
     )
     .returningAll()
     .execute();
-  const allSkus = planned.flatMap((p) => p.skus.map((k) => ({ ...k, product: p })));
-  const skuRows =
-    allSkus.length === 0
-      ? []
-      : await ctx.db
-          .insertInto('skus')
-          .values(
-            allSkus.map((k) => skuValues(ctx, k.product.id, k.product.input.name, k.s, k.id, k.barcodes)),
-          )
-          .returningAll()
-          .execute();
-  const codes = allSkus.flatMap((k) =>
-    k.barcodes.map((code) => ({ tenant_id: ctx.tenantId, code, sku_id: k.id, created_at: ctx.now })),
+  const skus = await insertSkus(
+    ctx,
+    planned.flatMap((p) => p.skus),
   );
-  if (codes.length > 0) await ctx.db.insertInto('barcodes').values(codes).execute();
   await recordEvents(
     ctx,
     'product.created',
@@ -177,11 +166,11 @@ export async function createProducts(ctx: Ctx, inputs: CreateProductInput[]): Pr
     planned.map((p) => ({ action: 'product.created', entityType: 'product', entityId: p.id })),
   );
   const productRow = new Map(rows.map((r) => [r.id, r]));
-  const skuRow = new Map(skuRows.map((r) => [r.id, r]));
+  const skuOf = new Map(skus.map((k) => [k.id, k]));
   return planned.map((p) =>
     toProduct(
       productRow.get(p.id)!,
-      p.skus.map((k) => toSku(skuRow.get(k.id)!, [...k.barcodes].sort())),
+      p.skus.map((k) => skuOf.get(k.id)!),
     ),
   );
 }
@@ -296,10 +285,10 @@ export async function addSku(ctx: Ctx, productId: string, input: SkuInput): Prom
     .where('id', '=', productId)
     .executeTakeFirst();
   if (!p) throw new AppError(E.PRODUCT_NOT_FOUND, { productId });
-  const sku = await insertSku(ctx, productId, p.name, input);
-  await recordEvent(ctx, 'product.updated', { productId, skuId: sku.id });
-  await recordAudit(ctx, { action: 'sku.created', entityType: 'sku', entityId: sku.id });
-  return sku;
+  const [sku] = await insertSkus(ctx, [newSku(productId, p.name, input)]);
+  await recordEvent(ctx, 'product.updated', { productId, skuId: sku!.id });
+  await recordAudit(ctx, { action: 'sku.created', entityType: 'sku', entityId: sku!.id });
+  return sku!;
 }
 
 /**

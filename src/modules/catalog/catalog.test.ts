@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { countTenantRows } from '../../../test/helpers/db.js';
 import { givenProduct, nextEan13 } from '../../../test/helpers/factories.js';
 import { gs1CheckDigit } from './barcode.js';
 import { createProducts, getProduct } from './catalog.service.js';
@@ -102,16 +103,7 @@ describe('catalog', () => {
   });
 
   it('creates several products in one go as one would read them back, or none when one is refused', async () => {
-    const count = async (table: 'products' | 'skus' | 'barcodes' | 'events' | 'audit_log') =>
-      Number(
-        (
-          await env.db.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('tenant_id', '=', biz.tenantId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = (table: string) => countTenantRows(env.db, biz.tenantId, table);
     const tables = ['products', 'skus', 'barcodes', 'events', 'audit_log'] as const;
     const before = await Promise.all(tables.map(count));
     const inputs = [

@@ -2,18 +2,11 @@ import type { Generated } from 'kysely';
 import type { Json, JsonDefault, Numeric, NumericDefault, Timestamp } from '../../db/types.js';
 import type { TaxLine } from '../catalog/tax.js';
 
+/** The tenders that bring money in (a payment on a customer's account takes these too). */
+export const MONEY_IN_METHODS = ['cash', 'card', 'spei', 'codi', 'dimo', 'cheque', 'voucher'] as const;
+
 /** How a sale may be paid: the one list the schemas, the tables and the web app read. */
-export const PAYMENT_METHODS = [
-  'cash',
-  'card',
-  'spei',
-  'codi',
-  'dimo',
-  'cheque',
-  'voucher',
-  'store_credit',
-  'on_account',
-] as const;
+export const PAYMENT_METHODS = [...MONEY_IN_METHODS, 'store_credit', 'on_account'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export interface TaxSummary {
