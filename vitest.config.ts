@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The whole suite runs twice: on PGlite (embedded, in memory) and on the local PostgreSQL
@@ -7,6 +8,10 @@ import { defineConfig } from 'vitest/config';
 // losing database connections is a PostgreSQL matter, tested in 'postgres' only.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: one worker on this 2-core machine, and
+    // the suite then ran file after file although much of it waits on PostgreSQL, Chromium or
+    // SAT's tools in other processes. Two workers at least (docs/decisions.md).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
@@ -18,6 +23,7 @@ export default defineConfig({
           // connection-loss: PGlite has no connections to lose
           exclude: ['test/e2e/**', 'test/durability/connection-loss.test.ts'],
           env: { TEST_DB: 'pglite', MOSTRADOR_FAST_HASH: '1' },
+          globalSetup: ['test/helpers/pglite-global-setup.ts'],
         },
       },
       {
@@ -28,21 +34,20 @@ export default defineConfig({
           // start.test.ts: the launcher's code cache is the same whatever the database.
           exclude: ['test/e2e/**', 'src/modules/invoicing/cfdi/**', 'src/start.test.ts'],
           env: { TEST_DB: 'postgres', MOSTRADOR_FAST_HASH: '1' },
-          globalSetup: ['test/helpers/pg-global-setup.ts'],
+          globalSetup: ['test/helpers/pg-global-setup.ts', 'test/helpers/pglite-global-setup.ts'],
         },
       },
       {
         // Browser tests: Debian's Chromium driven by playwright-core against a real server on a
-        // random port (fresh PGlite). One file at a time: each starts a browser and a server.
+        // random port (fresh PGlite), alongside the other projects' files.
         extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           env: { TEST_DB: 'pglite', MOSTRADOR_FAST_HASH: '1' },
-          globalSetup: ['test/e2e/global-setup.ts'],
+          globalSetup: ['test/e2e/global-setup.ts', 'test/helpers/pglite-global-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],

@@ -8,13 +8,13 @@ import { type BrowserContext, chromium, type Locator, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
 import { createRegister } from '../../src/modules/cash/cash.service.js';
 import type { Product } from '../../src/modules/catalog/catalog.service.js';
 import { createBusiness, createUser } from '../../src/modules/identity/identity.service.js';
 import { receiveStock } from '../../src/modules/inventory/inventory.service.js';
 import { type Ctx, systemCtx } from '../../src/shared/context.js';
 import { registerWebApp } from '../../src/web/web.plugin.js';
+import { migratedPgliteDump } from '../helpers/db.js';
 import { givenProduct } from '../helpers/factories.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,8 +64,7 @@ function seeded(p: Product): SeededProduct {
  * register). Nothing from the demo seed.
  */
 export async function startE2eServer(): Promise<E2eServer> {
-  const database = await openDatabase({});
-  await migrate(database);
+  const database = await openDatabase({ loadDataDir: await migratedPgliteDump() });
   const app = await buildApp({ database, extensions: [(a) => registerWebApp(a)] });
   const tag = Date.now().toString(36);
   const b = await createBusiness(database.db, {

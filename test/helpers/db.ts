@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import postgres from 'postgres';
 import { inject } from 'vitest';
@@ -9,12 +10,18 @@ export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@1
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
-async function migratedPgliteDump(): Promise<Blob> {
-  const db = await openDatabase({});
-  await migrate(db);
-  const dump = await db.pglite!.dumpDataDir('none');
-  await db.close();
-  return dump;
+/** The run's migrated PGlite cluster (test/helpers/pglite-global-setup.ts), or one made here. */
+export function migratedPgliteDump(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const file = inject('pgliteDump');
+    if (file) return new Blob([await readFile(file)]);
+    const db = await openDatabase({});
+    await migrate(db);
+    const dump = await db.pglite!.dumpDataDir('none');
+    await db.close();
+    return dump;
+  })();
+  return pgliteTemplate;
 }
 
 export interface TestDatabase extends Database {
@@ -29,8 +36,7 @@ export interface TestDatabase extends Database {
  */
 export async function freshDatabase(kind: 'pglite' | 'postgres' = TEST_DB): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    pgliteTemplate ??= migratedPgliteDump();
-    const db = await openDatabase({ loadDataDir: await pgliteTemplate });
+    const db = await openDatabase({ loadDataDir: await migratedPgliteDump() });
     return Object.assign(db, { drop: () => db.close() });
   }
   const template = inject('pgTemplate');

@@ -90,7 +90,8 @@ export function AccountDialog({
         { id: paymentId, kind: 'account_payment', path, body },
         t('account.queuedDescription', { amount: formatMoney(value), name: who }),
       );
-      if (online) void flushOutbox(tenantId).then(refresh);
+      // the debt is read again when the queue's run ends (useCustomerDebt keys on it)
+      if (online) void flushOutbox(tenantId);
       setDone({ amount: value, balance: null });
     };
     try {
