@@ -250,4 +250,49 @@ describe('customer accounts (fiado)', () => {
     expect((await limit(null)).json().creditLimit).toBeNull();
     expect((await sell(body('1', '30.00'))).statusCode).toBe(201);
   });
+
+  it('holds an exchange’s new sale on account to the credit limit, counting what the return credited', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Vecino Cambio', phone: '5511110005' });
+    const bought = await sellOnAccount(c.id, '40.00');
+    expect(
+      (
+        await call(env.app, biz.as.manager, 'PUT', `/api/v1/customers/${c.id}/account/limit`, {
+          creditLimit: '50.00',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const pricier = await givenStocked('100.00', '5');
+    const exchange = (onAccount: string, cash?: string) => ({
+      saleId: bought.id,
+      reason: 'cambio',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'on_account' },
+      exchange: {
+        id: newId('sale'),
+        registerId,
+        customerId: c.id,
+        lines: [{ skuId: pricier, quantity: '1' }],
+        payments: [
+          { method: 'on_account', amount: onAccount },
+          ...(cash ? [{ method: 'cash', amount: cash }] : []),
+        ],
+      },
+    });
+    const before = await Promise.all([count('account_movements'), count('events')]);
+    // the return takes the $40 off the debt, the new sale would put $100 on it: $100 > $50
+    const over = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', exchange('100.00'));
+    expect(over.statusCode, over.body).toBe(409);
+    expect(over.json().error).toMatchObject({
+      code: 'ACCOUNT_CREDIT_LIMIT_EXCEEDED',
+      details: { limit: '50.00', balance: '0.00', amount: '100.00', total: '100.00' },
+    });
+    // nothing of the return stayed: no credit, no event, the debt as it was
+    expect(await Promise.all([count('account_movements'), count('events')])).toEqual(before);
+    expect((await account(c.id)).balance).toBe('40.00');
+
+    // $50 on account and $50 in cash fits
+    const ok = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', exchange('50.00', '50.00'));
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect((await account(c.id)).balance).toBe('50.00');
+  });
 });

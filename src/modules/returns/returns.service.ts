@@ -5,7 +5,7 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D, sum } from '../../shared/money.js';
-import { creditAccountForReturn } from '../accounts/accounts.service.js';
+import { creditAccountForReturn, withinCreditLimit } from '../accounts/accounts.service.js';
 import { assertCashRefundCovered, recordRefundMovement } from '../cash/cash.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
@@ -29,8 +29,8 @@ registerUniqueConstraint('returns_pkey', 'RETURN_DUPLICATE');
  * (cash), is a card reference, or becomes store credit. With `exchange`, the new sale is
  * recorded in the same transaction and linked. Errors: SALE_NOT_FOUND, RETURN_LINE_NOT_FOUND,
  * RETURN_EXCEEDS_SOLD, QUANTITY_NOT_INTEGER, REFUND_REGISTER_REQUIRED, CASH_SESSION_REQUIRED,
- * CASH_REFUND_EXCEEDS_DRAWER, REFUND_CUSTOMER_REQUIRED, RETURN_DUPLICATE, and recordSale's for an
- * exchange.
+ * CASH_REFUND_EXCEEDS_DRAWER, REFUND_CUSTOMER_REQUIRED, RETURN_DUPLICATE, and for an exchange
+ * recordSale's and ACCOUNT_CREDIT_LIMIT_EXCEEDED.
  */
 export async function recordReturn(ctx: Ctx, input: RecordReturnInput): Promise<Return> {
   const sale = await getSale(ctx, input.saleId);
@@ -137,7 +137,10 @@ export async function recordReturn(ctx: Ctx, input: RecordReturnInput): Promise<
 
   let exchangeSale: Return['exchangeSale'];
   if (input.exchange) {
-    exchangeSale = (await recordSale(ctx, input.exchange)).sale;
+    // What the new sale puts on the customer's account is held to their credit limit, as at
+    // the counter; a return credited to the account just above already lowered the debt.
+    const exchange = input.exchange;
+    exchangeSale = (await withinCreditLimit(ctx, exchange, (tx) => recordSale(tx, exchange))).sale;
   }
   // Checked last: cash an exchange's new sale brings in counts toward the refund.
   if (input.refund.method === 'cash' && registerId && new D(amount).gt(0))
