@@ -4,7 +4,11 @@ import { businessesWithCustomerRetention } from '../modules/identity/identity.se
 import { applyCustomerRetention } from '../modules/privacy/privacy.service.js';
 import { startPacWorker } from '../modules/invoicing/stamping.js';
 import { sharedDispatcher } from '../modules/events/dispatcher.js';
-import { deliverDueWebhooks, queueWebhookDeliveries } from '../modules/events/webhooks.service.js';
+import {
+  deliverDueWebhooks,
+  queueWebhookDeliveries,
+  sealPlainWebhookSecrets,
+} from '../modules/events/webhooks.service.js';
 import { releaseExpiredReservations } from '../modules/inventory/inventory.service.js';
 
 export interface Loop {
@@ -79,6 +83,12 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
   const log = (what: string) => (err: unknown) => app.log.error({ err }, `${what} failed`);
   const dispatcher = await sharedDispatcher(app.database, { onError: log('event dispatcher') });
   const webhookMs = options.webhookPollMs ?? 1000;
+  // Secrets from before they were kept encrypted (migration 029) are sealed before any delivery.
+  const sealed = await sealPlainWebhookSecrets(db).catch((err) => {
+    log('sealing webhook secrets')(err);
+    return 0;
+  });
+  if (sealed > 0) app.log.info({ sealed }, 'webhook signing secrets encrypted at rest');
 
   const deliver = every(
     webhookMs,

@@ -9,7 +9,10 @@ export interface WebhookSubscriptionsTable {
   url: string;
   event_types: string[];
   description: string | null;
-  secret: string;
+  /** Plain text only in rows from before migration 029, until the webhook worker seals them. */
+  secret: string | null;
+  /** AES-256-GCM under SECRET_KEY (src/shared/secrets.ts). */
+  secret_enc: string | null;
   from_event_id: number;
   active: Generated<boolean>;
   created_by: string | null;

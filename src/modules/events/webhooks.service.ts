@@ -5,6 +5,7 @@ import { json } from '../../db/types.js';
 import type { Ctx, Executor } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import { decryptSecret, encryptSecret } from '../../shared/secrets.js';
 import { advanceCursor, type EventCursor } from './cursor.js';
 import { maxEventId, readAfter } from './dispatcher.js';
 import { EventsErrors } from './events.errors.js';
@@ -116,7 +117,8 @@ export async function createWebhook(
       url: input.url,
       event_types: [...new Set(input.events)],
       description: input.description ?? null,
-      secret,
+      secret: null,
+      secret_enc: encryptSecret(secret),
       from_event_id: fromEventId,
       created_by: ctx.userId,
       created_at: ctx.now,
@@ -420,9 +422,47 @@ interface Claimed {
   event_id: number | string;
   event_type: string;
   url: string;
-  secret: string;
+  secret: string | null;
+  secret_enc: string | null;
   payload: Record<string, unknown> | string;
   event_created_at: Date | string;
+}
+
+/**
+ * The subscription's signing secret. One that does not decrypt (the data restored on a machine
+ * with another SECRET_KEY) fails the attempt with a message saying so, and is retried.
+ */
+function secretOf(d: Pick<Claimed, 'secret' | 'secret_enc'>): string {
+  if (d.secret_enc === null) return d.secret!;
+  try {
+    return decryptSecret(d.secret_enc).toString('utf8');
+  } catch {
+    throw new Error(
+      'the signing secret cannot be decrypted with this SECRET_KEY: restore that key, or create the webhook again',
+    );
+  }
+}
+
+/**
+ * Seals the signing secrets written in plain text before migration 029 (the webhook worker calls
+ * it when it starts); answers how many it sealed.
+ */
+export async function sealPlainWebhookSecrets(db: Kysely<DB>): Promise<number> {
+  const plain = await db
+    .selectFrom('webhook_subscriptions')
+    .select(['tenant_id', 'id', 'secret'])
+    .where('secret', 'is not', null)
+    .execute();
+  for (const r of plain) {
+    await db
+      .updateTable('webhook_subscriptions')
+      .set({ secret_enc: encryptSecret(r.secret!), secret: null })
+      .where('tenant_id', '=', r.tenant_id)
+      .where('id', '=', r.id)
+      .where('secret', '=', r.secret)
+      .execute();
+  }
+  return plain.length;
 }
 
 /** Retry-After in ms: seconds or an HTTP date; null when absent or unreadable. */
@@ -466,7 +506,7 @@ export async function deliverDueWebhooks(
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const claimed = await db.transaction().execute(async (trx) => {
     const rows = await sql<Claimed>`
-      select d.tenant_id, d.id, d.attempts, d.event_id, d.event_type, s.url, s.secret,
+      select d.tenant_id, d.id, d.attempts, d.event_id, d.event_type, s.url, s.secret, s.secret_enc,
         e.payload, e.created_at as event_created_at
       from webhook_deliveries d
       join webhook_subscriptions s on s.tenant_id = d.tenant_id and s.id = d.subscription_id
@@ -511,7 +551,7 @@ export async function deliverDueWebhooks(
             'x-mostrador-event': d.event_type,
             'x-mostrador-delivery': d.id,
             'x-mostrador-timestamp': String(timestamp),
-            'x-mostrador-signature': signWebhook(d.secret, timestamp, body),
+            'x-mostrador-signature': signWebhook(secretOf(d), timestamp, body),
           },
           body,
           redirect: 'manual',

@@ -9,6 +9,7 @@ import {
   deliverDueWebhooks,
   MAX_ATTEMPTS,
   queueWebhookDeliveries,
+  sealPlainWebhookSecrets,
   verifyWebhookSignature,
 } from './webhooks.service.js';
 
@@ -239,6 +240,64 @@ describe('outgoing webhooks', () => {
       .where('delivery_id', '=', r!.deliveryId)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ error: 'timeout after 200 ms', status_code: null });
+    await unsubscribe(hook.id);
+  });
+
+  it('keeps the signing secret encrypted at rest, seals older plain ones, and says so when one cannot be read', async () => {
+    const hook = await subscribe(['test.rest']);
+    const stored = () =>
+      env.db.db
+        .selectFrom('webhook_subscriptions')
+        .select(['secret', 'secret_enc'])
+        .where('tenant_id', '=', biz.tenantId)
+        .where('id', '=', hook.id)
+        .executeTakeFirstOrThrow();
+    const row = await stored();
+    expect(row.secret).toBeNull();
+    expect(row.secret_enc).toMatch(/^v1:/);
+    expect(row.secret_enc).not.toContain(hook.secret.slice(6));
+
+    // a subscription written in plain text before migration 029
+    await env.db.db
+      .updateTable('webhook_subscriptions')
+      .set({ secret: hook.secret, secret_enc: null })
+      .where('tenant_id', '=', biz.tenantId)
+      .where('id', '=', hook.id)
+      .execute();
+    await emit('test.rest', { n: 1 });
+    await queue();
+    const [plain] = await deliver();
+    expect(plain!.status).toBe('delivered');
+    expect(await sealPlainWebhookSecrets(env.db.db)).toBe(1);
+    const sealed = await stored();
+    expect(sealed.secret).toBeNull();
+    expect(sealed.secret_enc).toMatch(/^v1:/);
+    expect(await sealPlainWebhookSecrets(env.db.db)).toBe(0);
+    await emit('test.rest', { n: 2 });
+    await queue();
+    const [after] = await deliver();
+    expect(after!.status).toBe('delivered');
+    expect(rx.received.map((r) => r.signatureOk)).toEqual([true, true]);
+
+    // sealed under another key (data restored where SECRET_KEY differs): the attempt fails, saying why
+    const [v, iv, , data] = sealed.secret_enc!.split(':');
+    await env.db.db
+      .updateTable('webhook_subscriptions')
+      .set({ secret_enc: [v, iv, Buffer.alloc(16).toString('base64'), data].join(':') })
+      .where('tenant_id', '=', biz.tenantId)
+      .where('id', '=', hook.id)
+      .execute();
+    await emit('test.rest', { n: 3 });
+    await queue();
+    const [refused] = await deliver();
+    expect(refused!.status).toBe('failed');
+    expect(rx.received).toHaveLength(2);
+    const attempt = await env.db.db
+      .selectFrom('webhook_attempts')
+      .select('error')
+      .where('delivery_id', '=', refused!.deliveryId)
+      .executeTakeFirstOrThrow();
+    expect(attempt.error).toContain('cannot be decrypted with this SECRET_KEY');
     await unsubscribe(hook.id);
   });
 

@@ -7,7 +7,7 @@ import { DEFAULT_TIMEZONE } from '../../shared/time.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { type Csd, CfdiErrors, type EmisorInput, loadCsd, personaOf, RFC_RE } from './cfdi/index.js';
 import { InvoicingErrors as E } from './invoicing.errors.js';
-import { decryptSecret, encryptSecret } from './secrets.js';
+import { decryptSecret, encryptSecret } from '../../shared/secrets.js';
 
 export interface FiscalProfileInput {
   rfc: string;

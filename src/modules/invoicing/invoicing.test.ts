@@ -19,7 +19,7 @@ import {
   stocked,
   XmlCollector,
 } from './invoicing.testkit.js';
-import { decryptSecret } from './secrets.js';
+import { decryptSecret } from '../../shared/secrets.js';
 import { getFiscalSetup } from './fiscal.service.js';
 import { type CancelRequest, type PacClient, PacError } from './pac/pac.js';
 import { SandboxPac } from './pac/sandbox.js';

@@ -1,12 +1,13 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadConfig } from '../../config.js';
+import { loadConfig } from '../config.js';
 
 /**
- * Encryption at rest for CSD private keys and their passwords: AES-256-GCM with the key from
- * SECRET_KEY (any string; hashed to 32 bytes), else a random key generated once into
- * `$DATA_DIR/secret.key` (a warning says so: losing that file loses the stored CSDs).
+ * Encryption at rest for the secrets the app must read back: CSD private keys and their
+ * passwords, webhook signing secrets. AES-256-GCM with the key from SECRET_KEY (any string;
+ * hashed to 32 bytes), else a random key generated once into `$DATA_DIR/secret.key` (a warning
+ * says so: losing that file loses the stored CSDs and the webhooks' secrets).
  */
 let cached: Buffer | undefined;
 
@@ -28,7 +29,7 @@ function loadKey(): Buffer {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
     console.warn(
-      `[invoicing] SECRET_KEY is not set: generated ${file} to encrypt CSD keys. Back it up, or set SECRET_KEY.`,
+      `[secrets] SECRET_KEY is not set: generated ${file} to encrypt CSD keys and webhook secrets. Back it up, or set SECRET_KEY.`,
     );
   }
   cached = createHash('sha256').update(readFileSync(file, 'utf8').trim(), 'utf8').digest();
