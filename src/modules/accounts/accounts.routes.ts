@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS, ORDER_STAFF, SELLERS } from '../../http/access.js';
+import { applyAbonoToInvoices, invoicePaymentsOfAbono } from '../invoicing/invoicing.service.js';
+import { pacFor, runPacJobs } from '../invoicing/stamping.js';
 import {
+  zAbonoInvoicePayment,
   zAccount,
   zAccountMovement,
   zAccountPaymentInput,
@@ -37,16 +40,44 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "A payment on a customer's account (abono); at a register it shows on the corte",
         description:
-          'Never more than the customer owes (ACCOUNT_PAYMENT_EXCEEDS_BALANCE). Cash needs `registerId`; any method with a register is a `collection` movement of its open session. With `id` (`acm_` + ULID, made by the terminal) the same body sent again answers the recorded payment and writes nothing; the id with another body is ACCOUNT_PAYMENT_ID_REUSED.',
+          "Never more than the customer owes (ACCOUNT_PAYMENT_EXCEEDS_BALANCE). Cash needs `registerId`; any method with a register is a `collection` movement of its open session. With `id` (`acm_` + ULID, made by the terminal) the same body sent again answers the recorded payment and writes nothing; the id with another body is ACCOUNT_PAYMENT_ID_REUSED. The abono also pays the customer's open credit (PPD) invoices, oldest first, each with its CFDI de pago (`invoicePayments`; stamped by the PAC right after); one that cannot be issued is listed with its `errorCode` and the abono is recorded all the same.",
         params,
         body: zAccountPaymentInput,
-        response: { 201: z.object({ movement: zAccountMovement, balance: z.string() }) },
+        response: {
+          201: z.object({
+            movement: zAccountMovement,
+            balance: z.string(),
+            invoicePayments: z.array(zAbonoInvoicePayment),
+          }),
+        },
       },
     },
-    async (req, reply) =>
-      reply
-        .status(201)
-        .send(await app.inTx(req, (ctx) => recordAccountPayment(ctx, req.params.customerId, req.body))),
+    async (req, reply) => {
+      const r = await app.inTx(req, async (ctx) => {
+        const paid = await recordAccountPayment(ctx, req.params.customerId, req.body);
+        const invoicePayments = paid.replayed
+          ? await invoicePaymentsOfAbono(ctx, paid.movement.id)
+          : await applyAbonoToInvoices(ctx, {
+              movementId: paid.movement.id,
+              customerId: paid.movement.customerId,
+              amount: paid.movement.amount,
+              method: req.body.method,
+              reference: req.body.reference,
+            });
+        return { movement: paid.movement, balance: paid.balance, invoicePayments };
+      });
+      // Stamped after the commit, outside the request: the PAC worker retries what fails.
+      const deps = { db: app.database.db, pac: pacFor(app), now: () => app.now() };
+      for (const p of r.invoicePayments)
+        if (p.pagoInvoiceId && !p.errorCode)
+          void runPacJobs(deps, { invoiceId: p.pagoInvoiceId }).catch((err) =>
+            req.log.warn(
+              { err, invoiceId: p.pagoInvoiceId },
+              'stamping an abono’s CFDI de pago failed; the PAC worker retries',
+            ),
+          );
+      return reply.status(201).send(r);
+    },
   );
 
   app.put(

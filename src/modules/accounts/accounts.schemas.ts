@@ -91,3 +91,15 @@ export const zReceivables = z.object({
   items: z.array(zReceivable),
   total: z.string(),
 });
+
+/** A CFDI de pago an abono issued on one of the customer's credit (PPD) invoices, or why not. */
+export const zAbonoInvoicePayment = z.object({
+  invoiceId: z.string(),
+  invoice: z.string().describe('serie-folio'),
+  amount: z.string(),
+  pagoInvoiceId: z
+    .string()
+    .nullable()
+    .describe('the CFDI de pago (kind pago); null when it could not be issued'),
+  errorCode: z.string().nullable().describe('why it was not issued: record that payment in Facturación'),
+});

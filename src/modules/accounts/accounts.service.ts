@@ -240,7 +240,7 @@ export async function recordAccountPayment(
   ctx: Ctx,
   customerId: string,
   input: AccountPaymentInput,
-): Promise<{ movement: AccountMovement; balance: string }> {
+): Promise<{ movement: AccountMovement; balance: string; replayed: boolean }> {
   if (input.method === 'cash' && !input.registerId)
     throw new AppError(E.ACCOUNT_PAYMENT_REGISTER_REQUIRED, {});
   const { live, ids, balance: before } = await lockedBalance(ctx, customerId);
@@ -261,7 +261,7 @@ export async function recordAccountPayment(
         known.reference === (input.reference ?? null) &&
         known.register_id === (input.registerId ?? null);
       if (!same) throw new AppError(E.ACCOUNT_PAYMENT_ID_REUSED, { movementId: known.id });
-      return { movement: toMovement(known), balance: before.toFixed(2) };
+      return { movement: toMovement(known), balance: before.toFixed(2), replayed: true };
     }
   }
   const amount = new D(input.amount);
@@ -306,7 +306,7 @@ export async function recordAccountPayment(
     entityId: live.id,
     data: { movementId: id, amount: amount.toFixed(2), method: input.method, balance },
   });
-  return { movement: toMovement(row), balance };
+  return { movement: toMovement(row), balance, replayed: false };
 }
 
 /**

@@ -794,6 +794,10 @@ export async function listInvoiceReturns(ctx: Ctx, invoiceId: string): Promise<I
 export async function recordInvoicePayment(
   ctx: Ctx,
   input: { invoiceId: string; amount: string; formaPago: string; paidAt?: string; numOperacion?: string },
+  options: {
+    /** The abono that paid it: the money already came off the customer's account. */
+    accountMovementId?: string;
+  } = {},
 ): Promise<{
   payment: { id: string; numParcialidad: number; saldoAnterior: string; saldoInsoluto: string };
   pago: Invoice;
@@ -880,11 +884,12 @@ export async function recordInvoicePayment(
       forma_pago: input.formaPago,
       paid_at: paidAt,
       pago_invoice_id: pago.id,
+      account_movement_id: options.accountMovementId ?? null,
       created_by: ctx.userId,
       created_at: ctx.now,
     })
     .execute();
-  if (inv.customer_id)
+  if (inv.customer_id && !options.accountMovementId)
     await settleAccountFromInvoicePayment(ctx, {
       customerId: inv.customer_id,
       amount: amount.toFixed(2),
@@ -907,6 +912,108 @@ export async function recordInvoicePayment(
     data,
   });
   return { payment: { id, numParcialidad, saldoAnterior: saldoAnterior.toFixed(2), saldoInsoluto }, pago };
+}
+
+/** A CFDI de pago issued for an abono, or the credit invoice it could not be issued for. */
+export interface AbonoInvoicePayment {
+  invoiceId: string;
+  invoice: string;
+  amount: string;
+  pagoInvoiceId: string | null;
+  /** why no complement was issued (a CFDI_* or INVOICE_* code); it can be recorded in Facturación */
+  errorCode: string | null;
+}
+
+/**
+ * An abono on a customer's account also pays their open credit (PPD) invoices, oldest first:
+ * each gets its CFDI de pago (Pagos 2.0) for the part of the abono it takes, in the abono's
+ * transaction (the account itself was settled by the abono, not again here). An invoice whose
+ * complement cannot be issued (no CSD in force, …) is listed with the error and left for
+ * Facturación; the abono stays recorded. The PAC stamps the complements after the commit.
+ */
+export async function applyAbonoToInvoices(
+  ctx: Ctx,
+  input: {
+    movementId: string;
+    customerId: string;
+    amount: string;
+    method: string;
+    reference?: string | null;
+  },
+): Promise<AbonoInvoicePayment[]> {
+  const open = await ctx.db
+    .selectFrom('invoices as i')
+    .innerJoin('customers as c', (j) =>
+      j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'),
+    )
+    .leftJoin('invoice_payments as p', (j) =>
+      j.onRef('p.tenant_id', '=', 'i.tenant_id').onRef('p.invoice_id', '=', 'i.id'),
+    )
+    .select([
+      'i.id',
+      'i.serie',
+      'i.folio',
+      'i.total',
+      (eb) => eb.fn.sum<string | null>('p.amount').as('paid'),
+    ])
+    .where('i.tenant_id', '=', ctx.tenantId)
+    .where((eb) => eb.or([eb('c.id', '=', input.customerId), eb('c.merged_into', '=', input.customerId)]))
+    .where('i.metodo_pago', '=', 'PPD')
+    .where('i.status', '=', 'stamped')
+    .where((eb) => eb.or([eb('i.cancel_status', 'is', null), eb('i.cancel_status', '=', 'rejected')]))
+    .groupBy(['i.id', 'i.serie', 'i.folio', 'i.total', 'i.created_at'])
+    .orderBy('i.created_at')
+    .orderBy('i.id')
+    .execute();
+  const formaPago = formaPagoOfPayment({ method: input.method, details: {} });
+  let left = new D(input.amount);
+  const out: AbonoInvoicePayment[] = [];
+  for (const inv of open) {
+    if (left.lte(0)) break;
+    const balance = new D(inv.total).minus(inv.paid ?? '0');
+    if (balance.lte(0)) continue;
+    const amount = D.min(left, balance).toFixed(2);
+    const invoice = `${inv.serie}-${inv.folio}`;
+    // A complement that fails takes back only what it wrote.
+    await sql`savepoint abono_pago`.execute(ctx.db);
+    try {
+      const r = await recordInvoicePayment(
+        ctx,
+        { invoiceId: inv.id, amount, formaPago, numOperacion: input.reference ?? undefined },
+        { accountMovementId: input.movementId },
+      );
+      await sql`release savepoint abono_pago`.execute(ctx.db);
+      out.push({ invoiceId: inv.id, invoice, amount, pagoInvoiceId: r.pago.id, errorCode: null });
+      left = left.minus(amount);
+    } catch (err) {
+      await sql`rollback to savepoint abono_pago`.execute(ctx.db);
+      if (!(err instanceof AppError)) throw err;
+      out.push({ invoiceId: inv.id, invoice, amount, pagoInvoiceId: null, errorCode: err.code });
+    }
+  }
+  return out;
+}
+
+/** The complements an abono already issued (the same abono sent again answers them). */
+export async function invoicePaymentsOfAbono(ctx: Ctx, movementId: string): Promise<AbonoInvoicePayment[]> {
+  const rows = await ctx.db
+    .selectFrom('invoice_payments as p')
+    .innerJoin('invoices as i', (j) =>
+      j.onRef('i.tenant_id', '=', 'p.tenant_id').onRef('i.id', '=', 'p.invoice_id'),
+    )
+    .select(['p.invoice_id', 'i.serie', 'i.folio', 'p.amount', 'p.pago_invoice_id'])
+    .where('p.tenant_id', '=', ctx.tenantId)
+    .where('p.account_movement_id', '=', movementId)
+    .orderBy('p.created_at')
+    .orderBy('p.id')
+    .execute();
+  return rows.map((r) => ({
+    invoiceId: r.invoice_id,
+    invoice: `${r.serie}-${r.folio}`,
+    amount: new D(r.amount).toFixed(2),
+    pagoInvoiceId: r.pago_invoice_id,
+    errorCode: null,
+  }));
 }
 
 /**

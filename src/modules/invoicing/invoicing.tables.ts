@@ -149,6 +149,8 @@ export interface InvoicePaymentsTable {
   forma_pago: string;
   paid_at: Timestamp;
   pago_invoice_id: string;
+  /** the abono (account_movements) that paid it, when it came from the customer's account */
+  account_movement_id: string | null;
   created_by: string | null;
   created_at: Timestamp;
 }

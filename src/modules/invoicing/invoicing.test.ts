@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
 import { createProduct } from '../catalog/catalog.service.js';
 import { createCustomer } from '../customers/customers.service.js';
@@ -1074,6 +1075,102 @@ describe('credit notes, payments, cancellation', () => {
       formaPago: '01',
     });
     expect(pue.json().error.code).toBe('PAYMENT_NOT_PPD');
+  });
+
+  it('an abono on the customer’s account pays their credit invoices oldest first, each with its CFDI de pago, once', async () => {
+    const c = await createCustomer(biz.ctx, {
+      name: 'Rosa Abonos',
+      phone: '5512340077',
+      rfc: 'GOMA850101AB1',
+      razonSocial: 'ROSA ABONOS GOMEZ',
+      regimenFiscal: '612',
+      usoCfdi: 'G03',
+      codigoPostal: '36257',
+    });
+    const a = await stocked(biz, { price: '100.00' });
+    const onAccount = async (qty: string, amount: string) =>
+      (
+        await sell(env, biz, [{ skuId: a, quantity: qty }], {
+          customerId: c.id,
+          payments: [{ method: 'on_account', amount }],
+        })
+      ).id;
+    const older = await invoice([await onAccount('3', '300.00')], { customerId: c.id });
+    env.clock.advance(60_000);
+    const newer = await invoice([await onAccount('2', '200.00')], { customerId: c.id });
+    await onAccount('1', '100.00'); // a ticket on account nobody invoiced
+    expect([older.metodoPago, newer.metodoPago]).toEqual(['PPD', 'PPD']);
+    const account = async () =>
+      (await call(env.app, biz.as.cashier, 'GET', `/api/v1/customers/${c.id}/account`)).json().balance;
+    expect(await account()).toBe('600.00');
+    const paymentsOf = (invoiceId: string) =>
+      env.db.db
+        .selectFrom('invoice_payments')
+        .select(['amount', 'saldo_insoluto', 'account_movement_id'])
+        .where('invoice_id', '=', invoiceId)
+        .execute();
+
+    const abono = { id: newId('acm'), amount: '400.00', method: 'spei', reference: 'SPEI-77' };
+    const pay = () =>
+      call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, abono);
+    const r = await pay();
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().balance).toBe('200.00'); // the account came down by the abono, once
+    const issued = r.json().invoicePayments;
+    expect(issued.map((p: { invoiceId: string; amount: string }) => [p.invoiceId, p.amount])).toEqual([
+      [older.id, '300.00'],
+      [newer.id, '100.00'],
+    ]);
+    expect(issued.every((p: { errorCode: string | null }) => p.errorCode === null)).toBe(true);
+    expect(await paymentsOf(older.id)).toEqual([
+      { amount: '300.00', saldo_insoluto: '0.00', account_movement_id: abono.id },
+    ]);
+    expect(await paymentsOf(newer.id)).toEqual([
+      { amount: '100.00', saldo_insoluto: '100.00', account_movement_id: abono.id },
+    ]);
+    const deps = { db: env.db.db, pac, now: () => env.clock.now };
+    for (const p of issued) await runPacJobs(deps, { invoiceId: p.pagoInvoiceId });
+    const x1 = await keep('abono-pago-1', issued[0].pagoInvoiceId);
+    expect(x1).toContain('ImpSaldoAnt="300.00" ImpPagado="300.00" ImpSaldoInsoluto="0.00"');
+    expect(x1).toContain('FormaDePagoP="03"');
+    expect(x1).toContain('NumOperacion="SPEI-77"');
+    const x2 = await keep('abono-pago-2', issued[1].pagoInvoiceId);
+    expect(x2).toContain('ImpSaldoAnt="200.00" ImpPagado="100.00" ImpSaldoInsoluto="100.00"');
+
+    // the terminal sends it again (lost answer): the same complements, nothing new
+    const again = await pay();
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().invoicePayments.map((p: { pagoInvoiceId: string }) => p.pagoInvoiceId)).toEqual(
+      issued.map((p: { pagoInvoiceId: string }) => p.pagoInvoiceId),
+    );
+    expect(await paymentsOf(newer.id)).toHaveLength(1);
+    expect(await account()).toBe('200.00');
+
+    // a complement that cannot be issued (no active CSD) leaves the abono recorded and says why
+    const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
+    await csd().set({ active: false }).execute();
+    try {
+      const late = await call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, {
+        id: newId('acm'),
+        amount: '150.00',
+        method: 'spei',
+        reference: 'SPEI-78',
+      });
+      expect(late.statusCode, late.body).toBe(201);
+      expect(late.json().balance).toBe('50.00');
+      expect(late.json().invoicePayments).toEqual([
+        {
+          invoiceId: newer.id,
+          invoice: `${newer.serie}-${newer.folio}`,
+          amount: '100.00',
+          pagoInvoiceId: null,
+          errorCode: 'CSD_REQUIRED',
+        },
+      ]);
+      expect(await paymentsOf(newer.id)).toHaveLength(1);
+    } finally {
+      await csd().set({ active: true }).execute();
+    }
   });
 
   it('keeps a customer’s data while a credit invoice is unpaid; once paid, erases it and keeps the invoices', async () => {

@@ -135,6 +135,9 @@ export const en: Record<MessageKey, string> = {
   'account.queued':
     'Payment kept on this register: take {amount}. It is sent by itself when the connection is back; the balance is checked then.',
   'account.queuedDescription': 'Payment of {amount} on the account of {name}',
+  'account.pagoIssued': 'Payment complement (CFDI de pago) for invoice {invoice}: {amount}.',
+  'account.pagoFailed':
+    'Invoice {invoice} ({amount}) got no payment complement ({code}): record it in Facturación.',
   'account.changedAfterSent':
     'This payment had already reached the server with other details: close and check what the customer owes.',
   'account.offline': 'No connection: what the customer owes cannot be read.',

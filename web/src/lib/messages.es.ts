@@ -134,6 +134,9 @@ export const es = {
   'account.queued':
     'Abono guardado en esta caja: recibe {amount}. Se envía solo al volver la conexión; el saldo se revisa entonces.',
   'account.queuedDescription': 'Abono de {amount} a la cuenta de {name}',
+  'account.pagoIssued': 'Complemento de pago de la factura {invoice}: {amount}.',
+  'account.pagoFailed':
+    'La factura {invoice} ({amount}) quedó sin complemento de pago ({code}): regístralo en Facturación.',
   'account.changedAfterSent':
     'Este abono ya había llegado al servidor con otros datos: cierra y revisa lo que debe el cliente.',
   'account.offline': 'Sin conexión: no se puede consultar lo que debe.',

@@ -1,4 +1,8 @@
-import type { zAccount, zReceivables } from '@server/modules/accounts/accounts.schemas.js';
+import type {
+  zAbonoInvoicePayment,
+  zAccount,
+  zReceivables,
+} from '@server/modules/accounts/accounts.schemas.js';
 import { ACCOUNT_PAYMENT_METHODS } from '@server/modules/accounts/accounts.tables.js';
 import { D } from '@server/shared/money.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -14,6 +18,7 @@ import { useL } from './lang';
 import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader } from './ui';
 
 type Account = z.infer<typeof zAccount>;
+type AbonoInvoicePayment = z.infer<typeof zAbonoInvoicePayment>;
 type Receivables = z.infer<typeof zReceivables>;
 
 const METHODS = ACCOUNT_PAYMENT_METHODS;
@@ -54,19 +59,35 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
   const postOnce = usePostOnce();
   const pay = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
-      postOnce<{ balance: string }>(`/customers/${customerId}/account/payments`, body),
+      postOnce<{ balance: string; invoicePayments: AbonoInvoicePayment[] }>(
+        `/customers/${customerId}/account/payments`,
+        body,
+      ),
     onSuccess: (r) => {
       setAmount('');
       setReference('');
       setNote('');
+      // the credit invoices it paid, each with its CFDI de pago (or why not)
+      const pagos = r.invoicePayments.map((p) =>
+        p.errorCode
+          ? l(
+              ` La factura ${p.invoice} (${formatMoney(p.amount)}) quedó sin complemento de pago (${p.errorCode}): regístralo en Facturación.`,
+              ` Invoice ${p.invoice} (${formatMoney(p.amount)}) got no payment complement (${p.errorCode}): record it in Facturación.`,
+            )
+          : l(
+              ` Complemento de pago de la factura ${p.invoice}: ${formatMoney(p.amount)}.`,
+              ` Payment complement for invoice ${p.invoice}: ${formatMoney(p.amount)}.`,
+            ),
+      );
       setDone(
-        new D(r.balance).isZero()
+        (new D(r.balance).isZero()
           ? l('Abono registrado: la cuenta queda pagada.', 'Payment recorded: the account is paid off.')
           : l(
               `Abono registrado: debe ${formatMoney(r.balance)}.`,
               `Payment recorded: owes ${formatMoney(r.balance)}.`,
-            ),
+            )) + pagos.join(''),
       );
+      void qc.invalidateQueries({ queryKey: ['invoices'] });
       void qc.invalidateQueries({ queryKey: ['customer-account', customerId] });
       void qc.invalidateQueries({ queryKey: ['receivables'] });
     },

@@ -1,8 +1,10 @@
+import type { zAbonoInvoicePayment } from '@server/modules/accounts/accounts.schemas.js';
 import { ACCOUNT_PAYMENT_METHODS } from '@server/modules/accounts/accounts.tables.js';
 import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { z } from 'zod';
 import { Modal } from '../../app/Modal';
 import { ApiError, get, NetworkError, post } from '../../lib/api';
 import { formatMoney, parseMoneyInput } from '../../lib/format';
@@ -12,6 +14,8 @@ import { useStore } from '../../lib/store';
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
 import { enqueueOperation, flushOutbox, syncState } from '../../offline/outbox';
 import type { TicketCustomer } from './ticket';
+
+type AbonoInvoicePayment = z.infer<typeof zAbonoInvoicePayment>;
 
 const METHODS = ACCOUNT_PAYMENT_METHODS;
 
@@ -63,7 +67,11 @@ export function AccountDialog({
   const [reference, setReference] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<{ amount: string; balance: string | null } | null>(null);
+  const [done, setDone] = useState<{
+    amount: string;
+    balance: string | null;
+    invoicePayments?: AbonoInvoicePayment[];
+  } | null>(null);
   const balance = debt.data ?? null;
 
   async function submit(e: FormEvent) {
@@ -96,9 +104,11 @@ export function AccountDialog({
     };
     try {
       if (!online || queueFirst) return await queue();
-      const r = await post<{ balance: string }>(path, body, { timeoutMs: 8000 });
+      const r = await post<{ balance: string; invoicePayments: AbonoInvoicePayment[] }>(path, body, {
+        timeoutMs: 8000,
+      });
       markServerReachable(true);
-      setDone({ amount: value, balance: r.balance });
+      setDone({ amount: value, balance: r.balance, invoicePayments: r.invoicePayments });
       void refresh();
     } catch (err) {
       if (err instanceof NetworkError) {
@@ -124,6 +134,17 @@ export function AccountDialog({
                 ? t('account.paidOff', { amount: formatMoney(done.amount) })
                 : t('account.ok', { amount: formatMoney(done.amount), balance: formatMoney(done.balance) })}
           </p>
+          {done.invoicePayments?.map((p) => (
+            <p key={p.invoiceId} className={p.errorCode ? 'error' : 'muted'} data-testid="account-pago">
+              {p.errorCode
+                ? t('account.pagoFailed', {
+                    invoice: p.invoice,
+                    amount: formatMoney(p.amount),
+                    code: p.errorCode,
+                  })
+                : t('account.pagoIssued', { invoice: p.invoice, amount: formatMoney(p.amount) })}
+            </p>
+          ))}
           <button type="button" className="primary" onClick={onClose} data-autofocus>
             {t('common.close')}
           </button>
