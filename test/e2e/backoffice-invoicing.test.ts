@@ -298,7 +298,7 @@ describe('back-office invoicing', () => {
         data: { saleIds: [saleId], customerId: customer.id },
       });
       expect(res.status(), await res.text()).toBe(201);
-      return (await res.json()) as { id: string; status: string; metodoPago: string };
+      return (await res.json()) as { id: string; status: string; metodoPago: string; serie: string; folio: string };
     };
 
     // A cash ticket invoiced, then one of its two bags of flour comes back.
@@ -360,6 +360,21 @@ describe('back-office invoicing', () => {
     await expect.poll(textOf(page.getByTestId('invoice-balance')), POLL).toBe('$12.00');
     await expect.poll(textOf(box.locator('tbody tr').first()), POLL).toMatch(/P-1.*\$20\.00.*Timbrada/);
     await fullShot('48-factura-ppd-pago.png', 1000);
+
+    // The rest as an abono on the customer's account: it pays the invoice too, with its CFDI de pago.
+    await page.goto(`${server.url}/admin/customers?customer=${customer.id}`);
+    const account = page.getByTestId('customer-account');
+    const form = account.getByRole('form', { name: 'Registrar abono' });
+    await form.getByRole('textbox', { name: /^Abono/ }).fill('12');
+    await form.getByRole('combobox', { name: /^Forma de pago/ }).selectOption('spei');
+    await form.getByRole('textbox', { name: /^Referencia/ }).fill('SPEI-4455');
+    await form.getByRole('button', { name: 'Registrar abono' }).click();
+    await expect
+      .poll(textOf(account.getByRole('status')), POLL)
+      .toContain(`Complemento de pago de la factura ${ppd.serie}-${ppd.folio}: $12.00.`);
+    await page.goto(`${server.url}/admin/invoicing/invoices/${ppd.id}`);
+    await expect.poll(textOf(page.getByTestId('invoice-balance')), POLL).toBe('$0.00');
+    await expect.poll(textOf(box.locator('tbody tr').first()), POLL).toMatch(/P-2.*\$12\.00.*Timbrada/);
   });
 
   it('fits a tablet: no invoicing page overflows sideways at 820×1180', async () => {
