@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pruneIdempotencyKeys } from '../http/idempotency.js';
 import { businessesWithCustomerRetention } from '../modules/identity/identity.service.js';
 import { applyCustomerRetention } from '../modules/privacy/privacy.service.js';
+import { retryPendingAbonoPagos } from '../modules/invoicing/invoicing.service.js';
 import { startPacWorker } from '../modules/invoicing/stamping.js';
 import { sharedDispatcher } from '../modules/events/dispatcher.js';
 import {
@@ -139,6 +140,16 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
 
   // CFDI stamping/cancellation outbox: retries pending documents with backoff.
   const pac = startPacWorker(app);
+  // CFDI de pago of abonos that could not be issued when taken (no CSD in force, …).
+  const abonoPagos = every(
+    30_000,
+    async () => {
+      const issued = await retryPendingAbonoPagos(db, app.now());
+      if (issued.length > 0) app.log.info({ issued }, 'abono payment complements issued');
+      return issued.length >= 20;
+    },
+    log('abono payment complements'),
+  );
 
   // Stored Idempotency-Key answers older than a week go (they may hold personal data).
   const prune = every(
@@ -180,6 +191,7 @@ export async function startWorkers(app: FastifyInstance, options: WorkerOptions 
         deliver.stop(),
         sweeper.stop(),
         pac.stop(),
+        abonoPagos.stop(),
         prune.stop(),
         retention.stop(),
       ]);

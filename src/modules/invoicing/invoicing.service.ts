@@ -6,12 +6,13 @@
  */
 import { settleAccountFromInvoicePayment } from '../accounts/accounts.service.js';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { json } from '../../db/types.js';
-import type { Ctx } from '../../shared/context.js';
+import type { DB } from '../../db/schema.js';
+import { type Ctx, inTransaction, systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
-import { D } from '../../shared/money.js';
+import { D, type Dec } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
 import { getCustomer } from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
@@ -121,15 +122,54 @@ async function invoiceRow(ctx: Ctx, invoiceId: string) {
   return r;
 }
 
+/**
+ * What is still to be paid on a credit (PPD) invoice: its Total less the payments recorded on it
+ * and less its credit notes (a return on it, TipoRelacion 01 or 03) that were not refused or
+ * cancelled, and less what abonos meant for it whose CFDI de pago is still to be issued; `n` is
+ * how many payments it has (the next NumParcialidad is n + 1).
+ */
+async function outstanding(
+  ctx: Ctx,
+  inv: Pick<Selectable<InvoicesTable>, 'id' | 'total'>,
+): Promise<{ balance: Dec; n: number }> {
+  const [paid, credited, pending] = await Promise.all([
+    ctx.db
+      .selectFrom('invoice_payments')
+      .select([(eb) => eb.fn.sum<string>('amount').as('sum'), (eb) => eb.fn.countAll<string>().as('n')])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('invoice_id', '=', inv.id)
+      .executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('invoices')
+      .select((eb) => eb.fn.sum<string>('total').as('sum'))
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('related_invoice_id', '=', inv.id)
+      .where('kind', '=', 'egreso')
+      .where('status', '<>', 'rejected')
+      .where((eb) => eb.or([eb('cancel_status', 'is', null), eb('cancel_status', '<>', 'cancelled')]))
+      .executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('abono_pending_pagos')
+      .select((eb) => eb.fn.sum<string>('amount').as('sum'))
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('invoice_id', '=', inv.id)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    balance: D.max(
+      0,
+      new D(inv.total)
+        .minus(paid.sum ?? '0')
+        .minus(credited.sum ?? '0')
+        .minus(pending.sum ?? '0'),
+    ),
+    n: Number(paid.n),
+  };
+}
+
 async function balanceOf(ctx: Ctx, r: Selectable<InvoicesTable>): Promise<string | null> {
   if (r.metodo_pago !== 'PPD') return null;
-  const paid = await ctx.db
-    .selectFrom('invoice_payments')
-    .select((eb) => eb.fn.sum<string>('amount').as('paid'))
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('invoice_id', '=', r.id)
-    .executeTakeFirst();
-  return new D(r.total).minus(paid?.paid ?? '0').toFixed(2);
+  return (await outstanding(ctx, r)).balance.toFixed(2);
 }
 
 /** One invoice with its tickets. Errors: INVOICE_NOT_FOUND. */
@@ -814,20 +854,16 @@ export async function recordInvoicePayment(
   if (inv.metodo_pago !== 'PPD') throw new AppError(E.PAYMENT_NOT_PPD);
   if (inv.status !== 'stamped' || !inv.uuid) throw new AppError(E.INVOICE_NOT_STAMPED);
   if (inv.cancel_status === 'cancelled') throw new AppError(E.INVOICE_ALREADY_CANCELLED);
-  const prev = await ctx.db
-    .selectFrom('invoice_payments')
-    .select([(eb) => eb.fn.sum<string>('amount').as('paid'), (eb) => eb.fn.countAll<string>().as('n')])
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('invoice_id', '=', inv.id)
-    .executeTakeFirstOrThrow();
-  const saldoAnterior = new D(inv.total).minus(prev.paid ?? '0');
+  // what its payments and its credit notes left of the Total
+  const prev = await outstanding(ctx, inv);
+  const saldoAnterior = prev.balance;
   const amount = new D(input.amount);
   if (amount.gt(saldoAnterior))
     throw new AppError(E.PAYMENT_EXCEEDS_BALANCE, {
       amount: amount.toFixed(2),
       balance: saldoAnterior.toFixed(2),
     });
-  const numParcialidad = Number(prev.n) + 1;
+  const numParcialidad = prev.n + 1;
   const paidAt = input.paidAt ? new Date(input.paidAt) : ctx.now;
   const issuer = await loadIssuer(ctx, inv.location_id);
   const receptor = { ...inv.summary.receptor!, usoCfdi: 'CP01' };
@@ -920,7 +956,7 @@ export interface AbonoInvoicePayment {
   invoice: string;
   amount: string;
   pagoInvoiceId: string | null;
-  /** why no complement was issued (a CFDI_* or INVOICE_* code); it can be recorded in Facturación */
+  /** why its complement is not issued yet (CSD_REQUIRED, CFDI_*…): it is retried by itself */
   errorCode: string | null;
 }
 
@@ -928,8 +964,9 @@ export interface AbonoInvoicePayment {
  * An abono on a customer's account also pays their open credit (PPD) invoices, oldest first:
  * each gets its CFDI de pago (Pagos 2.0) for the part of the abono it takes, in the abono's
  * transaction (the account itself was settled by the abono, not again here). An invoice whose
- * complement cannot be issued (no CSD in force, …) is listed with the error and left for
- * Facturación; the abono stays recorded. The PAC stamps the complements after the commit.
+ * complement cannot be issued now (no CSD in force, …) gets its part kept in
+ * `abono_pending_pagos`, listed with the error, and `retryPendingAbonoPagos` issues it later; the
+ * abono stays recorded. The PAC stamps the complements after the commit.
  */
 export async function applyAbonoToInvoices(
   ctx: Ctx,
@@ -946,22 +983,12 @@ export async function applyAbonoToInvoices(
     .innerJoin('customers as c', (j) =>
       j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'),
     )
-    .leftJoin('invoice_payments as p', (j) =>
-      j.onRef('p.tenant_id', '=', 'i.tenant_id').onRef('p.invoice_id', '=', 'i.id'),
-    )
-    .select([
-      'i.id',
-      'i.serie',
-      'i.folio',
-      'i.total',
-      (eb) => eb.fn.sum<string | null>('p.amount').as('paid'),
-    ])
+    .select(['i.id', 'i.serie', 'i.folio', 'i.total'])
     .where('i.tenant_id', '=', ctx.tenantId)
     .where((eb) => eb.or([eb('c.id', '=', input.customerId), eb('c.merged_into', '=', input.customerId)]))
     .where('i.metodo_pago', '=', 'PPD')
     .where('i.status', '=', 'stamped')
     .where((eb) => eb.or([eb('i.cancel_status', 'is', null), eb('i.cancel_status', '=', 'rejected')]))
-    .groupBy(['i.id', 'i.serie', 'i.folio', 'i.total', 'i.created_at'])
     .orderBy('i.created_at')
     .orderBy('i.id')
     .execute();
@@ -970,7 +997,7 @@ export async function applyAbonoToInvoices(
   const out: AbonoInvoicePayment[] = [];
   for (const inv of open) {
     if (left.lte(0)) break;
-    const balance = new D(inv.total).minus(inv.paid ?? '0');
+    const { balance } = await outstanding(ctx, inv);
     if (balance.lte(0)) continue;
     const amount = D.min(left, balance).toFixed(2);
     const invoice = `${inv.serie}-${inv.folio}`;
@@ -988,10 +1015,88 @@ export async function applyAbonoToInvoices(
     } catch (err) {
       await sql`rollback to savepoint abono_pago`.execute(ctx.db);
       if (!(err instanceof AppError)) throw err;
+      await ctx.db
+        .insertInto('abono_pending_pagos')
+        .values({
+          tenant_id: ctx.tenantId,
+          account_movement_id: input.movementId,
+          invoice_id: inv.id,
+          amount,
+          forma_pago: formaPago,
+          num_operacion: input.reference ?? null,
+          last_error: err.code,
+          next_attempt_at: new Date(ctx.now.getTime() + PENDING_PAGO_RETRY_MS),
+          created_by: ctx.userId,
+          created_at: ctx.now,
+        })
+        .execute();
       out.push({ invoiceId: inv.id, invoice, amount, pagoInvoiceId: null, errorCode: err.code });
+      left = left.minus(amount);
     }
   }
   return out;
+}
+
+const PENDING_PAGO_RETRY_MS = 60_000;
+
+/**
+ * Issues the CFDI de pago of abonos whose complement could not be issued when they were taken
+ * (the background workers call it); each one that still fails waits a minute more, up to an hour.
+ * Answers the complements issued (the PAC worker stamps them).
+ */
+export async function retryPendingAbonoPagos(db: Kysely<DB>, now: Date): Promise<string[]> {
+  const due = await db
+    .selectFrom('abono_pending_pagos')
+    .selectAll()
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(20)
+    .execute();
+  const issued: string[] = [];
+  for (const p of due) {
+    const ctx = { ...systemCtx(db, p.tenant_id, now), userId: p.created_by };
+    try {
+      const pagoId = await inTransaction(ctx, async (tx) => {
+        // taken out first: it no longer counts against the invoice's balance it is paying
+        const gone = await tx.db
+          .deleteFrom('abono_pending_pagos')
+          .where('tenant_id', '=', p.tenant_id)
+          .where('account_movement_id', '=', p.account_movement_id)
+          .where('invoice_id', '=', p.invoice_id)
+          .returning('amount')
+          .executeTakeFirst();
+        if (!gone) return null; // another process issued it
+        const r = await recordInvoicePayment(
+          tx,
+          {
+            invoiceId: p.invoice_id,
+            amount: new D(p.amount).toFixed(2),
+            formaPago: p.forma_pago,
+            paidAt: new Date(p.created_at).toISOString(),
+            numOperacion: p.num_operacion ?? undefined,
+          },
+          { accountMovementId: p.account_movement_id },
+        );
+        return r.pago.id;
+      });
+      if (pagoId) issued.push(pagoId);
+    } catch (err) {
+      const attempts = p.attempts + 1;
+      await db
+        .updateTable('abono_pending_pagos')
+        .set({
+          attempts,
+          last_error:
+            err instanceof AppError ? err.code : String((err as Error).message ?? err).slice(0, 200),
+          next_attempt_at: new Date(now.getTime() + Math.min(3_600_000, PENDING_PAGO_RETRY_MS * attempts)),
+        })
+        .where('tenant_id', '=', p.tenant_id)
+        .where('account_movement_id', '=', p.account_movement_id)
+        .where('invoice_id', '=', p.invoice_id)
+        .execute();
+    }
+  }
+  return issued;
 }
 
 /** The complements an abono already issued (the same abono sent again answers them). */
@@ -1007,13 +1112,32 @@ export async function invoicePaymentsOfAbono(ctx: Ctx, movementId: string): Prom
     .orderBy('p.created_at')
     .orderBy('p.id')
     .execute();
-  return rows.map((r) => ({
-    invoiceId: r.invoice_id,
-    invoice: `${r.serie}-${r.folio}`,
-    amount: new D(r.amount).toFixed(2),
-    pagoInvoiceId: r.pago_invoice_id,
-    errorCode: null,
-  }));
+  const pending = await ctx.db
+    .selectFrom('abono_pending_pagos as p')
+    .innerJoin('invoices as i', (j) =>
+      j.onRef('i.tenant_id', '=', 'p.tenant_id').onRef('i.id', '=', 'p.invoice_id'),
+    )
+    .select(['p.invoice_id', 'i.serie', 'i.folio', 'p.amount', 'p.last_error'])
+    .where('p.tenant_id', '=', ctx.tenantId)
+    .where('p.account_movement_id', '=', movementId)
+    .orderBy('p.created_at')
+    .execute();
+  return [
+    ...rows.map((r) => ({
+      invoiceId: r.invoice_id,
+      invoice: `${r.serie}-${r.folio}`,
+      amount: new D(r.amount).toFixed(2),
+      pagoInvoiceId: r.pago_invoice_id,
+      errorCode: null,
+    })),
+    ...pending.map((r) => ({
+      invoiceId: r.invoice_id,
+      invoice: `${r.serie}-${r.folio}`,
+      amount: new D(r.amount).toFixed(2),
+      pagoInvoiceId: null,
+      errorCode: r.last_error,
+    })),
+  ];
 }
 
 /**

@@ -182,6 +182,21 @@ export interface SandboxPacCancellationsTable {
   updated_at: Timestamp;
 }
 
+/** The part of an abono for an invoice whose CFDI de pago is still to be issued (030). */
+export interface AbonoPendingPagosTable {
+  tenant_id: string;
+  account_movement_id: string;
+  invoice_id: string;
+  amount: Numeric;
+  forma_pago: string;
+  num_operacion: string | null;
+  last_error: string;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
 export interface InvoicingTables {
   fiscal_profiles: FiscalProfilesTable;
   fiscal_locations: FiscalLocationsTable;
@@ -192,6 +207,7 @@ export interface InvoicingTables {
   pac_jobs: PacJobsTable;
   invoice_documents: InvoiceDocumentsTable;
   invoice_payments: InvoicePaymentsTable;
+  abono_pending_pagos: AbonoPendingPagosTable;
   sandbox_pac_stamps: SandboxPacStampsTable;
   sandbox_pac_cancellations: SandboxPacCancellationsTable;
 }

@@ -25,6 +25,7 @@ import { getFiscalSetup } from './fiscal.service.js';
 import { type CancelRequest, type PacClient, PacError } from './pac/pac.js';
 import { SandboxPac } from './pac/sandbox.js';
 import { runPacJobs, setPacClient } from './stamping.js';
+import { retryPendingAbonoPagos } from './invoicing.service.js';
 
 /** A PAC that can be switched off, or that stamps and then loses the answer (timeout after success). */
 class FlakyPac implements PacClient {
@@ -1146,31 +1147,68 @@ describe('credit notes, payments, cancellation', () => {
     expect(await paymentsOf(newer.id)).toHaveLength(1);
     expect(await account()).toBe('200.00');
 
-    // a complement that cannot be issued (no active CSD) leaves the abono recorded and says why
+    // a piece of the newer invoice comes back onto the account, with its credit note: the
+    // invoice's balance is what is left after payments and credit notes
+    const ret = await giveBack(newer.saleIds[0], [{ lineNo: 1, quantity: '1' }], { method: 'on_account' });
+    const cn = await api('POST', '/credit-notes', { returnId: ret.id });
+    expect(cn.statusCode, cn.body).toBe(201);
+    expect(await account()).toBe('100.00');
+    expect((await api('GET', `/invoices/${newer.id}`)).json().balance).toBe('0.00');
+    const thirdTicket = await onAccount('1', '100.00');
+    const third = await invoice([thirdTicket], { customerId: c.id });
+    expect((await api('GET', `/invoices/${third.id}`)).json().balance).toBe('100.00');
+
+    // a complement that cannot be issued (no active CSD) leaves the abono recorded, says why, and
+    // is issued by itself once it can be
     const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
     await csd().set({ active: false }).execute();
+    const lateBody = { id: newId('acm'), amount: '150.00', method: 'spei', reference: 'SPEI-78' };
+    const payLate = () =>
+      call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, lateBody);
+    const waiting = {
+      invoiceId: third.id,
+      invoice: `${third.serie}-${third.folio}`,
+      amount: '100.00',
+      pagoInvoiceId: null,
+      errorCode: 'CSD_REQUIRED',
+    };
     try {
-      const late = await call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, {
-        id: newId('acm'),
-        amount: '150.00',
-        method: 'spei',
-        reference: 'SPEI-78',
-      });
+      const late = await payLate();
       expect(late.statusCode, late.body).toBe(201);
       expect(late.json().balance).toBe('50.00');
-      expect(late.json().invoicePayments).toEqual([
-        {
-          invoiceId: newer.id,
-          invoice: `${newer.serie}-${newer.folio}`,
-          amount: '100.00',
-          pagoInvoiceId: null,
-          errorCode: 'CSD_REQUIRED',
-        },
-      ]);
-      expect(await paymentsOf(newer.id)).toHaveLength(1);
+      // the newer invoice owes nothing after its credit note: the abono goes to the third
+      expect(late.json().invoicePayments).toEqual([waiting]);
+      expect(await paymentsOf(third.id)).toHaveLength(0);
+      // its part counts against the invoice at once: Facturación cannot take it twice
+      expect((await api('GET', `/invoices/${third.id}`)).json().balance).toBe('0.00');
+      const twice = await api('POST', `/invoices/${third.id}/payments`, {
+        amount: '100.00',
+        formaPago: '03',
+      });
+      expect(twice.json().error.code).toBe('PAYMENT_EXCEEDS_BALANCE');
+      // still no CSD a minute later: it waits again
+      env.clock.advance(61_000);
+      expect(await retryPendingAbonoPagos(env.db.db, env.clock.now)).toEqual([]);
+      expect((await payLate()).json().invoicePayments).toEqual([waiting]);
     } finally {
       await csd().set({ active: true }).execute();
     }
+    env.clock.advance(121_000);
+    const [pagoId] = await retryPendingAbonoPagos(env.db.db, env.clock.now);
+    expect(pagoId).toMatch(/^inv_/);
+    expect(await retryPendingAbonoPagos(env.db.db, env.clock.now)).toEqual([]);
+    expect(await paymentsOf(third.id)).toEqual([
+      { amount: '100.00', saldo_insoluto: '0.00', account_movement_id: lateBody.id },
+    ]);
+    // the abono sent again now answers the complement
+    expect((await payLate()).json().invoicePayments).toEqual([
+      { ...waiting, pagoInvoiceId: pagoId, errorCode: null },
+    ]);
+    await runPacJobs(deps, { invoiceId: pagoId });
+    const x3 = await keep('abono-pago-3', pagoId!);
+    expect(x3).toContain('ImpSaldoAnt="100.00" ImpPagado="100.00" ImpSaldoInsoluto="0.00"');
+    expect(x3).toContain('NumOperacion="SPEI-78"');
+    expect(await account()).toBe('50.00');
   });
 
   it('keeps a customer’s data while a credit invoice is unpaid; once paid, erases it and keeps the invoices', async () => {

@@ -137,7 +137,7 @@ export const en: Record<MessageKey, string> = {
   'account.queuedDescription': 'Payment of {amount} on the account of {name}',
   'account.pagoIssued': 'Payment complement (CFDI de pago) for invoice {invoice}: {amount}.',
   'account.pagoFailed':
-    'Invoice {invoice} ({amount}) got no payment complement ({code}): record it in Facturación.',
+    'The payment complement for invoice {invoice} ({amount}) could not be issued yet ({code}): it is issued by itself as soon as it can be.',
   'account.changedAfterSent':
     'This payment had already reached the server with other details: close and check what the customer owes.',
   'account.offline': 'No connection: what the customer owes cannot be read.',

@@ -136,7 +136,7 @@ export const es = {
   'account.queuedDescription': 'Abono de {amount} a la cuenta de {name}',
   'account.pagoIssued': 'Complemento de pago de la factura {invoice}: {amount}.',
   'account.pagoFailed':
-    'La factura {invoice} ({amount}) quedó sin complemento de pago ({code}): regístralo en Facturación.',
+    'El complemento de pago de la factura {invoice} ({amount}) no se pudo emitir aún ({code}): se emite solo en cuanto se pueda.',
   'account.changedAfterSent':
     'Este abono ya había llegado al servidor con otros datos: cierra y revisa lo que debe el cliente.',
   'account.offline': 'Sin conexión: no se puede consultar lo que debe.',

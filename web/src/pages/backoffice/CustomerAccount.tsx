@@ -71,8 +71,8 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
       const pagos = r.invoicePayments.map((p) =>
         p.errorCode
           ? l(
-              ` La factura ${p.invoice} (${formatMoney(p.amount)}) quedó sin complemento de pago (${p.errorCode}): regístralo en Facturación.`,
-              ` Invoice ${p.invoice} (${formatMoney(p.amount)}) got no payment complement (${p.errorCode}): record it in Facturación.`,
+              ` El complemento de pago de la factura ${p.invoice} (${formatMoney(p.amount)}) no se pudo emitir aún (${p.errorCode}): se emite solo en cuanto se pueda.`,
+              ` The payment complement for invoice ${p.invoice} (${formatMoney(p.amount)}) could not be issued yet (${p.errorCode}): it is issued by itself as soon as it can be.`,
             )
           : l(
               ` Complemento de pago de la factura ${p.invoice}: ${formatMoney(p.amount)}.`,
