@@ -298,7 +298,13 @@ describe('back-office invoicing', () => {
         data: { saleIds: [saleId], customerId: customer.id },
       });
       expect(res.status(), await res.text()).toBe(201);
-      return (await res.json()) as { id: string; status: string; metodoPago: string; serie: string; folio: string };
+      return (await res.json()) as {
+        id: string;
+        status: string;
+        metodoPago: string;
+        serie: string;
+        folio: string;
+      };
     };
 
     // A cash ticket invoiced, then one of its two bags of flour comes back.
