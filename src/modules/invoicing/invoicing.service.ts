@@ -1101,43 +1101,32 @@ export async function retryPendingAbonoPagos(db: Kysely<DB>, now: Date): Promise
 
 /** The complements an abono already issued (the same abono sent again answers them). */
 export async function invoicePaymentsOfAbono(ctx: Ctx, movementId: string): Promise<AbonoInvoicePayment[]> {
-  const rows = await ctx.db
-    .selectFrom('invoice_payments as p')
-    .innerJoin('invoices as i', (j) =>
-      j.onRef('i.tenant_id', '=', 'p.tenant_id').onRef('i.id', '=', 'p.invoice_id'),
-    )
-    .select(['p.invoice_id', 'i.serie', 'i.folio', 'p.amount', 'p.pago_invoice_id'])
-    .where('p.tenant_id', '=', ctx.tenantId)
-    .where('p.account_movement_id', '=', movementId)
-    .orderBy('p.created_at')
-    .orderBy('p.id')
-    .execute();
-  const pending = await ctx.db
-    .selectFrom('abono_pending_pagos as p')
-    .innerJoin('invoices as i', (j) =>
-      j.onRef('i.tenant_id', '=', 'p.tenant_id').onRef('i.id', '=', 'p.invoice_id'),
-    )
-    .select(['p.invoice_id', 'i.serie', 'i.folio', 'p.amount', 'p.last_error'])
-    .where('p.tenant_id', '=', ctx.tenantId)
-    .where('p.account_movement_id', '=', movementId)
-    .orderBy('p.created_at')
-    .execute();
-  return [
-    ...rows.map((r) => ({
-      invoiceId: r.invoice_id,
-      invoice: `${r.serie}-${r.folio}`,
-      amount: new D(r.amount).toFixed(2),
-      pagoInvoiceId: r.pago_invoice_id,
-      errorCode: null,
-    })),
-    ...pending.map((r) => ({
-      invoiceId: r.invoice_id,
-      invoice: `${r.serie}-${r.folio}`,
-      amount: new D(r.amount).toFixed(2),
-      pagoInvoiceId: null,
-      errorCode: r.last_error,
-    })),
-  ];
+  // what was issued, then what still waits: one query over both tables
+  const r = await sql<{
+    invoice_id: string;
+    serie: string;
+    folio: string;
+    amount: string;
+    pago_invoice_id: string | null;
+    error_code: string | null;
+  }>`
+    select x.invoice_id, i.serie, i.folio, x.amount, x.pago_invoice_id, x.error_code
+    from (
+      select invoice_id, amount, pago_invoice_id, null::text as error_code, created_at, 0 as waiting
+      from invoice_payments where tenant_id = ${ctx.tenantId} and account_movement_id = ${movementId}
+      union all
+      select invoice_id, amount, null, last_error, created_at, 1
+      from abono_pending_pagos where tenant_id = ${ctx.tenantId} and account_movement_id = ${movementId}
+    ) x
+    join invoices i on i.tenant_id = ${ctx.tenantId} and i.id = x.invoice_id
+    order by x.waiting, x.created_at, i.created_at`.execute(ctx.db);
+  return r.rows.map((x) => ({
+    invoiceId: x.invoice_id,
+    invoice: `${x.serie}-${x.folio}`,
+    amount: new D(x.amount).toFixed(2),
+    pagoInvoiceId: x.pago_invoice_id,
+    errorCode: x.error_code,
+  }));
 }
 
 /**
