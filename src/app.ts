@@ -61,7 +61,9 @@ export type App = FastifyInstance;
 
 function errorCodesMarkdown(): string {
   const rows = [...errorCatalog().entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    // codes are ASCII: a plain comparison (the first localeCompare loads ICU's collator, 15–40 ms
+    // of every start)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, s]) => `| \`${code}\` | ${s.status} | ${s.es} | ${s.en} |`);
   return ['| code | HTTP | es-MX | en |', '|---|---|---|---|', ...rows].join('\n');
 }
