@@ -3,23 +3,18 @@ import { sql } from 'kysely';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
 
 export const TEST_DB = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
-/** The run's migrated PGlite cluster (test/helpers/pglite-global-setup.ts), or one made here. */
+/** The run's migrated PGlite cluster, made once by test/helpers/pglite-global-setup.ts. */
 export function migratedPgliteDump(): Promise<Blob> {
   pgliteTemplate ??= (async () => {
     const file = inject('pgliteDump');
-    if (file) return new Blob([await readFile(file)]);
-    const db = await openDatabase({});
-    await migrate(db);
-    const dump = await db.pglite!.dumpDataDir('none');
-    await db.close();
-    return dump;
+    if (!file) throw new Error('no PGlite dump: add test/helpers/pglite-global-setup.ts to the project');
+    return new Blob([await readFile(file)]);
   })();
   return pgliteTemplate;
 }

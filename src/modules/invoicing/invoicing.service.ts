@@ -123,53 +123,43 @@ async function invoiceRow(ctx: Ctx, invoiceId: string) {
 }
 
 /**
- * What is still to be paid on a credit (PPD) invoice: its Total less the payments recorded on it
- * and less its credit notes (a return on it, TipoRelacion 01 or 03) that were not refused or
- * cancelled, and less what abonos meant for it whose CFDI de pago is still to be issued; `n` is
- * how many payments it has (the next NumParcialidad is n + 1).
+ * Invoices with what is still to be paid on each (as a credit, PPD, invoice): its Total less the
+ * payments recorded on it, less its credit notes (a return on it, TipoRelacion 01 or 03) that were
+ * not refused or cancelled, and less what abonos meant for it whose CFDI de pago is still to be
+ * issued; `payments` is how many it has (the next NumParcialidad is payments + 1). One statement:
+ * callers add their own conditions on `i`.
  */
-async function outstanding(
-  ctx: Ctx,
-  inv: Pick<Selectable<InvoicesTable>, 'id' | 'total'>,
-): Promise<{ balance: Dec; n: number }> {
-  const [paid, credited, pending] = await Promise.all([
-    ctx.db
-      .selectFrom('invoice_payments')
-      .select([(eb) => eb.fn.sum<string>('amount').as('sum'), (eb) => eb.fn.countAll<string>().as('n')])
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('invoice_id', '=', inv.id)
-      .executeTakeFirstOrThrow(),
-    ctx.db
-      .selectFrom('invoices')
-      .select((eb) => eb.fn.sum<string>('total').as('sum'))
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('related_invoice_id', '=', inv.id)
-      .where('kind', '=', 'egreso')
-      .where('status', '<>', 'rejected')
-      .where((eb) => eb.or([eb('cancel_status', 'is', null), eb('cancel_status', '<>', 'cancelled')]))
-      .executeTakeFirstOrThrow(),
-    ctx.db
-      .selectFrom('abono_pending_pagos')
-      .select((eb) => eb.fn.sum<string>('amount').as('sum'))
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('invoice_id', '=', inv.id)
-      .executeTakeFirstOrThrow(),
+function invoicesWithOutstanding(ctx: Ctx) {
+  return ctx.db.selectFrom('invoices as i').select([
+    'i.id',
+    'i.serie',
+    'i.folio',
+    'i.total',
+    sql<string>`(select count(*) from invoice_payments p
+      where p.tenant_id = i.tenant_id and p.invoice_id = i.id)`.as('payments'),
+    sql<string>`i.total
+      - coalesce((select sum(p.amount) from invoice_payments p
+          where p.tenant_id = i.tenant_id and p.invoice_id = i.id), 0)
+      - coalesce((select sum(e.total) from invoices e
+          where e.tenant_id = i.tenant_id and e.related_invoice_id = i.id and e.kind = 'egreso'
+            and e.status <> 'rejected' and (e.cancel_status is null or e.cancel_status <> 'cancelled')), 0)
+      - coalesce((select sum(w.amount) from abono_pending_pagos w
+          where w.tenant_id = i.tenant_id and w.invoice_id = i.id), 0)`.as('outstanding'),
   ]);
-  return {
-    balance: D.max(
-      0,
-      new D(inv.total)
-        .minus(paid.sum ?? '0')
-        .minus(credited.sum ?? '0')
-        .minus(pending.sum ?? '0'),
-    ),
-    n: Number(paid.n),
-  };
+}
+
+/** What is still to be paid on one invoice (`invoicesWithOutstanding`), never below zero. */
+async function outstanding(ctx: Ctx, invoiceId: string): Promise<{ balance: Dec; n: number }> {
+  const r = await invoicesWithOutstanding(ctx)
+    .where('i.tenant_id', '=', ctx.tenantId)
+    .where('i.id', '=', invoiceId)
+    .executeTakeFirstOrThrow();
+  return { balance: D.max(0, r.outstanding), n: Number(r.payments) };
 }
 
 async function balanceOf(ctx: Ctx, r: Selectable<InvoicesTable>): Promise<string | null> {
   if (r.metodo_pago !== 'PPD') return null;
-  return (await outstanding(ctx, r)).balance.toFixed(2);
+  return (await outstanding(ctx, r.id)).balance.toFixed(2);
 }
 
 /** One invoice with its tickets. Errors: INVOICE_NOT_FOUND. */
@@ -855,7 +845,7 @@ export async function recordInvoicePayment(
   if (inv.status !== 'stamped' || !inv.uuid) throw new AppError(E.INVOICE_NOT_STAMPED);
   if (inv.cancel_status === 'cancelled') throw new AppError(E.INVOICE_ALREADY_CANCELLED);
   // what its payments and its credit notes left of the Total
-  const prev = await outstanding(ctx, inv);
+  const prev = await outstanding(ctx, inv.id);
   const saldoAnterior = prev.balance;
   const amount = new D(input.amount);
   if (amount.gt(saldoAnterior))
@@ -978,12 +968,11 @@ export async function applyAbonoToInvoices(
     reference?: string | null;
   },
 ): Promise<AbonoInvoicePayment[]> {
-  const open = await ctx.db
-    .selectFrom('invoices as i')
+  // paying one of them changes no other's balance: all read at once
+  const open = await invoicesWithOutstanding(ctx)
     .innerJoin('customers as c', (j) =>
       j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'),
     )
-    .select(['i.id', 'i.serie', 'i.folio', 'i.total'])
     .where('i.tenant_id', '=', ctx.tenantId)
     .where((eb) => eb.or([eb('c.id', '=', input.customerId), eb('c.merged_into', '=', input.customerId)]))
     .where('i.metodo_pago', '=', 'PPD')
@@ -997,7 +986,7 @@ export async function applyAbonoToInvoices(
   const out: AbonoInvoicePayment[] = [];
   for (const inv of open) {
     if (left.lte(0)) break;
-    const { balance } = await outstanding(ctx, inv);
+    const balance = new D(inv.outstanding);
     if (balance.lte(0)) continue;
     const amount = D.min(left, balance).toFixed(2);
     const invoice = `${inv.serie}-${inv.folio}`;
