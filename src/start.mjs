@@ -2,8 +2,9 @@
 // it in this process from V8's code cache. Stack traces point at src/*.ts through the bundle's
 // source map.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire, SourceMap } from 'node:module';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildServerIfStale, bundleScript, readCodeCache, writeCodeCache } from './build-if-stale.mjs';
 
@@ -89,6 +90,24 @@ function runBundle(bundlePath) {
   );
 }
 
+/**
+ * On the embedded database, reads PGlite's WebAssembly and file-system bundle and compiles the
+ * former (V8 compiles it on other threads) while this thread loads and runs the server bundle:
+ * PGlite would otherwise wait for both, idle, at the start of its open (about 80 ms of a restart
+ * here; docs/benchmarks.md). `openPglite` takes them from `globalThis.__mostradorPglite`.
+ */
+function preloadPglite() {
+  if (process.env.DATABASE_URL) return;
+  const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  const wasm = readFile(join(dist, 'pglite.wasm')).then((bytes) => WebAssembly.compile(bytes));
+  const data = readFile(join(dist, 'pglite.data')).then((bytes) => new Blob([bytes]));
+  // A failure here only means PGlite loads them itself: no unhandled rejection.
+  wasm.catch(() => {});
+  data.catch(() => {});
+  globalThis.__mostradorPglite = { wasm, data };
+}
+
+preloadPglite();
 const bundle = await buildServerIfStale();
 mapStackTracesLazily(bundle);
 runBundle(bundle);

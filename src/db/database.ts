@@ -46,6 +46,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPglite(options);
 }
 
+interface PreloadedPglite {
+  wasm: Promise<WebAssembly.Module>;
+  data: Promise<Blob>;
+}
+
 // Each driver is imported when it is used: a process on PostgreSQL never loads PGlite, and the
 // embedded server starts without loading postgres.js.
 async function openPglite(options: DatabaseOptions): Promise<Database> {
@@ -54,8 +59,15 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     loadPackage('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
   if (options.dataDir && !options.loadDataDir && options.template !== false) copyTemplate(options.dataDir);
+  // Compiled and read by `npm start`'s launcher while the server bundle loaded (src/start.mjs).
+  const preloaded = (globalThis as { __mostradorPglite?: PreloadedPglite }).__mostradorPglite;
+  const [pgliteWasmModule, fsBundle] = preloaded
+    ? await Promise.all([preloaded.wasm, preloaded.data]).catch(() => [])
+    : [];
   const pg = await PGlite.create({
     dataDir: options.dataDir,
+    pgliteWasmModule,
+    fsBundle,
     extensions: { pg_trgm },
     loadDataDir: options.loadDataDir,
     // PostgreSQL's default 128 MB of shared buffers are set up at every start (about 0.13 s of
