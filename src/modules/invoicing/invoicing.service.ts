@@ -951,6 +951,26 @@ export interface AbonoInvoicePayment {
 }
 
 /**
+ * A customer's credit (PPD) invoices an abono may pay, oldest first (the one with `firstUuid`
+ * before all), with what each still owes: stamped, not cancelled nor on the way to it, the
+ * profiles merged into the customer's included. Paying one changes no other's balance: all read
+ * at once.
+ */
+function openCreditInvoices(ctx: Ctx, customerId: string, firstUuid?: string | null) {
+  let q = invoicesWithOutstanding(ctx)
+    .innerJoin('customers as c', (j) =>
+      j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'),
+    )
+    .where('i.tenant_id', '=', ctx.tenantId)
+    .where((eb) => eb.or([eb('c.id', '=', customerId), eb('c.merged_into', '=', customerId)]))
+    .where('i.metodo_pago', '=', 'PPD')
+    .where('i.status', '=', 'stamped')
+    .where((eb) => eb.or([eb('i.cancel_status', 'is', null), eb('i.cancel_status', '=', 'rejected')]));
+  if (firstUuid) q = q.orderBy(sql`i.uuid = ${firstUuid}`, 'desc');
+  return q.orderBy('i.created_at').orderBy('i.id').execute();
+}
+
+/**
  * An abono on a customer's account also pays their open credit (PPD) invoices, oldest first:
  * each gets its CFDI de pago (Pagos 2.0) for the part of the abono it takes, in the abono's
  * transaction (the account itself was settled by the abono, not again here). An invoice whose
@@ -968,19 +988,7 @@ export async function applyAbonoToInvoices(
     reference?: string | null;
   },
 ): Promise<AbonoInvoicePayment[]> {
-  // paying one of them changes no other's balance: all read at once
-  const open = await invoicesWithOutstanding(ctx)
-    .innerJoin('customers as c', (j) =>
-      j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'),
-    )
-    .where('i.tenant_id', '=', ctx.tenantId)
-    .where((eb) => eb.or([eb('c.id', '=', input.customerId), eb('c.merged_into', '=', input.customerId)]))
-    .where('i.metodo_pago', '=', 'PPD')
-    .where('i.status', '=', 'stamped')
-    .where((eb) => eb.or([eb('i.cancel_status', 'is', null), eb('i.cancel_status', '=', 'rejected')]))
-    .orderBy('i.created_at')
-    .orderBy('i.id')
-    .execute();
+  const open = await openCreditInvoices(ctx, input.customerId);
   const formaPago = formaPagoOfPayment({ method: input.method, details: {} });
   let left = new D(input.amount);
   const out: AbonoInvoicePayment[] = [];
@@ -1035,15 +1043,40 @@ const PENDING_PAGO_RETRY_MS = 60_000;
  */
 export async function retryPendingAbonoPagos(db: Kysely<DB>, now: Date): Promise<string[]> {
   const due = await db
-    .selectFrom('abono_pending_pagos')
-    .selectAll()
-    .where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
+    .selectFrom('abono_pending_pagos as p')
+    .innerJoin('invoices as i', (j) =>
+      j.onRef('i.tenant_id', '=', 'p.tenant_id').onRef('i.id', '=', 'p.invoice_id'),
+    )
+    .selectAll('p')
+    .select('i.cancel_status')
+    .where('p.next_attempt_at', '<=', now)
+    .orderBy('p.next_attempt_at')
     .limit(20)
     .execute();
   const issued: string[] = [];
+  const moved = new Set<string>();
   for (const p of due) {
     const ctx = { ...systemCtx(db, p.tenant_id, now), userId: p.created_by };
+    if (p.cancel_status === 'cancelled') {
+      // cancelled before this worker saw it (the cancellation moves them itself)
+      const key = `${p.tenant_id} ${p.invoice_id}`;
+      if (!moved.has(key)) {
+        moved.add(key);
+        await inTransaction(ctx, (tx) => movePendingAbonoPagos(tx, p.invoice_id));
+      }
+      continue;
+    }
+    if (p.cancel_status === 'requested' || p.cancel_status === 'in_process') {
+      // a CFDI de pago now would make SAT refuse the cancellation: wait for its outcome
+      await db
+        .updateTable('abono_pending_pagos')
+        .set({ next_attempt_at: new Date(now.getTime() + PENDING_PAGO_RETRY_MS * 5) })
+        .where('tenant_id', '=', p.tenant_id)
+        .where('account_movement_id', '=', p.account_movement_id)
+        .where('invoice_id', '=', p.invoice_id)
+        .execute();
+      continue;
+    }
     try {
       const pagoId = await inTransaction(ctx, async (tx) => {
         // taken out first: it no longer counts against the invoice's balance it is paying
@@ -1086,6 +1119,71 @@ export async function retryPendingAbonoPagos(db: Kysely<DB>, now: Date): Promise
     }
   }
   return issued;
+}
+
+/**
+ * The parts of abonos still waiting for their CFDI de pago on an invoice that was just cancelled
+ * go to the customer's other open credit invoices: the one that replaced it first (motive 01),
+ * then the oldest, each up to what it owes, due at once for the worker. What none of them can
+ * take stays what the abono already was: a payment on the account, with no complement. Runs in
+ * the cancellation's transaction; the bitácora says where each part went.
+ */
+export async function movePendingAbonoPagos(ctx: Ctx, invoiceId: string): Promise<void> {
+  const pending = await ctx.db
+    .deleteFrom('abono_pending_pagos')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .returningAll()
+    .execute();
+  if (pending.length === 0) return;
+  pending.sort((a, b) => +new Date(a.created_at) - +new Date(b.created_at));
+  const inv = await invoiceRow(ctx, invoiceId);
+  const open = inv.customer_id
+    ? await openCreditInvoices(ctx, inv.customer_id, inv.cancel_replacement_uuid)
+    : [];
+  const balances = open.map((o) => ({ id: o.id, left: D.max(0, o.outstanding) }));
+  const moves: Array<{ movementId: string; invoiceId: string; amount: string }> = [];
+  const released: Array<{ movementId: string; amount: string }> = [];
+  for (const p of pending) {
+    let left = new D(p.amount);
+    for (const b of balances) {
+      if (left.lte(0)) break;
+      if (b.left.lte(0)) continue;
+      const part = D.min(left, b.left);
+      await ctx.db
+        .insertInto('abono_pending_pagos')
+        .values({
+          tenant_id: ctx.tenantId,
+          account_movement_id: p.account_movement_id,
+          invoice_id: b.id,
+          amount: part.toFixed(2),
+          forma_pago: p.forma_pago,
+          num_operacion: p.num_operacion,
+          last_error: p.last_error,
+          attempts: 0,
+          next_attempt_at: ctx.now,
+          created_by: p.created_by,
+          created_at: p.created_at,
+        })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'account_movement_id', 'invoice_id']).doUpdateSet({
+            amount: sql`abono_pending_pagos.amount + excluded.amount`,
+            next_attempt_at: ctx.now,
+          }),
+        )
+        .execute();
+      moves.push({ movementId: p.account_movement_id, invoiceId: b.id, amount: part.toFixed(2) });
+      b.left = b.left.minus(part);
+      left = left.minus(part);
+    }
+    if (left.gt(0)) released.push({ movementId: p.account_movement_id, amount: left.toFixed(2) });
+  }
+  await recordAudit(ctx, {
+    action: 'invoice.abono_pagos_moved',
+    entityType: 'invoice',
+    entityId: invoiceId,
+    data: { moved: moves, released },
+  });
 }
 
 /** The complements an abono already issued (the same abono sent again answers them). */

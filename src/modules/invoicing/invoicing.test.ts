@@ -1211,6 +1211,169 @@ describe('credit notes, payments, cancellation', () => {
     expect(await account()).toBe('50.00');
   });
 
+  it('moves an abono’s pending part off an invoice cancelled meanwhile: to its replacement, then the oldest, the rest stays on the account', async () => {
+    const c = await createCustomer(biz.ctx, {
+      name: 'Lupe Cancelada',
+      phone: '5512340078',
+      rfc: 'GOMA850101AB1',
+      razonSocial: 'LUPE CANCELADA GOMEZ',
+      regimenFiscal: '612',
+      usoCfdi: 'G03',
+      codigoPostal: '36257',
+    });
+    const a = await stocked(biz, { price: '100.00' });
+    const onAccount = async (qty: string) =>
+      (
+        await sell(env, biz, [{ skuId: a, quantity: qty }], {
+          customerId: c.id,
+          payments: [{ method: 'on_account', amount: `${qty}00.00` }],
+        })
+      ).id;
+    const first = await invoice([await onAccount('3')], { customerId: c.id });
+    env.clock.advance(60_000);
+    const second = await invoice([await onAccount('2')], { customerId: c.id });
+    env.clock.advance(60_000);
+    const account = async () =>
+      (await call(env.app, biz.as.cashier, 'GET', `/api/v1/customers/${c.id}/account`)).json().balance;
+    expect(await account()).toBe('500.00');
+    const pending = () =>
+      env.db.db
+        .selectFrom('abono_pending_pagos')
+        .select(['invoice_id', 'amount', 'next_attempt_at'])
+        .where('tenant_id', '=', biz.tenantId)
+        .orderBy('invoice_id')
+        .execute();
+
+    // no CSD in force: the abono's parts wait on both invoices
+    const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
+    await csd().set({ active: false }).execute();
+    const abono = { id: newId('acm'), amount: '400.00', method: 'spei', reference: 'SPEI-90' };
+    const pay = () =>
+      call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, abono);
+    try {
+      const r = await pay();
+      expect(r.statusCode, r.body).toBe(201);
+      expect(
+        r.json().invoicePayments.map((p: { invoiceId: string; amount: string }) => [p.invoiceId, p.amount]),
+      ).toEqual([
+        [first.id, '300.00'],
+        [second.id, '100.00'],
+      ]);
+    } finally {
+      await csd().set({ active: true }).execute();
+    }
+    expect(await account()).toBe('100.00');
+
+    // the first invoice is replaced by a new one (motive 01) before its complement is issued
+    const third = await invoice([await onAccount('1')], { customerId: c.id });
+    const cancel = await api('POST', `/invoices/${first.id}/cancel`, {
+      motivo: '01',
+      replacementUuid: third.uuid,
+    });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json().cancelStatus).toBe('cancelled');
+    // its 300.00: 100.00 to the replacement, 100.00 to what the second still owed, 200.00 of
+    // which was already waiting; the last 100.00 stays a payment on the account
+    expect((await pending()).map((p) => [p.invoice_id, p.amount])).toEqual(
+      [
+        [second.id, '200.00'],
+        [third.id, '100.00'],
+      ].sort((x, y) => (x[0] < y[0] ? -1 : 1)),
+    );
+    expect((await pending()).every((p) => new Date(p.next_attempt_at) <= env.clock.now)).toBe(true);
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select('data')
+      .where('tenant_id', '=', biz.tenantId)
+      .where('action', '=', 'invoice.abono_pagos_moved')
+      .execute();
+    expect(audit.map((x) => x.data)).toEqual([
+      {
+        moved: [
+          { movementId: abono.id, invoiceId: third.id, amount: '100.00' },
+          { movementId: abono.id, invoiceId: second.id, amount: '100.00' },
+        ],
+        released: [{ movementId: abono.id, amount: '100.00' }],
+      },
+    ]);
+    expect((await api('GET', `/invoices/${second.id}`)).json().balance).toBe('0.00');
+    expect((await api('GET', `/invoices/${third.id}`)).json().balance).toBe('0.00');
+
+    // the worker issues both complements, dated when the abono was taken; the account is as it was
+    const issued = await retryPendingAbonoPagos(env.db.db, env.clock.now);
+    expect(issued).toHaveLength(2);
+    expect(await pending()).toEqual([]);
+    const paid = await env.db.db
+      .selectFrom('invoice_payments')
+      .select(['invoice_id', 'amount', 'saldo_insoluto', 'account_movement_id'])
+      .where('account_movement_id', '=', abono.id)
+      .orderBy('invoice_id')
+      .execute();
+    expect(paid.map((p) => [p.invoice_id, p.amount, p.saldo_insoluto, p.account_movement_id])).toEqual(
+      [
+        [second.id, '200.00', '0.00', abono.id],
+        [third.id, '100.00', '0.00', abono.id],
+      ].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    );
+    expect(
+      (await pay())
+        .json()
+        .invoicePayments.map((p: { invoiceId: string }) => p.invoiceId)
+        .sort(),
+    ).toEqual([second.id, third.id].sort());
+    expect(await account()).toBe('200.00');
+  });
+
+  it('holds an abono’s pending complement while its invoice’s cancellation waits for the receiver, and issues it once refused', async () => {
+    const c = await createCustomer(biz.ctx, {
+      name: 'Memo Espera',
+      phone: '5512340079',
+      rfc: 'GOMA850101AB1',
+      razonSocial: 'MEMO ESPERA GOMEZ',
+      regimenFiscal: '612',
+      usoCfdi: 'G03',
+      codigoPostal: '36257',
+    });
+    const a = await stocked(biz, { price: '1500.00' });
+    const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], {
+      customerId: c.id,
+      payments: [{ method: 'on_account', amount: '1500.00' }],
+    });
+    const big = await invoice([s.id], { customerId: c.id });
+    const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
+    await csd().set({ active: false }).execute();
+    try {
+      const r = await call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, {
+        id: newId('acm'),
+        amount: '500.00',
+        method: 'spei',
+        reference: 'SPEI-91',
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().invoicePayments).toMatchObject([{ invoiceId: big.id, errorCode: 'CSD_REQUIRED' }]);
+    } finally {
+      await csd().set({ active: true }).execute();
+    }
+    const cancel = await api('POST', `/invoices/${big.id}/cancel`, { motivo: '02' });
+    expect(cancel.json().cancelStatus).toBe('in_process');
+    // a CFDI de pago related to it now would make SAT refuse the cancellation: it waits
+    env.clock.advance(61_000);
+    expect(await retryPendingAbonoPagos(env.db.db, env.clock.now)).toEqual([]);
+    const row = () =>
+      env.db.db
+        .selectFrom('abono_pending_pagos')
+        .select(['amount', 'next_attempt_at'])
+        .where('invoice_id', '=', big.id)
+        .executeTakeFirst();
+    expect(new Date((await row())!.next_attempt_at) > env.clock.now).toBe(true);
+    expect(await pac.inner.receiverAnswers(big.uuid, false)).toBe(true);
+    expect((await api('POST', `/invoices/${big.id}/refresh`)).json().cancelStatus).toBe('rejected');
+    env.clock.advance(6 * 60_000);
+    expect(await retryPendingAbonoPagos(env.db.db, env.clock.now)).toHaveLength(1);
+    expect(await row()).toBeUndefined();
+    expect((await api('GET', `/invoices/${big.id}`)).json().balance).toBe('1000.00');
+  });
+
   it('keeps a customer’s data while a credit invoice is unpaid; once paid, erases it and keeps the invoices', async () => {
     const c = await createCustomer(biz.ctx, {
       name: 'Juan Crédito',

@@ -13,6 +13,7 @@ import type { DB } from '../../db/schema.js';
 import { systemCtx } from '../../shared/context.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { activeCsd } from './fiscal.service.js';
+import { movePendingAbonoPagos } from './invoicing.service.js';
 import { FinkokPac } from './pac/finkok.js';
 import { cancelStatusOf, type CancelMotivo, type PacClient, PacError } from './pac/pac.js';
 import { SandboxPac } from './pac/sandbox.js';
@@ -285,6 +286,7 @@ async function recordCancelOutcome(
       .where('id', '=', job.invoice_id)
       .execute();
     if (status === 'cancelled') {
+      await movePendingAbonoPagos(ctx, job.invoice_id);
       await trx
         .updateTable('invoice_sales')
         .set({ released_at: now })

@@ -69,6 +69,16 @@ const ACTION_LABEL: Record<string, [string, string]> = {
   'invoice.rejected': ['Factura rechazada por el PAC', 'Invoice rejected by the PAC'],
   'invoice.payment_recorded': ['Complemento de pago', 'Payment complement'],
   'invoice.cancellation_requested': ['Cancelación de factura solicitada', 'Invoice cancellation requested'],
+  'invoice.cancellation_in_process': [
+    'Cancelación en proceso (espera al receptor)',
+    'Cancellation in process',
+  ],
+  'invoice.cancellation_rejected': ['Cancelación rechazada por el receptor', 'Cancellation rejected'],
+  'invoice.cancelled': ['Factura cancelada', 'Invoice cancelled'],
+  'invoice.abono_pagos_moved': [
+    'Abono pendiente pasado a otra factura',
+    'Pending abono moved to another invoice',
+  ],
   'fiscal.profile_set': ['Datos fiscales del negocio', 'Business tax data'],
   'fiscal.csd_uploaded': ['CSD cargado', 'CSD uploaded'],
   'fiscal.series_created': ['Serie de facturas nueva', 'Invoice series created'],
