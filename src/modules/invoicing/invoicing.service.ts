@@ -232,8 +232,50 @@ export async function listInvoices(
     .limit(input.limit + 1)
     .execute();
   const more = rows.length > input.limit;
-  const items = await Promise.all(rows.slice(0, input.limit).map((r) => getInvoice(ctx, r.id)));
+  const items = await invoicesByIds(
+    ctx,
+    rows.slice(0, input.limit).map((r) => r.id),
+  );
   return { items, last: more ? items[items.length - 1]!.id : null };
+}
+
+/**
+ * Several invoices as `getInvoice` answers each, in the order of `ids` (unknown ids left out):
+ * two statements whatever their number, their balances computed by the database.
+ */
+export async function invoicesByIds(ctx: Ctx, ids: string[]): Promise<Invoice[]> {
+  if (ids.length === 0) return [];
+  const [rows, sales] = await Promise.all([
+    invoicesWithOutstanding(ctx)
+      .selectAll('i')
+      .where('i.tenant_id', '=', ctx.tenantId)
+      .where('i.id', 'in', ids)
+      .execute(),
+    ctx.db
+      .selectFrom('invoice_sales')
+      .select(['invoice_id', 'sale_id'])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('invoice_id', 'in', ids)
+      .orderBy('sale_id')
+      .execute(),
+  ]);
+  const saleIds = new Map<string, string[]>();
+  for (const s of sales) {
+    const list = saleIds.get(s.invoice_id);
+    if (list) list.push(s.sale_id);
+    else saleIds.set(s.invoice_id, [s.sale_id]);
+  }
+  const byId = new Map(
+    rows.map((r) => [
+      r.id,
+      toInvoice(
+        r,
+        saleIds.get(r.id) ?? [],
+        r.metodo_pago === 'PPD' ? D.max(0, r.outstanding).toFixed(2) : null,
+      ),
+    ]),
+  );
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** The XML as issued: the stamped one when there is one, else the sealed one. */

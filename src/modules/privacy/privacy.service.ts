@@ -22,7 +22,7 @@ import { accountBalance } from '../accounts/accounts.service.js';
 import { recordAudit, scrubCustomerPhoneFromEvents } from '../events/events.service.js';
 import { getBusiness, listLocations } from '../identity/identity.service.js';
 import { businessTimezone } from '../identity/timezone.js';
-import { lastInvoiceAt, listInvoices } from '../invoicing/invoicing.service.js';
+import { invoicesByIds, lastInvoiceAt } from '../invoicing/invoicing.service.js';
 import type { Invoice } from '../invoicing/invoicing.service.js';
 import {
   forgetOrderContacts,
@@ -241,26 +241,18 @@ export async function resolvePrivacyRequest(
   return getRequest(ctx, requestId);
 }
 
-/** Every page of a cursor listing. */
-async function all<T>(
-  page: (after: string | undefined) => Promise<{ items: T[]; last: string | null }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const r = await page(after);
-    out.push(...r.items);
-    if (!r.last) return out;
-    after = r.last;
-  }
-}
-
 async function invoicesOf(ctx: Ctx, customerIds: string[]): Promise<Invoice[]> {
-  const out: Invoice[] = [];
-  for (const customerId of customerIds) {
-    out.push(...(await all((after) => listInvoices(ctx, { customerId, limit: 200, after }))));
-  }
-  return out.sort((a, b) => b.id.localeCompare(a.id));
+  const rows = await ctx.db
+    .selectFrom('invoices')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('customer_id', 'in', customerIds)
+    .orderBy('id', 'desc')
+    .execute();
+  return invoicesByIds(
+    ctx,
+    rows.map((r) => r.id),
+  );
 }
 
 const RETAINED_BY_LAW = [

@@ -506,7 +506,20 @@ export async function findSalesForReturn(
   input: { ticketNumber?: number; locationId?: string; customerId?: string; from?: string; to?: string },
 ): Promise<Sale[]> {
   const { items } = await listSales(ctx, { ...input, limit: 20 });
-  return Promise.all(items.map((s) => getSale(ctx, s.id)));
+  if (items.length === 0) return [];
+  // their lines and payments in the same few queries for all of them
+  const rows = await ctx.db
+    .selectFrom('sales')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where(
+      'id',
+      'in',
+      items.map((s) => s.id),
+    )
+    .orderBy('id', 'desc')
+    .execute();
+  return withDetails(ctx, rows);
 }
 
 /** Sales and payments of a cash session, per method (cash net of change), for the cortes. */
