@@ -42,10 +42,14 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   const built = existsSync(resolve(root, 'index.html'));
   if (!built) {
     app.log.warn({ root }, 'web app not built; run npm run build:web');
-    app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-      if (!isAppRoute(req.url)) return reply.callNotFound();
-      return reply.type('text/html; charset=utf-8').status(503).send(NOT_BUILT);
-    });
+    app.get(
+      '/*',
+      { config: { access: 'public' }, schema: { hide: true }, exposeHeadRoute: true },
+      async (req, reply) => {
+        if (!isAppRoute(req.url)) return reply.callNotFound();
+        return reply.type('text/html; charset=utf-8').status(503).send(NOT_BUILT);
+      },
+    );
     return;
   }
   await app.register(fastifyStatic, {
@@ -59,9 +63,13 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       if (path.endsWith('sw.js')) reply.header('service-worker-allowed', '/');
     },
   });
-  app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    if (!isAppRoute(req.url)) return reply.callNotFound();
-    noCache(reply);
-    return reply.sendFile('index.html', root, { cacheControl: false });
-  });
+  app.get(
+    '/*',
+    { config: { access: 'public' }, schema: { hide: true }, exposeHeadRoute: true },
+    async (req, reply) => {
+      if (!isAppRoute(req.url)) return reply.callNotFound();
+      noCache(reply);
+      return reply.sendFile('index.html', root, { cacheControl: false });
+    },
+  );
 }
