@@ -65,6 +65,37 @@ async function invoice(saleIds: string[], extra: Record<string, unknown> = {}) {
   return r.json();
 }
 
+/**
+ * A customer who buys on account and invoices it: a persona física (612, G03) named `name`,
+ * whose razón social is the name in capitals with GOMEZ.
+ */
+function fiadoCustomer(name: string, contact: { phone?: string; email?: string }) {
+  const plain = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase();
+  return createCustomer(biz.ctx, {
+    name,
+    ...contact,
+    rfc: 'GOMA850101AB1',
+    razonSocial: `${plain} GOMEZ`,
+    regimenFiscal: '612',
+    usoCfdi: 'G03',
+    codigoPostal: '36257',
+  });
+}
+
+/** Runs `fn` with the business's CSD out of force (no CFDI can be sealed), then puts it back. */
+async function withoutCsd<T>(fn: () => Promise<T>): Promise<T> {
+  const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
+  await csd().set({ active: false }).execute();
+  try {
+    return await fn();
+  } finally {
+    await csd().set({ active: true }).execute();
+  }
+}
+
 /** Return lines of a sale with a cash refund (or another); the return as the API answers it. */
 async function giveBack(
   saleId: string,
@@ -1079,15 +1110,7 @@ describe('credit notes, payments, cancellation', () => {
   });
 
   it('an abono on the customer’s account pays their credit invoices oldest first, each with its CFDI de pago, once', async () => {
-    const c = await createCustomer(biz.ctx, {
-      name: 'Rosa Abonos',
-      phone: '5512340077',
-      rfc: 'GOMA850101AB1',
-      razonSocial: 'ROSA ABONOS GOMEZ',
-      regimenFiscal: '612',
-      usoCfdi: 'G03',
-      codigoPostal: '36257',
-    });
+    const c = await fiadoCustomer('Rosa Abonos', { phone: '5512340077' });
     const a = await stocked(biz, { price: '100.00' });
     const onAccount = async (qty: string, amount: string) =>
       (
@@ -1160,8 +1183,6 @@ describe('credit notes, payments, cancellation', () => {
 
     // a complement that cannot be issued (no active CSD) leaves the abono recorded, says why, and
     // is issued by itself once it can be
-    const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
-    await csd().set({ active: false }).execute();
     const lateBody = { id: newId('acm'), amount: '150.00', method: 'spei', reference: 'SPEI-78' };
     const payLate = () =>
       call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, lateBody);
@@ -1172,7 +1193,7 @@ describe('credit notes, payments, cancellation', () => {
       pagoInvoiceId: null,
       errorCode: 'CSD_REQUIRED',
     };
-    try {
+    await withoutCsd(async () => {
       const late = await payLate();
       expect(late.statusCode, late.body).toBe(201);
       expect(late.json().balance).toBe('50.00');
@@ -1190,9 +1211,7 @@ describe('credit notes, payments, cancellation', () => {
       env.clock.advance(61_000);
       expect(await retryPendingAbonoPagos(env.db.db, env.clock.now)).toEqual([]);
       expect((await payLate()).json().invoicePayments).toEqual([waiting]);
-    } finally {
-      await csd().set({ active: true }).execute();
-    }
+    });
     env.clock.advance(121_000);
     const [pagoId] = await retryPendingAbonoPagos(env.db.db, env.clock.now);
     expect(pagoId).toMatch(/^inv_/);
@@ -1212,15 +1231,7 @@ describe('credit notes, payments, cancellation', () => {
   });
 
   it('moves an abono’s pending part off an invoice cancelled meanwhile: to its replacement, then the oldest, the rest stays on the account', async () => {
-    const c = await createCustomer(biz.ctx, {
-      name: 'Lupe Cancelada',
-      phone: '5512340078',
-      rfc: 'GOMA850101AB1',
-      razonSocial: 'LUPE CANCELADA GOMEZ',
-      regimenFiscal: '612',
-      usoCfdi: 'G03',
-      codigoPostal: '36257',
-    });
+    const c = await fiadoCustomer('Lupe Cancelada', { phone: '5512340078' });
     const a = await stocked(biz, { price: '100.00' });
     const onAccount = async (qty: string) =>
       (
@@ -1245,12 +1256,10 @@ describe('credit notes, payments, cancellation', () => {
         .execute();
 
     // no CSD in force: the abono's parts wait on both invoices
-    const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
-    await csd().set({ active: false }).execute();
     const abono = { id: newId('acm'), amount: '400.00', method: 'spei', reference: 'SPEI-90' };
     const pay = () =>
       call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, abono);
-    try {
+    await withoutCsd(async () => {
       const r = await pay();
       expect(r.statusCode, r.body).toBe(201);
       expect(
@@ -1259,9 +1268,7 @@ describe('credit notes, payments, cancellation', () => {
         [first.id, '300.00'],
         [second.id, '100.00'],
       ]);
-    } finally {
-      await csd().set({ active: true }).execute();
-    }
+    });
     expect(await account()).toBe('100.00');
 
     // the first invoice is replaced by a new one (motive 01) before its complement is issued
@@ -1325,24 +1332,14 @@ describe('credit notes, payments, cancellation', () => {
   });
 
   it('holds an abono’s pending complement while its invoice’s cancellation waits for the receiver, and issues it once refused', async () => {
-    const c = await createCustomer(biz.ctx, {
-      name: 'Memo Espera',
-      phone: '5512340079',
-      rfc: 'GOMA850101AB1',
-      razonSocial: 'MEMO ESPERA GOMEZ',
-      regimenFiscal: '612',
-      usoCfdi: 'G03',
-      codigoPostal: '36257',
-    });
+    const c = await fiadoCustomer('Memo Espera', { phone: '5512340079' });
     const a = await stocked(biz, { price: '1500.00' });
     const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], {
       customerId: c.id,
       payments: [{ method: 'on_account', amount: '1500.00' }],
     });
     const big = await invoice([s.id], { customerId: c.id });
-    const csd = () => env.db.db.updateTable('csd_certificates').where('tenant_id', '=', biz.tenantId);
-    await csd().set({ active: false }).execute();
-    try {
+    await withoutCsd(async () => {
       const r = await call(env.app, biz.as.cashier, 'POST', `/api/v1/customers/${c.id}/account/payments`, {
         id: newId('acm'),
         amount: '500.00',
@@ -1351,9 +1348,7 @@ describe('credit notes, payments, cancellation', () => {
       });
       expect(r.statusCode, r.body).toBe(201);
       expect(r.json().invoicePayments).toMatchObject([{ invoiceId: big.id, errorCode: 'CSD_REQUIRED' }]);
-    } finally {
-      await csd().set({ active: true }).execute();
-    }
+    });
     const cancel = await api('POST', `/invoices/${big.id}/cancel`, { motivo: '02' });
     expect(cancel.json().cancelStatus).toBe('in_process');
     // a CFDI de pago related to it now would make SAT refuse the cancellation: it waits
@@ -1375,15 +1370,7 @@ describe('credit notes, payments, cancellation', () => {
   });
 
   it('keeps a customer’s data while a credit invoice is unpaid; once paid, erases it and keeps the invoices', async () => {
-    const c = await createCustomer(biz.ctx, {
-      name: 'Juan Crédito',
-      email: 'juan.credito@example.mx',
-      rfc: 'GOMA850101AB1',
-      razonSocial: 'JUAN CREDITO GOMEZ',
-      regimenFiscal: '612',
-      usoCfdi: 'G03',
-      codigoPostal: '36257',
-    });
+    const c = await fiadoCustomer('Juan Crédito', { email: 'juan.credito@example.mx' });
     const a = await stocked(biz, { price: '100.00' });
     const s = await sell(env, biz, [{ skuId: a, quantity: '1' }], {
       customerId: c.id,
