@@ -832,7 +832,12 @@ describe('the back office', () => {
     const list = page.getByTestId('receivables');
     await expect
       .poll(textOf(list), POLL)
-      .toMatch(/Don Chuy Ramírez\s*\+52 55 4433 2211.*\$49\.60\s*Total\s*\$49\.60/);
+      .toMatch(/Don Chuy Ramírez\s*\+52 55 4433 2211.*\((hoy|hace \d+ días?)\).*\$49\.60\s*Total\s*\$49\.60/);
+    // by age: what he owes he bought today
+    expect(await textOf(page.getByTestId('receivables-aging'))()).toMatch(
+      /Hasta 30 días\s*\$49\.60\s*De 31 a 60 días\s*\$0\.00/,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, '50-cuentas-por-cobrar.png') });
     await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '250.00' });
     await page.getByRole('link', { name: 'Inicio' }).click();
     await expect.poll(textOf(page.getByTestId('home-receivable')), POLL).toBe('1 · $49.60');

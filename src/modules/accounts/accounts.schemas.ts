@@ -77,6 +77,19 @@ export const zAccountMovement = z.object({
   createdAt: z.string(),
 });
 
+/**
+ * What is owed by how long ago it was bought: abonos and returns pay the oldest purchases on
+ * account first, so what is still owed is the newest of them.
+ */
+export const zAging = z
+  .object({
+    upTo30: z.string(),
+    from31To60: z.string(),
+    from61To90: z.string(),
+    over90: z.string(),
+  })
+  .describe('Days since the purchase on account, as of now, in the business’s money.');
+
 export const zReceivable = z.object({
   customerId: z.string(),
   name: z.string(),
@@ -84,12 +97,16 @@ export const zReceivable = z.object({
   balance: z.string(),
   lastChargeAt: z.string().nullable(),
   lastPaymentAt: z.string().nullable(),
+  /** The oldest purchase on account not paid yet (in full or in part). */
+  oldestUnpaidAt: z.string().nullable(),
+  aging: zAging,
 });
 
 export const zReceivables = z.object({
   /** Customers who owe, largest debt first. */
   items: z.array(zReceivable),
   total: z.string(),
+  aging: zAging,
 });
 
 /** A CFDI de pago an abono issued on one of the customer's credit (PPD) invoices, or why not. */

@@ -447,8 +447,13 @@ export async function settleAccountFromInvoicePayment(
   return amount.toFixed(2);
 }
 
-/** Customers who owe on account, largest debt first, and the total owed to the business. */
+/**
+ * Customers who owe on account, largest debt first, the total owed to the business, and both by
+ * age: abonos and returns pay the oldest purchases on account first (FIFO), so what is still owed
+ * is the newest purchases, and each counts by the days since it was made.
+ */
 export async function listReceivables(ctx: Ctx): Promise<Receivables> {
+  const ago = (days: number) => new Date(ctx.now.getTime() - days * 86_400_000);
   const r = await sql<{
     customer_id: string;
     name: string;
@@ -456,14 +461,18 @@ export async function listReceivables(ctx: Ctx): Promise<Receivables> {
     balance: string;
     last_charge_at: Date | null;
     last_payment_at: Date | null;
+    oldest_unpaid_at: Date | null;
+    up_to_30: string;
+    from_31_to_60: string;
+    from_61_to_90: string;
+    over_90: string;
   }>`
     with charges as (
-      select coalesce(c.merged_into, c.id) as cid, sum(p.amount) as amount, max(s.created_at) as last_at
+      select coalesce(c.merged_into, c.id) as cid, s.created_at as at, p.sale_id, p.payment_no, p.amount
       from sale_payments p
       join sales s on s.tenant_id = p.tenant_id and s.id = p.sale_id
       join customers c on c.tenant_id = s.tenant_id and c.id = s.customer_id
       where p.tenant_id = ${ctx.tenantId} and p.method = 'on_account'
-      group by 1
     ), credits as (
       select coalesce(c.merged_into, c.id) as cid, sum(m.amount) as amount,
         max(m.created_at) filter (where m.kind = 'payment') as last_at
@@ -471,24 +480,60 @@ export async function listReceivables(ctx: Ctx): Promise<Receivables> {
       join customers c on c.tenant_id = m.tenant_id and c.id = m.customer_id
       where m.tenant_id = ${ctx.tenantId}
       group by 1
+    ), owed as (
+      select ch.cid, sum(ch.amount) - coalesce(max(cr.amount), 0) as balance,
+        max(ch.at) as last_charge_at, max(cr.last_at) as last_payment_at
+      from charges ch
+      left join credits cr on cr.cid = ch.cid
+      group by ch.cid
+      having sum(ch.amount) - coalesce(max(cr.amount), 0) > 0
+    ), unpaid as (
+      -- newest first: what a charge still owes is the balance left after the newer ones
+      select ch.cid, ch.at, least(ch.amount, greatest(0, o.balance - (sum(ch.amount) over (
+          partition by ch.cid order by ch.at desc, ch.sale_id desc, ch.payment_no desc) - ch.amount))) as part
+      from charges ch
+      join owed o on o.cid = ch.cid
     )
-    select ch.cid as customer_id, cu.name, cu.phone,
-      (ch.amount - coalesce(cr.amount, 0))::text as balance,
-      ch.last_at as last_charge_at, cr.last_at as last_payment_at
-    from charges ch
-    left join credits cr on cr.cid = ch.cid
-    join customers cu on cu.tenant_id = ${ctx.tenantId} and cu.id = ch.cid
-    where ch.amount - coalesce(cr.amount, 0) > 0
-    order by ch.amount - coalesce(cr.amount, 0) desc, ch.cid
+    select o.cid as customer_id, cu.name, cu.phone, o.balance::text as balance,
+      o.last_charge_at, o.last_payment_at,
+      min(u.at) filter (where u.part > 0) as oldest_unpaid_at,
+      coalesce(sum(u.part) filter (where u.at >= ${ago(30)}), 0)::text as up_to_30,
+      coalesce(sum(u.part) filter (where u.at < ${ago(30)} and u.at >= ${ago(60)}), 0)::text as from_31_to_60,
+      coalesce(sum(u.part) filter (where u.at < ${ago(60)} and u.at >= ${ago(90)}), 0)::text as from_61_to_90,
+      coalesce(sum(u.part) filter (where u.at < ${ago(90)}), 0)::text as over_90
+    from owed o
+    join unpaid u on u.cid = o.cid
+    join customers cu on cu.tenant_id = ${ctx.tenantId} and cu.id = o.cid
+    group by o.cid, cu.name, cu.phone, o.balance, o.last_charge_at, o.last_payment_at
+    order by o.balance desc, o.cid
     limit 1000`.execute(ctx.db);
   const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
+  const money = (v: string) => new D(v).toFixed(2);
   const items = r.rows.map((x) => ({
     customerId: x.customer_id,
     name: x.name,
     phone: x.phone,
-    balance: new D(x.balance).toFixed(2),
+    balance: money(x.balance),
     lastChargeAt: iso(x.last_charge_at),
     lastPaymentAt: iso(x.last_payment_at),
+    oldestUnpaidAt: iso(x.oldest_unpaid_at),
+    aging: {
+      upTo30: money(x.up_to_30),
+      from31To60: money(x.from_31_to_60),
+      from61To90: money(x.from_61_to_90),
+      over90: money(x.over_90),
+    },
   }));
-  return { items, total: items.reduce((s, x) => s.plus(x.balance), new D(0)).toFixed(2) };
+  const sum = (pick: (x: (typeof items)[number]) => string) =>
+    items.reduce((s, x) => s.plus(pick(x)), new D(0)).toFixed(2);
+  return {
+    items,
+    total: sum((x) => x.balance),
+    aging: {
+      upTo30: sum((x) => x.aging.upTo30),
+      from31To60: sum((x) => x.aging.from31To60),
+      from61To90: sum((x) => x.aging.from61To90),
+      over90: sum((x) => x.aging.over90),
+    },
+  };
 }

@@ -295,4 +295,50 @@ describe('customer accounts (fiado)', () => {
     expect(ok.statusCode, ok.body).toBe(201);
     expect((await account(c.id)).balance).toBe('50.00');
   });
+
+  it('ages what each customer owes: abonos pay the oldest purchases first, the rest counts by its days', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Doña Añeja', phone: '5511110019' });
+    // four purchases on account, made 100, 70, 40 and 5 days ago
+    const bought = async (price: string, daysAgo: number) => {
+      const sale = await sellOnAccount(c.id, price);
+      const at = new Date(env.clock.now.getTime() - daysAgo * 86_400_000);
+      await env.db.db.updateTable('sales').set({ created_at: at }).where('id', '=', sale.id).execute();
+      return at.toISOString();
+    };
+    const first = await bought('100.00', 100);
+    const second = await bought('200.00', 70);
+    await bought('50.00', 40);
+    await bought('80.00', 5);
+    const mine = async () => {
+      const r = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable');
+      expect(r.statusCode, r.body).toBe(200);
+      return { all: r.json(), row: r.json().items.find((i: { customerId: string }) => i.customerId === c.id) };
+    };
+    let { row } = await mine();
+    expect(row).toMatchObject({
+      balance: '430.00',
+      oldestUnpaidAt: first,
+      aging: { upTo30: '80.00', from31To60: '50.00', from61To90: '200.00', over90: '100.00' },
+    });
+    // $150: the purchase of 100 days ago and $50 of the one of 70
+    expect((await pay(c.id, { amount: '150.00', method: 'cash', registerId })).statusCode).toBe(201);
+    const after = await mine();
+    row = after.row;
+    expect(row).toMatchObject({
+      balance: '280.00',
+      oldestUnpaidAt: second,
+      aging: { upTo30: '80.00', from31To60: '50.00', from61To90: '150.00', over90: '0.00' },
+    });
+    // the business's totals add up every customer's, bucket by bucket
+    const { total, aging, items } = after.all as {
+      total: string;
+      aging: Record<string, string>;
+      items: { balance: string; aging: Record<string, string> }[];
+    };
+    expect(Object.values(aging).reduce((s, v) => s.plus(v), new D(0)).toFixed(2)).toBe(total);
+    for (const k of Object.keys(aging))
+      expect(items.reduce((s, i) => s.plus(i.aging[k]!), new D(0)).toFixed(2)).toBe(aging[k]);
+    for (const i of items)
+      expect(Object.values(i.aging).reduce((s, v) => s.plus(v), new D(0)).toFixed(2)).toBe(i.balance);
+  });
 });

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
 import { type ApiError, api, get, usePostOnce } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
-import { formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
+import { formatDate, formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
 import { paymentMethodName } from '../../lib/payment-methods';
 import { useL } from './lang';
 import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader } from './ui';
@@ -348,15 +348,38 @@ export function AccountStatementPage() {
 }
 
 /** Cuentas por cobrar: who owes on account, largest debt first, each linked to their card. */
+/** Whole days from `at` to now. */
+function daysSince(at: string): number {
+  return Math.floor((Date.now() - new Date(at).getTime()) / 86_400_000);
+}
+
 export function ReceivablesPage() {
   const l = useL();
   const list = useQuery({
     queryKey: ['receivables'],
     queryFn: () => get<Receivables>('/accounts/receivable'),
   });
+  const buckets: Array<[keyof Receivables['aging'], string, string]> = [
+    ['upTo30', 'Hasta 30 días', 'Up to 30 days'],
+    ['from31To60', 'De 31 a 60 días', '31 to 60 days'],
+    ['from61To90', 'De 61 a 90 días', '61 to 90 days'],
+    ['over90', 'Más de 90 días', 'Over 90 days'],
+  ];
   return (
     <div>
       <PageHeader title={l('Cuentas por cobrar', 'Receivables')} />
+      {list.data && list.data.items.length > 0 ? (
+        <div className="bo-kpis bo-kpis-4" data-testid="receivables-aging">
+          {buckets.map(([k, es, en]) => (
+            <div key={k} className="card kpi">
+              <span>{l(es, en)}</span>
+              <strong className={k !== 'upTo30' && new D(list.data.aging[k]).gt(0) ? 'neg' : undefined}>
+                {formatMoney(list.data.aging[k])}
+              </strong>
+            </div>
+          ))}
+        </div>
+      ) : null}
       <section className="card bo-section">
         <ErrorBox error={list.error} />
         {list.data ? (
@@ -368,25 +391,45 @@ export function ReceivablesPage() {
                 <tr>
                   <th>{l('Cliente', 'Customer')}</th>
                   <th>{l('Teléfono', 'Phone')}</th>
+                  <th>{l('Debe desde', 'Owes since')}</th>
                   <th>{l('Última compra a cuenta', 'Last purchase on account')}</th>
                   <th>{l('Último abono', 'Last payment')}</th>
                   <th className="num">{l('Debe', 'Owes')}</th>
                 </tr>
               </thead>
               <tbody>
-                {list.data.items.map((r) => (
-                  <tr key={r.customerId}>
-                    <td>
-                      <Link to={`/admin/customers?customer=${r.customerId}`}>{r.name || r.customerId}</Link>
-                    </td>
-                    <td>{r.phone ? formatPhone(r.phone) : ''}</td>
-                    <td>{r.lastChargeAt ? formatDateTime(r.lastChargeAt) : ''}</td>
-                    <td>{r.lastPaymentAt ? formatDateTime(r.lastPaymentAt) : l('nunca', 'never')}</td>
-                    <td className="num">{formatMoney(r.balance)}</td>
-                  </tr>
-                ))}
+                {list.data.items.map((r) => {
+                  const days = r.oldestUnpaidAt ? daysSince(r.oldestUnpaidAt) : null;
+                  return (
+                    <tr key={r.customerId} className={days !== null && days > 30 ? 'row-warn' : undefined}>
+                      <td>
+                        <Link to={`/admin/customers?customer=${r.customerId}`}>{r.name || r.customerId}</Link>
+                      </td>
+                      <td>{r.phone ? formatPhone(r.phone) : ''}</td>
+                      <td>
+                        {r.oldestUnpaidAt && days !== null ? (
+                          <>
+                            {formatDate(r.oldestUnpaidAt)}{' '}
+                            <small className="muted">
+                              {days === 0
+                                ? l('(hoy)', '(today)')
+                                : days === 1
+                                  ? l('(hace 1 día)', '(1 day ago)')
+                                  : l(`(hace ${days} días)`, `(${days} days ago)`)}
+                            </small>
+                          </>
+                        ) : (
+                          ''
+                        )}
+                      </td>
+                      <td>{r.lastChargeAt ? formatDateTime(r.lastChargeAt) : ''}</td>
+                      <td>{r.lastPaymentAt ? formatDateTime(r.lastPaymentAt) : l('nunca', 'never')}</td>
+                      <td className="num">{formatMoney(r.balance)}</td>
+                    </tr>
+                  );
+                })}
                 <tr>
-                  <td colSpan={4}>
+                  <td colSpan={5}>
                     <strong>{l('Total', 'Total')}</strong>
                   </td>
                   <td className="num">
