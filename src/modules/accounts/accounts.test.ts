@@ -312,7 +312,10 @@ describe('customer accounts (fiado)', () => {
     const mine = async () => {
       const r = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable');
       expect(r.statusCode, r.body).toBe(200);
-      return { all: r.json(), row: r.json().items.find((i: { customerId: string }) => i.customerId === c.id) };
+      return {
+        all: r.json(),
+        row: r.json().items.find((i: { customerId: string }) => i.customerId === c.id),
+      };
     };
     let { row } = await mine();
     expect(row).toMatchObject({
@@ -335,10 +338,18 @@ describe('customer accounts (fiado)', () => {
       aging: Record<string, string>;
       items: { balance: string; aging: Record<string, string> }[];
     };
-    expect(Object.values(aging).reduce((s, v) => s.plus(v), new D(0)).toFixed(2)).toBe(total);
+    expect(
+      Object.values(aging)
+        .reduce((s, v) => s.plus(v), new D(0))
+        .toFixed(2),
+    ).toBe(total);
     for (const k of Object.keys(aging))
       expect(items.reduce((s, i) => s.plus(i.aging[k]!), new D(0)).toFixed(2)).toBe(aging[k]);
     for (const i of items)
-      expect(Object.values(i.aging).reduce((s, v) => s.plus(v), new D(0)).toFixed(2)).toBe(i.balance);
+      expect(
+        Object.values(i.aging)
+          .reduce((s, v) => s.plus(v), new D(0))
+          .toFixed(2),
+      ).toBe(i.balance);
   });
 });
