@@ -832,7 +832,16 @@ describe('the back office', () => {
     const list = page.getByTestId('receivables');
     await expect
       .poll(textOf(list), POLL)
-      .toMatch(/Don Chuy Ramírez\s*\+52 55 4433 2211.*\((hoy|hace \d+ días?)\).*\$49\.60\s*Total\s*\$49\.60/);
+      .toMatch(
+        /Don Chuy Ramírez\s*\+52 55 4433 2211.*\((hoy|hace \d+ días?)\).*\$49\.60\s*Recordar por WhatsApp\s*Total\s*\$49\.60/,
+      );
+    // a reminder for him to send from the shop's WhatsApp, written
+    const remind = await list.getByRole('link', { name: 'Recordar por WhatsApp' }).getAttribute('href');
+    const url = new URL(remind!);
+    expect(`${url.origin}${url.pathname}`).toBe('https://wa.me/525544332211');
+    expect(url.searchParams.get('text')).toMatch(
+      /^Hola Don, le saludamos de .+\. Le recordamos que su cuenta tiene un saldo de \$49\.60 desde el \d\d\/12\/2026\./,
+    );
     // by age: what he owes he bought today
     expect(await textOf(page.getByTestId('receivables-aging'))()).toMatch(
       /Hasta 30 días\s*\$49\.60\s*De 31 a 60 días\s*\$0\.00/,

@@ -14,6 +14,7 @@ import { type ApiError, api, get, usePostOnce } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
 import { formatDate, formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
 import { paymentMethodName } from '../../lib/payment-methods';
+import { debtReminderText, whatsappLink } from '../../lib/whatsapp';
 import { useL } from './lang';
 import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader } from './ui';
 
@@ -359,6 +360,10 @@ export function ReceivablesPage() {
     queryKey: ['receivables'],
     queryFn: () => get<Receivables>('/accounts/receivable'),
   });
+  const business = useQuery({
+    queryKey: ['business'],
+    queryFn: () => get<{ name: string; legalName: string | null; rfc: string | null }>('/business'),
+  });
   const buckets: Array<[keyof Receivables['aging'], string, string]> = [
     ['upTo30', 'Hasta 30 días', 'Up to 30 days'],
     ['from31To60', 'De 31 a 60 días', '31 to 60 days'],
@@ -395,6 +400,7 @@ export function ReceivablesPage() {
                   <th>{l('Última compra a cuenta', 'Last purchase on account')}</th>
                   <th>{l('Último abono', 'Last payment')}</th>
                   <th className="num">{l('Debe', 'Owes')}</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>
@@ -425,6 +431,29 @@ export function ReceivablesPage() {
                       <td>{r.lastChargeAt ? formatDateTime(r.lastChargeAt) : ''}</td>
                       <td>{r.lastPaymentAt ? formatDateTime(r.lastPaymentAt) : l('nunca', 'never')}</td>
                       <td className="num">{formatMoney(r.balance)}</td>
+                      <td>
+                        {r.phone && business.data ? (
+                          <a
+                            href={whatsappLink(
+                              r.phone,
+                              debtReminderText({
+                                name: r.name,
+                                business: business.data.name,
+                                balance: r.balance,
+                                since: r.oldestUnpaidAt,
+                              }),
+                            )}
+                            target="_blank"
+                            rel="noopener noreferrer"
+                            title={l(
+                              'Abre WhatsApp con el recordatorio escrito, para enviarlo tú',
+                              'Opens WhatsApp with the reminder written, for you to send',
+                            )}
+                          >
+                            {l('Recordar por WhatsApp', 'Remind on WhatsApp')}
+                          </a>
+                        ) : null}
+                      </td>
                     </tr>
                   );
                 })}
@@ -435,6 +464,7 @@ export function ReceivablesPage() {
                   <td className="num">
                     <strong>{formatMoney(list.data.total)}</strong>
                   </td>
+                  <td />
                 </tr>
               </tbody>
             </table>
