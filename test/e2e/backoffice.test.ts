@@ -850,6 +850,18 @@ describe('the back office', () => {
     await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '250.00' });
     await page.getByRole('link', { name: 'Inicio' }).click();
     await expect.poll(textOf(page.getByTestId('home-receivable')), POLL).toBe('1 · $49.60');
+    expect(await page.getByTestId('home-receivable-overdue').count()).toBe(0);
+    // six weeks later (his purchase dated back), the home page says it is overdue
+    await ctx.db
+      .updateTable('sales')
+      .set({ created_at: new Date(Date.now() - 42 * 86_400_000) })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('customer_id', '=', chuy.id)
+      .execute();
+    await page.reload();
+    await expect
+      .poll(textOf(page.getByTestId('home-receivable')), POLL)
+      .toBe('1 · $49.60$49.60 de más de 30 días');
   });
 
   it('shows the orders board and the stock ledger to a manager', async () => {

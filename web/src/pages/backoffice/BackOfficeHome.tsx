@@ -1,3 +1,4 @@
+import { D } from '@server/shared/money.js';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -47,6 +48,11 @@ interface Undocumented {
 }
 
 /** The statuses of orders someone still has to act on, in the order they move. */
+/** What customers owe on account from purchases more than 30 days old. */
+function overdueOf(aging: Record<'from31To60' | 'from61To90' | 'over90', string>) {
+  return new D(aging.from31To60).plus(aging.from61To90).plus(aging.over90);
+}
+
 const PENDING_ORDERS = ['new', 'confirmed', 'preparing', 'ready', 'out_for_delivery'] as const;
 
 function Kpi({
@@ -111,7 +117,10 @@ export function BackOfficeHome() {
   });
   const receivable = useQuery({
     queryKey: ['home', 'receivable'],
-    queryFn: () => get<{ items: unknown[]; total: string }>('/accounts/receivable'),
+    queryFn: () =>
+      get<{ items: unknown[]; total: string; aging: Record<'from31To60' | 'from61To90' | 'over90', string> }>(
+        '/accounts/receivable',
+      ),
   });
   const registers = useQuery({
     queryKey: ['home', 'registers'],
@@ -332,6 +341,14 @@ export function BackOfficeHome() {
                 {receivable.data
                   ? `${receivable.data.items.length} · ${formatMoney(receivable.data.total)}`
                   : '—'}
+                {receivable.data && overdueOf(receivable.data.aging).gt(0) ? (
+                  <span className="badge bad" data-testid="home-receivable-overdue">
+                    {l(
+                      `${formatMoney(overdueOf(receivable.data.aging).toFixed(2))} de más de 30 días`,
+                      `${formatMoney(overdueOf(receivable.data.aging).toFixed(2))} over 30 days old`,
+                    )}
+                  </span>
+                ) : null}
               </strong>
             </li>
             <li>
