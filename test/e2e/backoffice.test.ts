@@ -790,6 +790,10 @@ describe('the back office', () => {
     await page.goto(`${server.url}/admin/customers?customer=${chuy.id}`);
     const account = page.getByTestId('customer-account');
     await expect.poll(textOf(account.getByTestId('account-balance')), POLL).toBe('debe $99.60');
+    // since when, and a reminder ready to send from the shop's WhatsApp
+    await expect
+      .poll(textOf(account.getByTestId('account-owes-since')), POLL)
+      .toMatch(/^Debe desde el \d\d\/12\/2026 \(hoy\) · Recordar por WhatsApp$/);
     expect(await textOf(account.getByTestId('account-statement'))()).toMatch(
       /Compra, ticket \d+ — Lo paga en la quincena\s*\$99\.60\s*\$99\.60/,
     );

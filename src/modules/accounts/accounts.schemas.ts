@@ -46,6 +46,19 @@ export const zCreditLimitInput = z.object({
   creditLimit: zNonNegativeMoney.nullable(),
 });
 
+/**
+ * What is owed by how long ago it was bought: abonos and returns pay the oldest purchases on
+ * account first, so what is still owed is the newest of them.
+ */
+export const zAging = z
+  .object({
+    upTo30: z.string(),
+    from31To60: z.string(),
+    from61To90: z.string(),
+    over90: z.string(),
+  })
+  .describe('Days since the purchase on account, as of now, in the business’s money.');
+
 export const zAccount = z.object({
   customerId: z.string(),
   /** How much they may owe; null: no limit. */
@@ -57,6 +70,9 @@ export const zAccount = z.object({
   returned: z.string(),
   lastChargeAt: z.string().nullable(),
   lastPaymentAt: z.string().nullable(),
+  /** The oldest purchase on account not paid yet (in full or in part). */
+  oldestUnpaidAt: z.string().nullable(),
+  aging: zAging,
   /** Newest first, up to `limit` entries. */
   statement: z.array(zStatementEntry),
 });
@@ -76,19 +92,6 @@ export const zAccountMovement = z.object({
   userId: z.string().nullable(),
   createdAt: z.string(),
 });
-
-/**
- * What is owed by how long ago it was bought: abonos and returns pay the oldest purchases on
- * account first, so what is still owed is the newest of them.
- */
-export const zAging = z
-  .object({
-    upTo30: z.string(),
-    from31To60: z.string(),
-    from61To90: z.string(),
-    over90: z.string(),
-  })
-  .describe('Days since the purchase on account, as of now, in the business’s money.');
 
 export const zReceivable = z.object({
   customerId: z.string(),

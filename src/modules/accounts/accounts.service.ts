@@ -167,9 +167,10 @@ export async function getAccount(
 ): Promise<Account> {
   const limit = input.limit ?? 100;
   const { live, ids } = await accountOf(ctx, customerId);
-  const [creditLimit, totals, charges, movements] = await Promise.all([
+  const [creditLimit, totals, [aged], charges, movements] = await Promise.all([
     creditLimitOf(ctx, live.id),
     totalsOf(ctx, ids),
+    agedDebts(ctx, live.id),
     ctx.db
       .selectFrom('sale_payments as p')
       .innerJoin('sales as s', (j) =>
@@ -225,7 +226,14 @@ export async function getAccount(
     after = e.kind === 'charge' ? after.minus(e.amount) : after.plus(e.amount);
     return line;
   });
-  return { customerId: live.id, creditLimit, ...totals, statement };
+  return {
+    customerId: live.id,
+    creditLimit,
+    ...totals,
+    oldestUnpaidAt: aged?.oldestUnpaidAt ?? null,
+    aging: aged?.aging ?? NO_AGING,
+    statement,
+  };
 }
 
 /**
@@ -447,13 +455,16 @@ export async function settleAccountFromInvoicePayment(
   return amount.toFixed(2);
 }
 
+const NO_AGING = { upTo30: '0.00', from31To60: '0.00', from61To90: '0.00', over90: '0.00' };
+
 /**
- * Customers who owe on account, largest debt first, the total owed to the business, and both by
- * age: abonos and returns pay the oldest purchases on account first (FIFO), so what is still owed
- * is the newest purchases, and each counts by the days since it was made.
+ * Who owes on account (one customer, or all of the business), largest debt first, with the debt
+ * by age: abonos and returns pay the oldest purchases on account first (FIFO), so what is still
+ * owed is the newest purchases, and each counts by the days since it was made. One statement.
  */
-export async function listReceivables(ctx: Ctx): Promise<Receivables> {
+async function agedDebts(ctx: Ctx, customerId?: string): Promise<Receivables['items']> {
   const ago = (days: number) => new Date(ctx.now.getTime() - days * 86_400_000);
+  const whose = customerId ? sql`and coalesce(c.merged_into, c.id) = ${customerId}` : sql``;
   const r = await sql<{
     customer_id: string;
     name: string;
@@ -472,13 +483,13 @@ export async function listReceivables(ctx: Ctx): Promise<Receivables> {
       from sale_payments p
       join sales s on s.tenant_id = p.tenant_id and s.id = p.sale_id
       join customers c on c.tenant_id = s.tenant_id and c.id = s.customer_id
-      where p.tenant_id = ${ctx.tenantId} and p.method = 'on_account'
+      where p.tenant_id = ${ctx.tenantId} and p.method = 'on_account' ${whose}
     ), credits as (
       select coalesce(c.merged_into, c.id) as cid, sum(m.amount) as amount,
         max(m.created_at) filter (where m.kind = 'payment') as last_at
       from account_movements m
       join customers c on c.tenant_id = m.tenant_id and c.id = m.customer_id
-      where m.tenant_id = ${ctx.tenantId}
+      where m.tenant_id = ${ctx.tenantId} ${whose}
       group by 1
     ), owed as (
       select ch.cid, sum(ch.amount) - coalesce(max(cr.amount), 0) as balance,
@@ -509,7 +520,7 @@ export async function listReceivables(ctx: Ctx): Promise<Receivables> {
     limit 1000`.execute(ctx.db);
   const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
   const money = (v: string) => new D(v).toFixed(2);
-  const items = r.rows.map((x) => ({
+  return r.rows.map((x) => ({
     customerId: x.customer_id,
     name: x.name,
     phone: x.phone,
@@ -524,6 +535,11 @@ export async function listReceivables(ctx: Ctx): Promise<Receivables> {
       over90: money(x.over_90),
     },
   }));
+}
+
+/** Customers who owe on account, largest debt first, the total owed to the business, and both by age. */
+export async function listReceivables(ctx: Ctx): Promise<Receivables> {
+  const items = await agedDebts(ctx);
   const sum = (pick: (x: (typeof items)[number]) => string) =>
     items.reduce((s, x) => s.plus(pick(x)), new D(0)).toFixed(2);
   return {

@@ -318,11 +318,19 @@ describe('customer accounts (fiado)', () => {
       };
     };
     let { row } = await mine();
+    const nobody = await createCustomer(biz.ctx, { name: 'Al Corriente', phone: '5511110020' });
+    expect(await account(nobody.id)).toMatchObject({
+      balance: '0.00',
+      oldestUnpaidAt: null,
+      aging: { upTo30: '0.00', from31To60: '0.00', from61To90: '0.00', over90: '0.00' },
+    });
     expect(row).toMatchObject({
       balance: '430.00',
       oldestUnpaidAt: first,
       aging: { upTo30: '80.00', from31To60: '50.00', from61To90: '200.00', over90: '100.00' },
     });
+    // the customer's own account says the same
+    expect(await account(c.id)).toMatchObject({ oldestUnpaidAt: row.oldestUnpaidAt, aging: row.aging });
     // $150: the purchase of 100 days ago and $50 of the one of 70
     expect((await pay(c.id, { amount: '150.00', method: 'cash', registerId })).statusCode).toBe(201);
     const after = await mine();
@@ -331,6 +339,11 @@ describe('customer accounts (fiado)', () => {
       balance: '280.00',
       oldestUnpaidAt: second,
       aging: { upTo30: '80.00', from31To60: '50.00', from61To90: '150.00', over90: '0.00' },
+    });
+    expect(await account(c.id)).toMatchObject({
+      balance: '280.00',
+      oldestUnpaidAt: second,
+      aging: row.aging,
     });
     // the business's totals add up every customer's, bucket by bucket
     const { total, aging, items } = after.all as {

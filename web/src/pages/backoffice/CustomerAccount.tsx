@@ -40,7 +40,14 @@ function useOpenRegisters() {
  * its corte; a transfer or card payment may name one or none. Shown once the customer has bought
  * on account.
  */
-export function CustomerAccount({ customerId }: { customerId: string }) {
+export function CustomerAccount({
+  customerId,
+  contact,
+}: {
+  customerId: string;
+  /** who to remind of the debt, when they have a phone */
+  contact?: { name: string; phone: string | null };
+}) {
   const l = useL();
   const qc = useQueryClient();
   const account = useQuery({
@@ -136,6 +143,22 @@ export function CustomerAccount({ customerId }: { customerId: string }) {
           `Bought on account ${formatMoney(a.charged)} · paid ${formatMoney(a.paid)} · returns ${formatMoney(a.returned)}`,
         )}
       </p>
+      {new D(a.balance).gt(0) && a.oldestUnpaidAt ? (
+        <p className="small" data-testid="account-owes-since">
+          {l('Debe desde el', 'Owes since')} <OwesSince at={a.oldestUnpaidAt} />
+          {contact?.phone ? (
+            <>
+              {' · '}
+              <ReminderLink
+                name={contact.name}
+                phone={contact.phone}
+                balance={a.balance}
+                since={a.oldestUnpaidAt}
+              />
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {mayTakePayments ? <CreditLimitForm account={a} /> : null}
       {mayTakePayments && new D(a.balance).gt(0) ? (
         <form
@@ -298,10 +321,7 @@ export function AccountStatementPage() {
     queryKey: ['customer', customerId],
     queryFn: () => get<{ name: string; phone: string | null }>(`/customers/${customerId}`),
   });
-  const business = useQuery({
-    queryKey: ['business'],
-    queryFn: () => get<{ name: string; legalName: string | null; rfc: string | null }>('/business'),
-  });
+  const business = useBusiness();
   const a = account.data;
   return (
     <div>
@@ -354,15 +374,57 @@ function daysSince(at: string): number {
   return Math.floor((Date.now() - new Date(at).getTime()) / 86_400_000);
 }
 
+function useBusiness() {
+  return useQuery({
+    queryKey: ['business'],
+    queryFn: () => get<{ name: string; legalName: string | null; rfc: string | null }>('/business'),
+  });
+}
+
+/** «06/11/2026 (hace 30 días)»: since when a customer owes. */
+function OwesSince({ at }: { at: string }) {
+  const l = useL();
+  const days = daysSince(at);
+  return (
+    <>
+      {formatDate(at)}{' '}
+      <small className="muted">
+        {days <= 0
+          ? l('(hoy)', '(today)')
+          : days === 1
+            ? l('(hace 1 día)', '(1 day ago)')
+            : l(`(hace ${days} días)`, `(${days} days ago)`)}
+      </small>
+    </>
+  );
+}
+
+/** Opens the shop's WhatsApp with a reminder of the debt written, for a person to send. */
+function ReminderLink(props: { name: string; phone: string; balance: string; since: string | null }) {
+  const l = useL();
+  const business = useBusiness();
+  if (!business.data) return null;
+  const text = debtReminderText({ ...props, business: business.data.name });
+  return (
+    <a
+      href={whatsappLink(props.phone, text)}
+      target="_blank"
+      rel="noopener noreferrer"
+      title={l(
+        'Abre WhatsApp con el recordatorio escrito, para enviarlo tú',
+        'Opens WhatsApp with the reminder written, for you to send',
+      )}
+    >
+      {l('Recordar por WhatsApp', 'Remind on WhatsApp')}
+    </a>
+  );
+}
+
 export function ReceivablesPage() {
   const l = useL();
   const list = useQuery({
     queryKey: ['receivables'],
     queryFn: () => get<Receivables>('/accounts/receivable'),
-  });
-  const business = useQuery({
-    queryKey: ['business'],
-    queryFn: () => get<{ name: string; legalName: string | null; rfc: string | null }>('/business'),
   });
   const buckets: Array<[keyof Receivables['aging'], string, string]> = [
     ['upTo30', 'Hasta 30 días', 'Up to 30 days'],
@@ -405,53 +467,25 @@ export function ReceivablesPage() {
               </thead>
               <tbody>
                 {list.data.items.map((r) => {
-                  const days = r.oldestUnpaidAt ? daysSince(r.oldestUnpaidAt) : null;
+                  const late = r.oldestUnpaidAt !== null && daysSince(r.oldestUnpaidAt) > 30;
                   return (
-                    <tr key={r.customerId} className={days !== null && days > 30 ? 'row-warn' : undefined}>
+                    <tr key={r.customerId} className={late ? 'row-warn' : undefined}>
                       <td>
                         <Link to={`/admin/customers?customer=${r.customerId}`}>{r.name || r.customerId}</Link>
                       </td>
                       <td>{r.phone ? formatPhone(r.phone) : ''}</td>
-                      <td>
-                        {r.oldestUnpaidAt && days !== null ? (
-                          <>
-                            {formatDate(r.oldestUnpaidAt)}{' '}
-                            <small className="muted">
-                              {days === 0
-                                ? l('(hoy)', '(today)')
-                                : days === 1
-                                  ? l('(hace 1 día)', '(1 day ago)')
-                                  : l(`(hace ${days} días)`, `(${days} days ago)`)}
-                            </small>
-                          </>
-                        ) : (
-                          ''
-                        )}
-                      </td>
+                      <td>{r.oldestUnpaidAt ? <OwesSince at={r.oldestUnpaidAt} /> : ''}</td>
                       <td>{r.lastChargeAt ? formatDateTime(r.lastChargeAt) : ''}</td>
                       <td>{r.lastPaymentAt ? formatDateTime(r.lastPaymentAt) : l('nunca', 'never')}</td>
                       <td className="num">{formatMoney(r.balance)}</td>
                       <td>
-                        {r.phone && business.data ? (
-                          <a
-                            href={whatsappLink(
-                              r.phone,
-                              debtReminderText({
-                                name: r.name,
-                                business: business.data.name,
-                                balance: r.balance,
-                                since: r.oldestUnpaidAt,
-                              }),
-                            )}
-                            target="_blank"
-                            rel="noopener noreferrer"
-                            title={l(
-                              'Abre WhatsApp con el recordatorio escrito, para enviarlo tú',
-                              'Opens WhatsApp with the reminder written, for you to send',
-                            )}
-                          >
-                            {l('Recordar por WhatsApp', 'Remind on WhatsApp')}
-                          </a>
+                        {r.phone ? (
+                          <ReminderLink
+                            name={r.name}
+                            phone={r.phone}
+                            balance={r.balance}
+                            since={r.oldestUnpaidAt}
+                          />
                         ) : null}
                       </td>
                     </tr>

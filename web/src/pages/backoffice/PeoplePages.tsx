@@ -425,7 +425,10 @@ export function CustomersPage() {
               ) : (
                 <Loading />
               )}
-              <CustomerAccount customerId={customer.id} />
+              <CustomerAccount
+                customerId={customer.id}
+                contact={{ name: customer.name, phone: customer.phone }}
+              />
               <h3>{l('Registro de consentimiento', 'Consent record')}</h3>
               <ul className="small">
                 {(consents.data ?? []).map((c) => (
