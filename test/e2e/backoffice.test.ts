@@ -866,6 +866,25 @@ describe('the back office', () => {
     await expect
       .poll(textOf(page.getByTestId('home-receivable')), POLL)
       .toBe('1 · $49.60$49.60 de más de 30 días');
+
+    // what he owed in the notebook from before, carried over by the owner with its date
+    await page.goto(`${server.url}/admin/customers?customer=${chuy.id}`);
+    await account.getByRole('button', { name: 'Pasar saldo anterior (libreta)' }).click();
+    const carried = account.getByRole('form', { name: 'Saldo anterior' });
+    await carried.getByLabel('Debía de antes').fill('120');
+    const since = new Date(Date.now() - 70 * 86_400_000).toISOString().slice(0, 10);
+    await carried.getByLabel('Desde el día').fill(since);
+    await carried.getByLabel('Nota').fill('Libreta, hoja 12');
+    await carried.getByRole('button', { name: 'Agregar a su cuenta' }).click();
+    await expect.poll(textOf(account.getByTestId('account-balance')), POLL).toBe('debe $169.60');
+    expect(await textOf(account.getByTestId('account-statement'))()).toMatch(
+      /Saldo anterior \(de antes de Mostrador\) — Libreta, hoja 12\s*\$120\.00\s*\$120\.00/,
+    );
+    await page.getByRole('link', { name: 'Cuentas por cobrar' }).click();
+    await expect
+      .poll(textOf(page.getByTestId('receivables-aging')), POLL)
+      // his $50 abono paid the oldest debt first: the notebook's
+      .toMatch(/Hasta 30 días\s*\$0\.00\s*De 31 a 60 días\s*\$99\.60\s*De 61 a 90 días\s*\$70\.00/);
   });
 
   it('shows the orders board and the stock ledger to a manager', async () => {

@@ -6,6 +6,11 @@ export const AccountsErrors = defineErrors({
     es: 'El cliente debe {balance:money}: no se puede abonar {amount:money}.',
     en: 'The customer owes {balance:money}: {amount:money} cannot be paid on the account.',
   },
+  ACCOUNT_OPENING_DATE_INVALID: {
+    status: 422,
+    es: 'El saldo anterior debe tener una fecha de hoy o anterior, de los últimos 10 años ({since}).',
+    en: 'An opening balance is dated today or earlier, within the last 10 years ({since}).',
+  },
   ACCOUNT_NOTHING_OWED: {
     status: 422,
     es: 'El cliente no debe nada en su cuenta.',

@@ -9,9 +9,16 @@ import {
   zAccountMovement,
   zAccountPaymentInput,
   zCreditLimitInput,
+  zOpeningBalanceInput,
   zReceivables,
 } from './accounts.schemas.js';
-import { getAccount, listReceivables, recordAccountPayment, setCreditLimit } from './accounts.service.js';
+import {
+  getAccount,
+  listReceivables,
+  recordAccountPayment,
+  recordOpeningBalance,
+  setCreditLimit,
+} from './accounts.service.js';
 
 export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['customers'];
@@ -78,6 +85,26 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
           );
       return reply.status(201).send(r);
     },
+  );
+
+  app.post(
+    '/customers/:customerId/account/opening',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'A debt from before the shop kept accounts here (saldo anterior: the fiado notebook)',
+        description:
+          'Adds `amount` to what the customer owes, dated the business day `since` (today or earlier, within 10 years: ACCOUNT_OPENING_DATE_INVALID), so the account ages from then. No money moves; audited as `account.opening_recorded`.',
+        params,
+        body: zOpeningBalanceInput,
+        response: { 201: z.object({ movement: zAccountMovement, balance: z.string() }) },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await app.inTx(req, (ctx) => recordOpeningBalance(ctx, req.params.customerId, req.body))),
   );
 
   app.put(

@@ -27,7 +27,8 @@ export const zAccountPaymentInput = z
 
 /** One line of a customer's statement: a purchase on account, a payment or a return credited. */
 export const zStatementEntry = z.object({
-  kind: z.enum(['charge', 'payment', 'return']),
+  /** opening: a debt from before the shop kept accounts here (the notebook), added by a manager */
+  kind: z.enum(['charge', 'opening', 'payment', 'return']),
   at: z.string(),
   /** Positive: what it adds to the debt (a charge) or takes off it (a payment, a return). */
   amount: z.string(),
@@ -66,6 +67,8 @@ export const zAccount = z.object({
   /** What the customer owes now (bought on account minus paid and returned). */
   balance: z.string(),
   charged: z.string(),
+  /** Debts carried over from before the shop kept accounts here. */
+  opening: z.string(),
   paid: z.string(),
   returned: z.string(),
   lastChargeAt: z.string().nullable(),
@@ -77,10 +80,24 @@ export const zAccount = z.object({
   statement: z.array(zStatementEntry),
 });
 
+/** A debt the customer had before the shop kept accounts here (the fiado notebook). */
+export const zOpeningBalanceInput = z.object({
+  amount: zPositiveMoney,
+  /** The business day that debt began (YYYY-MM-DD): today or earlier. */
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha AAAA-MM-DD.')
+    .refine((d) => {
+      const t = new Date(`${d}T12:00:00Z`);
+      return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+    }, 'Esa fecha no existe.'),
+  note: z.string().trim().max(500).optional(),
+});
+
 export const zAccountMovement = z.object({
   id: z.string(),
   customerId: z.string(),
-  kind: z.enum(['payment', 'return']),
+  kind: z.enum(['payment', 'return', 'opening']),
   amount: z.string(),
   method: z.string().nullable(),
   reference: z.string().nullable(),

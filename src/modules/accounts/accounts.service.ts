@@ -4,6 +4,8 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
+import { businessDate, startOfBusinessDay } from '../../shared/time.js';
+import { businessTimezone } from '../identity/timezone.js';
 import { recordCollectionMovement } from '../cash/cash.service.js';
 import { profilesMergedInto, resolveCustomer } from '../customers/customers.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
@@ -12,6 +14,7 @@ import type {
   zAccount,
   zAccountMovement,
   zAccountPaymentInput,
+  zOpeningBalanceInput,
   zReceivables,
   zStatementEntry,
 } from './accounts.schemas.js';
@@ -52,6 +55,8 @@ function toMovement(r: Selectable<AccountMovementsTable>): AccountMovement {
 
 interface Totals {
   charged: string;
+  /** debts carried over from before the shop kept accounts here */
+  opening: string;
   paid: string;
   returned: string;
   balance: string;
@@ -59,7 +64,7 @@ interface Totals {
   lastPaymentAt: string | null;
 }
 
-/** Bought on account by these profiles, minus what they paid and returned to the account. */
+/** Bought on account by these profiles and owed from before, minus what they paid and returned. */
 async function totalsOf(ctx: Ctx, customerIds: string[]): Promise<Totals> {
   const [charges, credits] = await Promise.all([
     ctx.db
@@ -81,15 +86,17 @@ async function totalsOf(ctx: Ctx, customerIds: string[]): Promise<Totals> {
       .execute(),
   ]);
   const charged = new D(charges?.amount ?? '0');
+  const opening = new D(credits.find((c) => c.kind === 'opening')?.amount ?? '0');
   const payments = credits.find((c) => c.kind === 'payment');
   const paid = new D(payments?.amount ?? '0');
   const returned = new D(credits.find((c) => c.kind === 'return')?.amount ?? '0');
   const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
   return {
     charged: charged.toFixed(2),
+    opening: opening.toFixed(2),
     paid: paid.toFixed(2),
     returned: returned.toFixed(2),
-    balance: charged.minus(paid).minus(returned).toFixed(2),
+    balance: charged.plus(opening).minus(paid).minus(returned).toFixed(2),
     lastChargeAt: iso(charges?.at),
     lastPaymentAt: iso(payments?.at),
   };
@@ -155,6 +162,9 @@ export async function accountBalance(ctx: Ctx, customerId: string): Promise<stri
   return (await totalsOf(ctx, (await accountOf(ctx, customerId)).ids)).balance;
 }
 
+/** A statement line that adds to the debt: a purchase on account or a debt from before. */
+const adds = (e: { kind: StatementEntry['kind'] }) => e.kind === 'charge' || e.kind === 'opening';
+
 /**
  * A customer's account (fiado): what they owe, how it was reached, and the statement (purchases
  * on account, payments, returns credited) newest first with the balance after each line.
@@ -216,14 +226,14 @@ export async function getAccount(
       note: m.note,
     })),
   ]
-    // newest first; at the same instant a payment or return came after the purchase it pays
-    .sort((a, b) => b.at.localeCompare(a.at) || (a.kind === 'charge' ? 1 : 0) - (b.kind === 'charge' ? 1 : 0))
+    // newest first; at the same instant a payment or return came after the debt it pays
+    .sort((a, b) => b.at.localeCompare(a.at) || (adds(a) ? 1 : 0) - (adds(b) ? 1 : 0))
     .slice(0, limit);
   // Walking back from today's balance: before a charge the debt was smaller, before a payment larger.
   let after = new D(totals.balance);
   const statement = entries.map((e) => {
     const line = { ...e, balanceAfter: after.toFixed(2) };
-    after = e.kind === 'charge' ? after.minus(e.amount) : after.plus(e.amount);
+    after = adds(e) ? after.minus(e.amount) : after.plus(e.amount);
     return line;
   });
   return {
@@ -315,6 +325,48 @@ export async function recordAccountPayment(
     data: { movementId: id, amount: amount.toFixed(2), method: input.method, balance },
   });
   return { movement: toMovement(row), balance, replayed: false };
+}
+
+/**
+ * A debt the customer already had when the shop started keeping accounts here (the fiado
+ * notebook), dated the business day it began: it adds to what they owe, counts for the credit
+ * limit's checks from now on, and ages from that day. A manager records it; no money moves.
+ * Errors: CUSTOMER_NOT_FOUND, ACCOUNT_OPENING_DATE_INVALID.
+ */
+export async function recordOpeningBalance(
+  ctx: Ctx,
+  customerId: string,
+  input: z.infer<typeof zOpeningBalanceInput>,
+): Promise<{ movement: AccountMovement; balance: string }> {
+  const tz = await businessTimezone(ctx);
+  const today = businessDate(ctx.now, tz);
+  const tenYearsAgo = businessDate(new Date(ctx.now.getTime() - 3652 * 86_400_000), tz);
+  if (input.since > today || input.since < tenYearsAgo)
+    throw new AppError(E.ACCOUNT_OPENING_DATE_INVALID, { since: input.since });
+  const { live, balance: before } = await lockedBalance(ctx, customerId);
+  // noon of that day, or now when it is today: never after the moment it is recorded
+  const noon = new Date(startOfBusinessDay(input.since, tz).getTime() + 12 * 3_600_000);
+  const at = noon < ctx.now ? noon : ctx.now;
+  const amount = new D(input.amount);
+  const row = await insertMovement(
+    { ...ctx, now: at },
+    { customerId: live.id, kind: 'opening', amount: amount.toFixed(2), note: input.note },
+  );
+  const balance = before.plus(amount).toFixed(2);
+  await recordEvent(ctx, 'customer.account_opening', {
+    customerId: live.id,
+    movementId: row.id,
+    amount: amount.toFixed(2),
+    since: input.since,
+    balance,
+  });
+  await recordAudit(ctx, {
+    action: 'account.opening_recorded',
+    entityType: 'customer',
+    entityId: live.id,
+    data: { movementId: row.id, amount: amount.toFixed(2), since: input.since, balance },
+  });
+  return { movement: toMovement(row), balance };
 }
 
 /**
@@ -479,21 +531,28 @@ async function agedDebts(ctx: Ctx, customerId?: string): Promise<Receivables['it
     over_90: string;
   }>`
     with charges as (
-      select coalesce(c.merged_into, c.id) as cid, s.created_at as at, p.sale_id, p.payment_no, p.amount
+      -- purchases on account, and debts carried over from before (opening movements)
+      select coalesce(c.merged_into, c.id) as cid, s.created_at as at, p.sale_id as ref, p.payment_no, p.amount,
+        true as bought
       from sale_payments p
       join sales s on s.tenant_id = p.tenant_id and s.id = p.sale_id
       join customers c on c.tenant_id = s.tenant_id and c.id = s.customer_id
       where p.tenant_id = ${ctx.tenantId} and p.method = 'on_account' ${whose}
+      union all
+      select coalesce(c.merged_into, c.id), m.created_at, m.id, 0, m.amount, false
+      from account_movements m
+      join customers c on c.tenant_id = m.tenant_id and c.id = m.customer_id
+      where m.tenant_id = ${ctx.tenantId} and m.kind = 'opening' ${whose}
     ), credits as (
       select coalesce(c.merged_into, c.id) as cid, sum(m.amount) as amount,
         max(m.created_at) filter (where m.kind = 'payment') as last_at
       from account_movements m
       join customers c on c.tenant_id = m.tenant_id and c.id = m.customer_id
-      where m.tenant_id = ${ctx.tenantId} ${whose}
+      where m.tenant_id = ${ctx.tenantId} and m.kind in ('payment', 'return') ${whose}
       group by 1
     ), owed as (
       select ch.cid, sum(ch.amount) - coalesce(max(cr.amount), 0) as balance,
-        max(ch.at) as last_charge_at, max(cr.last_at) as last_payment_at
+        max(ch.at) filter (where ch.bought) as last_charge_at, max(cr.last_at) as last_payment_at
       from charges ch
       left join credits cr on cr.cid = ch.cid
       group by ch.cid
@@ -501,7 +560,7 @@ async function agedDebts(ctx: Ctx, customerId?: string): Promise<Receivables['it
     ), unpaid as (
       -- newest first: what a charge still owes is the balance left after the newer ones
       select ch.cid, ch.at, least(ch.amount, greatest(0, o.balance - (sum(ch.amount) over (
-          partition by ch.cid order by ch.at desc, ch.sale_id desc, ch.payment_no desc) - ch.amount))) as part
+          partition by ch.cid order by ch.at desc, ch.ref desc, ch.payment_no desc) - ch.amount))) as part
       from charges ch
       join owed o on o.cid = ch.cid
     )

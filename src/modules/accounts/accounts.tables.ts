@@ -1,12 +1,16 @@
 import type { Numeric, Timestamp } from '../../db/types.js';
 import { MONEY_IN_METHODS } from '../sales/sales.tables.js';
 
-export type AccountMovementKind = 'payment' | 'return';
+/** payment and return lower the debt; opening is a debt carried over from before (the notebook). */
+export type AccountMovementKind = 'payment' | 'return' | 'opening';
 /** What a payment on an account can be made with: a sale's tenders that bring money in. */
 export const ACCOUNT_PAYMENT_METHODS = MONEY_IN_METHODS;
 export type AccountPaymentMethod = (typeof ACCOUNT_PAYMENT_METHODS)[number];
 
-/** What lowers a customer's debt: payments received (abonos) and returns credited to the account. */
+/**
+ * What lowers a customer's debt (payments received, abonos, and returns credited to the account)
+ * and the debts carried over from before (opening balances).
+ */
 export interface AccountMovementsTable {
   tenant_id: string;
   id: string;

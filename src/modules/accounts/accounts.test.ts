@@ -4,6 +4,7 @@ import { countTenantRows } from '../../../test/helpers/db.js';
 import { givenStocked as givenStockedAt, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
+import { businessDate } from '../../shared/time.js';
 import { createCustomer } from '../customers/customers.service.js';
 
 let env: TestEnv;
@@ -364,5 +365,73 @@ describe('customer accounts (fiado)', () => {
           .reduce((s, v) => s.plus(v), new D(0))
           .toFixed(2),
       ).toBe(i.balance);
+  });
+
+  it('carries a debt from the notebook, dated when it began: aged from then, paid first by abonos, recorded by a manager only', async () => {
+    const c = await createCustomer(biz.ctx, { name: 'Doña Libreta', phone: '5511110021' });
+    const opening = (body: Record<string, unknown>, who: 'manager' | 'cashier' = 'manager') =>
+      call(env.app, biz.as[who], 'POST', `/api/v1/customers/${c.id}/account/opening`, body);
+    const dayOf = (daysAgo: number) => businessDate(new Date(env.clock.now.getTime() - daysAgo * 86_400_000));
+    const before = await Promise.all([count('account_movements'), count('events')]);
+    expect((await opening({ amount: '250.00', since: dayOf(45) }, 'cashier')).statusCode).toBe(403);
+    for (const [body, code] of [
+      [{ amount: 250, since: dayOf(45) }, 'VALIDATION_FAILED'],
+      [{ amount: '0.00', since: dayOf(45) }, 'VALIDATION_FAILED'],
+      [{ amount: '250.00', since: '2026-02-30' }, 'VALIDATION_FAILED'],
+      [{ amount: '250.00', since: '45 días' }, 'VALIDATION_FAILED'],
+      [{ amount: '250.00', since: dayOf(-1) }, 'ACCOUNT_OPENING_DATE_INVALID'],
+      [{ amount: '250.00', since: dayOf(3700) }, 'ACCOUNT_OPENING_DATE_INVALID'],
+    ] as const) {
+      const r = await opening(body);
+      expect(r.json().error?.code, JSON.stringify(body)).toBe(code);
+    }
+    expect(await Promise.all([count('account_movements'), count('events')])).toEqual(before);
+
+    const r = await opening({ amount: '250.00', since: dayOf(45), note: 'Libreta, hoja 12' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({
+      movement: { kind: 'opening', amount: '250.00', method: null },
+      balance: '250.00',
+    });
+    let a = await account(c.id);
+    expect(a).toMatchObject({
+      balance: '250.00',
+      charged: '0.00',
+      opening: '250.00',
+      aging: { upTo30: '0.00', from31To60: '250.00', from61To90: '0.00', over90: '0.00' },
+    });
+    expect(businessDate(new Date(a.oldestUnpaidAt))).toBe(dayOf(45));
+    expect(a.statement).toMatchObject([
+      { kind: 'opening', amount: '250.00', balanceAfter: '250.00', note: 'Libreta, hoja 12' },
+    ]);
+
+    // a purchase today, then an abono: it pays the old debt first
+    const sale = await sellOnAccount(c.id, '100.00');
+    expect((await pay(c.id, { amount: '200.00', method: 'cash', registerId })).statusCode).toBe(201);
+    a = await account(c.id);
+    expect(a).toMatchObject({
+      balance: '150.00',
+      aging: { upTo30: '100.00', from31To60: '50.00', from61To90: '0.00', over90: '0.00' },
+    });
+    expect(a.statement.map((e: { kind: string; balanceAfter: string }) => [e.kind, e.balanceAfter])).toEqual([
+      ['payment', '150.00'],
+      ['charge', '350.00'],
+      ['opening', '250.00'],
+    ]);
+    const list = (await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable')).json();
+    // the last purchase on account is the sale, not the debt carried over
+    expect(list.items.find((i: { customerId: string }) => i.customerId === c.id)).toMatchObject({
+      balance: '150.00',
+      lastChargeAt: sale.createdAt,
+    });
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select('data')
+      .where('tenant_id', '=', biz.tenantId)
+      .where('action', '=', 'account.opening_recorded')
+      .execute();
+    expect(audit.map((x) => x.data)).toEqual([
+      { movementId: r.json().movement.id, amount: '250.00', since: dayOf(45), balance: '250.00' },
+    ]);
   });
 });

@@ -49,6 +49,7 @@ const ACTION_LABEL: Record<string, [string, string]> = {
   'cash.refund': ['Reembolso en efectivo', 'Cash refund'],
   'account.payment_recorded': ['Abono a cuenta (fiado)', 'Payment on account'],
   'account.limit_set': ['Límite de crédito', 'Credit limit'],
+  'account.opening_recorded': ['Saldo anterior pasado a la cuenta', 'Previous balance carried over'],
   'sale_conflict.recorded': ['Venta en conflicto', 'Sale conflict'],
   'sale_conflict.retried': ['Conflicto: venta registrada', 'Conflict: sale recorded'],
   'sale_conflict.voided': ['Conflicto: anulado', 'Conflict: voided'],

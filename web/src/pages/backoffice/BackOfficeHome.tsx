@@ -141,6 +141,7 @@ export function BackOfficeHome() {
     'sale.completed': (sale) => (sale.customerId ? [...sold, ['home', 'receivable']] : sold),
     'return.recorded': sold,
     'customer.account_payment': [['home', 'receivable']],
+    'customer.account_opening': [['home', 'receivable']],
     'order.created': [...sold, ['home', 'orders']],
     'order.status_changed': [...sold, ['home', 'orders']],
     'stock.low': [['home', 'low-stock']],

@@ -12,7 +12,14 @@ import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
 import { type ApiError, api, get, usePostOnce } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
-import { formatDate, formatDateTime, formatMoney, formatPhone, parseMoneyInput } from '../../lib/format';
+import {
+  businessToday,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatPhone,
+  parseMoneyInput,
+} from '../../lib/format';
 import { paymentMethodName } from '../../lib/payment-methods';
 import { debtReminderText, whatsappLink } from '../../lib/whatsapp';
 import { useL } from './lang';
@@ -104,7 +111,7 @@ export function CustomerAccount({
   if (account.isLoading) return <Loading />;
   if (!a) return <ErrorBox error={account.error} />;
   // a manager sees it from the start, to set a limit before the first purchase on account
-  if (new D(a.charged).isZero() && !mayTakePayments) return null;
+  if (new D(a.charged).plus(a.opening).isZero() && !mayTakePayments) return null;
   const errors = fieldErrorsOf(pay.error, (e: ApiError) =>
     e.code.startsWith('ACCOUNT_PAYMENT_EXCEEDS')
       ? 'amount'
@@ -139,8 +146,8 @@ export function CustomerAccount({
       </h3>
       <p className="small muted">
         {l(
-          `Compró a cuenta ${formatMoney(a.charged)} · abonó ${formatMoney(a.paid)} · devoluciones ${formatMoney(a.returned)}`,
-          `Bought on account ${formatMoney(a.charged)} · paid ${formatMoney(a.paid)} · returns ${formatMoney(a.returned)}`,
+          `${new D(a.opening).gt(0) ? `Saldo anterior ${formatMoney(a.opening)} · ` : ''}Compró a cuenta ${formatMoney(a.charged)} · abonó ${formatMoney(a.paid)} · devoluciones ${formatMoney(a.returned)}`,
+          `${new D(a.opening).gt(0) ? `Carried over ${formatMoney(a.opening)} · ` : ''}Bought on account ${formatMoney(a.charged)} · paid ${formatMoney(a.paid)} · returns ${formatMoney(a.returned)}`,
         )}
       </p>
       {new D(a.balance).gt(0) && a.oldestUnpaidAt ? (
@@ -160,6 +167,7 @@ export function CustomerAccount({
         </p>
       ) : null}
       {mayTakePayments ? <CreditLimitForm account={a} /> : null}
+      {mayTakePayments ? <OpeningBalanceForm customerId={customerId} /> : null}
       {mayTakePayments && new D(a.balance).gt(0) ? (
         <form
           className="bo-grid"
@@ -270,6 +278,82 @@ function CreditLimitForm({ account }: { account: Account }) {
   );
 }
 
+const addsToDebt = (kind: Account['statement'][number]['kind']) => kind === 'charge' || kind === 'opening';
+
+/**
+ * A debt the customer had before the shop kept accounts here (the notebook), with the day it
+ * began: a manager carries it over once, and it ages from that day.
+ */
+function OpeningBalanceForm({ customerId }: { customerId: string }) {
+  const l = useL();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [amount, setAmount] = useState('');
+  const [since, setSince] = useState(businessToday());
+  const [note, setNote] = useState('');
+  const [bad, setBad] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      api<{ balance: string }>('POST', `/customers/${customerId}/account/opening`, body),
+    onSuccess: () => {
+      setOpen(false);
+      setAmount('');
+      setNote('');
+      void qc.invalidateQueries({ queryKey: ['customer-account', customerId] });
+      void qc.invalidateQueries({ queryKey: ['receivables'] });
+    },
+  });
+  if (!open)
+    return (
+      <button type="button" className="button small" onClick={() => setOpen(true)}>
+        {l('Pasar saldo anterior (libreta)', 'Carry over a previous balance')}
+      </button>
+    );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBad(false);
+    const v = parseMoneyInput(amount);
+    if (!v || new D(v).lte(0)) return setBad(true);
+    save.mutate({ amount: v, since, ...(note.trim() ? { note: note.trim() } : {}) });
+  };
+  const errors = fieldErrorsOf(save.error, (e: ApiError) =>
+    e.code === 'ACCOUNT_OPENING_DATE_INVALID' ? 'since' : null,
+  );
+  return (
+    <form
+      className="bo-grid"
+      onSubmit={submit}
+      aria-label={l('Saldo anterior', 'Previous balance')}
+      noValidate
+    >
+      <Field
+        label={l('Debía de antes', 'Owed from before')}
+        error={bad ? l('Escribe un importe mayor que cero.', 'Type an amount above zero.') : errors.amount}
+      >
+        <input value={amount} inputMode="decimal" onChange={(e) => setAmount(e.target.value)} />
+      </Field>
+      <Field label={l('Desde el día', 'Since')} error={errors.since}>
+        <input type="date" value={since} max={businessToday()} onChange={(e) => setSince(e.target.value)} />
+      </Field>
+      <Field label={l('Nota', 'Note')}>
+        <input
+          value={note}
+          maxLength={500}
+          placeholder={l('Libreta, hoja 12', 'Notebook, page 12')}
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </Field>
+      <div className="bo-field">
+        <span>&nbsp;</span>
+        <button type="submit" className="button primary" disabled={save.isPending}>
+          {l('Agregar a su cuenta', 'Add to the account')}
+        </button>
+      </div>
+      {Object.keys(errors).length ? null : <ErrorBox error={save.error} />}
+    </form>
+  );
+}
+
 /** The statement's lines as a table: date, what, charge, credit, balance after. */
 function StatementTable({ account }: { account: Account }) {
   const l = useL();
@@ -291,13 +375,18 @@ function StatementTable({ account }: { account: Account }) {
             <td>
               {e.kind === 'charge'
                 ? l(`Compra, ticket ${e.ticketNumber}`, `Purchase, ticket ${e.ticketNumber}`)
-                : e.kind === 'return'
-                  ? l('Devolución', 'Return')
-                  : `${l('Abono', 'Payment')} · ${paymentMethodName(e.method ?? '')}${e.reference ? ` ${e.reference}` : ''}`}
+                : e.kind === 'opening'
+                  ? l(
+                      'Saldo anterior (de antes de Mostrador)',
+                      'Balance carried over (from before Mostrador)',
+                    )
+                  : e.kind === 'return'
+                    ? l('Devolución', 'Return')
+                    : `${l('Abono', 'Payment')} · ${paymentMethodName(e.method ?? '')}${e.reference ? ` ${e.reference}` : ''}`}
               {e.note ? <span className="muted small"> — {e.note}</span> : null}
             </td>
-            <td className="num">{e.kind === 'charge' ? formatMoney(e.amount) : ''}</td>
-            <td className="num">{e.kind === 'charge' ? '' : formatMoney(e.amount)}</td>
+            <td className="num">{addsToDebt(e.kind) ? formatMoney(e.amount) : ''}</td>
+            <td className="num">{addsToDebt(e.kind) ? '' : formatMoney(e.amount)}</td>
             <td className="num">{formatMoney(e.balanceAfter)}</td>
           </tr>
         ))}
