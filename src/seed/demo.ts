@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
-import { recordAccountPayment } from '../modules/accounts/accounts.service.js';
+import { recordAccountPayment, recordOpeningBalance } from '../modules/accounts/accounts.service.js';
 import { createCustomer } from '../modules/customers/customers.service.js';
 import { createCategory, createProducts, getSellableSkus } from '../modules/catalog/catalog.service.js';
 import { gs1CheckDigit } from '../modules/catalog/barcode.js';
@@ -181,6 +181,7 @@ export async function seedDemo(database: Database, options: SeedDemoOptions = {}
     ).then(async (n) => {
       lap('sales');
       await seedRecentActivity(owner, skus, storeId, now);
+      await seedNotebookDebt(owner, now, start);
       lap('recent activity');
       return n;
     });
@@ -303,6 +304,29 @@ async function seedStock(
  * their stock, and the online customer's request for a copy of his data (ARCO), due in 20
  * business days. (The warehouse's low stock comes from seedStock.)
  */
+/**
+ * A neighbour whose fiado was in the notebook before the shop used Mostrador: the owner carried
+ * it over (45 days old) when the history starts, and she paid part of it by transfer ten days
+ * ago; the rest is overdue on Cuentas por cobrar.
+ */
+async function seedNotebookDebt(owner: Ctx, today: Date, historyStart: Date) {
+  const meche = await createCustomer(
+    { ...owner, now: historyStart },
+    { name: 'Mercedes "Doña Meche" Torres', phone: '5544556677' },
+  );
+  await recordOpeningBalance({ ...owner, now: historyStart }, meche.id, {
+    amount: '380.00',
+    since: businessDate(new Date(today.getTime() - 45 * 86_400_000)),
+    note: 'Libreta de fiado',
+  });
+  await recordAccountPayment({ ...owner, now: new Date(today.getTime() - 10 * 86_400_000) }, meche.id, {
+    amount: '100.00',
+    method: 'spei',
+    reference: 'SPEI 4455',
+    note: 'Abono por transferencia',
+  });
+}
+
 async function seedRecentActivity(owner: Ctx, skus: SeededSku[], storeId: string, today: Date) {
   const yesterday = businessDate(new Date(today.getTime() - 86_400_000));
   const countedAt = new Date(startOfBusinessDay(yesterday).getTime() + 21.5 * 3_600_000);
