@@ -57,3 +57,15 @@ export async function countTenantRows(database: Database, tenantId: string, tabl
   }>`select count(*) as n from ${sql.table(table)} where tenant_id = ${tenantId}`.execute(database.db);
   return Number(r.rows[0]!.n);
 }
+
+/** What the business's audit log recorded for `action`, oldest first: each row's data. */
+export async function auditDataOf(database: Database, tenantId: string, action: string): Promise<unknown[]> {
+  const rows = await database.db
+    .selectFrom('audit_log')
+    .select('data')
+    .where('tenant_id', '=', tenantId)
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.data);
+}

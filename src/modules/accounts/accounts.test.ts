@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { countTenantRows } from '../../../test/helpers/db.js';
+import { auditDataOf, countTenantRows } from '../../../test/helpers/db.js';
 import { givenStocked as givenStockedAt, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
@@ -424,13 +424,7 @@ describe('customer accounts (fiado)', () => {
       balance: '150.00',
       lastChargeAt: sale.createdAt,
     });
-    const audit = await env.db.db
-      .selectFrom('audit_log')
-      .select('data')
-      .where('tenant_id', '=', biz.tenantId)
-      .where('action', '=', 'account.opening_recorded')
-      .execute();
-    expect(audit.map((x) => x.data)).toEqual([
+    expect(await auditDataOf(env.db, biz.tenantId, 'account.opening_recorded')).toEqual([
       { movementId: r.json().movement.id, amount: '250.00', since: dayOf(45), balance: '250.00' },
     ]);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
+import { auditDataOf } from '../../../test/helpers/db.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
 import { createProduct } from '../catalog/catalog.service.js';
@@ -1288,13 +1289,7 @@ describe('credit notes, payments, cancellation', () => {
       ].sort((x, y) => (x[0] < y[0] ? -1 : 1)),
     );
     expect((await pending()).every((p) => new Date(p.next_attempt_at) <= env.clock.now)).toBe(true);
-    const audit = await env.db.db
-      .selectFrom('audit_log')
-      .select('data')
-      .where('tenant_id', '=', biz.tenantId)
-      .where('action', '=', 'invoice.abono_pagos_moved')
-      .execute();
-    expect(audit.map((x) => x.data)).toEqual([
+    expect(await auditDataOf(env.db, biz.tenantId, 'invoice.abono_pagos_moved')).toEqual([
       {
         moved: [
           { movementId: abono.id, invoiceId: third.id, amount: '100.00' },
