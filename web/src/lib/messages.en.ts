@@ -124,6 +124,7 @@ export const en: Record<MessageKey, string> = {
 
   'account.title': 'Payment on {name}’s account',
   'account.owes': 'Owes {amount}',
+  'account.since': 'since {date}',
   'account.owesPay': 'Owes {amount} · take a payment',
   'account.amount': 'Payment amount (empty: all of it)',
   'account.method': 'Paid by',

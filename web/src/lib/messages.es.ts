@@ -123,6 +123,7 @@ export const es = {
 
   'account.title': 'Abono a la cuenta de {name}',
   'account.owes': 'Debe {amount}',
+  'account.since': 'desde el {date}',
   'account.owesPay': 'Debe {amount} · abonar',
   'account.amount': 'Importe del abono (vacío: todo)',
   'account.method': 'Forma de pago',

@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import type { z } from 'zod';
 import { Modal } from '../../app/Modal';
 import { ApiError, get, NetworkError, post } from '../../lib/api';
-import { formatMoney, parseMoneyInput } from '../../lib/format';
+import { formatDate, formatMoney, parseMoneyInput } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { paymentMethodName } from '../../lib/payment-methods';
 import { useStore } from '../../lib/store';
@@ -30,7 +30,9 @@ export function useCustomerDebt(customerId: string | null) {
     queryKey: ['customer-account', customerId, synced],
     placeholderData: (previous) => previous,
     queryFn: () =>
-      get<{ balance: string }>(`/customers/${customerId}/account?limit=1`).then((a) => a.balance),
+      get<{ balance: string; oldestUnpaidAt: string | null }>(
+        `/customers/${customerId}/account?limit=1`,
+      ).then((a) => ({ balance: a.balance, since: a.oldestUnpaidAt })),
     enabled: !!customerId && online,
     staleTime: 0,
   });
@@ -72,7 +74,7 @@ export function AccountDialog({
     balance: string | null;
     invoicePayments?: AbonoInvoicePayment[];
   } | null>(null);
-  const balance = debt.data ?? null;
+  const balance = debt.data?.balance ?? null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -158,6 +160,12 @@ export function AccountDialog({
           ) : (
             <p className="big-amount" data-testid="account-owes">
               {t('account.owes', { amount: formatMoney(balance) })}
+              {debt.data?.since && new D(balance).gt(0) ? (
+                <small className="muted" data-testid="account-owes-since">
+                  {' '}
+                  {t('account.since', { date: formatDate(debt.data.since) })}
+                </small>
+              ) : null}
             </p>
           )}
           <label>

@@ -455,14 +455,14 @@ export function SellScreen({
               <>
                 <span>{t('sell.customer')}</span>
                 <strong data-testid="customer-name">{ticket.customer.name || ticket.customer.phone}</strong>
-                {debt.data && new D(debt.data).gt(0) ? (
+                {debt.data && new D(debt.data.balance).gt(0) ? (
                   <button
                     type="button"
                     className="link danger"
                     data-testid="customer-debt"
                     onClick={() => setDialog({ kind: 'account' })}
                   >
-                    {t('account.owesPay', { amount: formatMoney(debt.data) })}
+                    {t('account.owesPay', { amount: formatMoney(debt.data.balance) })}
                   </button>
                 ) : null}
                 <button
