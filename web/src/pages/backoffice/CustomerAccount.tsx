@@ -292,9 +292,11 @@ function OpeningBalanceForm({ customerId }: { customerId: string }) {
   const [since, setSince] = useState(businessToday());
   const [note, setNote] = useState('');
   const [bad, setBad] = useState(false);
+  // the same entry sent again (a lost answer, a second click) is recorded once
+  const postOnce = usePostOnce();
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
-      api<{ balance: string }>('POST', `/customers/${customerId}/account/opening`, body),
+      postOnce<{ balance: string }>(`/customers/${customerId}/account/opening`, body),
     onSuccess: () => {
       setOpen(false);
       setAmount('');
