@@ -851,6 +851,14 @@ describe('the back office', () => {
       /Hasta 30 días\s*\$49\.60\s*De 31 a 60 días\s*\$0\.00/,
     );
     await page.screenshot({ path: join(SCREENSHOTS, '50-cuentas-por-cobrar.png') });
+    // the list for the accountant, downloaded with the owner's session
+    const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    expect(csvHref).toBe('/api/v1/accounts/receivable?format=csv');
+    const csv = await page.request.get(`${server.url}${csvHref}`);
+    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="cuentas-por-cobrar_/);
+    expect(await csv.text()).toMatch(
+      /\r\nDon Chuy Ramírez,\+525544332211,.*,49\.60,0\.00,0\.00,0\.00,49\.60\r\n/,
+    );
     await closeCashSession(ctx, { cashSessionId: session.id, countedCash: '250.00' });
     await page.getByRole('link', { name: 'Inicio' }).click();
     await expect.poll(textOf(page.getByTestId('home-receivable')), POLL).toBe('1 · $49.60');

@@ -1,6 +1,10 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS, ORDER_STAFF, SELLERS } from '../../http/access.js';
+import { businessDate } from '../../shared/time.js';
+import { businessTimezone } from '../identity/timezone.js';
+import { type Column, localDateTime, toCsv, toXlsx } from '../reports/reports.export.js';
 import { applyAbonoToInvoices, invoicePaymentsOfAbono } from '../invoicing/invoicing.service.js';
 import { pacFor, runPacJobs } from '../invoicing/stamping.js';
 import {
@@ -19,6 +23,25 @@ import {
   recordOpeningBalance,
   setCreditLimit,
 } from './accounts.service.js';
+
+type ReceivableRow = z.infer<typeof zReceivables>['items'][number];
+
+/** The columns of Cuentas por cobrar as a spreadsheet, dates in the business's time zone. */
+function receivableColumns(timeZone: string): Column<ReceivableRow>[] {
+  const at = (v: string | null) => (v ? localDateTime(v, timeZone) : null);
+  return [
+    { header: 'Cliente', kind: 'text', value: (r) => r.name },
+    { header: 'Teléfono', kind: 'text', value: (r) => r.phone },
+    { header: 'Debe desde', kind: 'datetime', value: (r) => at(r.oldestUnpaidAt) },
+    { header: 'Última compra a cuenta', kind: 'datetime', value: (r) => at(r.lastChargeAt) },
+    { header: 'Último abono', kind: 'datetime', value: (r) => at(r.lastPaymentAt) },
+    { header: 'Hasta 30 días', kind: 'money', value: (r) => r.aging.upTo30 },
+    { header: 'De 31 a 60 días', kind: 'money', value: (r) => r.aging.from31To60 },
+    { header: 'De 61 a 90 días', kind: 'money', value: (r) => r.aging.from61To90 },
+    { header: 'Más de 90 días', kind: 'money', value: (r) => r.aging.over90 },
+    { header: 'Debe', kind: 'money', value: (r) => r.balance },
+  ];
+}
 
 export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['customers'];
@@ -128,10 +151,28 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: MANAGERS },
       schema: {
         tags,
-        summary: 'Customers who owe on account (cuentas por cobrar), largest debt first',
+        summary: 'Customers who owe on account (cuentas por cobrar), largest debt first, by age',
+        description:
+          '`format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the list for the accountant: one row per customer with since when they owe and their debt by age.',
+        querystring: z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
         response: { 200: zReceivables },
       },
     },
-    async (req) => listReceivables(app.ctxFor(req)),
+    async (req, reply) => {
+      const ctx = app.ctxFor(req);
+      const r = await listReceivables(ctx);
+      if (req.query.format === 'json') return reply.send(r);
+      const timeZone = await businessTimezone(ctx);
+      const name = `cuentas-por-cobrar_${businessDate(ctx.now, timeZone)}.${req.query.format}`;
+      // a file, not the JSON the schema describes: sent through the untyped reply
+      const file = reply as FastifyReply;
+      file.header('content-disposition', `attachment; filename="${name}"`);
+      const columns = receivableColumns(timeZone);
+      if (req.query.format === 'csv')
+        return file.type('text/csv; charset=utf-8').send(toCsv(columns, r.items));
+      return file
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(await toXlsx('Cuentas por cobrar', columns, r.items));
+    },
   );
 };

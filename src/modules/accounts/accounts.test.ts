@@ -346,6 +346,27 @@ describe('customer accounts (fiado)', () => {
       oldestUnpaidAt: second,
       aging: row.aging,
     });
+    // the same list for the accountant, as CSV (Excel opens it) and as a workbook
+    const csv = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable?format=csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toMatch(
+      /attachment; filename="cuentas-por-cobrar_\d{4}-\d{2}-\d{2}\.csv"/,
+    );
+    const lines = csv.rawPayload.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(lines[0]).toBe(
+      'Cliente,Teléfono,Debe desde,Última compra a cuenta,Último abono,Hasta 30 días,De 31 a 60 días,De 61 a 90 días,Más de 90 días,Debe',
+    );
+    expect(lines.find((x) => x.startsWith('Doña Añeja,'))).toMatch(
+      /^Doña Añeja,\+525511110019,[^,]+,[^,]+,[^,]+,80\.00,50\.00,150\.00,0\.00,280\.00$/,
+    );
+    const xlsx = await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable?format=xlsx');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(
+      (await call(env.app, biz.as.manager, 'GET', '/api/v1/accounts/receivable?format=pdf')).statusCode,
+    ).toBe(400);
     // the business's totals add up every customer's, bucket by bucket
     const { total, aging, items } = after.all as {
       total: string;

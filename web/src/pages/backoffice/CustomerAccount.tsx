@@ -10,7 +10,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
-import { type ApiError, api, get, usePostOnce } from '../../lib/api';
+import { API_BASE, type ApiError, api, get, usePostOnce } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
 import {
   businessToday,
@@ -525,7 +525,16 @@ export function ReceivablesPage() {
   ];
   return (
     <div>
-      <PageHeader title={l('Cuentas por cobrar', 'Receivables')} />
+      <PageHeader title={l('Cuentas por cobrar', 'Receivables')}>
+        <span className="bo-downloads">
+          <a className="button small" href={`${API_BASE}/accounts/receivable?format=csv`} download>
+            CSV
+          </a>
+          <a className="button small" href={`${API_BASE}/accounts/receivable?format=xlsx`} download>
+            {l('Excel', 'Excel')}
+          </a>
+        </span>
+      </PageHeader>
       {list.data && list.data.items.length > 0 ? (
         <div className="bo-kpis bo-kpis-4" data-testid="receivables-aging">
           {buckets.map(([k, es, en]) => (
