@@ -427,18 +427,31 @@ export async function getPrivacyNotice(
   };
 }
 
-/** When anything last happened with these customers: their record, sales, orders, returns, invoices, ARCO requests. */
+/**
+ * When anything last happened with these customers: their record, sales, orders, returns,
+ * invoices, payments on their account, ARCO requests.
+ */
 async function lastActivityAt(ctx: Ctx, customerId: string): Promise<Date> {
   const customer = await getCustomer(ctx, customerId);
   const ids = [customerId, ...(await profilesMergedInto(ctx, customerId))];
-  const req = await ctx.db
-    .selectFrom('privacy_requests')
-    .select((eb) => eb.fn.max('received_at').as('at'))
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('customer_id', 'in', ids)
-    .executeTakeFirst();
+  const [req, account] = await Promise.all([
+    ctx.db
+      .selectFrom('privacy_requests')
+      .select((eb) => eb.fn.max('received_at').as('at'))
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('customer_id', 'in', ids)
+      .executeTakeFirst(),
+    // abonos and returns to the account (a debt carried over is dated when it began)
+    ctx.db
+      .selectFrom('account_movements')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('customer_id', 'in', ids)
+      .executeTakeFirst(),
+  ]);
   const dates = [
     new Date(customer.updatedAt),
+    account?.at ? new Date(account.at) : null,
     await lastSaleAt(ctx, ids),
     await lastOrderActivityAt(ctx, ids),
     await lastReturnAt(ctx, ids),

@@ -3,6 +3,8 @@ import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../t
 import { givenStocked, openRegisterViaApi } from '../../../test/helpers/shift.js';
 import { pruneIdempotencyKeys } from '../../http/idempotency.js';
 import { newId } from '../../shared/ids.js';
+import { businessDate } from '../../shared/time.js';
+import { recordAccountPayment, recordOpeningBalance } from '../accounts/accounts.service.js';
 import { businessesWithCustomerRetention } from '../identity/identity.service.js';
 import { cancelOrder, createOrder } from '../orders/orders.service.js';
 import { addStoreCredit } from '../sales/sales.service.js';
@@ -526,5 +528,26 @@ describe('retention policy', () => {
     expect((await businessesWithCustomerRetention(env.db.db)).map((b) => b.tenantId)).not.toContain(
       biz.tenantId,
     );
+  });
+
+  it('counts payments on a customer’s account as activity: one who paid off a debt recently is kept', async () => {
+    const shop = await env.givenBusiness('Tienda Fiado Retención');
+    const year = 365.25 * 24 * 3600_000;
+    const at = (years: number) => ({ ...shop.ctx, now: new Date(env.clock.now.getTime() + years * year) });
+    const payer = (
+      await call(env.app, shop.as.manager, 'POST', '/api/v1/customers', {
+        name: 'Cliente Pagador',
+        phone: '55 6000 0011',
+      })
+    ).json().id as string;
+    await recordOpeningBalance(at(0), payer, { amount: '100.00', since: businessDate(at(0).now) });
+    // paid off a year and a half later, by transfer
+    await recordAccountPayment(at(1.5), payer, { amount: '100.00', method: 'spei', reference: 'SPEI-1' });
+    const run = (years: number) =>
+      applyCustomerRetention(env.db.db, { tenantId: shop.tenantId, years: 2, now: at(years).now });
+    // three years on: the payment is inside the two years
+    expect(await run(3)).toEqual({ erased: 0, waiting: 0 });
+    // four years on: two and a half years without anything
+    expect(await run(4)).toEqual({ erased: 1, waiting: 0 });
   });
 });
