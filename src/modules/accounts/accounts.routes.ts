@@ -1,10 +1,9 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS, ORDER_STAFF, SELLERS } from '../../http/access.js';
 import { businessDate } from '../../shared/time.js';
 import { businessTimezone } from '../identity/timezone.js';
-import { type Column, localDateTime, toCsv, toXlsx } from '../reports/reports.export.js';
+import { type Column, localDateTime, sendSpreadsheet } from '../reports/reports.export.js';
 import { applyAbonoToInvoices, invoicePaymentsOfAbono } from '../invoicing/invoicing.service.js';
 import { pacFor, runPacJobs } from '../invoicing/stamping.js';
 import {
@@ -164,15 +163,13 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (req.query.format === 'json') return reply.send(r);
       const timeZone = await businessTimezone(ctx);
       const name = `cuentas-por-cobrar_${businessDate(ctx.now, timeZone)}.${req.query.format}`;
-      // a file, not the JSON the schema describes: sent through the untyped reply
-      const file = reply as FastifyReply;
-      file.header('content-disposition', `attachment; filename="${name}"`);
-      const columns = receivableColumns(timeZone);
-      if (req.query.format === 'csv')
-        return file.type('text/csv; charset=utf-8').send(toCsv(columns, r.items));
-      return file
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .send(await toXlsx('Cuentas por cobrar', columns, r.items));
+      return sendSpreadsheet(
+        reply,
+        req.query.format,
+        { name, title: 'Cuentas por cobrar' },
+        receivableColumns(timeZone),
+        r.items,
+      );
     },
   );
 };

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { loadPackage } from '../../shared/load-package.js';
 
 export type CellKind = 'text' | 'money' | 'quantity' | 'int' | 'percent' | 'datetime';
@@ -87,4 +88,23 @@ export async function toXlsx<Row>(title: string, columns: Column<Row>[], rows: R
     );
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * Answers rows as a downloaded file (`fileName`, with its extension): CSV or one Excel worksheet
+ * named `title`. The reply is taken untyped: a route whose schema describes the JSON answer sends
+ * the file instead.
+ */
+export async function sendSpreadsheet<Row>(
+  reply: FastifyReply,
+  format: 'csv' | 'xlsx',
+  file: { name: string; title: string },
+  columns: Column<Row>[],
+  rows: Row[],
+) {
+  reply.header('content-disposition', `attachment; filename="${file.name}"`);
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(columns, rows));
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .send(await toXlsx(file.title, columns, rows));
 }

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { MANAGERS } from '../../http/access.js';
@@ -8,8 +7,7 @@ import {
   type Column,
   localDateTime,
   REASON_LABELS,
-  toCsv,
-  toXlsx,
+  sendSpreadsheet,
 } from './reports.export.js';
 import {
   zCashDifferenceRow,
@@ -230,21 +228,6 @@ function slug(title: string): string {
     .replace(/[^a-z0-9]+/g, '-');
 }
 
-async function sendFile<Row>(
-  reply: FastifyReply,
-  format: 'csv' | 'xlsx',
-  title: string,
-  columns: Column<Row>[],
-  r: Report<Row, unknown>,
-) {
-  const name = `${slug(title)}_${r.from}_${r.to}.${format}`;
-  reply.header('content-disposition', `attachment; filename="${name}"`);
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(columns, r.rows));
-  return reply
-    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .send(await toXlsx(title, columns, r.rows));
-}
-
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['reports'];
   for (const def of REPORTS) {
@@ -268,7 +251,8 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
         // the response schema validates the JSON shape; the cast only joins the report types
         if (query.format === 'json') return reply.send(r as never);
         const columns = (def.columns as (tz: string) => Column<unknown>[])(r.timeZone);
-        return sendFile(reply, query.format, def.title, columns, r);
+        const name = `${slug(def.title)}_${r.from}_${r.to}.${query.format}`;
+        return sendSpreadsheet(reply, query.format, { name, title: def.title }, columns, r.rows);
       },
     );
   }
