@@ -9,6 +9,7 @@ import { type Database, openDatabase } from '../db/database.js';
 import { translateDbError } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
 import { parseMappingArg } from '../modules/imports/columns.js';
+import { type CustomerImportReport, importCustomers } from '../modules/imports/customers-import.js';
 import {
   exportProducts,
   findLocation,
@@ -79,21 +80,56 @@ async function ownerCtx(database: Database, tenantId: string): Promise<Ctx> {
   return { ...systemCtx(database.db, tenantId), userId: owner?.id ?? null };
 }
 
-function printReport(report: ImportReport): void {
-  const verb = report.dryRun ? 'se crearían' : 'creados';
-  const verbU = report.dryRun ? 'se actualizarían' : 'actualizados';
+/** The summary and every row's errors and warnings of an import; `label` names a row (SKU, customer). */
+function printReport(
+  report: ImportReport | CustomerImportReport,
+  counts: string,
+  label: (row: { row: number }) => string,
+): void {
   console.log(
     `\nArchivo: ${report.encoding}, separador "${report.delimiter === '\t' ? 'tabulador' : report.delimiter}", ${report.total} renglones.`,
   );
-  console.log(`  ${verb}: ${report.created}   ${verbU}: ${report.updated}   con errores: ${report.failed}`);
+  console.log(`  ${counts}`);
   if (report.ignoredColumns.length > 0)
     console.log(`  Columnas ignoradas: ${report.ignoredColumns.join(', ')}`);
   for (const r of report.rows) {
     for (const e of r.errors)
-      console.log(`  Renglón ${r.row} (${r.sku || 'sin SKU'}) [${e.column || '-'}] ${e.code}: ${e.message}`);
-    for (const w of r.warnings) console.log(`  Renglón ${r.row} (${r.sku}) aviso ${w.code}: ${w.message}`);
+      console.log(`  Renglón ${r.row} (${label(r)}) [${e.column || '-'}] ${e.code}: ${e.message}`);
+    for (const w of r.warnings) console.log(`  Renglón ${r.row} (${label(r)}) aviso ${w.code}: ${w.message}`);
   }
   if (report.dryRun) console.log('\nSimulación (--dry-run): no se guardó nada.');
+}
+
+/** Runs an import with a progress bar on stderr (when it is a terminal). */
+async function withProgressBar<T>(
+  run: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const bar = new SingleBar({
+    format: 'Importando [{bar}] {percentage}% | {value}/{total} renglones',
+    hideCursor: true,
+    clearOnComplete: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  try {
+    return await run((done, total) => {
+      if (!started && process.stderr.isTTY) {
+        bar.start(total, 0);
+        started = true;
+      }
+      if (started) bar.update(done);
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+function readInputFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new UsageError(`No se pudo leer el archivo ${file}.`);
+  }
 }
 
 export function buildProgram(): Command {
@@ -145,47 +181,71 @@ export function buildProgram(): Command {
         file: string,
         opts: { tenant?: string; dryRun: boolean; map?: string; location?: string; json: boolean },
       ) => {
-        let content: Buffer;
-        try {
-          content = readFileSync(file);
-        } catch {
-          throw new UsageError(`No se pudo leer el archivo ${file}.`);
-        }
+        const content = readInputFile(file);
         const report = await withDatabase(async (db) => {
           const ctx = await ownerCtx(db, await tenantOf(db, opts.tenant));
           const defaultLocationId = opts.location
             ? findLocation(await listLocations(ctx), opts.location).id
             : undefined;
-          const bar = new SingleBar({
-            format: 'Importando [{bar}] {percentage}% | {value}/{total} renglones',
-            hideCursor: true,
-            clearOnComplete: true,
-            stream: process.stderr,
-          });
-          let started = false;
-          try {
-            return await importProducts(ctx, {
+          return withProgressBar((onProgress) =>
+            importProducts(ctx, {
               content,
               dryRun: opts.dryRun,
               mapping: opts.map ? parseMappingArg(opts.map) : undefined,
               defaultLocationId,
-              onProgress: (done, total) => {
-                if (!started && process.stderr.isTTY) {
-                  bar.start(total, 0);
-                  started = true;
-                }
-                if (started) bar.update(done);
-              },
-            });
-          } finally {
-            if (started) bar.stop();
-          }
+              onProgress,
+            }),
+          );
         });
         if (opts.json) console.log(JSON.stringify(report, null, 2));
-        else printReport(report);
+        else {
+          const [c, u] = report.dryRun ? ['se crearían', 'se actualizarían'] : ['creados', 'actualizados'];
+          printReport(
+            report,
+            `${c}: ${report.created}   ${u}: ${report.updated}   con errores: ${report.failed}`,
+            (r) => (r as ImportReport['rows'][number]).sku || 'sin SKU',
+          );
+        }
         if (report.failed > 0) process.exitCode = 1;
       },
     );
+  imp
+    .command('customers <file>')
+    .description(
+      'Importa clientes desde CSV (teléfono o correo por renglón): alta o actualización, datos fiscales, límite de crédito y el saldo que ya debían (saldo, debe_desde)',
+    )
+    .option('--tenant <id>', 'negocio (id o nombre); por omisión el único que haya')
+    .option('--dry-run', 'revisa todo sin guardar nada', false)
+    .option('--map <pares>', 'columna=campo separados por comas, p. ej. "Cel.=telefono,Debe=saldo"')
+    .option('--json', 'imprime el reporte completo en JSON', false)
+    .action(async (file: string, opts: { tenant?: string; dryRun: boolean; map?: string; json: boolean }) => {
+      const content = readInputFile(file);
+      const report = await withDatabase(async (db) => {
+        const ctx = await ownerCtx(db, await tenantOf(db, opts.tenant));
+        return withProgressBar((onProgress) =>
+          importCustomers(ctx, {
+            content,
+            dryRun: opts.dryRun,
+            mapping: opts.map ? parseMappingArg(opts.map) : undefined,
+            onProgress,
+          }),
+        );
+      });
+      if (opts.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        const d = report.dryRun;
+        printReport(
+          report,
+          `${d ? 'se crearían' : 'creados'}: ${report.created}   ${d ? 'se actualizarían' : 'actualizados'}: ${report.updated}   sin cambios: ${report.unchanged}   con errores: ${report.failed}\n` +
+            `  Saldos iniciales ${d ? 'que se cargarían' : 'cargados'}: ${report.openingBalances} por $${report.openingTotal}`,
+          (r) => {
+            const c = r as CustomerImportReport['rows'][number];
+            return c.name || c.phone || 'sin nombre';
+          },
+        );
+      }
+      if (report.failed > 0) process.exitCode = 1;
+    });
 
   const exp = program.command('export').description('Exporta datos');
   exp

@@ -370,6 +370,27 @@ export async function recordOpeningBalance(
 }
 
 /**
+ * An opening balance for an account that has nothing on it yet (no purchase on account, no
+ * opening, payment or return): what an import of the notebook's debts records, so that the same
+ * file imported twice, or a file listing a customer already using the account, never adds a
+ * debt twice. Otherwise nothing is written and the balance is returned.
+ * Errors: those of recordOpeningBalance.
+ */
+export async function recordFirstOpeningBalance(
+  ctx: Ctx,
+  customerId: string,
+  input: z.infer<typeof zOpeningBalanceInput>,
+): Promise<
+  { recorded: true; movement: AccountMovement; balance: string } | { recorded: false; balance: string }
+> {
+  const { ids } = await accountOf(ctx, customerId, true);
+  const t = await totalsOf(ctx, ids);
+  const used = [t.charged, t.opening, t.paid, t.returned].some((v) => !new D(v).isZero());
+  if (used) return { recorded: false, balance: t.balance };
+  return { recorded: true, ...(await recordOpeningBalance(ctx, customerId, input)) };
+}
+
+/**
  * A return of something bought on account: its amount comes off the customer's debt instead of
  * being paid back, never below zero. Errors: REFUND_EXCEEDS_ACCOUNT_BALANCE.
  */
@@ -392,7 +413,8 @@ export async function creditAccountForReturn(
   });
 }
 
-async function creditLimitOf(ctx: Ctx, customerId: string): Promise<string | null> {
+/** How much this profile may owe on account (null: no limit). */
+export async function creditLimitOf(ctx: Ctx, customerId: string): Promise<string | null> {
   const r = await ctx.db
     .selectFrom('customers')
     .select('credit_limit')

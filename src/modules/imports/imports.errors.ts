@@ -129,6 +129,36 @@ export const ImportErrors = defineErrors({
     es: 'El SKU ya existía: la existencia inicial no se aplicó (usa una entrada de mercancía o un conteo).',
     en: 'The SKU already existed: initial stock was not applied (use a receipt or a count).',
   },
+  PHONE_SCIENTIFIC_NOTATION: {
+    status: 422,
+    es: 'El teléfono "{value}" está en notación científica: Excel perdió dígitos. Da formato de texto a la columna y vuelve a exportar.',
+    en: 'Phone "{value}" is in scientific notation: Excel lost digits. Format the column as text and export again.',
+  },
+  EMAIL_INVALID: {
+    status: 422,
+    es: 'El correo "{value}" no es válido.',
+    en: 'E-mail "{value}" is not valid.',
+  },
+  CUSTOMER_DUPLICATE_IN_FILE: {
+    status: 422,
+    es: '{value} ya apareció en el renglón {firstRow}; este renglón no se importó (junta los dos en uno).',
+    en: '{value} already appeared in row {firstRow}; this row was not imported (join both into one).',
+  },
+  DATE_INVALID: {
+    status: 422,
+    es: 'La fecha "{value}" no es válida: escríbela como día/mes/año (15/03/2026) o 2026-03-15.',
+    en: 'Date "{value}" is not valid: write it as day/month/year (15/03/2026) or 2026-03-15.',
+  },
+  OPENING_SINCE_TODAY: {
+    status: 422,
+    es: 'El renglón no dice desde cuándo debe: el saldo se registró con fecha de hoy ({today}), así que su antigüedad empieza hoy.',
+    en: 'The row does not say since when the debt is owed: it was recorded as of today ({today}), so its age starts today.',
+  },
+  OPENING_SKIPPED_ACCOUNT_IN_USE: {
+    status: 422,
+    es: 'El saldo de {amount:money} no se cargó: la cuenta de este cliente ya tiene movimientos (debe {balance:money}). Si es otra deuda, regístrala en su cuenta.',
+    en: 'The balance of {amount:money} was not loaded: this customer’s account already has movements (owes {balance:money}). If it is another debt, record it on the account.',
+  },
   IMPORT_ROW_FAILED: {
     status: 500,
     es: 'El renglón no se pudo importar por un error inesperado: {reason}',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS } from '../../http/access.js';
 import { AppError } from '../../shared/errors.js';
+import { customersTemplate, importCustomers, zCustomerImportReport } from './customers-import.js';
 import { exportProducts, importProducts } from './imports.service.js';
 
 const zCellError = z.object({ column: z.string(), code: z.string(), message: z.string() });
@@ -90,6 +91,49 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
       // Rows commit one by one (each its own transaction), so the route does not open one.
       return importProducts(app.ctxFor(req), input);
     },
+  );
+
+  app.post(
+    '/imports/customers',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Import customers and the debts they carry over (opening balances) from CSV',
+        description:
+          'Body: the CSV file as `text/csv` (query `dryRun=true`), or JSON `{ content: base64, dryRun, mapping }`. ' +
+          'One profile per phone or e-mail (created, or completed with the filled cells); `saldo` + `debe_desde` ' +
+          'become the account’s opening balance, only on an account with nothing on it yet. Each row is ' +
+          'imported whole or listed with its errors; a dry run writes nothing.',
+        querystring: zImportQuery.pick({ dryRun: true }),
+        response: { 200: zCustomerImportReport },
+      },
+    },
+    async (req) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : parseJsonBody(req.body);
+      return importCustomers(
+        app.ctxFor(req),
+        Buffer.isBuffer(body)
+          ? { content: body, dryRun: req.query.dryRun === 'true' }
+          : { content: Buffer.from(body.content, 'base64'), dryRun: body.dryRun, mapping: body.mapping },
+      );
+    },
+  );
+
+  app.get(
+    '/imports/customers/template',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'An example customers file (CSV, UTF-8 with BOM) with every column the import reads',
+      },
+    },
+    async (_req, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="clientes-plantilla.csv"')
+        .send(customersTemplate()),
   );
 
   app.get(

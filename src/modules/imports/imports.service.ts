@@ -353,7 +353,11 @@ async function importRow(ctx: Ctx, r: RowInput): Promise<ImportRowResult> {
 }
 
 /** Runs a row's writes in a transaction (or a savepoint inside the caller's), rolled back on a dry run. */
-async function inRowTransaction(ctx: Ctx, dryRun: boolean, fn: (tx: Ctx) => Promise<void>): Promise<void> {
+export async function inRowTransaction(
+  ctx: Ctx,
+  dryRun: boolean,
+  fn: (tx: Ctx) => Promise<void>,
+): Promise<void> {
   if (ctx.db.isTransaction) {
     await sql`savepoint import_row`.execute(ctx.db);
     try {
