@@ -893,6 +893,52 @@ describe('the back office', () => {
       .poll(textOf(page.getByTestId('receivables-aging')), POLL)
       // his $50 abono paid the oldest debt first: the notebook's
       .toMatch(/Hasta 30 días\s*\$0\.00\s*De 31 a 60 días\s*\$99\.60\s*De 61 a 90 días\s*\$70\.00/);
+
+    // the rest of the notebook, from a spreadsheet: checked first, then imported
+    await page.goto(`${server.url}/admin/customers`);
+    await page.getByRole('link', { name: 'Importar clientes y saldos' }).click();
+    const dd = (days: number) => {
+      const d = new Date(Date.now() - days * 86_400_000);
+      return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+    };
+    const notebook = Buffer.from(
+      [
+        'Nombre;Celular;Debe;Desde',
+        `Doña Chole Vázquez;044 55 7788 9900;1.250,00;${dd(100)}`,
+        `Don Chuy Ramírez;55 4433 2211;300,00;${dd(200)}`,
+        'Sin teléfono;;80,00;',
+      ].join('\r\n'),
+      'latin1',
+    );
+    await page
+      .getByLabel('Archivo CSV')
+      .setInputFiles({ name: 'libreta.csv', mimeType: 'text/csv', buffer: notebook });
+    await page.getByRole('button', { name: 'Revisar sin guardar' }).click();
+    const report = page.getByTestId('import-report');
+    await expect
+      .poll(textOf(report), POLL)
+      .toMatch(
+        /Revisión \(no se guardó nada\).*1 nuevos · 0 actualizados · 1 sin cambios · 1 con error, de 3 filas/,
+      );
+    expect(await textOf(page.getByTestId('import-openings'))()).toBe(
+      'Saldos que se cargarían: 1, por $1,250.00.',
+    );
+    // Don Chuy's account is in use: his row is not loaded twice; the row with no phone says why
+    expect(await textOf(report)()).toMatch(/3\s*Don Chuy Ramírez\s*Debe\s*El saldo de \$300\.00 no se cargó/);
+    expect(await textOf(report)()).toMatch(
+      /4\s*Sin teléfono\s*Celular\s*Indica el teléfono o el correo del cliente\.$/,
+    );
+    await page.getByRole('button', { name: 'Importar', exact: true }).click();
+    await expect
+      .poll(textOf(page.getByTestId('import-openings')), POLL)
+      .toMatch(/^Saldos cargados: 1, por \$1,250\.00\./);
+    await page.waitForTimeout(300); // the progress bar's width transition, for the picture
+    await page.screenshot({ path: join(SCREENSHOTS, '51-importar-clientes.png') });
+    await page.getByRole('link', { name: 'Ver cuentas por cobrar' }).click();
+    await expect
+      .poll(textOf(page.getByTestId('receivables')), POLL)
+      .toMatch(/Doña Chole Vázquez\s*\+52 55 7788 9900.*\$1,250\.00/);
+    expect(await textOf(page.getByTestId('receivables-aging'))()).toMatch(/Más de 90 días\s*\$1,250\.00/);
   });
 
   it('shows the orders board and the stock ledger to a manager', async () => {

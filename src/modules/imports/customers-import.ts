@@ -403,7 +403,7 @@ function parseRow(
   }
   if (out.balance && !since) {
     out.since = r.today;
-    addWarning('since', E.OPENING_SINCE_TODAY, { today: r.today });
+    addWarning('since', E.OPENING_SINCE_TODAY, { today: r.today.split('-').reverse().join('/') });
   }
   const consent = cell('marketingConsent');
   if (consent !== undefined) {
@@ -433,7 +433,11 @@ async function importRow(ctx: Ctx, r: RowInput): Promise<RowResult> {
     errors,
     warnings,
   };
-  if (errors.length > 0) return result;
+  // A row that is not imported has nothing to warn about: its errors say what to fix.
+  if (errors.length > 0) {
+    warnings.length = 0;
+    return result;
+  }
 
   try {
     await inRowTransaction(ctx, r.dryRun, async (tx) => {
@@ -489,6 +493,7 @@ async function importRow(ctx: Ctx, r: RowInput): Promise<RowResult> {
     });
   } catch (err) {
     result.status = 'error';
+    warnings.length = 0;
     delete result.customerId;
     delete result.openingBalance;
     const e = translateDbError(err);

@@ -551,7 +551,15 @@ export function ReceivablesPage() {
         <ErrorBox error={list.error} />
         {list.data ? (
           list.data.items.length === 0 ? (
-            <p className="muted">{l('Nadie debe nada a cuenta.', 'Nobody owes anything on account.')}</p>
+            <p className="muted">
+              {l('Nadie debe nada a cuenta.', 'Nobody owes anything on account.')}{' '}
+              <Link to="/admin/customers/import">
+                {l(
+                  '¿Vienes de la libreta? Importa lo que te deben tus clientes.',
+                  'Coming from a notebook? Import what your customers owe you.',
+                )}
+              </Link>
+            </p>
           ) : (
             <table className="lines compact" data-testid="receivables">
               <thead>

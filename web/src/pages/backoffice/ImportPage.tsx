@@ -1,7 +1,9 @@
+import { D } from '@server/shared/money.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { API_BASE, ApiError, NetworkError, qs } from '../../lib/api';
+import { formatMoney } from '../../lib/format';
 import { getLocale } from '../../lib/i18n';
 import { useL } from './lang';
 import { ErrorBox, LocationSelect, PageHeader } from './ui';
@@ -13,8 +15,12 @@ interface CellError {
 }
 interface ImportRow {
   row: number;
-  sku: string;
-  status: 'created' | 'updated' | 'error';
+  /** products */
+  sku?: string;
+  /** customers */
+  name?: string;
+  phone?: string;
+  status: 'created' | 'updated' | 'unchanged' | 'error';
   errors: CellError[];
   warnings: CellError[];
 }
@@ -23,10 +29,16 @@ interface ImportReport {
   total: number;
   created: number;
   updated: number;
+  /** customers only */
+  unchanged?: number;
   failed: number;
+  openingBalances?: number;
+  openingTotal?: string;
   ignoredColumns: string[];
   rows: ImportRow[];
 }
+
+export type ImportKind = 'products' | 'customers';
 
 const ROWS_PER_CHUNK = 100;
 
@@ -76,11 +88,16 @@ export function splitCsv(
   return { chunks, records };
 }
 
-async function postChunk(chunk: Uint8Array, dryRun: boolean, locationId: string): Promise<ImportReport> {
+async function postChunk(
+  kind: ImportKind,
+  chunk: Uint8Array,
+  dryRun: boolean,
+  locationId: string,
+): Promise<ImportReport> {
   let res: Response;
   try {
     res = await fetch(
-      `${API_BASE}/imports/products${qs({ dryRun, defaultLocationId: locationId || undefined })}`,
+      `${API_BASE}/imports/${kind}${qs({ dryRun, defaultLocationId: kind === 'products' ? locationId || undefined : undefined })}`,
       {
         method: 'POST',
         headers: {
@@ -108,8 +125,11 @@ async function postChunk(chunk: Uint8Array, dryRun: boolean, locationId: string)
   return data as ImportReport;
 }
 
-/** CSV import of products with a progress bar and the per-row error report. */
-export function ImportPage() {
+/**
+ * CSV import with a progress bar and the per-row error report: products (upsert by SKU, initial
+ * stock) or customers (profiles and the debts they carry over from the notebook).
+ */
+export function ImportPage({ kind = 'products' }: { kind?: ImportKind }) {
   const l = useL();
   const qc = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
@@ -132,24 +152,34 @@ export function ImportPage() {
         total,
         created: 0,
         updated: 0,
+        unchanged: 0,
         failed: 0,
+        openingBalances: 0,
+        openingTotal: '0.00',
         ignoredColumns: [],
         rows: [],
       };
       setProgress({ done: 0, total });
       let offset = 0;
       for (const [k, chunk] of chunks.entries()) {
-        const r = await postChunk(chunk, dryRun, locationId);
+        const r = await postChunk(kind, chunk, dryRun, locationId);
         acc.created += r.created;
         acc.updated += r.updated;
+        acc.unchanged = (acc.unchanged ?? 0) + (r.unchanged ?? 0);
         acc.failed += r.failed;
+        acc.openingBalances = (acc.openingBalances ?? 0) + (r.openingBalances ?? 0);
+        acc.openingTotal = new D(acc.openingTotal ?? 0).plus(r.openingTotal ?? 0).toFixed(2);
         acc.ignoredColumns = r.ignoredColumns;
         acc.rows.push(...r.rows.map((row) => ({ ...row, row: row.row + offset })));
         offset += records[k]!;
         setProgress({ done: offset, total });
       }
       setReport(acc);
-      if (!dryRun) await qc.invalidateQueries({ queryKey: ['products'] });
+      if (!dryRun)
+        for (const key of kind === 'products'
+          ? ['products']
+          : ['customers', 'receivables', 'customer-account'])
+          await qc.invalidateQueries({ queryKey: [key] });
     } catch (err) {
       setFailure(err);
     } finally {
@@ -160,23 +190,42 @@ export function ImportPage() {
   const pct = progress && progress.total > 0 ? Math.round((progress.done * 100) / progress.total) : 0;
   const problems = report?.rows.filter((r) => r.errors.length > 0 || r.warnings.length > 0) ?? [];
 
+  const customers = kind === 'customers';
   return (
     <div>
-      <PageHeader title={l('Importar productos desde CSV', 'Import products from CSV')}>
-        <Link className="button" to="/admin/products">
+      <PageHeader
+        title={
+          customers
+            ? l('Importar clientes y saldos desde CSV', 'Import customers and balances from CSV')
+            : l('Importar productos desde CSV', 'Import products from CSV')
+        }
+      >
+        <Link className="button" to={customers ? '/admin/customers' : '/admin/products'}>
           {l('Regresar', 'Back')}
         </Link>
       </PageHeader>
       <section className="card bo-section">
-        <p className="muted">
-          {l(
-            'Columnas: sku, nombre, precio, codigo_barras, clave_sat, clave_unidad, iva, ieps, costo, existencia… Acepta UTF-8 o el CSV de Excel (Windows-1252), con coma o punto y coma. Cada fila se importa completa o se lista con su error.',
-            'Columns: sku, name, price, barcode, SAT keys, taxes, cost, stock… UTF-8 or Excel CSV (Windows-1252), comma or semicolon. Each row is imported whole or listed with its error.',
-          )}{' '}
-          <a href="/api/v1/exports/products" download>
-            {l('Descarga tu catálogo actual como ejemplo.', 'Download your catalog as an example.')}
-          </a>
-        </p>
+        {customers ? (
+          <p className="muted">
+            {l(
+              'Columnas: nombre, telefono o correo (uno de los dos en cada fila), saldo y debe_desde (lo que ya debían en la libreta y desde cuándo, día/mes/año), limite_credito, rfc, razon_social, regimen_fiscal, uso_cfdi, codigo_postal, acepta_promociones, notas. Un cliente que ya existe (mismo teléfono o correo) se completa con las celdas llenas; su saldo solo se carga si su cuenta no tiene movimientos, así que importar dos veces el mismo archivo no duplica ninguna deuda.',
+              'Columns: name, phone or e-mail (one of them on each row), balance and since (what they already owed in the notebook and since when, day/month/year), credit limit, RFC and fiscal data, marketing consent, notes. An existing customer (same phone or e-mail) is completed with the filled cells; a balance is only loaded onto an account with no movements, so importing the same file twice never doubles a debt.',
+            )}{' '}
+            <a href={`${API_BASE}/imports/customers/template`} download>
+              {l('Descarga la plantilla.', 'Download the template.')}
+            </a>
+          </p>
+        ) : (
+          <p className="muted">
+            {l(
+              'Columnas: sku, nombre, precio, codigo_barras, clave_sat, clave_unidad, iva, ieps, costo, existencia… Acepta UTF-8 o el CSV de Excel (Windows-1252), con coma o punto y coma. Cada fila se importa completa o se lista con su error.',
+              'Columns: sku, name, price, barcode, SAT keys, taxes, cost, stock… UTF-8 or Excel CSV (Windows-1252), comma or semicolon. Each row is imported whole or listed with its error.',
+            )}{' '}
+            <a href="/api/v1/exports/products" download>
+              {l('Descarga tu catálogo actual como ejemplo.', 'Download your catalog as an example.')}
+            </a>
+          </p>
+        )}
         <div className="bo-filters">
           <input
             type="file"
@@ -184,11 +233,13 @@ export function ImportPage() {
             aria-label={l('Archivo CSV', 'CSV file')}
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
-          <LocationSelect
-            value={locationId}
-            onChange={setLocationId}
-            label={l('Existencia inicial en', 'Initial stock at')}
-          />
+          {customers ? null : (
+            <LocationSelect
+              value={locationId}
+              onChange={setLocationId}
+              label={l('Existencia inicial en', 'Initial stock at')}
+            />
+          )}
           <button type="button" className="button" disabled={!file || busy} onClick={() => void run(true)}>
             {l('Revisar sin guardar', 'Check only')}
           </button>
@@ -226,20 +277,41 @@ export function ImportPage() {
               : l('Resultado', 'Result')}
           </h2>
           <p>
-            {l(
-              `${report.created} nuevos · ${report.updated} actualizados · ${report.failed} con error, de ${report.total} filas.`,
-              `${report.created} created · ${report.updated} updated · ${report.failed} failed, of ${report.total} rows.`,
-            )}
+            {customers
+              ? l(
+                  `${report.created} nuevos · ${report.updated} actualizados · ${report.unchanged ?? 0} sin cambios · ${report.failed} con error, de ${report.total} filas.`,
+                  `${report.created} created · ${report.updated} updated · ${report.unchanged ?? 0} unchanged · ${report.failed} failed, of ${report.total} rows.`,
+                )
+              : l(
+                  `${report.created} nuevos · ${report.updated} actualizados · ${report.failed} con error, de ${report.total} filas.`,
+                  `${report.created} created · ${report.updated} updated · ${report.failed} failed, of ${report.total} rows.`,
+                )}
             {report.ignoredColumns.length > 0
               ? ` ${l('Columnas ignoradas', 'Ignored columns')}: ${report.ignoredColumns.join(', ')}.`
               : ''}
           </p>
+          {customers ? (
+            <p data-testid="import-openings">
+              {report.dryRun
+                ? l(
+                    `Saldos que se cargarían: ${report.openingBalances ?? 0}, por ${formatMoney(report.openingTotal ?? '0')}.`,
+                    `Balances that would be loaded: ${report.openingBalances ?? 0}, for ${formatMoney(report.openingTotal ?? '0')}.`,
+                  )
+                : l(
+                    `Saldos cargados: ${report.openingBalances ?? 0}, por ${formatMoney(report.openingTotal ?? '0')}.`,
+                    `Balances loaded: ${report.openingBalances ?? 0}, for ${formatMoney(report.openingTotal ?? '0')}.`,
+                  )}{' '}
+              {!report.dryRun && (report.openingBalances ?? 0) > 0 ? (
+                <Link to="/admin/receivables">{l('Ver cuentas por cobrar', 'See receivables')}</Link>
+              ) : null}
+            </p>
+          ) : null}
           {problems.length > 0 ? (
             <table className="lines compact">
               <thead>
                 <tr>
                   <th className="num">{l('Fila', 'Row')}</th>
-                  <th>SKU</th>
+                  <th>{customers ? l('Cliente', 'Customer') : 'SKU'}</th>
                   <th>{l('Columna', 'Column')}</th>
                   <th>{l('Problema', 'Problem')}</th>
                 </tr>
@@ -255,7 +327,7 @@ export function ImportPage() {
                       className={e.kind === 'error' ? 'row-error' : 'row-warn'}
                     >
                       <td className="num">{r.row}</td>
-                      <td>{r.sku}</td>
+                      <td>{customers ? r.name || r.phone : r.sku}</td>
                       <td>{e.column}</td>
                       <td>{e.message}</td>
                     </tr>

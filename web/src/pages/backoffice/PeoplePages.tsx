@@ -269,6 +269,11 @@ export function CustomersPage() {
           {l('Nuevo cliente', 'New customer')}
         </button>
         {manager ? (
+          <Link className="button small" to="/admin/customers/import">
+            {l('Importar clientes y saldos', 'Import customers and balances')}
+          </Link>
+        ) : null}
+        {manager ? (
           <Link className="button small" to="/admin/privacy">
             {l('Solicitudes ARCO', 'ARCO requests')}
           </Link>

@@ -36,6 +36,7 @@ export const backOfficeRoutes = (
     <Route path="orders" element={<OrdersBoardPage />} />
     <Route path="kitchen" element={<KitchenPage />} />
     <Route path="customers" element={<CustomersPage />} />
+    <Route path="customers/import" element={<ImportPage kind="customers" />} />
     <Route path="receivables" element={<ReceivablesPage />} />
     <Route path="customers/:customerId/statement" element={<AccountStatementPage />} />
     <Route path="privacy" element={<PrivacyRequestsPage />} />
