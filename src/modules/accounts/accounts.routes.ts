@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS, ORDER_STAFF, SELLERS } from '../../http/access.js';
+import { decodeCursor, encodeCursor } from '../../http/schemas.js';
+import { AppError } from '../../shared/errors.js';
 import { businessDate } from '../../shared/time.js';
 import { businessTimezone } from '../identity/timezone.js';
 import { type Column, localDateTime, sendSpreadsheet } from '../reports/reports.export.js';
@@ -18,12 +20,23 @@ import {
 import {
   getAccount,
   listReceivables,
+  type ReceivablesPosition,
   recordAccountPayment,
   recordOpeningBalance,
   setCreditLimit,
 } from './accounts.service.js';
 
 type ReceivableRow = z.infer<typeof zReceivables>['items'][number];
+
+const receivablesCursor = (p: ReceivablesPosition) => encodeCursor(`${p.balance}|${p.customerId}`);
+
+function receivablesPosition(cursor: string | undefined): ReceivablesPosition | undefined {
+  const text = decodeCursor(cursor);
+  if (text === undefined) return undefined;
+  const m = /^(\d{1,14}\.\d{2})\|(cus_[0-9A-Za-z]+)$/.exec(text);
+  if (!m) throw new AppError('CURSOR_INVALID');
+  return { balance: m[1]!, customerId: m[2]! };
+}
 
 /** The columns of Cuentas por cobrar as a spreadsheet, dates in the business's time zone. */
 function receivableColumns(timeZone: string): Column<ReceivableRow>[] {
@@ -153,14 +166,48 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Customers who owe on account (cuentas por cobrar), largest debt first, by age',
         description:
           '`format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the list for the accountant: one row per customer with since when they owe and their debt by age.',
-        querystring: z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
-        response: { 200: zReceivables },
+        querystring: z.object({
+          format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z.string().max(200).optional(),
+          customerIds: z
+            .string()
+            .max(8000)
+            .optional()
+            .describe('comma-separated customer ids: only these (what each of them owes), at most 200'),
+        }),
+        response: { 200: zReceivables.extend({ nextCursor: z.string().nullable() }) },
       },
     },
     async (req, reply) => {
       const ctx = app.ctxFor(req);
-      const r = await listReceivables(ctx);
-      if (req.query.format === 'json') return reply.send(r);
+      // an empty customerIds is no filter
+      const picked = (req.query.customerIds ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const customerIds = picked.length > 0 ? picked : undefined;
+      if (customerIds && customerIds.length > 200)
+        throw new AppError('VALIDATION_FAILED', {
+          issues: [{ path: 'querystring.customerIds', message: 'Hasta 200 clientes por consulta.' }],
+        });
+      if (req.query.format === 'json') {
+        const r = await listReceivables(ctx, {
+          limit: req.query.limit,
+          after: receivablesPosition(req.query.cursor),
+          customerIds,
+        });
+        const { next, ...body } = r;
+        return reply.send({ ...body, nextCursor: next ? receivablesCursor(next) : null });
+      }
+      // the download is the whole list, page after page
+      const items: ReceivableRow[] = [];
+      let after: ReceivablesPosition | undefined;
+      do {
+        const r = await listReceivables(ctx, { limit: 1000, after, customerIds });
+        items.push(...r.items);
+        after = r.next ?? undefined;
+      } while (after);
       const timeZone = await businessTimezone(ctx);
       const name = `cuentas-por-cobrar_${businessDate(ctx.now, timeZone)}.${req.query.format}`;
       return sendSpreadsheet(
@@ -168,7 +215,7 @@ export const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
         req.query.format,
         { name, title: 'Cuentas por cobrar' },
         receivableColumns(timeZone),
-        r.items,
+        items,
       );
     },
   );

@@ -123,8 +123,10 @@ export const zReceivable = z.object({
 });
 
 export const zReceivables = z.object({
-  /** Customers who owe, largest debt first. */
+  /** Customers who owe, largest debt first: this page of them. */
   items: z.array(zReceivable),
+  /** How many customers owe, what they owe in all and by age: everyone, not just this page. */
+  count: z.number(),
   total: z.string(),
   aging: zAging,
 });

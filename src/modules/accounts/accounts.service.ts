@@ -180,7 +180,7 @@ export async function getAccount(
   const [creditLimit, totals, [aged], charges, movements] = await Promise.all([
     creditLimitOf(ctx, live.id),
     totalsOf(ctx, ids),
-    agedDebts(ctx, live.id),
+    agedDebts(ctx, { customerIds: [live.id], limit: 1 }).then((r) => r.items),
     ctx.db
       .selectFrom('sale_payments as p')
       .innerJoin('sales as s', (j) =>
@@ -531,16 +531,40 @@ export async function settleAccountFromInvoicePayment(
 
 const NO_AGING = { upTo30: '0.00', from31To60: '0.00', from61To90: '0.00', over90: '0.00' };
 
+type Aging = Receivables['aging'];
+type Receivable = Receivables['items'][number];
+
+/** A place in the receivables list, largest debt first: the next page starts after it. */
+export interface ReceivablesPosition {
+  balance: string;
+  customerId: string;
+}
+
 /**
- * Who owes on account (one customer, or all of the business), largest debt first, with the debt
- * by age: abonos and returns pay the oldest purchases on account first (FIFO), so what is still
- * owed is the newest purchases, and each counts by the days since it was made. One statement.
+ * Who owes on account (all of the business, or only `customerIds`), largest debt first, with the
+ * debt by age: abonos and returns pay the oldest purchases on account first (FIFO), so what is
+ * still owed is the newest purchases, and each counts by the days since it was made. The count,
+ * total and aging are of everyone who owes (not of the page). One statement.
  */
-async function agedDebts(ctx: Ctx, customerId?: string): Promise<Receivables['items']> {
+async function agedDebts(
+  ctx: Ctx,
+  opts: { customerIds?: string[]; limit: number; after?: ReceivablesPosition },
+): Promise<{ items: Receivable[]; count: number; total: string; aging: Aging }> {
   const ago = (days: number) => new Date(ctx.now.getTime() - days * 86_400_000);
-  const whose = customerId ? sql`and coalesce(c.merged_into, c.id) = ${customerId}` : sql``;
+  const ids = opts.customerIds;
+  if (ids && ids.length === 0) return { items: [], count: 0, total: '0.00', aging: zeroAging() };
+  const whose = ids ? sql`and coalesce(c.merged_into, c.id) in (${sql.join(ids)})` : sql``;
+  const after = opts.after
+    ? sql`where a.balance < ${opts.after.balance} or (a.balance = ${opts.after.balance} and a.cid > ${opts.after.customerId})`
+    : sql``;
   const r = await sql<{
-    customer_id: string;
+    n: string | number;
+    total: string;
+    all_up_to_30: string;
+    all_from_31_to_60: string;
+    all_from_61_to_90: string;
+    all_over_90: string;
+    customer_id: string | null;
     name: string;
     phone: string | null;
     balance: string;
@@ -585,52 +609,89 @@ async function agedDebts(ctx: Ctx, customerId?: string): Promise<Receivables['it
           partition by ch.cid order by ch.at desc, ch.ref desc, ch.payment_no desc) - ch.amount))) as part
       from charges ch
       join owed o on o.cid = ch.cid
+    ), aged as (
+      select o.cid, o.balance, o.last_charge_at, o.last_payment_at,
+        min(u.at) filter (where u.part > 0) as oldest_unpaid_at,
+        coalesce(sum(u.part) filter (where u.at >= ${ago(30)}), 0) as up_to_30,
+        coalesce(sum(u.part) filter (where u.at < ${ago(30)} and u.at >= ${ago(60)}), 0) as from_31_to_60,
+        coalesce(sum(u.part) filter (where u.at < ${ago(60)} and u.at >= ${ago(90)}), 0) as from_61_to_90,
+        coalesce(sum(u.part) filter (where u.at < ${ago(90)}), 0) as over_90
+      from owed o
+      join unpaid u on u.cid = o.cid
+      group by o.cid, o.balance, o.last_charge_at, o.last_payment_at
+    ), totals as (
+      select count(*) as n, coalesce(sum(balance), 0)::text as total,
+        coalesce(sum(up_to_30), 0)::text as all_up_to_30,
+        coalesce(sum(from_31_to_60), 0)::text as all_from_31_to_60,
+        coalesce(sum(from_61_to_90), 0)::text as all_from_61_to_90,
+        coalesce(sum(over_90), 0)::text as all_over_90
+      from aged
     )
-    select o.cid as customer_id, cu.name, cu.phone, o.balance::text as balance,
-      o.last_charge_at, o.last_payment_at,
-      min(u.at) filter (where u.part > 0) as oldest_unpaid_at,
-      coalesce(sum(u.part) filter (where u.at >= ${ago(30)}), 0)::text as up_to_30,
-      coalesce(sum(u.part) filter (where u.at < ${ago(30)} and u.at >= ${ago(60)}), 0)::text as from_31_to_60,
-      coalesce(sum(u.part) filter (where u.at < ${ago(60)} and u.at >= ${ago(90)}), 0)::text as from_61_to_90,
-      coalesce(sum(u.part) filter (where u.at < ${ago(90)}), 0)::text as over_90
-    from owed o
-    join unpaid u on u.cid = o.cid
-    join customers cu on cu.tenant_id = ${ctx.tenantId} and cu.id = o.cid
-    group by o.cid, cu.name, cu.phone, o.balance, o.last_charge_at, o.last_payment_at
-    order by o.balance desc, o.cid
-    limit 1000`.execute(ctx.db);
+    -- one row of totals even when the page is empty
+    select t.*, p.* from totals t
+    left join lateral (
+      select a.cid as customer_id, cu.name, cu.phone, a.balance::text as balance,
+        a.last_charge_at, a.last_payment_at, a.oldest_unpaid_at,
+        a.up_to_30::text as up_to_30, a.from_31_to_60::text as from_31_to_60,
+        a.from_61_to_90::text as from_61_to_90, a.over_90::text as over_90
+      from aged a
+      join customers cu on cu.tenant_id = ${ctx.tenantId} and cu.id = a.cid
+      ${after}
+      order by a.balance desc, a.cid
+      limit ${opts.limit}
+    ) p on true`.execute(ctx.db);
   const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
   const money = (v: string) => new D(v).toFixed(2);
-  return r.rows.map((x) => ({
-    customerId: x.customer_id,
-    name: x.name,
-    phone: x.phone,
-    balance: money(x.balance),
-    lastChargeAt: iso(x.last_charge_at),
-    lastPaymentAt: iso(x.last_payment_at),
-    oldestUnpaidAt: iso(x.oldest_unpaid_at),
+  const first = r.rows[0]!;
+  return {
+    count: Number(first.n),
+    total: money(first.total),
     aging: {
-      upTo30: money(x.up_to_30),
-      from31To60: money(x.from_31_to_60),
-      from61To90: money(x.from_61_to_90),
-      over90: money(x.over_90),
+      upTo30: money(first.all_up_to_30),
+      from31To60: money(first.all_from_31_to_60),
+      from61To90: money(first.all_from_61_to_90),
+      over90: money(first.all_over_90),
     },
-  }));
+    items: r.rows
+      .filter((x) => x.customer_id !== null)
+      .map((x) => ({
+        customerId: x.customer_id!,
+        name: x.name,
+        phone: x.phone,
+        balance: money(x.balance),
+        lastChargeAt: iso(x.last_charge_at),
+        lastPaymentAt: iso(x.last_payment_at),
+        oldestUnpaidAt: iso(x.oldest_unpaid_at),
+        aging: {
+          upTo30: money(x.up_to_30),
+          from31To60: money(x.from_31_to_60),
+          from61To90: money(x.from_61_to_90),
+          over90: money(x.over_90),
+        },
+      })),
+  };
 }
 
-/** Customers who owe on account, largest debt first, the total owed to the business, and both by age. */
-export async function listReceivables(ctx: Ctx): Promise<Receivables> {
-  const items = await agedDebts(ctx);
-  const sum = (pick: (x: (typeof items)[number]) => string) =>
-    items.reduce((s, x) => s.plus(pick(x)), new D(0)).toFixed(2);
+function zeroAging(): Aging {
+  return { upTo30: '0.00', from31To60: '0.00', from61To90: '0.00', over90: '0.00' };
+}
+
+/**
+ * Cuentas por cobrar: who owes on account, largest debt first, a page at a time (`limit`, then
+ * `after` the last one), or only the given customers; `count`, `total` and `aging` are of
+ * everyone who owes. `next` is where the following page starts (null on the last one).
+ */
+export async function listReceivables(
+  ctx: Ctx,
+  opts: { limit?: number; after?: ReceivablesPosition; customerIds?: string[] } = {},
+): Promise<Receivables & { next: ReceivablesPosition | null }> {
+  const limit = opts.limit ?? 100;
+  const r = await agedDebts(ctx, { ...opts, limit: limit + 1 });
+  const items = r.items.slice(0, limit);
+  const last = items.at(-1);
   return {
+    ...r,
     items,
-    total: sum((x) => x.balance),
-    aging: {
-      upTo30: sum((x) => x.aging.upTo30),
-      from31To60: sum((x) => x.aging.from31To60),
-      from61To90: sum((x) => x.aging.from61To90),
-      over90: sum((x) => x.aging.over90),
-    },
+    next: r.items.length > limit && last ? { balance: last.balance, customerId: last.customerId } : null,
   };
 }

@@ -450,3 +450,84 @@ describe('customer accounts (fiado)', () => {
     ]);
   });
 });
+
+describe('cuentas por cobrar with many debtors', () => {
+  it('pages through every debtor, keeps the totals of all of them, and downloads them all', async () => {
+    const shop = await env.givenBusiness('Muchos fiados');
+    // 1,005 customers who owe 1.00 … 1,005.00 from the notebook (written as fixtures, in one go)
+    const n = 1005;
+    const ids = Array.from({ length: n }, () => newId('cus'));
+    const at = new Date(env.clock.now.getTime() - 10 * 86_400_000);
+    await env.db.db
+      .insertInto('customers')
+      .values(
+        ids.map((id, i) => ({
+          tenant_id: shop.tenantId,
+          id,
+          name: `Cliente ${i + 1}`,
+          phone: `+5255${String(20000000 + i)}`,
+          search_text: `cliente ${i + 1}`,
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .execute();
+    await env.db.db
+      .insertInto('account_movements')
+      .values(
+        ids.map((id, i) => ({
+          tenant_id: shop.tenantId,
+          id: newId('acm'),
+          customer_id: id,
+          kind: 'opening' as const,
+          amount: `${i + 1}.00`,
+          user_id: shop.ownerId,
+          created_at: at,
+        })),
+      )
+      .execute();
+    const total = ((n * (n + 1)) / 2).toFixed(2);
+    const get = async (query: string) => {
+      const r = await call(env.app, shop.as.manager, 'GET', `/api/v1/accounts/receivable${query}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+    const first = await get('');
+    expect(first).toMatchObject({ count: n, total, aging: { upTo30: total, over90: '0.00' } });
+    expect(first.items).toHaveLength(100);
+    expect(first.items[0]).toMatchObject({ name: 'Cliente 1005', balance: '1005.00' });
+
+    // page by page, 400 at a time: every debtor once, largest first, totals the same on each page
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await get(`?limit=400${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page).toMatchObject({ count: n, total });
+      seen.push(...page.items.map((i: { balance: string }) => i.balance));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => `${n - i}.00`));
+
+    // only some customers: what each of them owes (the customers list shows it next to the name)
+    const some = await get(`?customerIds=${ids[0]},${ids[41]},cus_NOSUCH`);
+    expect(some.items.map((i: { balance: string }) => i.balance)).toEqual(['42.00', '1.00']);
+    expect(some).toMatchObject({ count: 2, total: '43.00' });
+    expect((await get('?customerIds=')).items).toHaveLength(100);
+
+    // the download for the accountant has all of them, beyond one page
+    const csv = await call(env.app, shop.as.manager, 'GET', '/api/v1/accounts/receivable?format=csv');
+    expect(csv.body.trim().split('\r\n')).toHaveLength(n + 1);
+
+    const bad = await call(env.app, shop.as.manager, 'GET', '/api/v1/accounts/receivable?cursor=abc');
+    expect(bad.json().error.code).toBe('CURSOR_INVALID');
+    // another business's list does not see them
+    expect(
+      (
+        await call(env.app, biz.as.manager, 'GET', `/api/v1/accounts/receivable?customerIds=${ids[0]}`)
+      ).json(),
+    ).toMatchObject({ count: 0, items: [] });
+  });
+});

@@ -118,8 +118,8 @@ export function BackOfficeHome() {
   const receivable = useQuery({
     queryKey: ['home', 'receivable'],
     queryFn: () =>
-      get<{ items: unknown[]; total: string; aging: Record<'from31To60' | 'from61To90' | 'over90', string> }>(
-        '/accounts/receivable',
+      get<{ count: number; total: string; aging: Record<'from31To60' | 'from61To90' | 'over90', string> }>(
+        '/accounts/receivable?limit=1',
       ),
   });
   const registers = useQuery({
@@ -339,9 +339,7 @@ export function BackOfficeHome() {
                 {l('Por cobrar a clientes (fiado)', 'Owed by customers (on account)')}
               </Link>
               <strong data-testid="home-receivable">
-                {receivable.data
-                  ? `${receivable.data.items.length} · ${formatMoney(receivable.data.total)}`
-                  : '—'}
+                {receivable.data ? `${receivable.data.count} · ${formatMoney(receivable.data.total)}` : '—'}
                 {receivable.data && overdueOf(receivable.data.aging).gt(0) ? (
                   <span className="badge bad" data-testid="home-receivable-overdue">
                     {l(

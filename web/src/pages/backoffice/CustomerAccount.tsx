@@ -5,12 +5,12 @@ import type {
 } from '@server/modules/accounts/accounts.schemas.js';
 import { ACCOUNT_PAYMENT_METHODS } from '@server/modules/accounts/accounts.tables.js';
 import { D } from '@server/shared/money.js';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { isManager, useAuth } from '../../app/auth';
-import { API_BASE, type ApiError, api, get, usePostOnce } from '../../lib/api';
+import { API_BASE, type ApiError, api, get, qs, usePostOnce } from '../../lib/api';
 import type { Register } from '../../lib/endpoints';
 import {
   businessToday,
@@ -23,7 +23,7 @@ import {
 import { paymentMethodName } from '../../lib/payment-methods';
 import { debtReminderText, whatsappLink } from '../../lib/whatsapp';
 import { useL } from './lang';
-import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader } from './ui';
+import { ErrorBox, Field, fieldErrorsOf, Loading, PageHeader, ShowMore } from './ui';
 
 type Account = z.infer<typeof zAccount>;
 type AbonoInvoicePayment = z.infer<typeof zAbonoInvoicePayment>;
@@ -513,10 +513,18 @@ function ReminderLink(props: { name: string; phone: string; balance: string; sin
 
 export function ReceivablesPage() {
   const l = useL();
-  const list = useQuery({
+  // largest debts first, 200 at a time; the totals and ages are of everyone who owes
+  const pages = useInfiniteQuery({
     queryKey: ['receivables'],
-    queryFn: () => get<Receivables>('/accounts/receivable'),
+    initialPageParam: '',
+    queryFn: ({ pageParam }) =>
+      get<Receivables & { nextCursor: string | null }>(
+        `/accounts/receivable${qs({ limit: 200, cursor: pageParam || undefined })}`,
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  const first = pages.data?.pages[0];
+  const data = first ? { ...first, items: pages.data!.pages.flatMap((p) => p.items) } : undefined;
   const buckets: Array<[keyof Receivables['aging'], string, string]> = [
     ['upTo30', 'Hasta 30 días', 'Up to 30 days'],
     ['from31To60', 'De 31 a 60 días', '31 to 60 days'],
@@ -535,22 +543,22 @@ export function ReceivablesPage() {
           </a>
         </span>
       </PageHeader>
-      {list.data && list.data.items.length > 0 ? (
+      {data && data.items.length > 0 ? (
         <div className="bo-kpis bo-kpis-4" data-testid="receivables-aging">
           {buckets.map(([k, es, en]) => (
             <div key={k} className="card kpi">
               <span>{l(es, en)}</span>
-              <strong className={k !== 'upTo30' && new D(list.data.aging[k]).gt(0) ? 'neg' : undefined}>
-                {formatMoney(list.data.aging[k])}
+              <strong className={k !== 'upTo30' && new D(data.aging[k]).gt(0) ? 'neg' : undefined}>
+                {formatMoney(data.aging[k])}
               </strong>
             </div>
           ))}
         </div>
       ) : null}
       <section className="card bo-section">
-        <ErrorBox error={list.error} />
-        {list.data ? (
-          list.data.items.length === 0 ? (
+        <ErrorBox error={pages.error} />
+        {data ? (
+          data.items.length === 0 ? (
             <p className="muted">
               {l('Nadie debe nada a cuenta.', 'Nobody owes anything on account.')}{' '}
               <Link to="/admin/customers/import">
@@ -574,7 +582,7 @@ export function ReceivablesPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.items.map((r) => {
+                {data.items.map((r) => {
                   const late = r.oldestUnpaidAt !== null && daysSince(r.oldestUnpaidAt) > 30;
                   return (
                     <tr key={r.customerId} className={late ? 'row-warn' : undefined}>
@@ -601,10 +609,17 @@ export function ReceivablesPage() {
                 })}
                 <tr>
                   <td colSpan={5}>
-                    <strong>{l('Total', 'Total')}</strong>
+                    <strong>
+                      {data.count > data.items.length
+                        ? l(
+                            `Total de los ${data.count} clientes que deben`,
+                            `Total of the ${data.count} customers who owe`,
+                          )
+                        : l('Total', 'Total')}
+                    </strong>
                   </td>
                   <td className="num">
-                    <strong>{formatMoney(list.data.total)}</strong>
+                    <strong>{formatMoney(data.total)}</strong>
                   </td>
                   <td />
                 </tr>
@@ -614,6 +629,7 @@ export function ReceivablesPage() {
         ) : (
           <Loading />
         )}
+        <ShowMore query={pages} />
       </section>
     </div>
   );

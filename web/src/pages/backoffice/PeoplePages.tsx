@@ -222,14 +222,15 @@ export function CustomersPage() {
     queryKey: ['customers', q],
     queryFn: () => get<Page<Customer>>(`/customers${qs({ q: q.trim() || undefined, limit: 50 })}`),
   });
-  // who owes on account (managers): a column of the list, from the receivables list
+  // who owes on account (managers): a column of the list, for the customers on it
+  const shownIds = (list.data?.items ?? []).map((c) => c.id);
   const receivable = useQuery({
-    queryKey: ['receivables', 'by-customer'],
+    queryKey: ['receivables', 'by-customer', shownIds],
     queryFn: () =>
-      get<{ items: { customerId: string; balance: string }[] }>('/accounts/receivable').then(
-        (r) => new Map(r.items.map((x) => [x.customerId, x.balance])),
-      ),
-    enabled: manager,
+      get<{ items: { customerId: string; balance: string }[] }>(
+        `/accounts/receivable${qs({ customerIds: shownIds.join(','), limit: shownIds.length })}`,
+      ).then((r) => new Map(r.items.map((x) => [x.customerId, x.balance]))),
+    enabled: manager && shownIds.length > 0,
   });
   const detail = useQuery({
     queryKey: ['customer', selected],
