@@ -9,7 +9,11 @@ import { type Database, openDatabase } from '../db/database.js';
 import { translateDbError } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
 import { parseMappingArg } from '../modules/imports/columns.js';
-import { type CustomerImportReport, importCustomers } from '../modules/imports/customers-import.js';
+import {
+  type CustomerImportReport,
+  exportCustomers,
+  importCustomers,
+} from '../modules/imports/customers-import.js';
 import {
   exportProducts,
   findLocation,
@@ -260,6 +264,23 @@ export function buildProgram(): Command {
       if (opts.out) {
         writeFileSync(opts.out, csv);
         console.error(`Catálogo exportado a ${opts.out}.`);
+      } else process.stdout.write(csv);
+    });
+
+  exp
+    .command('customers')
+    .description(
+      'Exporta los clientes a CSV en el formato de "import customers", con lo que debe cada uno (saldo, debe_desde)',
+    )
+    .option('--tenant <id>', 'negocio (id o nombre)')
+    .option('--out <file>', 'archivo de salida; por omisión la salida estándar')
+    .action(async (opts: { tenant?: string; out?: string }) => {
+      const csv = await withDatabase(async (db) =>
+        exportCustomers(await ownerCtx(db, await tenantOf(db, opts.tenant))),
+      );
+      if (opts.out) {
+        writeFileSync(opts.out, csv);
+        console.error(`Clientes exportados a ${opts.out}.`);
       } else process.stdout.write(csv);
     });
 

@@ -424,6 +424,19 @@ export async function creditLimitOf(ctx: Ctx, customerId: string): Promise<strin
   return r?.credit_limit == null ? null : new D(r.credit_limit).toFixed(2);
 }
 
+/** The credit limits of these profiles (absent: no limit). */
+export async function creditLimitsOf(ctx: Ctx, customerIds: string[]): Promise<Map<string, string>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await ctx.db
+    .selectFrom('customers')
+    .select(['id', 'credit_limit'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', 'in', customerIds)
+    .where('credit_limit', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, new D(r.credit_limit!).toFixed(2)]));
+}
+
 /**
  * How much a customer may owe on account (null: no limit); audited. Errors: CUSTOMER_NOT_FOUND.
  */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
 import { auditDataOf } from '../../../test/helpers/db.js';
-import { getAccount, recordOpeningBalance } from '../accounts/accounts.service.js';
+import { getAccount, listReceivables, recordOpeningBalance } from '../accounts/accounts.service.js';
 import { createCustomer, findCustomerByPhone, listConsents } from '../customers/customers.service.js';
-import { type CustomerImportReport, importCustomers, parseDay } from './customers-import.js';
+import { type CustomerImportReport, exportCustomers, importCustomers, parseDay } from './customers-import.js';
 
 let env: TestEnv;
 let biz: TestBusiness;
@@ -284,5 +284,32 @@ describe('customer import over HTTP', () => {
     expect((await getAccount(biz.ctx, (await findCustomerByPhone(biz.ctx, '5511112222'))!.id)).balance).toBe(
       '1250.50',
     );
+  });
+});
+
+describe('customer export', () => {
+  it('takes every customer and what each owes to another Mostrador, and changes nothing imported back', async () => {
+    const file = await exportCustomers(biz.ctx);
+    expect(file.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const text = file.toString('utf8');
+    expect(text).toContain(
+      '\r\nDoña Toña Pérez,+525511112222,,,,,,,Paga los viernes,2000.00,1250.50,15/03/2026,si\r\n',
+    );
+    expect(await auditDataOf(env.db, biz.tenantId, 'customer.list_exported')).toEqual([
+      { customers: text.trim().split('\r\n').length - 1 },
+    ]);
+
+    // into this same business: every row known, no debt added
+    const back = await importCustomers(biz.ctx, { content: file, dryRun: false });
+    expect(back).toMatchObject({ created: 0, updated: 0, failed: 0, openingBalances: 0 });
+
+    // into a new one: the same people, owing the same
+    const other = await env.givenBusiness('Sucursal nueva');
+    const moved = await importCustomers(other.ctx, { content: file, dryRun: false });
+    expect(moved).toMatchObject({ created: back.total, failed: 0 });
+    const owed = async (ctx: typeof biz.ctx) =>
+      (await listReceivables(ctx, { limit: 1000 })).items.map((r) => [r.phone, r.balance]).sort();
+    expect(await owed(other.ctx)).toEqual(await owed(biz.ctx));
+    expect((await listReceivables(other.ctx)).total).toBe((await listReceivables(biz.ctx)).total);
   });
 });

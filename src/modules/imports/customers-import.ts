@@ -4,13 +4,21 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError, messageFor } from '../../shared/errors.js';
 import { D } from '../../shared/money.js';
 import { businessDate } from '../../shared/time.js';
-import { creditLimitOf, recordFirstOpeningBalance, setCreditLimit } from '../accounts/accounts.service.js';
+import {
+  creditLimitOf,
+  creditLimitsOf,
+  listReceivables,
+  recordFirstOpeningBalance,
+  setCreditLimit,
+} from '../accounts/accounts.service.js';
+import { recordAudit } from '../events/events.service.js';
 import {
   type Customer,
   createCustomer,
   findCustomerByEmail,
   findCustomerByPhone,
   recordConsent,
+  searchCustomers,
   updateCustomer,
 } from '../customers/customers.service.js';
 import { normalizePhone } from '../customers/phone.js';
@@ -557,4 +565,59 @@ export function customersTemplate(): Buffer {
     ],
   ];
   return Buffer.from(`\uFEFF${rows.map(csvLine).join('\r\n')}\r\n`, 'utf8');
+}
+
+/**
+ * Every live customer as a CSV in the import's own columns (UTF-8 with BOM): what a business takes
+ * to another system or another Mostrador. `saldo` is what each one owes now and `debe_desde` the
+ * day of the oldest purchase not paid yet, so the file imported into a new Mostrador carries the
+ * debts over (their split by age collapses to that day); imported back into this one it changes
+ * nothing (those accounts are in use). A list of personal data leaving the system: audited.
+ */
+export async function exportCustomers(ctx: Ctx): Promise<Buffer> {
+  const tz = await businessTimezone(ctx);
+  const lines = [csvLine(CUSTOMER_FIELDS.map((f) => CUSTOMER_HEADERS[f]))];
+  let after: string | undefined;
+  let count = 0;
+  for (;;) {
+    const page = await searchCustomers(ctx, { limit: 200, after });
+    const ids = page.items.map((c) => c.id);
+    const [owed, limits] = await Promise.all([
+      listReceivables(ctx, { customerIds: ids, limit: ids.length || 1 }),
+      creditLimitsOf(ctx, ids),
+    ]);
+    const debts = new Map(owed.items.map((r) => [r.customerId, r]));
+    for (const c of page.items) {
+      const debt = debts.get(c.id);
+      const values: Record<CustomerField, string> = {
+        name: c.name,
+        phone: c.phone ?? '',
+        email: c.email ?? '',
+        rfc: c.rfc ?? '',
+        razonSocial: c.razonSocial ?? '',
+        regimenFiscal: c.regimenFiscal ?? '',
+        usoCfdi: c.usoCfdi ?? '',
+        codigoPostal: c.codigoPostal ?? '',
+        notes: c.notes ?? '',
+        creditLimit: limits.get(c.id) ?? '',
+        balance: debt?.balance ?? '',
+        since: debt?.oldestUnpaidAt
+          ? businessDate(new Date(debt.oldestUnpaidAt), tz).split('-').reverse().join('/')
+          : '',
+        // empty when the person never said: the import then records no decision for them
+        marketingConsent: c.marketingConsent.granted ? 'si' : c.marketingConsent.at ? 'no' : '',
+      };
+      lines.push(csvLine(CUSTOMER_FIELDS.map((f) => values[f])));
+      count++;
+    }
+    if (!page.last) break;
+    after = page.last;
+  }
+  await recordAudit(ctx, {
+    action: 'customer.list_exported',
+    entityType: 'business',
+    entityId: ctx.tenantId,
+    data: { customers: count },
+  });
+  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }

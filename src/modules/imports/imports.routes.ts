@@ -2,7 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MANAGERS } from '../../http/access.js';
 import { AppError } from '../../shared/errors.js';
-import { customersTemplate, importCustomers, zCustomerImportReport } from './customers-import.js';
+import {
+  customersTemplate,
+  exportCustomers,
+  importCustomers,
+  zCustomerImportReport,
+} from './customers-import.js';
 import { exportProducts, importProducts } from './imports.service.js';
 
 const zCellError = z.object({ column: z.string(), code: z.string(), message: z.string() });
@@ -134,6 +139,27 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="clientes-plantilla.csv"')
         .send(customersTemplate()),
+  );
+
+  app.get(
+    '/exports/customers',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Every customer as CSV (UTF-8 with BOM) in the customers import format, with what each owes',
+        description:
+          '`saldo` and `debe_desde` (the oldest purchase not paid yet) carry the debts over to another Mostrador. ' +
+          'Audited as `customer.list_exported`: it is a list of personal data leaving the system.',
+      },
+    },
+    async (req, reply) => {
+      const csv = await exportCustomers(app.ctxFor(req));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="clientes.csv"')
+        .send(csv);
+    },
   );
 
   app.get(

@@ -89,6 +89,7 @@ const ACTION_LABEL: Record<string, [string, string]> = {
   'customer.consent_granted': ['Acepta promociones', 'Marketing consent granted'],
   'customer.consent_revoked': ['Retira consentimiento', 'Marketing consent withdrawn'],
   'customer.data_exported': ['Datos personales descargados', 'Personal data downloaded'],
+  'customer.list_exported': ['Lista de clientes descargada', 'Customer list downloaded'],
   'customer.erased': ['Datos personales eliminados', 'Personal data erased'],
   'privacy.cancellation_applied': ['Cancelación ARCO aplicada', 'ARCO cancellation applied'],
   'privacy_request.recorded': ['Solicitud ARCO registrada', 'ARCO request recorded'],

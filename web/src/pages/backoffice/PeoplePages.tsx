@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import type { z } from 'zod';
 import { Link, useSearchParams } from 'react-router-dom';
 import { isManager, useAuth } from '../../app/auth';
-import { ApiError, api, get, post, qs } from '../../lib/api';
+import { API_BASE, ApiError, api, get, post, qs } from '../../lib/api';
 import type { CashReport, CashSession, Register } from '../../lib/endpoints';
 import { CashReportView } from '../terminal/CashPanel';
 import { formatDateTime, formatMoney, formatPhone } from '../../lib/format';
@@ -273,6 +273,11 @@ export function CustomersPage() {
           <Link className="button small" to="/admin/customers/import">
             {l('Importar clientes y saldos', 'Import customers and balances')}
           </Link>
+        ) : null}
+        {manager ? (
+          <a className="button small" href={`${API_BASE}/exports/customers`} download>
+            {l('Exportar CSV', 'Export CSV')}
+          </a>
         ) : null}
         {manager ? (
           <Link className="button small" to="/admin/privacy">
