@@ -35,6 +35,7 @@ import {
 } from './csv.js';
 import { ImportErrors as E } from './imports.errors.js';
 import { type ImportCellError, inRowTransaction } from './imports.service.js';
+import { zCellError, zImportFileReport } from './report.js';
 
 /** What a column of a customers file can carry. */
 export const CUSTOMER_FIELDS = [
@@ -130,26 +131,18 @@ export const zCustomerImportRow = z.object({
   /** As normalised (E.164) when it could be read, else as written. */
   phone: z.string(),
   status: z.enum(['created', 'updated', 'unchanged', 'error']),
-  errors: z.array(z.object({ column: z.string(), code: z.string(), message: z.string() })),
-  warnings: z.array(z.object({ column: z.string(), code: z.string(), message: z.string() })),
+  errors: z.array(zCellError),
+  warnings: z.array(zCellError),
   customerId: z.string().optional(),
   /** The debt carried over to the account by this row. */
   openingBalance: z.string().optional(),
 });
 
-export const zCustomerImportReport = z.object({
-  dryRun: z.boolean(),
-  encoding: z.enum(['utf-8', 'utf-8-bom', 'windows-1252']),
-  delimiter: z.enum([',', ';', '\t']),
-  total: z.number(),
-  created: z.number(),
-  updated: z.number(),
+export const zCustomerImportReport = zImportFileReport.extend({
   unchanged: z.number(),
-  failed: z.number(),
   /** Opening balances recorded (or, on a dry run, that would be) and their sum. */
   openingBalances: z.number(),
   openingTotal: z.string(),
-  ignoredColumns: z.array(z.string()),
   rows: z.array(zCustomerImportRow),
 });
 export type CustomerImportReport = z.infer<typeof zCustomerImportReport>;

@@ -9,18 +9,9 @@ import {
   zCustomerImportReport,
 } from './customers-import.js';
 import { exportProducts, importProducts } from './imports.service.js';
+import { zCellError, zImportFileReport } from './report.js';
 
-const zCellError = z.object({ column: z.string(), code: z.string(), message: z.string() });
-
-export const zImportReport = z.object({
-  dryRun: z.boolean(),
-  encoding: z.enum(['utf-8', 'utf-8-bom', 'windows-1252']),
-  delimiter: z.enum([',', ';', '\t']),
-  total: z.number(),
-  created: z.number(),
-  updated: z.number(),
-  failed: z.number(),
-  ignoredColumns: z.array(z.string()),
+export const zImportReport = zImportFileReport.extend({
   rows: z.array(
     z.object({
       row: z.number(),
