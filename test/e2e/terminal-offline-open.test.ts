@@ -69,12 +69,21 @@ describe('opening the drawer without a connection', () => {
       .poll(textOf(page.getByTestId('offline-banner')), POLL)
       .toContain('Sin conexión — 2 ventas por enviar');
 
-    // Cortes need the server, and the screen says so.
+    // Without the server the corte X is a provisional one made at the till (the float and what this
+    // register queued); the corte Z waits for the server, and the screen says so.
     await page.keyboard.press('F10');
     await page.keyboard.press('Alt+2');
     await expect
+      .poll(textOf(page.getByTestId('corte-provisional')), POLL)
+      .toContain('Corte X provisional, sin conexión: el fondo de la apertura más 2 operaciones de esta caja');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$555.50');
+    expect(await textOf(page.getByTestId('corte-x').getByRole('row', { name: /^Efectivo/ }))()).toMatch(
+      /Efectivo\s*\$55\.50\s*\$0\.00\s*\$555\.50/,
+    );
+    await page.keyboard.press('Alt+3');
+    await expect
       .poll(textOf(page.getByTestId('corte-needs-server')), POLL)
-      .toContain('El corte X y el corte Z necesitan conexión con el servidor');
+      .toContain('El corte Z necesita conexión con el servidor');
     await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
     await page.getByTestId('corte-needs-server').waitFor({ state: 'detached' });
 

@@ -93,6 +93,18 @@ describe('selling without a connection', () => {
     expect(queued.filter((q) => q.status === 'pending')).toHaveLength(5);
     expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(1);
 
+    // The corte X without the server: the last one it gave (the $200 float, kept when the till
+    // opened) plus the five sales this register made since, the one whose answer was lost included.
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+2');
+    await expect
+      .poll(textOf(page.getByTestId('corte-provisional')), POLL)
+      .toMatch(/^Corte X provisional, sin conexión: el último que dio el servidor \(.+\) más 5 operaciones/);
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$335.90');
+    await page.screenshot({ path: join(SCREENSHOTS, '52-corte-x-sin-conexion.png') });
+    await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
+    await page.getByTestId('corte-provisional').waitFor({ state: 'detached' });
+
     // Back online: the queue drains by itself; the server already had sale 1 and answers it, not doubles it.
     await context.setOffline(false);
     await expect

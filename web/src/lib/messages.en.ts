@@ -264,7 +264,11 @@ export const en: Record<MessageKey, string> = {
   'cash.inQueued': 'Cash in of {amount} kept on this register; it is sent when the connection is back.',
   'cash.outQueued': 'Cash out of {amount} kept on this register; it is sent when the connection is back.',
   'cash.needsServer':
-    'Corte X and corte Z need the server. You can keep selling; make the corte when the connection is back.',
+    'The corte Z needs the server. You can keep selling and see a provisional corte X; close the register when the connection is back.',
+  'cash.provisional':
+    'Provisional corte X, offline: the last one the server gave ({at}) plus {n} operations of this register it has not counted yet. The corte Z is made when the connection is back.',
+  'cash.provisionalNoBase':
+    'Provisional corte X, offline: the opening float plus {n} operations of this register not yet on the server. The corte Z is made when the connection is back.',
   'cash.waitSync':
     "This register's opening has not reached the server yet; the corte can be made once it is sent (automatically).",
   'cash.mergedOpenings':

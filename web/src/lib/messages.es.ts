@@ -265,7 +265,11 @@ export const es = {
   'cash.inQueued': 'Entrada de {amount} guardada en esta caja; se envía sola al volver la conexión.',
   'cash.outQueued': 'Salida de {amount} guardada en esta caja; se envía sola al volver la conexión.',
   'cash.needsServer':
-    'El corte X y el corte Z necesitan conexión con el servidor. Puedes seguir vendiendo; haz el corte cuando vuelva la conexión.',
+    'El corte Z necesita conexión con el servidor. Puedes seguir vendiendo y ver un corte X provisional; cierra la caja cuando vuelva la conexión.',
+  'cash.provisional':
+    'Corte X provisional, sin conexión: el último que dio el servidor ({at}) más {n} operaciones de esta caja que aún no cuenta. El corte Z se hace cuando vuelva la conexión.',
+  'cash.provisionalNoBase':
+    'Corte X provisional, sin conexión: el fondo de la apertura más {n} operaciones de esta caja que aún no llegan al servidor. El corte Z se hace cuando vuelva la conexión.',
   'cash.waitSync':
     'La apertura de esta caja aún no llega al servidor; el corte se podrá hacer en cuanto se envíe (se envía sola).',
   'cash.mergedOpenings': 'Aperturas sin conexión sumadas a este turno (su fondo no está en el esperado):',

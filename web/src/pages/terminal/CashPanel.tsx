@@ -7,12 +7,13 @@ import type { CashReport } from '../../lib/endpoints';
 import { formatDateTime, formatDeduction, formatMoney, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
 import { paymentMethodName } from '../../lib/payment-methods';
-import { useStore } from '../../lib/store';
+import { useLiveQuery, useStore } from '../../lib/store';
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
 import { enqueueOperation, flushOutbox } from '../../offline/outbox';
 import { encodeCashReport } from '../../printing/escpos';
 import { downloadBytes } from '../../printing/printer';
 import { usePaper } from './ReceiptDialog';
+import { type ProvisionalCorte, provisionalCorte, refreshCorte } from './provisional-corte';
 import { useQueueCounts } from './TerminalFrame';
 import { saveTerminal, type TerminalConfig, type TerminalSession } from './terminal-state';
 
@@ -40,7 +41,8 @@ export function CashPanel({
   const finish = () => {
     saveTerminal(tenantId, { ...cfg, session: null, merged: null });
   };
-  // Cortes are the server's figures: without it (or before it has this session) they cannot be made.
+  // Cortes are the server's figures: without it (or before it has this session) the corte Z
+  // cannot be made, and the corte X is a provisional one made here.
   const corteBlocked = !online ? t('cash.needsServer') : session.pendingSync ? t('cash.waitSync') : null;
   // Alt+1…3 switch tabs wherever the focus is while the panel is open (a shortcut pressed
   // before the dialog has focused its first field must not be lost).
@@ -91,12 +93,17 @@ export function CashPanel({
             {tab === 'movement' && (
               <MovementForm tenantId={tenantId} session={session} online={online} onDone={onClose} />
             )}
-            {tab !== 'movement' && corteBlocked && (
+            {tab === 'z' && corteBlocked && (
               <p className="warn-box" role="status" data-testid="corte-needs-server">
                 {corteBlocked}
               </p>
             )}
-            {tab === 'x' && !corteBlocked && <CorteX session={session} />}
+            {tab === 'x' &&
+              (corteBlocked ? (
+                <ProvisionalCorteX tenantId={tenantId} session={session} />
+              ) : (
+                <CorteX session={session} />
+              ))}
             {/* stays mounted while the connection blinks: a count half typed is not lost */}
             {tab === 'z' && (
               <CorteZ tenantId={tenantId} session={session} blocked={corteBlocked} onClosed={setClosed} />
@@ -153,6 +160,7 @@ function MovementForm({
       if (!online || session.pendingSync) return await queue();
       await post(path, body, { timeoutMs: 8000 });
       markServerReachable(true);
+      void refreshCorte(tenantId, session.id);
       setOk(t(kind === 'in' ? 'cash.inDone' : 'cash.outDone', { amount: formatMoney(amt) }));
       setAmount('');
       setReason('');
@@ -240,6 +248,31 @@ function CorteX({ session }: { session: TerminalSession }) {
     <div className="stack">
       <CashReportView report={report} />
       <PrintReport report={report} />
+    </div>
+  );
+}
+
+/**
+ * The corte X without the server: the last one it gave plus this register's operations it has not
+ * counted yet, marked provisional (the corte Z still waits for the server).
+ */
+function ProvisionalCorteX({ tenantId, session }: { tenantId: string; session: TerminalSession }) {
+  const t = useT();
+  // read again whenever the queue changes (a sale charged, one sent when the network blinks)
+  const corte = useLiveQuery<ProvisionalCorte | null>(
+    () => provisionalCorte(tenantId, session),
+    [tenantId, session],
+    null,
+  );
+  if (!corte) return <p>{t('common.loading')}</p>;
+  return (
+    <div className="stack">
+      <p className="warn-box" role="status" data-testid="corte-provisional">
+        {corte.baseAt
+          ? t('cash.provisional', { at: formatDateTime(corte.baseAt), n: corte.added })
+          : t('cash.provisionalNoBase', { n: corte.added })}
+      </p>
+      <CashReportView report={corte.report} />
     </div>
   );
 }

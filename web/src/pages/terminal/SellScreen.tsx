@@ -11,6 +11,7 @@ import { cachedSkuByBarcode, rememberSku, searchCachedSkus } from '../../offline
 import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
 import { dbFor } from '../../offline/db';
 import { AccountDialog, useCustomerDebt } from './AccountDialog';
+import { refreshCorte } from './provisional-corte';
 import { CashPanel } from './CashPanel';
 import { ChargeDialog, type ChargeResult } from './ChargeDialog';
 import { ConflictsDialog } from './ConflictsDialog';
@@ -79,6 +80,16 @@ export function SellScreen({
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => saveDraft(tenantId, cfg.register.id, ticket), [tenantId, cfg.register.id, ticket]);
+  // The server's corte X, kept for a provisional one should the connection drop: on opening the
+  // till, every minute, and when a dialog closes (a cash movement or an abono may have gone in).
+  const sessionId = cfg.session && !cfg.session.pendingSync ? cfg.session.id : null;
+  const dialogOpen = dialog !== null;
+  useEffect(() => {
+    if (!sessionId || !online || dialogOpen) return;
+    void refreshCorte(tenantId, sessionId);
+    const timer = setInterval(() => void refreshCorte(tenantId, sessionId), 60_000);
+    return () => clearInterval(timer);
+  }, [tenantId, sessionId, online, dialogOpen]);
 
   const totals = useMemo(() => computeTicket(ticket), [ticket]);
   const selectedLine = ticket.lines.find((l) => l.key === selected) ?? ticket.lines[ticket.lines.length - 1];
