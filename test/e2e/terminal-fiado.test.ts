@@ -61,6 +61,15 @@ describe('fiado at the counter', () => {
     await expect.poll(textOf(page.getByTestId('charge-remaining')), POLL).toBe('$0.00');
     await page.keyboard.press('F2');
     await expect.poll(textOf(page.getByTestId('receipt-status')), POLL).toBe('Venta registrada.');
+    // the ticket to his WhatsApp, written for the cashier to send from the shop's
+    const send = page.getByTestId('receipt-whatsapp-link');
+    await expect
+      .poll(() => send.getAttribute('href'), POLL)
+      .toMatch(/^https:\/\/wa\.me\/525544332211\?text=/);
+    const message = new URL((await send.getAttribute('href'))!).searchParams.get('text')!;
+    expect(message).toMatch(/^\*.+\*\n.+ · \d\d\/\d\d\/\d{4} .+\nTicket 1\n\n1 x \$18\.00 {2}Coca-Cola/);
+    expect(message).toContain('*Total: $18.00*\nA cuenta (crédito): $18.00');
+    expect(message).toMatch(/Factúrelo en línea: http:\/\/[^ ]+\/facturar\?codigo=\w+ \(código \w+\)/);
     await page.getByRole('button', { name: /Siguiente venta/ }).click();
 
     // next visit: found by name, his debt by his name, a $10 payment in cash

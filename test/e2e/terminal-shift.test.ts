@@ -87,6 +87,16 @@ describe('a full shift at the counter', () => {
       .poll(textOf(page.getByTestId('receipt-invoice-code')), POLL)
       .toContain('Código de facturación');
     await page.getByTestId('receipt-qr').waitFor();
+    // no customer on the ticket: the WhatsApp link waits for a phone typed
+    const send = page.getByTestId('receipt-whatsapp-link');
+    expect(await send.getAttribute('aria-disabled')).toBe('true');
+    await page.getByLabel('Celular del cliente (10 dígitos)').fill('55 1234');
+    expect(await send.getAttribute('href')).toBeNull();
+    await page.getByLabel('Celular del cliente (10 dígitos)').fill('55 1234 5678');
+    await expect
+      .poll(() => send.getAttribute('href'), POLL)
+      .toMatch(/^https:\/\/wa\.me\/525512345678\?text=/);
+    await page.getByLabel('Celular del cliente (10 dígitos)').fill('');
     await page.screenshot({ path: join(SCREENSHOTS, '05-ticket.png') });
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -217,6 +217,8 @@ export const en: Record<MessageKey, string> = {
   'receipt.connected': 'Printer connected: {name}',
   'receipt.printed': 'Sent to {name}',
   'receipt.download': 'Download for thermal printer ({n} bytes)',
+  'receipt.whatsapp': 'Send on WhatsApp',
+  'receipt.whatsappPhone': "Customer's mobile (10 digits)",
   'receipt.next': 'Next sale',
 
   'ret.title': 'Returns',

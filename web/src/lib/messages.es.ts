@@ -216,6 +216,8 @@ export const es = {
   'receipt.connected': 'Impresora conectada: {name}',
   'receipt.printed': 'Enviado a {name}',
   'receipt.download': 'Descargar para impresora térmica ({n} bytes)',
+  'receipt.whatsapp': 'Enviar por WhatsApp',
+  'receipt.whatsappPhone': 'Celular del cliente (10 dígitos)',
   'receipt.next': 'Siguiente venta',
 
   'ret.title': 'Devoluciones',

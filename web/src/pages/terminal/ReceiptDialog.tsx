@@ -3,6 +3,7 @@ import { Modal } from '../../app/Modal';
 import type { Sale } from '../../lib/endpoints';
 import { useT } from '../../lib/i18n';
 import { useLiveQuery } from '../../lib/store';
+import { mexicanWhatsappDigits, receiptText } from '../../lib/whatsapp';
 import { dbFor, type QueuedSale } from '../../offline/db';
 import { encodeReceipt, type PaperWidth } from '../../printing/escpos';
 import {
@@ -164,6 +165,12 @@ export function ReceiptDialog({
           >
             {t('receipt.download', { n: bytes?.length ?? 0 })}
           </button>
+          {model && row ? (
+            <WhatsappReceipt
+              text={receiptText(model)}
+              phone={(row.receipt as unknown as ReceiptSnapshot).customer?.phone ?? ''}
+            />
+          ) : null}
           {status && <p className="muted">{status}</p>}
           <button type="button" className="big" onClick={onClose} data-autofocus ref={nextRef}>
             {t('receipt.next')} <kbd>Enter</kbd>
@@ -171,5 +178,44 @@ export function ReceiptDialog({
         </div>
       </div>
     </Modal>
+  );
+}
+
+/**
+ * The ticket sent to the customer's WhatsApp from this computer's WhatsApp (wa.me: it opens with
+ * the message written, for the cashier to send): the ticket's customer's phone, or one typed.
+ */
+function WhatsappReceipt({ text, phone }: { text: string; phone: string }) {
+  const t = useT();
+  const [typed, setTyped] = useState(phone);
+  const digits = mexicanWhatsappDigits(typed);
+  const href = digits ? `https://wa.me/${digits}?text=${encodeURIComponent(text)}` : undefined;
+  return (
+    <div className="row" data-testid="receipt-whatsapp">
+      <input
+        type="tel"
+        aria-label={t('receipt.whatsappPhone')}
+        placeholder={t('receipt.whatsappPhone')}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        // Enter here sends the ticket, not "next sale"
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          e.stopPropagation();
+          if (href) window.open(href, '_blank', 'noopener');
+        }}
+      />
+      <a
+        className={`button${href ? '' : ' disabled'}`}
+        href={href}
+        target="_blank"
+        rel="noopener noreferrer"
+        aria-disabled={!href}
+        data-testid="receipt-whatsapp-link"
+      >
+        {t('receipt.whatsapp')}
+      </a>
+    </div>
   );
 }
