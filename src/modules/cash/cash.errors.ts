@@ -44,6 +44,11 @@ export const CashErrors = defineErrors({
     es: 'La hora de apertura ({openedAt}) debe estar entre {earliest} y {latest}: revisa el reloj de la caja.',
     en: 'The opening time ({openedAt}) must be between {earliest} and {latest}: check the terminal clock.',
   },
+  CASH_SESSION_CLOSED_AT_OUT_OF_RANGE: {
+    status: 422,
+    es: 'La hora del corte ({closedAt}) debe estar entre {earliest} y {latest}: revisa el reloj de la caja.',
+    en: 'The closing time ({closedAt}) must be between {earliest} and {latest}: check the terminal clock.',
+  },
   CASH_SESSION_MERGED: {
     status: 409,
     es: 'Este turno se abrió sin conexión cuando la caja ya tenía otro turno abierto; sus ventas quedaron en el turno {mergedInto}.',

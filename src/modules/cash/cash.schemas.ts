@@ -47,6 +47,12 @@ export const zCloseCashSessionInput = z.object({
   countedCash: zMoney.refine((v) => !v.startsWith('-'), 'El efectivo contado no puede ser negativo.'),
   denominations: z.array(zDenomination).max(30).optional(),
   note: z.string().max(500).optional(),
+  /**
+   * A corte Z made at a terminal without the server and queued: when the drawer was counted (its
+   * clock), at most 5 minutes ahead and 48 hours behind, not before the opening
+   * (CASH_SESSION_CLOSED_AT_OUT_OF_RANGE). The same close sent again answers the stored corte.
+   */
+  closedAt: z.iso.datetime({ message: 'Fecha y hora ISO 8601, p. ej. 2026-11-23T16:00:00Z.' }).optional(),
 });
 
 export const zCashMovement = z.object({

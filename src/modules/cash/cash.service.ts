@@ -577,7 +577,12 @@ export async function cashSessionReport(ctx: Ctx, cashSessionId: string): Promis
   const s = await getSessionRow(ctx, cashSessionId);
   if (s.status === 'merged')
     throw new AppError(E.CASH_SESSION_MERGED, { cashSessionId: s.id, mergedInto: s.merged_into });
-  if (s.status === 'closed' && s.closing_report) return s.closing_report as unknown as CashReport;
+  if (s.status === 'closed' && s.closing_report) {
+    const { requestedClosedAt: _, ...report } = s.closing_report as unknown as CashReport & {
+      requestedClosedAt?: string;
+    };
+    return report;
+  }
   return buildReport(ctx, s);
 }
 
@@ -591,7 +596,10 @@ export async function closeCashSession(ctx: Ctx, input: CloseCashSessionInput): 
   const s0 = await getSessionRow(ctx, input.cashSessionId);
   if (s0.status === 'merged')
     throw new AppError(E.CASH_SESSION_MERGED, { cashSessionId: s0.id, mergedInto: s0.merged_into });
+  const replay = closeReplay(s0, input);
+  if (replay) return replay;
   if (s0.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s0.id });
+  const closedAt = input.closedAt ? offlineClosedAt(ctx, s0, input.closedAt) : ctx.now;
   if (input.denominations) {
     const counted = sum(input.denominations.map((d) => new D(d.denomination).times(d.count)));
     if (!counted.eq(input.countedCash))
@@ -602,13 +610,15 @@ export async function closeCashSession(ctx: Ctx, input: CloseCashSessionInput): 
   }
   await lockRegister(ctx, s0.register_id, 'exclusive');
   const s = await getSessionRow(ctx, input.cashSessionId, true);
+  const replayed = closeReplay(s, input);
+  if (replayed) return replayed;
   if (s.status !== 'open') throw new AppError(E.CASH_SESSION_CLOSED, { cashSessionId: s.id });
   const report = await buildReport(ctx, s);
   const difference = new D(input.countedCash).minus(report.expectedCash).toFixed(2);
   const closed: CashReport = {
     ...report,
     status: 'closed',
-    closedAt: ctx.now.toISOString(),
+    closedAt: closedAt.toISOString(),
     closedBy: ctx.userId,
     countedCash: new D(input.countedCash).toFixed(2),
     difference,
@@ -618,13 +628,16 @@ export async function closeCashSession(ctx: Ctx, input: CloseCashSessionInput): 
     .updateTable('cash_sessions')
     .set({
       status: 'closed',
-      closed_at: ctx.now,
+      closed_at: closedAt,
       closed_by: ctx.userId,
       expected_cash: report.expectedCash,
       counted_cash: input.countedCash,
       difference,
       denominations: input.denominations ? json(input.denominations) : null,
-      closing_report: json(closed),
+      // an offline close keeps the moment it asked for, to know its repeat (closeReplay)
+      closing_report: json(
+        input.closedAt ? { ...closed, requestedClosedAt: new Date(input.closedAt).toISOString() } : closed,
+      ),
       note: input.note ?? s.note,
     })
     .where('tenant_id', '=', ctx.tenantId)
@@ -637,12 +650,46 @@ export async function closeCashSession(ctx: Ctx, input: CloseCashSessionInput): 
     expectedCash: report.expectedCash,
     countedCash: closed.countedCash,
     difference,
+    ...(input.closedAt ? { offline: true } : {}),
   });
   await recordAudit(ctx, {
     action: 'cash.session_closed',
     entityType: 'cash_session',
     entityId: s.id,
-    data: { expectedCash: report.expectedCash, countedCash: closed.countedCash, difference },
+    data: {
+      expectedCash: report.expectedCash,
+      countedCash: closed.countedCash,
+      difference,
+      ...(input.closedAt ? { closedAt: closed.closedAt } : {}),
+    },
   });
   return closed;
+}
+
+/**
+ * The same offline close sent again (its answer lost on the way back): the stored corte Z, not
+ * CASH_SESSION_CLOSED. Recognised by the terminal's `closedAt` and the cash counted.
+ */
+function closeReplay(s: SessionRow, input: CloseCashSessionInput): CashReport | null {
+  if (s.status !== 'closed' || !input.closedAt || !s.closing_report || s.counted_cash === null) return null;
+  const report = s.closing_report as unknown as CashReport & { requestedClosedAt?: string };
+  const sameCount = new D(s.counted_cash).eq(input.countedCash);
+  const sameMoment = report.requestedClosedAt === new Date(input.closedAt).toISOString();
+  if (!sameCount || !sameMoment) return null;
+  const { requestedClosedAt: _, ...answer } = report;
+  return answer;
+}
+
+/** When an offline corte Z was made: the terminal's clock, kept within range of the server's. */
+function offlineClosedAt(ctx: Ctx, s: SessionRow, closedAt: string): Date {
+  const at = new Date(closedAt);
+  const earliest = new Date(Math.max(ctx.now.getTime() - OPENED_AT_MAX_AGE_MS, s.opened_at.getTime()));
+  const latest = new Date(ctx.now.getTime() + OPENED_AT_SKEW_MS);
+  if (at < earliest || at > latest)
+    throw new AppError(E.CASH_SESSION_CLOSED_AT_OUT_OF_RANGE, {
+      closedAt,
+      earliest: earliest.toISOString(),
+      latest: latest.toISOString(),
+    });
+  return at < ctx.now ? at : ctx.now;
 }

@@ -326,6 +326,58 @@ describe('a cash session opened offline by a terminal', () => {
     expect(x.json()).toMatchObject({ salesCount: 1, expectedCash: '536.00', mergedOpenings: [] });
   });
 
+  it('closes with the corte Z counted offline at its time, answers the same close again, and refuses one out of range', async () => {
+    const registerId = await givenRegister('Caja sin red cierre');
+    const cs = newId('cs');
+    expect(
+      (await open({ id: cs, registerId, openingFloat: '200.00', openedAt: hoursAgo(5) })).statusCode,
+    ).toBe(201);
+    const a = await givenStocked('18.00', '5');
+    const sold = await call(env.app, cashier(), 'POST', '/api/v1/sales', {
+      id: newId('sale'),
+      registerId,
+      cashSessionId: cs,
+      lines: [{ skuId: a, quantity: '1' }],
+      payments: [{ method: 'cash', amount: '18.00' }],
+    });
+    expect(sold.statusCode, sold.body).toBe(201);
+    const close = (body: Record<string, unknown>) =>
+      call(env.app, cashier(), 'POST', `/api/v1/cash-sessions/${cs}/close`, body);
+    // before the opening, or more than 5 min ahead: refused, still open
+    for (const closedAt of [hoursAgo(6), new Date(env.clock.now.getTime() + 6 * 60_000).toISOString()]) {
+      const res = await close({ countedCash: '218.00', closedAt });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().error.code).toBe('CASH_SESSION_CLOSED_AT_OUT_OF_RANGE');
+    }
+    expect((await sessionsOf(registerId))[0]!.status).toBe('open');
+
+    const body = { countedCash: '215.00', closedAt: hoursAgo(1), note: 'Contado sin internet' };
+    const first = await close(body);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({
+      status: 'closed',
+      closedAt: hoursAgo(1),
+      expectedCash: '218.00',
+      countedCash: '215.00',
+      difference: '-3.00',
+    });
+    expect(first.json()).not.toHaveProperty('requestedClosedAt');
+    // its answer was lost: the same close again gets the same corte, nothing written twice
+    env.clock.advance(60_000);
+    const again = await close(body);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(await eventsOf(cs)).toEqual(['cash.session_opened', 'sale.completed', 'cash.session_closed']);
+    // another count, or a close without the terminal's time: the session is closed
+    for (const other of [{ ...body, countedCash: '216.00' }, { countedCash: '215.00' }]) {
+      const res = await close(other);
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().error.code).toBe('CASH_SESSION_CLOSED');
+    }
+    const z = await call(env.app, cashier(), 'GET', `/api/v1/cash-sessions/${cs}/corte-x`);
+    expect(z.json()).toEqual(first.json());
+  });
+
   it('records cash in/out queued offline once by its id, and refuses the id with another body', async () => {
     const registerId = await givenRegister('Caja sin red 4');
     const cs = (
