@@ -21,6 +21,8 @@ export const ID_PREFIXES = [
   'reg',
   'cs',
   'cmv',
+  /** a corte Z queued by a terminal without the server (its place in the queue) */
+  'ccl',
   'sale',
   'park',
   'cus',

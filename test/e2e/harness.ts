@@ -247,6 +247,8 @@ export interface QueuedRow {
   status: string;
   body: Record<string, unknown>;
   conflictId: string | null;
+  /** where it is POSTed (absent: /sales) */
+  path: string | null;
 }
 
 /** The terminal's browser database as it stands (what survives a reload): its queue and catalog size. */
@@ -272,6 +274,7 @@ export async function browserQueue(
       status: string;
       body: Record<string, unknown>;
       conflictId?: string | null;
+      path?: string;
     }>('outbox');
     const skus = await all<{ id: string }>('skus');
     db.close();
@@ -282,6 +285,7 @@ export async function browserQueue(
         status: o.status,
         body: o.body,
         conflictId: o.conflictId ?? null,
+        path: o.path ?? null,
       })),
       skuCount: skus.length,
     };

@@ -116,7 +116,7 @@ describe('fiado at the counter', () => {
     await browser.context.setOffline(false);
     await expect
       .poll(textOf(page.getByTestId('conflict-banner')), POLL)
-      .toContain('1 entradas, salidas de efectivo o abonos hechos sin conexión no se registraron');
+      .toContain('1 entradas, salidas de efectivo, abonos o cortes hechos sin conexión no se registraron');
     await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $5.00 · abonar');
 
     // corte X: the drawer expects the float and the $13 received, each once; the sale is on account

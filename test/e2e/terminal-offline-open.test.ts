@@ -82,10 +82,10 @@ describe('opening the drawer without a connection', () => {
     );
     await page.keyboard.press('Alt+3');
     await expect
-      .poll(textOf(page.getByTestId('corte-needs-server')), POLL)
-      .toContain('El corte Z necesita conexión con el servidor');
+      .poll(textOf(page.getByTestId('corte-z-offline')), POLL)
+      .toContain('Sin conexión: el corte Z se guarda en esta caja');
     await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
-    await page.getByTestId('corte-needs-server').waitFor({ state: 'detached' });
+    await page.getByTestId('corte-z-offline').waitFor({ state: 'detached' });
 
     // Reloading while offline loses nothing: the opening first, then its two sales, all queued.
     await page.reload();
@@ -167,6 +167,54 @@ describe('opening the drawer without a connection', () => {
     await page.keyboard.press('F10');
     await page.keyboard.press('Alt+2');
     await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$555.50');
+    await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
+
+    // Closing time, and the internet is gone again: one more Coca-Cola, then the corte Z is counted
+    // here ($570 for $573.50 expected), queued behind that sale, and the drawer is free again.
+    await context.setOffline(true);
+    await page.getByTestId('offline-banner').waitFor();
+    await scan(page, p.coca.barcode);
+    await chargeExactCash(page, '$18.00');
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+3');
+    await page.getByTestId('corte-z-offline').waitFor();
+    await page.getByLabel('Cuántos $500.00').fill('1');
+    await page.getByLabel('Cuántos $50.00').fill('1');
+    await page.getByLabel('Cuántos $20.00').fill('1');
+    await expect.poll(textOf(page.getByTestId('counted-cash')), POLL).toBe('Efectivo contado: $570.00');
+    await page.getByRole('button', { name: 'Hacer corte Z y cerrar caja' }).click();
+    await expect
+      .poll(textOf(page.getByTestId('corte-z-queued')), POLL)
+      .toContain('Corte Z guardado en esta caja sin conexión');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$573.50');
+    expect(await textOf(page.getByTestId('difference'))()).toBe('-$3.50');
+    await page.screenshot({ path: join(SCREENSHOTS, '53-corte-z-sin-conexion.png') });
+    await page.getByRole('button', { name: 'Terminar' }).click();
+    await page.getByLabel(/Fondo de caja/).waitFor();
+    const close = (await browserQueue(page, tenantId)).outbox.find((o) => o.kind === 'cash_close')!;
+    expect(close).toMatchObject({ status: 'pending', path: `/cash-sessions/${opening.id}/close` });
+
+    // Back online: the sale, then the close; the server's corte says the same.
+    await context.setOffline(false);
+    await expect
+      .poll(
+        async () => (await browserQueue(page, tenantId)).outbox.filter((o) => o.status === 'sent').length,
+        { ...POLL, timeout: 20_000 },
+      )
+      .toBe(5);
+    const closed = await server.database.db
+      .selectFrom('cash_sessions')
+      .select(['status', 'expected_cash', 'counted_cash', 'difference', 'closed_at'])
+      .where('id', '=', opening.id)
+      .executeTakeFirstOrThrow();
+    expect(closed).toMatchObject({
+      status: 'closed',
+      expected_cash: '573.50',
+      counted_cash: '570.00',
+      difference: '-3.50',
+    });
+    // closed when the cashier counted, not when the server heard of it
+    expect(closed.closed_at!.toISOString()).toBe(close.body.closedAt);
   });
 
   it('when someone opened the register online meanwhile, the offline sales go to that session and the terminal says so', async () => {

@@ -49,7 +49,7 @@ export const en: Record<MessageKey, string> = {
   'frame.mergedBanner':
     'When the connection came back, this register already had a session open on the server (since {time}). The offline sales were added to that session; the {float} float you counted was not added to the expected cash. Tell the manager before the corte Z.',
   'frame.movementsRefused':
-    '{n} cash in/out or account payments made offline were not recorded (see details).',
+    '{n} cash in/out, payments on account or cortes made offline were not recorded (see details).',
   'frame.sessionOpen': 'Open since {time} · float {float}',
   'frame.online': 'Online',
   'frame.offline': 'Offline',
@@ -265,14 +265,10 @@ export const en: Record<MessageKey, string> = {
   'cash.record': 'Record',
   'cash.inQueued': 'Cash in of {amount} kept on this register; it is sent when the connection is back.',
   'cash.outQueued': 'Cash out of {amount} kept on this register; it is sent when the connection is back.',
-  'cash.needsServer':
-    'The corte Z needs the server. You can keep selling and see a provisional corte X; close the register when the connection is back.',
   'cash.provisional':
     'Provisional corte X, offline: the last one the server gave ({at}) plus {n} operations of this register it has not counted yet. The corte Z is made when the connection is back.',
   'cash.provisionalNoBase':
     'Provisional corte X, offline: the opening float plus {n} operations of this register not yet on the server. The corte Z is made when the connection is back.',
-  'cash.waitSync':
-    "This register's opening has not reached the server yet; the corte can be made once it is sent (automatically).",
   'cash.mergedOpenings':
     'Offline openings merged into this session (their float is not in the expected cash):',
   'cash.mergedOpening': '{at} · {float} float',
@@ -285,6 +281,11 @@ export const en: Record<MessageKey, string> = {
   'cash.counted': 'Counted cash',
   'cash.closeZ': 'Corte Z and close',
   'cash.pendingFirst': '{n} sales not sent yet: wait for them before the corte Z.',
+  'cash.closedQueued':
+    'Corte Z kept on this register offline: it is sent by itself when the connection is back, after the shift’s sales. Expected and difference are provisional; the server confirms them.',
+  'cash.closeOffline':
+    'Offline: the corte Z is kept on this register with the time now and sent by itself, after the shift’s sales, when the connection is back.',
+  'cash.closeQueuedDescription': 'Corte Z offline: counted {amount}',
   'cash.closedOk': 'Register closed.',
   'cash.finish': 'Done',
   'cash.corteX': 'Corte X (partial)',

@@ -49,7 +49,7 @@ export const es = {
   'frame.mergedBanner':
     'Al volver la conexión, esta caja ya tenía un turno abierto en el servidor (desde las {time}). Las ventas hechas sin conexión se sumaron a ese turno; el fondo de {float} que contaste no se sumó al efectivo esperado. Avisa al encargado antes del corte Z.',
   'frame.movementsRefused':
-    '{n} entradas, salidas de efectivo o abonos hechos sin conexión no se registraron (ver detalle).',
+    '{n} entradas, salidas de efectivo, abonos o cortes hechos sin conexión no se registraron (ver detalle).',
   'frame.online': 'En línea',
   'frame.offline': 'Sin conexión',
   'frame.live': 'Existencias al momento',
@@ -266,14 +266,10 @@ export const es = {
   'cash.inDone': 'Entrada de {amount} registrada.',
   'cash.inQueued': 'Entrada de {amount} guardada en esta caja; se envía sola al volver la conexión.',
   'cash.outQueued': 'Salida de {amount} guardada en esta caja; se envía sola al volver la conexión.',
-  'cash.needsServer':
-    'El corte Z necesita conexión con el servidor. Puedes seguir vendiendo y ver un corte X provisional; cierra la caja cuando vuelva la conexión.',
   'cash.provisional':
     'Corte X provisional, sin conexión: el último que dio el servidor ({at}) más {n} operaciones de esta caja que aún no cuenta. El corte Z se hace cuando vuelva la conexión.',
   'cash.provisionalNoBase':
     'Corte X provisional, sin conexión: el fondo de la apertura más {n} operaciones de esta caja que aún no llegan al servidor. El corte Z se hace cuando vuelva la conexión.',
-  'cash.waitSync':
-    'La apertura de esta caja aún no llega al servidor; el corte se podrá hacer en cuanto se envíe (se envía sola).',
   'cash.mergedOpenings': 'Aperturas sin conexión sumadas a este turno (su fondo no está en el esperado):',
   'cash.mergedOpening': '{at} · fondo de {float}',
   'cash.outDone': 'Salida de {amount} registrada.',
@@ -284,6 +280,11 @@ export const es = {
   'cash.counted': 'Efectivo contado',
   'cash.closeZ': 'Hacer corte Z y cerrar caja',
   'cash.pendingFirst': 'Hay {n} ventas sin enviar: espera a que se envíen antes del corte Z.',
+  'cash.closedQueued':
+    'Corte Z guardado en esta caja sin conexión: se envía solo cuando vuelva, después de las ventas del turno. El esperado y la diferencia son provisionales; el servidor los confirma.',
+  'cash.closeOffline':
+    'Sin conexión: el corte Z se guarda en esta caja con la hora de ahora y se envía solo, después de las ventas del turno, cuando vuelva la conexión.',
+  'cash.closeQueuedDescription': 'Corte Z sin conexión: contado {amount}',
   'cash.closedOk': 'Caja cerrada.',
   'cash.finish': 'Terminar',
   'cash.corteX': 'Corte X (parcial)',

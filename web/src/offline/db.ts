@@ -26,7 +26,7 @@ export type QueuedStatus = 'charging' | 'pending' | 'sent' | 'conflict' | 'rejec
  * session made offline, cash in/out, or a payment on a customer's account (abono). All of them carry the id this terminal generated, which
  * the server takes as the idempotency key; the queue sends them in the order they were made.
  */
-export type QueuedKind = 'sale' | 'cash_session' | 'cash_movement' | 'account_payment';
+export type QueuedKind = 'sale' | 'cash_session' | 'cash_movement' | 'account_payment' | 'cash_close';
 
 /** A sale the terminal recorded; it stays here until the server has it (and after, as a receipt). */
 export interface QueuedSale {

@@ -91,8 +91,8 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
     if (err instanceof ApiError) {
       markServerReachable(true);
       const lastError = { code: err.code, message: err.message, details: err.details };
-      // The opening its sales depend on is worth waiting for through a server hiccup.
-      const later = kind === 'cash_session' && err.status >= 500;
+      // The opening its sales depend on, and the corte Z, are worth waiting for through a server hiccup.
+      const later = (kind === 'cash_session' || kind === 'cash_close') && err.status >= 500;
       if (err.status === 401 || err.status === 429 || err.code === 'IDEMPOTENCY_IN_PROGRESS' || later) {
         await db.outbox.update(id, { attempts: row.attempts + 1, lastError });
         throw err;

@@ -37,13 +37,14 @@ export function CashPanel({
   const t = useT();
   const online = isOnline(useStore(connectivity));
   const [tab, setTab] = useState<Tab>('movement');
-  const [closed, setClosed] = useState<CashReport | null>(null);
+  // the corte Z made; provisional when it was queued without the server
+  const [closed, setClosed] = useState<{ report: CashReport; queued: boolean } | null>(null);
   const finish = () => {
     saveTerminal(tenantId, { ...cfg, session: null, merged: null });
   };
-  // Cortes are the server's figures: without it (or before it has this session) the corte Z
-  // cannot be made, and the corte X is a provisional one made here.
-  const corteBlocked = !online ? t('cash.needsServer') : session.pendingSync ? t('cash.waitSync') : null;
+  // Cortes are the server's figures: without it (or before it has this session) the corte X is a
+  // provisional one made here, and the corte Z is counted here and queued after the sales.
+  const offline = !online || !!session.pendingSync;
   // Alt+1…3 switch tabs wherever the focus is while the panel is open (a shortcut pressed
   // before the dialog has focused its first field must not be lost).
   useEffect(() => {
@@ -60,9 +61,15 @@ export function CashPanel({
     <Modal title={t('cash.title')} onClose={closed ? finish : onClose} wide>
       {closed ? (
         <div className="stack">
-          <p className="ok-box">{t('cash.closedOk')}</p>
-          <CashReportView report={closed} />
-          <PrintReport report={closed} />
+          {closed.queued ? (
+            <p className="warn-box" role="status" data-testid="corte-z-queued">
+              {t('cash.closedQueued')}
+            </p>
+          ) : (
+            <p className="ok-box">{t('cash.closedOk')}</p>
+          )}
+          <CashReportView report={closed.report} />
+          <PrintReport report={closed.report} />
           <button type="button" className="primary big" onClick={finish} data-autofocus>
             {t('cash.finish')}
           </button>
@@ -93,20 +100,15 @@ export function CashPanel({
             {tab === 'movement' && (
               <MovementForm tenantId={tenantId} session={session} online={online} onDone={onClose} />
             )}
-            {tab === 'z' && corteBlocked && (
-              <p className="warn-box" role="status" data-testid="corte-needs-server">
-                {corteBlocked}
-              </p>
-            )}
             {tab === 'x' &&
-              (corteBlocked ? (
+              (offline ? (
                 <ProvisionalCorteX tenantId={tenantId} session={session} />
               ) : (
                 <CorteX session={session} />
               ))}
             {/* stays mounted while the connection blinks: a count half typed is not lost */}
             {tab === 'z' && (
-              <CorteZ tenantId={tenantId} session={session} blocked={corteBlocked} onClosed={setClosed} />
+              <CorteZ tenantId={tenantId} session={session} offline={offline} onClosed={setClosed} />
             )}
           </div>
         </>
@@ -280,14 +282,14 @@ function ProvisionalCorteX({ tenantId, session }: { tenantId: string; session: T
 function CorteZ({
   tenantId,
   session,
-  blocked,
+  offline,
   onClosed,
 }: {
   tenantId: string;
   session: TerminalSession;
-  /** Why the corte cannot be made right now (no server, opening not synced); the count stays. */
-  blocked: string | null;
-  onClosed: (r: CashReport) => void;
+  /** No server (or it does not have this session yet): the close is queued after the sales. */
+  offline: boolean;
+  onClosed: (r: { report: CashReport; queued: boolean }) => void;
 }) {
   const t = useT();
   const [counts, setCounts] = useState<Record<string, string>>({});
@@ -303,22 +305,47 @@ function CorteZ({
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    if (blocked) return setError(blocked);
-    if (queue.pendingAll > 0) return setError(t('cash.pendingFirst', { n: queue.pendingAll }));
+    if (!offline && queue.pendingAll > 0) return setError(t('cash.pendingFirst', { n: queue.pendingAll }));
     setBusy(true);
-    try {
-      const denominations = DENOMINATIONS.map((d) => ({
-        denomination: new D(d).toFixed(2),
-        count: Number.parseInt(counts[d] || '0', 10) || 0,
-      })).filter((x) => x.count > 0);
-      const r = await post<CashReport>(`/cash-sessions/${session.id}/close`, {
-        countedCash: counted.toFixed(2),
-        denominations,
-        ...(note.trim() ? { note: note.trim() } : {}),
+    const denominations = DENOMINATIONS.map((d) => ({
+      denomination: new D(d).toFixed(2),
+      count: Number.parseInt(counts[d] || '0', 10) || 0,
+    })).filter((x) => x.count > 0);
+    const body = {
+      countedCash: counted.toFixed(2),
+      denominations,
+      ...(note.trim() ? { note: note.trim() } : {}),
+    };
+    const path = `/cash-sessions/${session.id}/close`;
+    // Without the server: counted here, queued behind the register's sales (the terminal's time
+    // goes with it), and shown with the provisional figures until the server confirms them.
+    const queueClose = async () => {
+      const queued = { ...body, closedAt: new Date().toISOString() };
+      await enqueueOperation(
+        tenantId,
+        { id: newId('ccl'), kind: 'cash_close', path, body: queued },
+        t('cash.closeQueuedDescription', { amount: formatMoney(queued.countedCash) }),
+      );
+      const { report } = await provisionalCorte(tenantId, session);
+      onClosed({
+        queued: true,
+        report: {
+          ...report,
+          status: 'closed',
+          closedAt: queued.closedAt,
+          countedCash: queued.countedCash,
+          difference: new D(queued.countedCash).minus(report.expectedCash).toFixed(2),
+          denominations,
+        },
       });
-      onClosed(r);
+    };
+    try {
+      if (offline) return await queueClose();
+      onClosed({ report: await post<CashReport>(path, body), queued: false });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      // no answer: whether it closed or not, the queue sends it again and the server answers once
+      if (err instanceof NetworkError) await queueClose();
+      else setError(err instanceof ApiError ? err.message : String(err));
     } finally {
       setBusy(false);
     }
@@ -368,13 +395,19 @@ function CorteZ({
         {t('note.title')}
         <input name="closeNote" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
       </label>
-      {queue.pendingAll > 0 && <p className="warn-box">{t('cash.pendingFirst', { n: queue.pendingAll })}</p>}
+      {offline ? (
+        <p className="warn-box" role="status" data-testid="corte-z-offline">
+          {t('cash.closeOffline')}
+        </p>
+      ) : queue.pendingAll > 0 ? (
+        <p className="warn-box">{t('cash.pendingFirst', { n: queue.pendingAll })}</p>
+      ) : null}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
-      <button type="submit" className="primary big" disabled={busy || !!blocked}>
+      <button type="submit" className="primary big" disabled={busy}>
         {t('cash.closeZ')}
       </button>
     </form>

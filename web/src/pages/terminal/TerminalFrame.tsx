@@ -29,7 +29,7 @@ export function useQueueCounts(tenantId: string) {
         db.outbox
           .where('status')
           .equals('rejected')
-          .filter((r) => kindOf(r) === 'cash_movement' || kindOf(r) === 'account_payment')
+          .filter((r) => ['cash_movement', 'account_payment', 'cash_close'].includes(kindOf(r)))
           .count(),
       ]);
       return { pending, pendingAll, conflict, rejected, refusedMovements };
