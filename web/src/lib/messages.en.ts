@@ -286,6 +286,7 @@ export const en: Record<MessageKey, string> = {
   'cash.closeOffline':
     'Offline: the corte Z is kept on this register with the time now and sent by itself, after the shift’s sales, when the connection is back.',
   'cash.closeQueuedDescription': 'Corte Z offline: counted {amount}',
+  'cash.provisionalTag': 'Provisional, made without the server',
   'cash.closedOk': 'Register closed.',
   'cash.finish': 'Done',
   'cash.corteX': 'Corte X (partial)',

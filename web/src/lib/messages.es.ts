@@ -285,6 +285,7 @@ export const es = {
   'cash.closeOffline':
     'Sin conexión: el corte Z se guarda en esta caja con la hora de ahora y se envía solo, después de las ventas del turno, cuando vuelva la conexión.',
   'cash.closeQueuedDescription': 'Corte Z sin conexión: contado {amount}',
+  'cash.provisionalTag': 'Provisional, sin conexión con el servidor',
   'cash.closedOk': 'Caja cerrada.',
   'cash.finish': 'Terminar',
   'cash.corteX': 'Corte X (parcial)',

@@ -88,7 +88,8 @@ export function encodeReceipt(r: ReceiptModel, paper: PaperWidth): Uint8Array {
 }
 
 /** A corte X or Z for the thermal printer. */
-export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
+/** A corte as ESC/POS; `provisional`: made at the till without the server (it says so). */
+export function encodeCashReport(r: CashReport, paper: PaperWidth, provisional = false): Uint8Array {
   const w = COLUMNS[paper];
   const e = new ReceiptPrinterEncoder({
     language: 'esc-pos',
@@ -98,6 +99,7 @@ export function encodeCashReport(r: CashReport, paper: PaperWidth): Uint8Array {
   });
   e.initialize().codepage('auto').align('center').bold(true);
   e.line(r.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')).bold(false);
+  if (provisional) e.line(t('cash.provisionalTag'));
   e.line(t('cash.openedAt', { at: formatDateTime(r.openedAt) }));
   if (r.closedAt) e.line(t('cash.closedAt', { at: formatDateTime(r.closedAt) }));
   e.align('left').rule({ style: 'single' });

@@ -68,8 +68,8 @@ export function CashPanel({
           ) : (
             <p className="ok-box">{t('cash.closedOk')}</p>
           )}
-          <CashReportView report={closed.report} />
-          <PrintReport report={closed.report} />
+          <CashReportView report={closed.report} provisional={closed.queued} />
+          <PrintReport report={closed.report} provisional={closed.queued} />
           <button type="button" className="primary big" onClick={finish} data-autofocus>
             {t('cash.finish')}
           </button>
@@ -274,7 +274,7 @@ function ProvisionalCorteX({ tenantId, session }: { tenantId: string; session: T
           ? t('cash.provisional', { at: formatDateTime(corte.baseAt), n: corte.added })
           : t('cash.provisionalNoBase', { n: corte.added })}
       </p>
-      <CashReportView report={corte.report} />
+      <CashReportView report={corte.report} provisional />
     </div>
   );
 }
@@ -414,7 +414,13 @@ function CorteZ({
   );
 }
 
-export function CashReportView({ report }: { report: CashReport }) {
+export function CashReportView({
+  report,
+  provisional = false,
+}: {
+  report: CashReport;
+  provisional?: boolean;
+}) {
   const t = useT();
   const diff = report.difference === null ? null : new D(report.difference);
   // Abonos received at this register: a column only when there were some.
@@ -422,7 +428,10 @@ export function CashReportView({ report }: { report: CashReport }) {
   const cashCollections = new D(report.byMethod.find((m) => m.method === 'cash')?.collections ?? '0');
   return (
     <div className="cash-report" data-testid={report.status === 'closed' ? 'corte-z' : 'corte-x'}>
-      <h3>{report.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')}</h3>
+      <h3>
+        {report.status === 'closed' ? t('cash.corteZ') : t('cash.corteX')}
+        {provisional ? ` — ${t('cash.provisionalTag')}` : ''}
+      </h3>
       <p className="muted">
         {t('cash.openedAt', { at: formatDateTime(report.openedAt) })}
         {report.closedAt ? ` · ${t('cash.closedAt', { at: formatDateTime(report.closedAt) })}` : ''}
@@ -503,7 +512,7 @@ export function CashReportView({ report }: { report: CashReport }) {
   );
 }
 
-function PrintReport({ report }: { report: CashReport }) {
+function PrintReport({ report, provisional = false }: { report: CashReport; provisional?: boolean }) {
   const t = useT();
   const [paper] = usePaper();
   return (
@@ -515,7 +524,7 @@ function PrintReport({ report }: { report: CashReport }) {
         type="button"
         onClick={() =>
           downloadBytes(
-            encodeCashReport(report, paper),
+            encodeCashReport(report, paper, provisional),
             `corte-${report.status === 'closed' ? 'z' : 'x'}-${report.cashSessionId}.bin`,
           )
         }
