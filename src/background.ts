@@ -10,6 +10,8 @@ import { every, startWorkers } from './workers/index.js';
 export interface Background {
   /** Lines for the start banner (demo credentials, backups). */
   banner: string[];
+  /** No business yet (the demo was not loaded): the banner shows where to create the first one. */
+  setupNeeded: boolean;
   /** Starts what the first request does not need; call once the server listens. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -107,8 +109,10 @@ export async function prepareBackground(
   // A stop that arrives while start is still going (a SIGTERM right after the first answer)
   // waits for it, so what start began (the demo's history, the workers) is stopped, not cut off.
   let starting: Promise<void> | undefined;
+  const setupNeeded = !(await database.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
   return {
     banner,
+    setupNeeded,
     start() {
       starting ??= (async () => {
         for (const l of later) await l();

@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { prepareBackground } from './background.js';
+import { setupToken } from './modules/identity/setup.js';
 import { AppError, messageFor } from './shared/errors.js';
 import { registerWebApp } from './web/web.plugin.js';
 
@@ -106,6 +107,13 @@ async function main(): Promise<void> {
       applied.length ? `  Migraciones aplicadas: ${applied.join(', ')}` : '',
       `  Documentación de la API: ${url}/docs`,
       ...background.banner,
+      ...(background.setupNeeded
+        ? [
+            '  Todavía no hay ningún negocio (SEED_DEMO=false): crea el tuyo en',
+            `    ${url}/bienvenida?codigo=${setupToken()}`,
+            '  (o con `npm run cli -- create-business`). El código solo sirve mientras no haya negocio.',
+          ]
+        : []),
       '',
     ].filter((l) => l !== '');
     console.log(lines.join('\n'));

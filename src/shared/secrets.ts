@@ -36,6 +36,11 @@ function loadKey(): Buffer {
   return cached;
 }
 
+/** The installation's secret key (32 bytes), for values derived from it (the setup token). */
+export function secretKey(): Buffer {
+  return loadKey();
+}
+
 /** `v1:iv:tag:ciphertext` (base64 parts). */
 export function encryptSecret(plain: Buffer | string): string {
   const iv = randomBytes(12);

@@ -13,6 +13,16 @@ export const IdentityErrors = defineErrors({
   },
   USER_DISABLED: { status: 403, es: 'Este usuario está desactivado.', en: 'This user is disabled.' },
   USER_NOT_FOUND: { status: 404, es: 'No existe ese usuario.', en: 'No such user.' },
+  SETUP_TOKEN_INVALID: {
+    status: 403,
+    es: 'El código de instalación no es el que mostró la consola del servidor al arrancar.',
+    en: 'The setup code is not the one the server console showed at start.',
+  },
+  SETUP_DONE: {
+    status: 409,
+    es: 'Este Mostrador ya tiene un negocio: inicia sesión (o agrega otro negocio desde la línea de comandos).',
+    en: 'This Mostrador already has a business: sign in (or add another one from the command line).',
+  },
   USER_EMAIL_DUPLICATE: {
     status: 409,
     es: 'Ya hay un usuario con ese correo.',

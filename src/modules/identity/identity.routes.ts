@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAuditLog } from '../events/events.service.js';
@@ -28,8 +29,17 @@ import {
   updateUser,
   changeOwnPassword,
 } from './identity.service.js';
+import { createFirstBusiness, setupNeeded, zSetupInput } from './setup.js';
 
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
+  const setSessionCookie = (reply: FastifyReply, r: { token: string; expiresAt: Date }) =>
+    reply.setCookie(SESSION_COOKIE, r.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: app.secureCookies,
+      expires: r.expiresAt,
+    });
   app.post(
     '/auth/login',
     {
@@ -43,14 +53,47 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const r = await login(app.database.db, req.body, { now: app.now(), ttlSeconds: app.sessionTtlSeconds });
-      reply.setCookie(SESSION_COOKIE, r.token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        path: '/',
-        secure: app.secureCookies,
-        expires: r.expiresAt,
-      });
+      setSessionCookie(reply, r);
       return { user: r.user, expiresAt: r.expiresAt.toISOString() };
+    },
+  );
+
+  app.get(
+    '/setup',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Whether this installation still needs its first business (the /bienvenida page)',
+        response: { 200: z.object({ needed: z.boolean() }) },
+      },
+    },
+    async () => ({ needed: await setupNeeded(app.database.db) }),
+  );
+
+  app.post(
+    '/setup',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Create the first business and its owner, with the setup code the start printed; signs the owner in',
+        description:
+          'Only while the database has no business (else SETUP_DONE) and with the code shown on the server console (SETUP_TOKEN_INVALID).',
+        body: zSetupInput,
+        response: { 201: z.object({ user: zUser, expiresAt: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      await createFirstBusiness(app.database.db, req.body, app.now());
+      const r = await login(
+        app.database.db,
+        { email: req.body.ownerEmail, password: req.body.ownerPassword },
+        { now: app.now(), ttlSeconds: app.sessionTtlSeconds },
+      );
+      setSessionCookie(reply, r);
+      return reply.status(201).send({ user: r.user, expiresAt: r.expiresAt.toISOString() });
     },
   );
 

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useT } from '../lib/i18n';
 import { AccountPage } from '../pages/account/AccountPage';
 import { LoginPage } from '../pages/login/LoginPage';
+import { WelcomePage } from '../pages/login/WelcomePage';
 import { TerminalApp } from '../pages/terminal/TerminalApp';
 import { AuthProvider, BACK_OFFICE_ROLES, homeOf, type Role, SELLER_ROLES, useAuth } from './auth';
 
@@ -49,6 +50,7 @@ export function App() {
     <AuthProvider>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/bienvenida" element={<WelcomePage />} />
         <Route
           path="/facturar"
           element={

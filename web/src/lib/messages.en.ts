@@ -17,6 +17,22 @@ export const en: Record<MessageKey, string> = {
   'login.email': 'E-mail',
   'login.password': 'Password',
   'login.submit': 'Sign in',
+  'welcome.title': 'Welcome to Mostrador',
+  'welcome.subtitle':
+    'Create your business and your owner user. The rest (tax data, products, customers, users) is set up later, in the back office.',
+  'welcome.businessName': 'Business name',
+  'welcome.ownerName': 'Your name',
+  'welcome.password': 'Password (8 characters or more)',
+  'welcome.storeName': 'Store name',
+  'welcome.storeDefault': 'Tienda',
+  'welcome.postalCode': 'Store postal code (for invoicing)',
+  'welcome.warehouseName': 'Warehouse (if you have one)',
+  'welcome.warehouseHint': 'e.g. Bodega',
+  'welcome.token': 'Setup code (shown on the server console)',
+  'welcome.submit': 'Create my business',
+  'welcome.done': 'This Mostrador already has a business. Sign in with your e-mail and password.',
+  'login.setupNeeded':
+    'This Mostrador has no business yet: open the welcome link the server console showed at start (/bienvenida?codigo=…).',
   'login.offline': 'The server cannot be reached. Check the network and try again.',
 
   'admin.nav.home': 'Home',

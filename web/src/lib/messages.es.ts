@@ -15,6 +15,22 @@ export const es = {
   'login.email': 'Correo',
   'login.password': 'Contraseña',
   'login.submit': 'Entrar',
+  'welcome.title': 'Bienvenida a Mostrador',
+  'welcome.subtitle':
+    'Crea tu negocio y tu usuario de dueña o dueño. Lo demás (datos fiscales, productos, clientes, usuarios) se configura después, en el back office.',
+  'welcome.businessName': 'Nombre de tu negocio',
+  'welcome.ownerName': 'Tu nombre',
+  'welcome.password': 'Contraseña (8 caracteres o más)',
+  'welcome.storeName': 'Nombre de la tienda',
+  'welcome.storeDefault': 'Tienda',
+  'welcome.postalCode': 'Código postal de la tienda (para facturar)',
+  'welcome.warehouseName': 'Bodega (si tienes una)',
+  'welcome.warehouseHint': 'p. ej. Bodega',
+  'welcome.token': 'Código de instalación (lo mostró la consola del servidor)',
+  'welcome.submit': 'Crear mi negocio',
+  'welcome.done': 'Este Mostrador ya tiene un negocio. Entra con tu correo y contraseña.',
+  'login.setupNeeded':
+    'Este Mostrador todavía no tiene negocio: abre el enlace de bienvenida que la consola del servidor mostró al arrancar (/bienvenida?codigo=…).',
   'login.offline':
     'No hay conexión con el servidor. Revisa el internet o el cable de red e intenta de nuevo.',
 

@@ -1,8 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, type User } from '../../app/auth';
-import { ApiError, NetworkError, post } from '../../lib/api';
+import { ApiError, get, NetworkError, post } from '../../lib/api';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { useT } from '../../lib/i18n';
 
@@ -17,6 +17,12 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const from = (location.state as { from?: string } | null)?.from;
+  // an installation started without the demo has nobody to sign in yet
+  const setup = useQuery({
+    queryKey: ['setup'],
+    queryFn: () => get<{ needed: boolean }>('/setup'),
+    retry: false,
+  });
 
   if (user) return <Navigate to={from ?? '/'} replace />;
 
@@ -46,6 +52,11 @@ export function LoginPage() {
           <h1>Mostrador</h1>
         </div>
         <p className="muted">{t('login.subtitle')}</p>
+        {setup.data?.needed ? (
+          <p className="warn-box" data-testid="setup-needed">
+            {t('login.setupNeeded')}
+          </p>
+        ) : null}
         <label>
           {t('login.email')}
           <input
