@@ -109,7 +109,8 @@ export async function prepareBackground(
   // A stop that arrives while start is still going (a SIGTERM right after the first answer)
   // waits for it, so what start began (the demo's history, the workers) is stopped, not cut off.
   let starting: Promise<void> | undefined;
-  const setupNeeded = !(await database.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
+  // no business before, and none seeded now
+  const setupNeeded = !anyTenant && !(opts.seed && config.seedDemo);
   return {
     banner,
     setupNeeded,
