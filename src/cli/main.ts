@@ -22,6 +22,7 @@ import {
 } from '../modules/imports/imports.service.js';
 import { createBusiness, createUser, listLocations } from '../modules/identity/identity.service.js';
 import type { Role } from '../modules/identity/identity.tables.js';
+import { shopLocations } from '../modules/identity/setup.js';
 import { checkLedger } from '../modules/inventory/inventory.service.js';
 import { seedDemo } from '../seed/demo.js';
 import { type Ctx, systemCtx } from '../shared/context.js';
@@ -397,12 +398,7 @@ export function buildProgram(): Command {
             rfc: opts.rfc?.toUpperCase(),
             regimenFiscal: opts.regimen,
             timezone: opts.timezone,
-            locations: [
-              { name: opts.store, kind: 'store', postalCode: opts.postalCode },
-              ...(opts.warehouse
-                ? [{ name: opts.warehouse, kind: 'warehouse' as const, postalCode: opts.postalCode }]
-                : []),
-            ],
+            locations: shopLocations(opts.store, opts.postalCode, opts.warehouse),
             owner: { email: opts.ownerEmail, name: opts.ownerName, password: opts.ownerPassword },
           });
         });

@@ -5,7 +5,7 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../shared/errors.js';
 import { secretKey } from '../../shared/secrets.js';
 import { IdentityErrors as E } from './identity.errors.js';
-import { createBusiness } from './identity.service.js';
+import { type CreateBusinessInput, createBusiness } from './identity.service.js';
 
 /**
  * The first business of an installation started without the demo (`SEED_DEMO=false`), made by
@@ -40,6 +40,18 @@ export async function setupNeeded(db: Kysely<DB>): Promise<boolean> {
   return !(await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
 }
 
+/** A new business's locations: its store and, if it has one, a warehouse at the same postal code. */
+export function shopLocations(
+  storeName: string,
+  postalCode: string | undefined,
+  warehouseName: string | undefined,
+): CreateBusinessInput['locations'] {
+  return [
+    { name: storeName, kind: 'store', postalCode },
+    ...(warehouseName ? [{ name: warehouseName, kind: 'warehouse' as const, postalCode }] : []),
+  ];
+}
+
 /** Advisory lock class of the installation's setup: two owners submitting at once make one business. */
 const SETUP_LOCK = 727013;
 
@@ -63,12 +75,7 @@ export async function createFirstBusiness(
       trx,
       {
         name: input.businessName,
-        locations: [
-          { name: input.storeName, kind: 'store', postalCode: input.postalCode },
-          ...(input.warehouseName
-            ? [{ name: input.warehouseName, kind: 'warehouse' as const, postalCode: input.postalCode }]
-            : []),
-        ],
+        locations: shopLocations(input.storeName, input.postalCode, input.warehouseName),
         owner: { email: input.ownerEmail, name: input.ownerName, password: input.ownerPassword },
       },
       now,
