@@ -214,6 +214,7 @@ describe('a cash session opened offline by a terminal', () => {
         .select('type')
         .where('tenant_id', '=', biz.tenantId)
         .where((eb) => eb(eb.ref('payload', '->>').key('cashSessionId'), '=', cashSessionId))
+        .orderBy('id')
         .execute()
     ).map((e) => e.type);
 
