@@ -61,6 +61,18 @@ describe('a shop’s own Mostrador, without the demo', () => {
     // signed in, on her back office
     await page.waitForURL(/\/admin/);
     await expect.poll(textOf(page.locator('h1')), POLL).toBe('Hola, Guadalupe Ortiz');
+    // what is left to do, each linked; the register is there already
+    const steps = page.getByTestId('first-steps');
+    await expect.poll(textOf(steps), POLL).toContain('Ya puedes vender en la caja.');
+    // the register /bienvenida made is ticked; the rest waits
+    expect(await steps.locator('li.done').count()).toBe(1);
+    expect(await steps.getByRole('listitem').count()).toBe(5);
+    expect(await steps.getByRole('link', { name: /Sube tu catálogo/ }).getAttribute('href')).toBe(
+      '/admin/products/import',
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, '55-primeros-pasos.png') });
+    await steps.getByRole('link', { name: /Si llevas fiado en una libreta/ }).click();
+    await expect.poll(textOf(page.locator('h1')), POLL).toBe('Importar clientes y saldos desde CSV');
     const tenants = await database.db.selectFrom('tenants').select('name').execute();
     expect(tenants).toEqual([{ name: 'Papelería Lupita' }]);
 

@@ -63,6 +63,9 @@ describe('first-run setup (/bienvenida)', () => {
       ['Bodega', 'warehouse', '44100'],
     ]);
 
+    const registers = await env.app.inject({ method: 'GET', url: '/api/v1/registers', headers: { cookie } });
+    expect(registers.json().items.map((r: { name: string }) => r.name)).toEqual(['Caja 1']);
+
     expect((await env.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: false });
     const again = await setup(body({ ownerEmail: 'tarde@example.mx' }));
     expect(again.statusCode).toBe(409);

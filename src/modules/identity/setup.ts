@@ -2,8 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
+import { systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { secretKey } from '../../shared/secrets.js';
+import { createRegister } from '../cash/cash.service.js';
 import { IdentityErrors as E } from './identity.errors.js';
 import { type CreateBusinessInput, createBusiness } from './identity.service.js';
 
@@ -56,7 +58,8 @@ export function shopLocations(
 const SETUP_LOCK = 727013;
 
 /**
- * Creates the installation's first business with its store (and warehouse) and its owner.
+ * Creates the installation's first business with its store (and warehouse), its owner and the
+ * store's first register.
  * Errors: SETUP_TOKEN_INVALID, SETUP_DONE.
  */
 export async function createFirstBusiness(
@@ -79,6 +82,11 @@ export async function createFirstBusiness(
         owner: { email: input.ownerEmail, name: input.ownerName, password: input.ownerPassword },
       },
       now,
+    );
+    // the store's first register, so the owner can sell at once (more in Cajas y cortes)
+    await createRegister(
+      { ...systemCtx(trx, r.tenantId, now), userId: r.ownerId, role: 'owner' },
+      { locationId: r.locationIds[0]!, name: 'Caja 1' },
     );
     return { tenantId: r.tenantId, ownerId: r.ownerId };
   });

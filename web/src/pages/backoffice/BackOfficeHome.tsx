@@ -76,6 +76,107 @@ function Kpi({
 }
 
 /**
+ * A new business's first steps (what /bienvenida leaves to do), each linked to its page and
+ * ticked once done; gone when all are. The demo business has them all done.
+ */
+function FirstSteps({ registers }: { registers: number | undefined }) {
+  const l = useL();
+  const fiscal = useQuery({
+    queryKey: ['fiscal-setup'],
+    queryFn: () => get<{ profile: unknown | null; csd: unknown | null }>('/invoicing/setup'),
+  });
+  const products = useQuery({
+    queryKey: ['home', 'any-product'],
+    queryFn: () => get<{ items: unknown[] }>('/products?limit=1').then((r) => r.items.length > 0),
+  });
+  const users = useQuery({
+    queryKey: ['home', 'users'],
+    queryFn: () => get<{ items: unknown[] }>('/users').then((r) => r.items.length > 1),
+  });
+  const customers = useQuery({
+    queryKey: ['home', 'any-customer'],
+    queryFn: () => get<{ items: unknown[] }>('/customers?limit=1').then((r) => r.items.length > 0),
+  });
+  if (
+    !fiscal.data ||
+    products.data === undefined ||
+    users.data === undefined ||
+    customers.data === undefined ||
+    registers === undefined
+  )
+    return null;
+  const steps: { done: boolean; to: string; text: string }[] = [
+    {
+      done: registers > 0,
+      to: '/admin/cash',
+      text: l(
+        'Crea la caja de tu tienda, para vender en ella.',
+        'Create your store’s register, to sell at it.',
+      ),
+    },
+    {
+      done: products.data,
+      to: '/admin/products/import',
+      text: l(
+        'Sube tu catálogo: importa el CSV de tu sistema anterior o de Excel (o da de alta productos uno por uno).',
+        'Bring your catalog: import the CSV from your old system or Excel (or add products one by one).',
+      ),
+    },
+    {
+      done: !!fiscal.data.profile && !!fiscal.data.csd,
+      to: '/admin/invoicing/setup',
+      text: l(
+        'Para facturar: tus datos fiscales y tu CSD (el .cer y el .key del SAT).',
+        'To invoice: your tax data and your CSD (the SAT .cer and .key files).',
+      ),
+    },
+    {
+      done: users.data,
+      to: '/admin/users',
+      text: l(
+        'Agrega a tu equipo: cajeros, encargados, quien atiende WhatsApp.',
+        'Add your team: cashiers, managers, whoever answers WhatsApp.',
+      ),
+    },
+    {
+      done: customers.data,
+      to: '/admin/customers/import',
+      text: l(
+        'Si llevas fiado en una libreta: importa a tus clientes con lo que te deben.',
+        'If you keep credit in a notebook: import your customers with what they owe you.',
+      ),
+    },
+  ];
+  if (steps.every((x) => x.done)) return null;
+  return (
+    <section className="card bo-section" data-testid="first-steps">
+      <h2>{l('Primeros pasos', 'First steps')}</h2>
+      <p className="muted">
+        {registers > 0
+          ? l(
+              'Ya puedes vender en la caja. Lo demás, cuando quieras:',
+              'You can sell at the register already. The rest, whenever you like:',
+            )
+          : l('Para empezar:', 'To start:')}
+      </p>
+      <ol className="first-steps">
+        {steps.map((x) => (
+          <li key={x.to} className={x.done ? 'done' : undefined}>
+            {x.done ? (
+              <>
+                <span aria-hidden="true">✓ </span>
+                <span className="sr-only">{l('Hecho: ', 'Done: ')}</span>
+              </>
+            ) : null}
+            <Link to={x.to}>{x.text}</Link>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/**
  * The owner's and manager's morning: today's sales against the same day last week, then what
  * is waiting for someone (orders, products to reorder, sale conflicts, tickets to invoice, open
  * registers), each with a link to the page where it is dealt with.
@@ -199,6 +300,7 @@ export function BackOfficeHome() {
         </div>
       </header>
 
+      <FirstSteps registers={registers.data?.length} />
       <ErrorBox error={sales.error} />
       <div className="bo-kpis bo-kpis-4" data-testid="home-today">
         <Kpi
