@@ -249,6 +249,11 @@ describe('the back office', () => {
     expect(printed).toContain('Cliente: Lupita Gómez');
     expect(printed).toContain((await textOf(detail.locator('p strong').first())()).trim());
     expect(await detail.getByRole('button', { name: 'Imprimir' }).count()).toBe(1);
+    // or to the customer's WhatsApp, with her phone already there
+    const send = detail.getByTestId('receipt-whatsapp-link');
+    await expect
+      .poll(() => send.getAttribute('href'), POLL)
+      .toMatch(/^https:\/\/wa\.me\/525544556677\?text=.*Total/);
     const number = (await textOf(detail.locator('h2'))()).replace(/\D/g, '');
     await page.getByLabel('Número de ticket').fill(number);
     await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(1);

@@ -3,7 +3,9 @@ import { useState } from 'react';
 import { get, qs } from '../../lib/api';
 import type { BusinessInfo, Sale } from '../../lib/endpoints';
 import { formatDateTime, formatMoney, formatQuantity } from '../../lib/format';
+import { receiptText } from '../../lib/whatsapp';
 import { buildReceiptModel, paymentLabel, snapshotOfSale, taxLabel } from '../../printing/receipt-model';
+import { WhatsappReceipt } from '../terminal/ReceiptDialog';
 import { ReceiptView } from '../terminal/ReceiptView';
 import { CHANNEL_LABEL, type Channel, pick, useL } from './lang';
 import type { Page } from './types';
@@ -64,9 +66,14 @@ function TicketCopy({ sale, cashier, registerName }: { sale: Sale; cashier: stri
     origin: window.location.origin,
   });
   return (
-    <div className="print-area" data-testid="ticket-copy">
-      <ReceiptView r={model} paper={80} />
-    </div>
+    <>
+      <div className="receipt-actions">
+        <WhatsappReceipt text={receiptText(model)} phone={named?.phone ?? ''} />
+      </div>
+      <div className="print-area" data-testid="ticket-copy">
+        <ReceiptView r={model} paper={80} />
+      </div>
+    </>
   );
 }
 

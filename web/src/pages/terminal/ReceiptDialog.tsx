@@ -185,9 +185,11 @@ export function ReceiptDialog({
  * The ticket sent to the customer's WhatsApp from this computer's WhatsApp (wa.me: it opens with
  * the message written, for the cashier to send): the ticket's customer's phone, or one typed.
  */
-function WhatsappReceipt({ text, phone }: { text: string; phone: string }) {
+export function WhatsappReceipt({ text, phone }: { text: string; phone: string }) {
   const t = useT();
   const [typed, setTyped] = useState(phone);
+  // the customer's phone may arrive after the first render (read from the server)
+  useEffect(() => setTyped(phone), [phone]);
   const digits = mexicanWhatsappDigits(typed);
   const href = digits ? `https://wa.me/${digits}?text=${encodeURIComponent(text)}` : undefined;
   return (
