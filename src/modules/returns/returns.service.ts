@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { registerUniqueConstraint } from '../../db/errors.js';
 import type { Ctx } from '../../shared/context.js';
+import { groupBy } from '../../shared/collections.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D, sum } from '../../shared/money.js';
@@ -277,12 +278,28 @@ export async function listReturnsOfCustomers(ctx: Ctx, customerIds: string[]): P
   if (customerIds.length === 0) return [];
   const rows = await ctx.db
     .selectFrom('returns')
-    .select('id')
+    .selectAll()
     .where('tenant_id', '=', ctx.tenantId)
     .where('customer_id', 'in', customerIds)
     .orderBy('id', 'desc')
     .execute();
-  return Promise.all(rows.map((r) => getReturn(ctx, r.id)));
+  if (rows.length === 0) return [];
+  for (const r of rows) assertLocationAccess(ctx, r.location_id);
+  // their lines in one query, not one per return
+  const lines = await ctx.db
+    .selectFrom('return_lines')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where(
+      'return_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('return_id')
+    .orderBy('line_no')
+    .execute();
+  const byReturn = groupBy(lines, (l) => l.return_id);
+  return rows.map((r) => toReturn(r, byReturn.get(r.id) ?? []));
 }
 
 /** When these customers last brought something back (null: never). */
