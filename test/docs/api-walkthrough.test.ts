@@ -106,6 +106,11 @@ describe('docs/api-walkthrough.md', () => {
     expect(owed, out).not.toBeNull();
     expect(out).toContain(`{"paid":"50.00","owes":"${new D(owed![1]!).minus(50).toFixed(2)}"}`);
     // opening float 500 + 36 sold in cash - 18 refunded + 50 paid on account
+    expect(out).toContain(
+      '{"dryRun":true,"created":1,"unchanged":0,"failed":0,"openingBalances":1,"openingTotal":"1250.00"}\n' +
+        '{"dryRun":false,"created":1,"unchanged":0,"failed":0,"openingBalances":1,"openingTotal":"1250.00"}\n' +
+        '{"dryRun":false,"created":0,"unchanged":1,"failed":0,"openingBalances":0,"openingTotal":"0.00"}',
+    );
     expect(out).toContain('expected in the drawer: 568.00');
     expect(out).toMatch(
       /"status": "closed",\s+"expectedCash": "568.00",\s+"countedCash": "568.00",\s+"difference": "0.00"/,
