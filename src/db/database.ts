@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
+import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { copyTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
@@ -59,21 +62,39 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     loadPackage('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
   if (options.dataDir && !options.loadDataDir && options.template !== false) copyTemplate(options.dataDir);
+  // One process per data directory (PGlite has no lock of its own): taken before PGlite opens
+  // it, or, for a directory PGlite itself is about to initialise, right after.
+  const dataDir = options.dataDir && !options.dataDir.includes('://') ? options.dataDir : undefined;
+  let unlock = dataDir && existsSync(join(dataDir, 'PG_VERSION')) ? lockDataDir(dataDir) : null;
   // Compiled and read by `npm start`'s launcher while the server bundle loaded (src/start.mjs).
   const preloaded = (globalThis as { __mostradorPglite?: PreloadedPglite }).__mostradorPglite;
   const [pgliteWasmModule, fsBundle] = preloaded
     ? await Promise.all([preloaded.wasm, preloaded.data]).catch(() => [])
     : [];
-  const pg = await PGlite.create({
-    dataDir: options.dataDir,
-    pgliteWasmModule,
-    fsBundle,
-    extensions: { pg_trgm },
-    loadDataDir: options.loadDataDir,
-    // PostgreSQL's default 128 MB of shared buffers are set up at every start (about 0.13 s of
-    // a restart); 32 MB hold the working set of a shop that PGlite suits (docs/decisions.md).
-    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-  });
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      dataDir: options.dataDir,
+      pgliteWasmModule,
+      fsBundle,
+      extensions: { pg_trgm },
+      loadDataDir: options.loadDataDir,
+      // PostgreSQL's default 128 MB of shared buffers are set up at every start (about 0.13 s of
+      // a restart); 32 MB hold the working set of a shop that PGlite suits (docs/decisions.md).
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+    });
+  } catch (err) {
+    unlock?.();
+    throw err;
+  }
+  if (dataDir && !unlock) {
+    try {
+      unlock = lockDataDir(dataDir);
+    } catch (err) {
+      await pg.close();
+      throw err;
+    }
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
   return {
     kind: 'pglite',
@@ -100,6 +121,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async close() {
       await db.destroy();
       await pg.close();
+      unlock?.();
     },
   };
 }
