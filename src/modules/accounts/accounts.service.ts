@@ -116,7 +116,8 @@ async function accountOf(ctx: Ctx, customerId: string, lock = false) {
 /** The account's debt now, under its lock: what a movement about to be written is checked against. */
 async function lockedBalance(ctx: Ctx, customerId: string) {
   const { live, ids } = await accountOf(ctx, customerId, true);
-  return { live, ids, balance: new D((await totalsOf(ctx, ids)).balance) };
+  const totals = await totalsOf(ctx, ids);
+  return { live, ids, totals, balance: new D(totals.balance) };
 }
 
 async function insertMovement(
@@ -338,12 +339,31 @@ export async function recordOpeningBalance(
   customerId: string,
   input: z.infer<typeof zOpeningBalanceInput>,
 ): Promise<{ movement: AccountMovement; balance: string }> {
+  // not firstOnly: always recorded
+  const r = (await writeOpeningBalance(ctx, customerId, input, false)) as {
+    movement: AccountMovement;
+    balance: string;
+  };
+  return { movement: r.movement, balance: r.balance };
+}
+
+/** The opening balance itself; with `firstOnly`, nothing on an account already in use. */
+async function writeOpeningBalance(
+  ctx: Ctx,
+  customerId: string,
+  input: z.infer<typeof zOpeningBalanceInput>,
+  firstOnly: boolean,
+): Promise<
+  { recorded: true; movement: AccountMovement; balance: string } | { recorded: false; balance: string }
+> {
+  const { live, balance: before, totals: t } = await lockedBalance(ctx, customerId);
+  if (firstOnly && [t.charged, t.opening, t.paid, t.returned].some((v) => !new D(v).isZero()))
+    return { recorded: false, balance: t.balance };
   const tz = await businessTimezone(ctx);
   const today = businessDate(ctx.now, tz);
   const tenYearsAgo = businessDate(new Date(ctx.now.getTime() - 3652 * 86_400_000), tz);
   if (input.since > today || input.since < tenYearsAgo)
     throw new AppError(E.ACCOUNT_OPENING_DATE_INVALID, { since: input.since });
-  const { live, balance: before } = await lockedBalance(ctx, customerId);
   // noon of that day, or now when it is today: never after the moment it is recorded
   const noon = new Date(startOfBusinessDay(input.since, tz).getTime() + 12 * 3_600_000);
   const at = noon < ctx.now ? noon : ctx.now;
@@ -366,7 +386,7 @@ export async function recordOpeningBalance(
     entityId: live.id,
     data: { movementId: row.id, amount: amount.toFixed(2), since: input.since, balance },
   });
-  return { movement: toMovement(row), balance };
+  return { recorded: true, movement: toMovement(row), balance };
 }
 
 /**
@@ -383,11 +403,7 @@ export async function recordFirstOpeningBalance(
 ): Promise<
   { recorded: true; movement: AccountMovement; balance: string } | { recorded: false; balance: string }
 > {
-  const { ids } = await accountOf(ctx, customerId, true);
-  const t = await totalsOf(ctx, ids);
-  const used = [t.charged, t.opening, t.paid, t.returned].some((v) => !new D(v).isZero());
-  if (used) return { recorded: false, balance: t.balance };
-  return { recorded: true, ...(await recordOpeningBalance(ctx, customerId, input)) };
+  return writeOpeningBalance(ctx, customerId, input, true);
 }
 
 /**
@@ -413,8 +429,7 @@ export async function creditAccountForReturn(
   });
 }
 
-/** How much this profile may owe on account (null: no limit). */
-export async function creditLimitOf(ctx: Ctx, customerId: string): Promise<string | null> {
+async function creditLimitOf(ctx: Ctx, customerId: string): Promise<string | null> {
   const r = await ctx.db
     .selectFrom('customers')
     .select('credit_limit')
@@ -446,21 +461,41 @@ export async function setCreditLimit(
   creditLimit: string | null,
 ): Promise<Account> {
   const live = await resolveCustomer(ctx, customerId);
+  await writeCreditLimit(ctx, live.id, await creditLimitOf(ctx, live.id), creditLimit);
+  return getAccount(ctx, live.id);
+}
+
+/**
+ * The credit limit the import asks for, written (and audited) only when it differs from the
+ * stored one; true when it changed. Errors: CUSTOMER_NOT_FOUND.
+ */
+export async function changeCreditLimit(ctx: Ctx, customerId: string, creditLimit: string): Promise<boolean> {
+  const live = await resolveCustomer(ctx, customerId);
   const before = await creditLimitOf(ctx, live.id);
+  if (before === new D(creditLimit).toFixed(2)) return false;
+  await writeCreditLimit(ctx, live.id, before, creditLimit);
+  return true;
+}
+
+async function writeCreditLimit(
+  ctx: Ctx,
+  customerId: string,
+  before: string | null,
+  creditLimit: string | null,
+): Promise<void> {
   const value = creditLimit === null ? null : new D(creditLimit).toFixed(2);
   await ctx.db
     .updateTable('customers')
     .set({ credit_limit: value })
     .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', live.id)
+    .where('id', '=', customerId)
     .execute();
   await recordAudit(ctx, {
     action: 'account.limit_set',
     entityType: 'customer',
-    entityId: live.id,
+    entityId: customerId,
     data: { from: before, to: value },
   });
-  return getAccount(ctx, live.id);
 }
 
 /**

@@ -5,11 +5,10 @@ import { AppError, messageFor } from '../../shared/errors.js';
 import { D } from '../../shared/money.js';
 import { businessDate } from '../../shared/time.js';
 import {
-  creditLimitOf,
+  changeCreditLimit,
   creditLimitsOf,
   listReceivables,
   recordFirstOpeningBalance,
-  setCreditLimit,
 } from '../accounts/accounts.service.js';
 import { recordAudit } from '../events/events.service.js';
 import {
@@ -470,10 +469,8 @@ async function importRow(ctx: Ctx, r: RowInput): Promise<RowResult> {
         customer = existing;
       }
       result.customerId = customer.id;
-      if (p.creditLimit !== undefined && (await creditLimitOf(tx, customer.id)) !== p.creditLimit) {
-        await setCreditLimit(tx, customer.id, p.creditLimit);
+      if (p.creditLimit !== undefined && (await changeCreditLimit(tx, customer.id, p.creditLimit)))
         changed = true;
-      }
       if (p.balance) {
         const opening = await recordFirstOpeningBalance(tx, customer.id, {
           amount: p.balance,

@@ -81,15 +81,16 @@ export function SellScreen({
 
   useEffect(() => saveDraft(tenantId, cfg.register.id, ticket), [tenantId, cfg.register.id, ticket]);
   // The server's corte X, kept for a provisional one should the connection drop: on opening the
-  // till, every minute, and when a dialog closes (a cash movement or an abono may have gone in).
+  // till, every minute, and when a dialog that may move money online outside the queue (cash
+  // in/out, an abono, a refund) closes. Sales need none: they are in the queue with their time.
   const sessionId = cfg.session && !cfg.session.pendingSync ? cfg.session.id : null;
-  const dialogOpen = dialog !== null;
+  const moneyDialogOpen = dialog?.kind === 'cash' || dialog?.kind === 'account' || dialog?.kind === 'returns';
   useEffect(() => {
-    if (!sessionId || !online || dialogOpen) return;
+    if (!sessionId || !online || moneyDialogOpen) return;
     void refreshCorte(tenantId, sessionId);
     const timer = setInterval(() => void refreshCorte(tenantId, sessionId), 60_000);
     return () => clearInterval(timer);
-  }, [tenantId, sessionId, online, dialogOpen]);
+  }, [tenantId, sessionId, online, moneyDialogOpen]);
 
   const totals = useMemo(() => computeTicket(ticket), [ticket]);
   const selectedLine = ticket.lines.find((l) => l.key === selected) ?? ticket.lines[ticket.lines.length - 1];
