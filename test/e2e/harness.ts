@@ -249,6 +249,8 @@ export interface QueuedRow {
   conflictId: string | null;
   /** where it is POSTed (absent: /sales) */
   path: string | null;
+  /** when the terminal made it (its clock) */
+  createdAt: string;
 }
 
 /** The terminal's browser database as it stands (what survives a reload): its queue and catalog size. */
@@ -275,6 +277,7 @@ export async function browserQueue(
       body: Record<string, unknown>;
       conflictId?: string | null;
       path?: string;
+      createdAt: string;
     }>('outbox');
     const skus = await all<{ id: string }>('skus');
     db.close();
@@ -286,6 +289,7 @@ export async function browserQueue(
         body: o.body,
         conflictId: o.conflictId ?? null,
         path: o.path ?? null,
+        createdAt: o.createdAt,
       })),
       skuCount: skus.length,
     };

@@ -16,6 +16,8 @@ import {
   storeStock,
   textOf,
 } from './harness.js';
+import { updateSku } from '../../src/modules/catalog/catalog.service.js';
+import { systemCtx } from '../../src/shared/context.js';
 
 let server: E2eServer;
 let browser: E2eBrowser;
@@ -64,9 +66,11 @@ describe('selling without a connection', () => {
       .poll(async () => (await server.database.db.selectFrom('sales').select('id').execute()).length, POLL)
       .toBe(1);
 
-    // The network goes away: sales 2–5 are made offline.
+    // The network goes away: sales 2–5 are made offline. Meanwhile the owner raises the price
+    // of Maseca on the server; the till, cut off, still sells it at $24.90.
     await context.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
+    await updateSku(systemCtx(server.database.db, tenantId), p.maseca.skuId, { price: '27.00' });
     await scan(page, p.sabritas.barcode);
     await chargeExactCash(page, '$21.50');
     await scan(page, p.gansito.barcode);
@@ -120,12 +124,16 @@ describe('selling without a connection', () => {
 
     const sales = await server.database.db
       .selectFrom('sales')
-      .select(['id', 'ticket_number', 'total'])
+      .select(['id', 'ticket_number', 'total', 'created_at'])
       .orderBy('id')
       .execute();
     expect(sales.map((s) => s.id)).toEqual(queued.map((q) => q.id).sort());
     expect(sales.map((s) => Number(s.ticket_number)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    // Each at the price the till charged (Maseca at $24.90, not the new $27.00) and dated when
+    // the till made it, not when the queue delivered it.
     expect(sales.map((s) => s.total)).toEqual(['18.00', '21.50', '32.00', '24.90', '39.50']);
+    const byId = new Map(queued.map((q) => [q.id, q.createdAt]));
+    for (const s of sales.slice(1)) expect(s.created_at.toISOString()).toBe(byId.get(s.id));
     expect(await storeStock(server, p.coca.skuId)).toBe('48.000');
     expect(await storeStock(server, p.sabritas.skuId)).toBe('48.000');
     expect(await storeStock(server, p.gansito.skuId)).toBe('48.000');

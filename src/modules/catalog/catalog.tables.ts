@@ -79,6 +79,24 @@ export interface SkuSearchWordsTable {
   word: string;
 }
 
+/**
+ * A SKU's price, channel prices and taxes at each version (migration 032), from `valid_from` to
+ * the next version's; written by triggers on skus, read to record a sale a till priced earlier.
+ */
+export interface SkuPriceVersionsTable {
+  tenant_id: string;
+  sku_id: string;
+  version: number;
+  price: string;
+  channels: Partial<Record<Channel, ChannelSetting>>;
+  price_includes_tax: boolean;
+  iva: IvaKind;
+  ieps_type: IepsType;
+  ieps_value: string | null;
+  active: boolean;
+  valid_from: Date;
+}
+
 export interface CatalogTables {
   categories: CategoriesTable;
   products: ProductsTable;
@@ -86,4 +104,5 @@ export interface CatalogTables {
   barcodes: BarcodesTable;
   sku_search_terms: SkuSearchTermsTable;
   sku_search_words: SkuSearchWordsTable;
+  sku_price_versions: SkuPriceVersionsTable;
 }

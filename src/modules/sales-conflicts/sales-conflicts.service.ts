@@ -171,9 +171,10 @@ async function saleIfRecorded(ctx: Ctx, saleId: string) {
 }
 
 /**
- * Settles an open sale conflict in the caller's transaction. `retry` records the sale now,
- * through recordSale, with the terminal's id, at the current time, in the register's open
- * session, attributed to the cashier who sold it; if it fails again (stock still short, no
+ * Settles an open sale conflict in the caller's transaction. `retry` records the sale through
+ * recordSale, with the terminal's id, at the time and prices the till sold it (its `soldAt` and
+ * price versions, however old), in the register's open session, attributed to the cashier who
+ * sold it; if it fails again (stock still short, no
  * open session) nothing changes and the error is the sales one. `void` closes it with a note.
  * Errors: SALE_CONFLICT_NOT_FOUND, SALE_CONFLICT_RESOLVED, LOCATION_FORBIDDEN and those of
  * recordSale (STOCK_INSUFFICIENT, CASH_SESSION_REQUIRED, …).
@@ -210,8 +211,11 @@ export async function resolveSaleConflict(
       const original = zSaleInput.parse(current.sale) as RecordSaleInput;
       // The session it was sold in may be closed by now: the register's open session takes it.
       const { cashSessionId: _closed, ...sale } = original;
+      // A report from a till that did not send the time with the sale has it on the report.
+      if (sale.soldAt === undefined && current.soldAt) sale.soldAt = current.soldAt;
       const seller: Ctx = { ...ctx, userId: current.reportedBy ?? ctx.userId };
-      ticketNumber = (await recordSale(seller, sale)).sale.ticketNumber;
+      // At the time and prices the till sold it, however late: a manager decided to record it.
+      ticketNumber = (await recordSale(seller, sale, { anyAge: true })).sale.ticketNumber;
     }
     await ctx.db
       .updateTable('sale_conflicts')

@@ -162,8 +162,10 @@ describe('sale conflicts', () => {
       ticketNumber: r.ticketNumber,
       cashSessionId: sessionId,
       userId: biz.as.cashier.userId,
-      createdAt: env.clock.now.toISOString(),
+      // dated when the till sold it (the report's soldAt), not when the manager retried
+      createdAt: c.soldAt,
     });
+    expect(c.soldAt).not.toBe(env.clock.now.toISOString());
     expect(await onHandAtStore(env, biz, skuId)).toBe('4.000');
     expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
     expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(1);

@@ -53,7 +53,8 @@ export interface PricedSale {
 }
 
 export interface PriceSaleInput {
-  lines: (SaleLineInput & { skuId: string })[];
+  /** `pricedWith`: the SKU as it stood at an earlier version the till priced the line with. */
+  lines: (SaleLineInput & { skuId: string; pricedWith?: SellableSku })[];
   discount?: string;
   payments: PaymentInput[];
   change?: string;
@@ -73,7 +74,7 @@ const SIX = 6;
  */
 export function priceSale(input: PriceSaleInput, skus: Map<string, SellableSku>): PricedSale {
   const prepared = input.lines.map((l, i) => {
-    const sku = skus.get(l.skuId);
+    const sku = l.pricedWith ?? skus.get(l.skuId);
     if (!sku) throw new AppError('SKU_NOT_FOUND', { sku: l.skuId, skuId: l.skuId, line: i + 1 });
     if (!availableOn(sku, 'counter'))
       throw new AppError(E.SKU_NOT_SELLABLE, { skuId: sku.id, description: sku.productName });

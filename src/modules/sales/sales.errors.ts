@@ -62,6 +62,21 @@ export const SalesErrors = defineErrors({
     es: 'Los precios cambiaron mientras cobrabas; vuelve a intentarlo.',
     en: 'Prices changed during checkout; try again.',
   },
+  SALE_SOLD_AT_OUT_OF_RANGE: {
+    status: 422,
+    es: 'La venta dice haberse hecho el {soldAt}: solo se registran ventas de las últimas 48 horas (desde {earliest}); un gerente puede registrarla desde Ventas en conflicto.',
+    en: 'The sale says it was made at {soldAt}: only sales of the last 48 hours are recorded (since {earliest}); a manager may record it from the sale conflicts.',
+  },
+  PRICE_VERSION_UNKNOWN: {
+    status: 422,
+    es: 'El artículo {skuId} no tuvo nunca la versión de precio {version}.',
+    en: 'SKU {skuId} never had price version {version}.',
+  },
+  PRICE_VERSION_EXPIRED: {
+    status: 409,
+    es: 'La caja cobró {description} con un precio que dejó de valer el {until}, más de 48 horas antes de la venta; un gerente puede registrarla desde Ventas en conflicto.',
+    en: 'The till charged {description} at a price that ended at {until}, over 48 hours before the sale; a manager may record it from the sale conflicts.',
+  },
   PARKED_TICKET_NOT_FOUND: {
     status: 404,
     es: 'Ese ticket en espera ya no existe (quizá otra caja lo retomó).',

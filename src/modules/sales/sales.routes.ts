@@ -34,7 +34,8 @@ export const salesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Record a counter sale (201); the same sale sent again answers the stored one (200)',
         description:
-          'The terminal generates the id (`sale_` + ULID); it is the idempotency key. Same id with another body: SALE_ID_REUSED.',
+          'The terminal generates the id (`sale_` + ULID); it is the idempotency key. Same id with another body: SALE_ID_REUSED. ' +
+          'A till sends, per line, the catalog version it priced with (`skuVersion`: an earlier version in force up to 48 h before the sale is honoured, and the bitácora records `sale.priced_earlier`) and, for a sale it queued offline, when it was made (`soldAt`, up to 48 h back).',
         body: zSaleInput,
         response: { 200: zSale, 201: zSale },
       },

@@ -11,6 +11,13 @@ export const zSaleLineInput = z
     quantity: zPositiveQuantity,
     /** A price other than the list price (managers only), in the SKU's tax terms. */
     unitPrice: zNonNegativeMoney.optional(),
+    /**
+     * The SKU version the till priced this line with (its copy of the catalog). An earlier
+     * version than the current one is honoured if it was still in force 48 h before the sale:
+     * the line is recorded at that version's price and taxes (PRICE_VERSION_UNKNOWN,
+     * PRICE_VERSION_EXPIRED otherwise).
+     */
+    skuVersion: z.number().int().positive().optional(),
     discount: zNonNegativeMoney.optional(),
   })
   .refine((l) => (l.skuId === undefined) !== (l.barcode === undefined), {
@@ -62,6 +69,14 @@ export const zSaleInput = z.object({
   /** The change the terminal handed back, if it says; otherwise computed. */
   change: zNonNegativeMoney.optional(),
   note: z.string().max(500).optional(),
+  /**
+   * When the till made the sale, for one sent late (queued offline): the sale, its stock
+   * movements and events are dated then. At most 48 h ago (SALE_SOLD_AT_OUT_OF_RANGE); a time
+   * ahead of the server's clock is taken as now. Not part of what makes two sends the same sale.
+   */
+  soldAt: z.iso
+    .datetime({ offset: true, message: 'Fecha y hora ISO 8601, p. ej. 2026-11-23T16:00:00Z.' })
+    .optional(),
 });
 
 export const zTaxLine = z.object({

@@ -7,12 +7,13 @@ import type { z } from 'zod';
 import { translateDbError } from '../../db/errors.js';
 import { json } from '../../db/types.js';
 import { groupBy } from '../../shared/collections.js';
-import { type Ctx, systemCtx } from '../../shared/context.js';
+import { type Ctx, inTransaction, systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
 import { businessDayRange } from '../../shared/time.js';
-import { getSellableSkus, lookupBarcode, type SellableSku } from '../catalog/catalog.service.js';
+import { getSellableSkus, lookupBarcode, priceFor, type SellableSku } from '../catalog/catalog.service.js';
+import { recordAudit } from '../events/events.service.js';
 import { mergedSessionTarget } from '../cash/merged-sessions.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import '../inventory/inventory.errors.js';
@@ -126,8 +127,116 @@ export function newInvoiceCode(): string {
   return s;
 }
 
+/**
+ * A sale with lines at earlier prices, and the bitácora row that says so (which lines, at which
+ * version and price, against the price now), in one transaction.
+ */
+async function recordPricedEarlier(
+  ctx: Ctx,
+  text: string,
+  input: RecordSaleInput,
+  earlier: Map<number, SellableSku>,
+  skus: Map<string, SellableSku>,
+): Promise<RecordedSale> {
+  return inTransaction(ctx, async (tx) => {
+    const result = await recordOneSale(tx.db, text);
+    if (!result.replayed)
+      await recordAudit(tx, {
+        action: 'sale.priced_earlier',
+        entityType: 'sale',
+        entityId: input.id,
+        data: {
+          soldAt: input.soldAt ?? null,
+          lines: [...earlier].map(([i, sku]) => ({
+            lineNo: i + 1,
+            skuId: sku.id,
+            version: input.lines[i]!.skuVersion!,
+            listPrice: priceFor(sku, 'counter'),
+            currentPrice: priceFor(skus.get(sku.id)!, 'counter'),
+          })),
+        },
+      });
+    return result;
+  });
+}
+
+/** What makes two sends the same sale: the body, less the time the till says it was sold. */
 function requestHash(input: RecordSaleInput): string {
-  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const { soldAt: _, ...sale } = input;
+  return createHash('sha256').update(JSON.stringify(sale)).digest('hex');
+}
+
+/** How far back a till's sale time, and the prices it charged, are taken as they were. */
+const LATE_SALE_MAX_AGE_MS = 48 * 3600_000;
+
+/**
+ * When the sale is recorded as made: the till's `soldAt` (a sale queued offline), a time ahead
+ * of the server's clock taken as now. Errors: SALE_SOLD_AT_OUT_OF_RANGE (older than 48 h, unless
+ * a manager retries a conflict: `anyAge`).
+ */
+function saleTime(ctx: Ctx, soldAt: string | undefined, anyAge: boolean): Date {
+  if (soldAt === undefined) return ctx.now;
+  const at = new Date(soldAt);
+  if (at >= ctx.now) return ctx.now;
+  const earliest = new Date(ctx.now.getTime() - LATE_SALE_MAX_AGE_MS);
+  if (at < earliest && !anyAge)
+    throw new AppError(E.SALE_SOLD_AT_OUT_OF_RANGE, { soldAt, earliest: earliest.toISOString() });
+  return at;
+}
+
+/**
+ * The SKUs as they stood at the earlier versions the till priced some lines with (its copy of
+ * the catalog was older than a price change), keyed by line index; empty when every line names
+ * the current version or none. A version is honoured while it was in force up to 48 h before
+ * the sale (any age for a manager's retry). Errors: PRICE_VERSION_UNKNOWN, PRICE_VERSION_EXPIRED.
+ */
+async function earlierPrices(
+  ctx: Ctx,
+  lines: { skuId: string; skuVersion?: number }[],
+  skus: Map<string, SellableSku>,
+  at: Date,
+  anyAge: boolean,
+): Promise<Map<number, SellableSku>> {
+  const out = new Map<number, SellableSku>();
+  const earlier = lines.flatMap((l, i) => {
+    const current = skus.get(l.skuId);
+    return current && l.skuVersion !== undefined && l.skuVersion !== current.version
+      ? [{ i, skuId: l.skuId, version: l.skuVersion, current }]
+      : [];
+  });
+  if (earlier.length === 0) return out;
+  const rows = await ctx.db
+    .selectFrom('sku_price_versions')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('sku_id', 'in', [...new Set(earlier.map((e) => e.skuId))])
+    .orderBy('version')
+    .execute();
+  const earliest = at.getTime() - LATE_SALE_MAX_AGE_MS;
+  for (const e of earlier) {
+    const versions = rows.filter((r) => r.sku_id === e.skuId);
+    const row = e.version < e.current.version ? versions.find((r) => r.version === e.version) : undefined;
+    if (!row) throw new AppError(E.PRICE_VERSION_UNKNOWN, { skuId: e.skuId, version: e.version });
+    // In force until the next version came in.
+    const until = versions.find((r) => r.version > e.version)?.valid_from ?? ctx.now;
+    if (!anyAge && until.getTime() < earliest)
+      throw new AppError(E.PRICE_VERSION_EXPIRED, {
+        skuId: e.skuId,
+        description: e.current.productName,
+        version: e.version,
+        until: until.toISOString(),
+      });
+    out.set(e.i, {
+      ...e.current,
+      price: new D(row.price).toFixed(2),
+      channels: row.channels,
+      priceIncludesTax: row.price_includes_tax,
+      iva: row.iva,
+      ieps: row.ieps_type === 'none' ? null : { type: row.ieps_type, value: row.ieps_value! },
+      active: row.active,
+    });
+  }
+  return out;
 }
 
 const MANAGER_ROLES = new Set(['owner', 'manager', 'system']);
@@ -151,8 +260,13 @@ export interface RecordSaleResult {
  * CASH_SESSION_REQUIRED, CASH_SESSION_CLOSED, LOCATION_FORBIDDEN, STOCK_INSUFFICIENT,
  * STORE_CREDIT_INSUFFICIENT, PRICE_CHANGED.
  */
-export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<RecordSaleResult> {
+export async function recordSale(
+  ctx: Ctx,
+  input: RecordSaleInput,
+  opts: { anyAge?: boolean } = {},
+): Promise<RecordSaleResult> {
   const hash = requestHash(input);
+  const anyAge = opts.anyAge === true;
   // Inside a caller's transaction a failed statement aborts it: no cache, no retry there.
   const canRetry = !ctx.db.isTransaction;
   let fresh = !canRetry;
@@ -163,7 +277,10 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
     let priced: PricedSale;
     let skuIds: string[];
     let skus: Map<string, SellableSku>;
+    let at: Date;
+    let earlier: Map<number, SellableSku>;
     try {
+      at = saleTime(ctx, input.soldAt, anyAge);
       const lines = await Promise.all(
         input.lines.map(async (l) =>
           l.skuId !== undefined
@@ -173,9 +290,10 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       );
       skuIds = [...new Set(lines.map((l) => l.skuId))];
       skus = await loadSkus(ctx, skuIds, fresh);
+      earlier = await earlierPrices(ctx, lines, skus, at, anyAge);
       priced = priceSale(
         {
-          lines,
+          lines: earlier.size === 0 ? lines : lines.map((l, i) => ({ ...l, pricedWith: earlier.get(i) })),
           discount: input.discount,
           payments: input.payments,
           change: input.change,
@@ -191,7 +309,7 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       throw err;
     }
     const invoiceCode = newInvoiceCode();
-    const payload = recordSalePayload(ctx, input, {
+    const payload = recordSalePayload(at === ctx.now ? ctx : { ...ctx, now: at }, input, {
       hash,
       cashSessionId,
       invoiceCode,
@@ -203,7 +321,8 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
       // Outside a caller's transaction the sale joins the database's group commit, if any.
       const batcher = ctx.db.isTransaction ? undefined : saleBatcherOf(ctx.db);
       const text = JSON.stringify(payload);
-      result = batcher ? await batcher.record(text) : await recordOneSale(ctx.db, text);
+      if (earlier.size > 0) result = await recordPricedEarlier(ctx, text, input, earlier, skus);
+      else result = batcher ? await batcher.record(text) : await recordOneSale(ctx.db, text);
     } catch (err) {
       const t = translateDbError(err);
       if (canRetry && attempt === 0 && t instanceof AppError && t.code === E.PRICE_CHANGED) {
@@ -252,7 +371,7 @@ export async function recordSale(ctx: Ctx, input: RecordSaleInput): Promise<Reco
         change: priced.change,
         taxes: priced.taxes,
         note: input.note ?? null,
-        createdAt: ctx.now.toISOString(),
+        createdAt: at.toISOString(),
         lines: priced.lines,
         payments: priced.payments,
       },

@@ -11,6 +11,10 @@ const CONFLICT_CODES = new Set([
   'CASH_SESSION_CLOSED',
   'CASH_SESSION_REQUIRED',
   'STORE_CREDIT_INSUFFICIENT',
+  // sold more than 48 h before it reached the server, or at a price that ended before that:
+  // a manager's retry records it as sold
+  'SALE_SOLD_AT_OUT_OF_RANGE',
+  'PRICE_VERSION_EXPIRED',
 ]);
 
 /** Statuses of a refused sale the server does not hold yet: shown here until it does. */
@@ -73,7 +77,9 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
   if (!row || row.status === 'sent') return row;
   const kind = kindOf(row);
   try {
-    const result = await post<Record<string, unknown>>(row.path ?? '/sales', row.body, { timeoutMs: 10_000 });
+    const result = await post<Record<string, unknown>>(row.path ?? '/sales', queuedBody(row), {
+      timeoutMs: 10_000,
+    });
     markServerReachable(true);
     await db.outbox.update(id, {
       status: 'sent',
@@ -112,6 +118,17 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
 }
 
 /**
+ * What a queued record sends: a sale says when it was made (the server dates it then, and the
+ * time is not part of what makes two sends the same sale, so one that reached the server before
+ * without it is still answered as recorded).
+ */
+function queuedBody(row: QueuedSale): Record<string, unknown> {
+  return kindOf(row) === 'sale' && row.body.soldAt === undefined
+    ? { ...row.body, soldAt: row.createdAt }
+    : row.body;
+}
+
+/**
  * Reports a refused queued sale to the server (POST /sale-conflicts, idempotent by sale id) so a
  * manager sees it; until the server has it, the sale stays on this terminal's conflict list.
  */
@@ -125,7 +142,7 @@ export async function reportConflict(tenantId: string, id: string): Promise<Queu
     const conflict = await post<{ id: string }>(
       '/sale-conflicts',
       {
-        sale: row.body,
+        sale: queuedBody(row),
         error: {
           code: row.lastError.code,
           message: row.lastError.message.slice(0, 500),

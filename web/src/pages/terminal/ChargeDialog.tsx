@@ -187,6 +187,8 @@ export function ChargeDialog({
       cashSessionId: session.id,
       lines: ticket.lines.map((l) => ({
         skuId: l.skuId,
+        // the catalog version the line was priced with: the server charges what the till showed
+        skuVersion: l.skuVersion,
         quantity: l.quantity,
         ...(new D(l.discount).isZero() ? {} : { discount: new D(l.discount).toFixed(2) }),
       })),
