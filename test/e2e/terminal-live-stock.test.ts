@@ -111,4 +111,70 @@ describe('live stock on an open terminal', () => {
       .waitFor();
     expect(await server.database.db.selectFrom('sales').select('id').execute()).toHaveLength(0);
   });
+
+  it('a price change reaches the till: the ticket on screen is charged as shown, a resumed parked one at the new price', async () => {
+    const { page } = browser;
+    const { products: p } = server.biz;
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Cobrar' }).waitFor({ state: 'detached' });
+    await page.keyboard.press('F8'); // the sold-out ticket goes aside
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$0.00');
+
+    // One Coca-Cola parked, one on screen, both at $18.00; then the owner raises it to $19.50.
+    await scan(page, p.coca.barcode);
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$18.00');
+    await page.keyboard.press('F8');
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$0.00');
+    await scan(page, p.coca.barcode);
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$18.00');
+    const res = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/skus/${p.coca.skuId}`,
+      headers: { cookie: await ownerCookie() },
+      payload: { price: '19.50' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const version = res.json().version as number;
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            async ([name, id]) => {
+              const db = await new Promise<IDBDatabase>((ok, ko) => {
+                const r = indexedDB.open(name!);
+                r.onsuccess = () => ok(r.result);
+                r.onerror = () => ko(r.error);
+              });
+              const sku = await new Promise<{ version: number } | undefined>((ok) => {
+                const r = db.transaction('skus').objectStore('skus').get(id!);
+                r.onsuccess = () => ok(r.result as { version: number } | undefined);
+              });
+              db.close();
+              return sku?.version;
+            },
+            [`mostrador-${server.biz.tenantId}`, p.coca.skuId],
+          ),
+        POLL,
+      )
+      .toBe(version);
+
+    // The customer in front of the till pays the $18.00 the screen showed; the server takes it.
+    await page.keyboard.press('F2');
+    await page.getByLabel('Importe').press('Enter');
+    await page.keyboard.press('F2');
+    await page.getByTestId('receipt').waitFor();
+    await page.keyboard.press('Enter');
+    const sold = await server.database.db
+      .selectFrom('sale_lines')
+      .select(['unit_price', 'sale_id'])
+      .where('sku_id', '=', p.coca.skuId)
+      .execute();
+    expect(sold.map((l) => l.unit_price)).toEqual(['18.00']);
+
+    // The parked one comes back at today's price.
+    await page.keyboard.press('F8');
+    const parked = page.getByRole('dialog', { name: 'Tickets aparcados' });
+    await parked.getByRole('button', { name: /Coca-Cola/ }).click();
+    await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$19.50');
+  });
 });

@@ -4,6 +4,7 @@ import { get, NetworkError, post, qs } from '../../lib/api';
 import type { ParkedTicket } from '../../lib/endpoints';
 import { formatMoney, formatTime } from '../../lib/format';
 import { useT } from '../../lib/i18n';
+import { counterPrice } from '../../lib/catalog-types';
 import { dbFor } from '../../offline/db';
 import { computeTicket, type Ticket } from './ticket';
 import type { TerminalConfig } from './terminal-state';
@@ -15,6 +16,29 @@ interface LocalParked {
   label: string;
   cart: Ticket;
   createdAt: string;
+}
+
+/**
+ * A resumed ticket is charged at today's prices: each line takes the price, taxes and catalog
+ * version this till now has for its SKU (a line whose SKU it no longer has stays as parked).
+ */
+export async function repriced(tenantId: string, ticket: Ticket): Promise<Ticket> {
+  const skus = await dbFor(tenantId).skus.bulkGet(ticket.lines.map((l) => l.skuId));
+  return {
+    ...ticket,
+    lines: ticket.lines.map((l, i) => {
+      const sku = skus[i];
+      if (!sku || sku.version === l.skuVersion) return l;
+      return {
+        ...l,
+        skuVersion: sku.version,
+        unitPrice: counterPrice(sku),
+        priceIncludesTax: sku.priceIncludesTax,
+        iva: sku.iva,
+        ieps: sku.ieps,
+      };
+    }),
+  };
 }
 
 function labelOf(ticket: Ticket): string {
@@ -98,10 +122,10 @@ export function ParkedDialog({
         const db = dbFor(tenantId);
         const list = ((await db.kv.get(LOCAL_KEY))?.value as LocalParked[] | undefined) ?? [];
         await db.kv.put({ key: LOCAL_KEY, value: list.filter((x) => x.id !== p.id) });
-        onResume(p.cart);
+        onResume(await repriced(tenantId, p.cart));
       } else {
         const r = await post<ParkedTicket>(`/parked-tickets/${p.id}/resume`);
-        onResume(r.cart as unknown as Ticket);
+        onResume(await repriced(tenantId, r.cart as unknown as Ticket));
       }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
