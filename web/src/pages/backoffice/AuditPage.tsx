@@ -40,6 +40,7 @@ const AREAS: { key: string; label: [string, string]; actions: string }[] = [
 
 const ACTION_LABEL: Record<string, [string, string]> = {
   'sale.completed': ['Venta', 'Sale'],
+  'sale.priced_earlier': ['Venta al precio que tenía la caja', 'Sale at the till’s earlier price'],
   'return.recorded': ['Devolución', 'Return'],
   'cash.session_opened': ['Apertura de caja', 'Register opened'],
   'cash.session_merged': ['Apertura sin conexión unida', 'Offline opening merged'],
