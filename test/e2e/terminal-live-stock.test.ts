@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  chargeExactCash,
   type E2eBrowser,
   type E2eServer,
   launchBrowser,
@@ -176,5 +177,37 @@ describe('live stock on an open terminal', () => {
     const parked = page.getByRole('dialog', { name: 'Tickets aparcados' });
     await parked.getByRole('button', { name: /Coca-Cola/ }).click();
     await expect.poll(textOf(page.getByTestId('total')), POLL).toBe('$19.50');
+  });
+
+  it('dates a sale it queued by the server’s clock when the PC’s clock is three hours behind', async () => {
+    const { page, context } = browser;
+    const { products: p } = server.biz;
+    await chargeExactCash(page, '$19.50');
+    const HOURS_3 = 3 * 3600_000;
+    await page.clock.install({ time: Date.now() - HOURS_3 });
+    await page.reload();
+    await page.getByTestId('scan-input').waitFor();
+    // The till learns the difference from the answers' Date header.
+    await expect
+      .poll(() => page.evaluate(() => Number(localStorage.getItem('mostrador.clockOffsetMs'))), POLL)
+      .toBeGreaterThan(HOURS_3 - 5000);
+    expect(await page.evaluate(() => Date.now())).toBeLessThan(Date.now() - HOURS_3 + 60_000);
+
+    await context.setOffline(true);
+    await page.getByTestId('offline-banner').waitFor();
+    await scan(page, p.maseca.barcode);
+    await chargeExactCash(page, '$24.90');
+    const soldAt = Date.now();
+    await context.setOffline(false);
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 20_000 });
+    const sale = await server.database.db
+      .selectFrom('sales as s')
+      .innerJoin('sale_lines as l', (j) =>
+        j.onRef('l.tenant_id', '=', 's.tenant_id').onRef('l.sale_id', '=', 's.id'),
+      )
+      .select('s.created_at')
+      .where('l.sku_id', '=', p.maseca.skuId)
+      .executeTakeFirstOrThrow();
+    expect(Math.abs(sale.created_at.getTime() - soldAt)).toBeLessThan(15_000);
   });
 });

@@ -43,6 +43,42 @@ export function onUnauthenticated(fn: () => void): () => void {
   return () => unauthenticatedListeners.delete(fn);
 }
 
+const CLOCK_KEY = 'mostrador.clockOffsetMs';
+/** How far the server's clock runs ahead of this browser's, learned from each answer's Date header. */
+let clockOffsetMs = (() => {
+  try {
+    return Number(localStorage.getItem(CLOCK_KEY)) || 0;
+  } catch {
+    return 0;
+  }
+})();
+
+/**
+ * Now by the server's clock: what a till writes on what it queues (a sale's time, an offline
+ * opening or corte), so a PC whose clock is off does not date them wrong.
+ */
+export function serverNow(): Date {
+  return new Date(Date.now() + clockOffsetMs);
+}
+
+function learnClock(res: Response, sentAt: number): void {
+  const server = Date.parse(res.headers.get('date') ?? '');
+  const receivedAt = Date.now();
+  // A slow answer says little about the clock.
+  if (Number.isNaN(server) || receivedAt - sentAt > 2000) return;
+  // The header has whole seconds: the server's clock read somewhere in [server, server + 1 s).
+  const offset = server + 500 - (sentAt + receivedAt) / 2;
+  // Within two seconds is the header's own precision: the browser's clock is kept.
+  const next = Math.abs(offset) < 2000 ? 0 : Math.round(offset);
+  if (next === clockOffsetMs) return;
+  clockOffsetMs = next;
+  try {
+    localStorage.setItem(CLOCK_KEY, String(next));
+  } catch {
+    // private mode: learned again after a reload
+  }
+}
+
 /** One JSON call to the API; throws ApiError for an error answer and NetworkError for no answer. */
 export async function api<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
@@ -60,6 +96,7 @@ export async function api<T>(
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 15_000);
   opts.signal?.addEventListener('abort', () => controller.abort());
   let res: Response;
+  const sentAt = Date.now();
   try {
     res = await fetch(API_BASE + path, {
       method,
@@ -73,6 +110,7 @@ export async function api<T>(
   } finally {
     clearTimeout(timer);
   }
+  learnClock(res, sentAt);
   const text = await res.text();
   let data: unknown = null;
   if (text) {

@@ -1,4 +1,4 @@
-import { ApiError, NetworkError, post } from '../lib/api';
+import { ApiError, NetworkError, post, serverNow } from '../lib/api';
 import { createStore } from '../lib/store';
 import { markServerReachable } from './connectivity';
 import { dbFor, kindOf, type QueuedKind, type QueuedSale, queueOrder } from './db';
@@ -59,7 +59,7 @@ export async function enqueueOperation(
     ...op,
     status: 'pending',
     receipt: { description },
-    createdAt: new Date().toISOString(),
+    createdAt: serverNow().toISOString(),
     attempts: 0,
     lastError: null,
     result: null,

@@ -2,7 +2,7 @@ import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, NetworkError, post } from '../../lib/api';
+import { ApiError, get, NetworkError, post, serverNow } from '../../lib/api';
 import type { CashReport } from '../../lib/endpoints';
 import { formatDateTime, formatDeduction, formatMoney, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
@@ -320,7 +320,7 @@ function CorteZ({
     // Without the server: counted here, queued behind the register's sales (the terminal's time
     // goes with it), and shown with the provisional figures until the server confirms them.
     const queueClose = async () => {
-      const queued = { ...body, closedAt: new Date().toISOString() };
+      const queued = { ...body, closedAt: serverNow().toISOString() };
       await enqueueOperation(
         tenantId,
         { id: newId('ccl'), kind: 'cash_close', path, body: queued },

@@ -3,7 +3,7 @@ import { D } from '@server/shared/money.js';
 import { useEffect, useRef, useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { Modal } from '../../app/Modal';
-import { ApiError, NetworkError, post } from '../../lib/api';
+import { ApiError, NetworkError, post, serverNow } from '../../lib/api';
 import type { PaymentInput, PaymentMethod, Sale } from '../../lib/endpoints';
 import { formatMoney, formatQuantity, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
@@ -201,7 +201,7 @@ export function ChargeDialog({
     };
     const receipt: ReceiptSnapshot = {
       saleId: id,
-      createdAt: new Date().toISOString(),
+      createdAt: serverNow().toISOString(),
       cashier: user?.name ?? '',
       registerName: cfg.register.name,
       locationName: cfg.location.name,

@@ -1,6 +1,6 @@
 import { newId } from '@server/shared/ids.js';
 import { useEffect, useState } from 'react';
-import { get } from '../../lib/api';
+import { get, serverNow } from '../../lib/api';
 import type { CashSession } from '../../lib/endpoints';
 import { useLiveQuery } from '../../lib/store';
 import { dbFor, type QueuedSale } from '../../offline/db';
@@ -25,7 +25,7 @@ export function openingBody(cfg: TerminalConfig, openingFloat: string): OpeningB
     id: newId('cs'),
     registerId: cfg.register.id,
     openingFloat,
-    openedAt: new Date().toISOString(),
+    openedAt: serverNow().toISOString(),
   };
 }
 
