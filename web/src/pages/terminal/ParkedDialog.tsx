@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { get, NetworkError, post, qs } from '../../lib/api';
+import { get, NetworkError, post, qs, serverNow } from '../../lib/api';
 import type { ParkedTicket } from '../../lib/endpoints';
 import { formatMoney, formatTime } from '../../lib/format';
 import { useT } from '../../lib/i18n';
@@ -64,7 +64,7 @@ export async function parkTicket(tenantId: string, cfg: TerminalConfig, ticket: 
     if (!(err instanceof NetworkError)) throw err;
     const db = dbFor(tenantId);
     const list = ((await db.kv.get(LOCAL_KEY))?.value as LocalParked[] | undefined) ?? [];
-    list.push({ id: `local-${Date.now()}`, label, cart: ticket, createdAt: new Date().toISOString() });
+    list.push({ id: `local-${Date.now()}`, label, cart: ticket, createdAt: serverNow().toISOString() });
     await db.kv.put({ key: LOCAL_KEY, value: list });
   }
 }

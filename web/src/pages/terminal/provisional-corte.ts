@@ -1,5 +1,5 @@
 import { D } from '@server/shared/money.js';
-import { get } from '../../lib/api';
+import { get, serverNow } from '../../lib/api';
 import type { CashReport } from '../../lib/endpoints';
 import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
 import type { TerminalSession } from './terminal-state';
@@ -38,7 +38,8 @@ function inFlight(row: QueuedSale): boolean {
  */
 export async function refreshCorte(tenantId: string, sessionId: string): Promise<void> {
   const db = dbFor(tenantId);
-  const at = new Date().toISOString();
+  // the queue's clock (createdAt is the server's time as the till knows it)
+  const at = serverNow().toISOString();
   const quiet = async () => !(await db.outbox.filter((r) => inFlight(r) || r.createdAt >= at).first());
   if (!(await quiet())) return;
   let report: CashReport;
