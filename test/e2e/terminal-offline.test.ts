@@ -144,5 +144,46 @@ describe('selling without a connection', () => {
       .where('reason', '=', 'sale')
       .executeTakeFirstOrThrow();
     expect(Number(movements.n)).toBe(6);
+
+    // Offline again, a customer brings one Gansito back. The till finds the sale among its own
+    // (it has the server's answer: ticket number and lines), pays $16.00 out of the drawer and
+    // queues the return under its id; the provisional corte X counts the refund.
+    const gansitoTicket = Number(sales.find((s) => s.total === '32.00')!.ticket_number);
+    await context.setOffline(true);
+    await page.getByTestId('offline-banner').waitFor();
+    await page.keyboard.press('F9');
+    await page.getByText('Sin conexión: se buscan solo las ventas de esta caja').waitFor();
+    await page.getByLabel('Número de ticket').fill(String(gansitoTicket));
+    await page.getByRole('button', { name: 'Buscar venta' }).click();
+    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
+    await page.getByLabel('Devolver Gansito Marinela').fill('1');
+    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('quedó guardada en esta caja');
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
+    await page.screenshot({ path: join(SCREENSHOTS, '56-devolucion-sin-conexion.png') });
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$319.90');
+    await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
+    await page.getByTestId('corte-provisional').waitFor({ state: 'detached' });
+    expect(await server.database.db.selectFrom('returns').select('id').execute()).toHaveLength(0);
+
+    // Back online: the return reaches the server once, the Gansito is back on the shelf.
+    await context.setOffline(false);
+    await expect
+      .poll(
+        async () => (await browserQueue(page, tenantId)).outbox.find((o) => o.kind === 'return')?.status,
+        { ...POLL, timeout: 20_000 },
+      )
+      .toBe('sent');
+    const returns = await server.database.db
+      .selectFrom('returns')
+      .select(['sale_id', 'refund_method', 'refund_amount'])
+      .execute();
+    expect(returns).toEqual([
+      { sale_id: sales.find((s) => s.total === '32.00')!.id, refund_method: 'cash', refund_amount: '16.00' },
+    ]);
+    expect(await storeStock(server, p.gansito.skuId)).toBe('49.000');
   });
 });

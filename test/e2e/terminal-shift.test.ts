@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  browserQueue,
   type E2eBrowser,
   type E2eServer,
   launchBrowser,
@@ -130,17 +131,20 @@ describe('a full shift at the counter', () => {
     await page.getByLabel('Motivo').selectOption('defectuoso');
     await page.getByText('A devolver: $16.00').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '06-devolucion.png') });
-    // The return reaches the server but its answer is lost: the second try gets the first one's
-    // answer (same Idempotency-Key), and the corte below counts one $16 refund.
+    // The return reaches the server but its answer is lost: the till keeps it in its queue, which
+    // sends it again; the server answers the first one (same Idempotency-Key), and the corte
+    // below counts one $16 refund.
     await loseNextAnswer(page, '**/api/v1/returns');
     await page.getByRole('button', { name: 'Registrar devolución' }).click();
-    await expect
-      .poll(textOf(page.getByRole('alert')), POLL)
-      .toBe(
-        'No llegó la respuesta del servidor. Vuelve a intentarlo: si la devolución ya quedó registrada, no se repite.',
-      );
-    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('quedó guardada en esta caja');
     await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
+    await expect
+      .poll(
+        async () =>
+          (await browserQueue(page, server.biz.tenantId)).outbox.find((o) => o.kind === 'return')?.status,
+        POLL,
+      )
+      .toBe('sent');
     expect(await server.database.db.selectFrom('returns').select('id').execute()).toHaveLength(1);
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
 

@@ -77,6 +77,8 @@ export const en: Record<MessageKey, string> = {
   'frame.offlineBanner':
     'Offline — {n} sales waiting to be sent. Keep selling; they are sent when the connection is back.',
   'frame.pendingBanner': '{n} sales waiting to be sent.',
+  'frame.otherPending':
+    'Register operations waiting (opening, cash in and out, payments, returns or closing): {n}.',
   'frame.sending': 'Sending {n} sales…',
   'frame.conflictBanner': '{n} offline sales need a manager to review them.',
   'frame.seeConflicts': 'See sales with problems',
@@ -264,6 +266,10 @@ export const en: Record<MessageKey, string> = {
   'ret.submit': 'Record return',
   'ret.noAnswer': 'No answer from the server. Try again: if the return was recorded, it is not repeated.',
   'ret.done': 'Return recorded.',
+  'ret.queued':
+    'The return is saved on this till: it goes to the server as soon as it answers, once (if it is refused, it shows in this till’s queue).',
+  'ret.offlineSearch':
+    'Offline: only this till’s sales that reached the server are searched, by ticket number or date.',
   'ret.giveCash': 'Give {amount} in cash',
   'ret.toCard': 'Refund {amount} to the card',
   'ret.toTransfer': 'Transfer {amount} to the customer’s account',

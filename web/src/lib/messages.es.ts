@@ -76,6 +76,8 @@ export const es = {
   'frame.offlineBanner':
     'Sin conexión — {n} ventas por enviar. Puedes seguir vendiendo; se envían solas al volver la conexión.',
   'frame.pendingBanner': '{n} ventas por enviar.',
+  'frame.otherPending':
+    'Operaciones de caja por enviar (apertura, entradas y salidas, abonos, devoluciones o corte): {n}.',
   'frame.sending': 'Enviando {n} ventas…',
   'frame.conflictBanner': '{n} ventas hechas sin conexión necesitan revisión del encargado.',
   'frame.seeConflicts': 'Ver ventas con problema',
@@ -264,6 +266,10 @@ export const es = {
   'ret.noAnswer':
     'No llegó la respuesta del servidor. Vuelve a intentarlo: si la devolución ya quedó registrada, no se repite.',
   'ret.done': 'Devolución registrada.',
+  'ret.queued':
+    'La devolución quedó guardada en esta caja: se enviará al servidor en cuanto responda, una sola vez (si la rechaza, aparecerá en la cola de esta caja).',
+  'ret.offlineSearch':
+    'Sin conexión: se buscan solo las ventas de esta caja que ya llegaron al servidor, por número de ticket o fecha.',
   'ret.giveCash': 'Entrega {amount} en efectivo',
   'ret.toCard': 'Reembolsa {amount} a la tarjeta',
   'ret.toTransfer': 'Transfiere {amount} a la cuenta del cliente',

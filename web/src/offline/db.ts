@@ -23,10 +23,17 @@ export type QueuedStatus = 'charging' | 'pending' | 'sent' | 'conflict' | 'rejec
 
 /**
  * What the queue carries: a sale (rows older than this field are sales), the opening of a cash
- * session made offline, cash in/out, or a payment on a customer's account (abono). All of them carry the id this terminal generated, which
+ * session made offline, cash in/out, a payment on a customer's account (abono), a corte Z or a
+ * return (sent with its id as the Idempotency-Key: a return id alone is refused the second time). All of them carry the id this terminal generated, which
  * the server takes as the idempotency key; the queue sends them in the order they were made.
  */
-export type QueuedKind = 'sale' | 'cash_session' | 'cash_movement' | 'account_payment' | 'cash_close';
+export type QueuedKind =
+  | 'sale'
+  | 'cash_session'
+  | 'cash_movement'
+  | 'account_payment'
+  | 'cash_close'
+  | 'return';
 
 /** A sale the terminal recorded; it stays here until the server has it (and after, as a receipt). */
 export interface QueuedSale {

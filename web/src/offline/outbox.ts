@@ -79,6 +79,8 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
   try {
     const result = await post<Record<string, unknown>>(row.path ?? '/sales', queuedBody(row), {
       timeoutMs: 10_000,
+      // A return's id is refused the second time: the key makes a resend answer the first one.
+      ...(kind === 'return' ? { idempotencyKey: row.id } : {}),
     });
     markServerReachable(true);
     await db.outbox.update(id, {

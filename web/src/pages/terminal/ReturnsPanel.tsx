@@ -2,7 +2,7 @@ import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, qs, usePostOnce } from '../../lib/api';
+import { ApiError, get, NetworkError, post, qs, serverNow } from '../../lib/api';
 import type { CashSession, Sale } from '../../lib/endpoints';
 import {
   businessToday,
@@ -13,6 +13,8 @@ import {
   parseQuantityInput,
 } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
+import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
+import { flushOutbox } from '../../offline/outbox';
 import type { TerminalConfig } from './terminal-state';
 
 const REASONS: { value: string; label: MessageKey }[] = [
@@ -31,14 +33,63 @@ interface ReturnResult {
   lines: { description: string; quantity: string; amount: string }[];
 }
 
-/** F9: find the sale (ticket number, phone or date), pick lines and quantities, reason, refund. */
+/** A return that is (or was) on its way through this till's queue: not refused. */
+const LIVE: QueuedSale['status'][] = ['charging', 'pending', 'sent'];
+
+/**
+ * Without the server: this till's sales it has an answer for (ticket number, lines), with what
+ * was returned of each line through this till since, found by ticket number or business day.
+ */
+async function localSales(
+  tenantId: string,
+  locationId: string,
+  q: { ticketNumber?: string; date?: string },
+): Promise<Sale[]> {
+  const rows = await dbFor(tenantId).outbox.toArray();
+  const returned = new Map<string, InstanceType<typeof D>>();
+  for (const r of rows) {
+    if (kindOf(r) !== 'return' || !LIVE.includes(r.status)) continue;
+    const body = r.body as { saleId: string; lines: { lineNo: number; quantity: string }[] };
+    for (const l of body.lines) {
+      const k = `${body.saleId}/${l.lineNo}`;
+      returned.set(k, (returned.get(k) ?? new D(0)).plus(l.quantity));
+    }
+  }
+  return rows
+    .filter((r) => kindOf(r) === 'sale' && r.status === 'sent' && r.result)
+    .map((r) => r.result as unknown as Sale)
+    .filter(
+      (s) =>
+        s.locationId === locationId &&
+        (q.ticketNumber
+          ? String(s.ticketNumber) === q.ticketNumber
+          : businessToday(new Date(s.createdAt)) === q.date),
+    )
+    .map((s) => ({
+      ...s,
+      lines: s.lines.map((l) => ({
+        ...l,
+        returnedQuantity: new D(l.returnedQuantity).plus(returned.get(`${s.id}/${l.lineNo}`) ?? 0).toString(),
+      })),
+    }))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/**
+ * F9: find the sale (ticket number, phone or date), pick lines and quantities, reason, refund.
+ * The return goes through the till's queue under its own id (the idempotency key): without a
+ * connection it is kept and sent when the server is back, exactly once, like a sale.
+ */
 export function ReturnsPanel({
+  tenantId,
   cfg,
+  online,
   onClose,
 }: {
   tenantId: string;
   cfg: TerminalConfig;
   session: CashSession;
+  online: boolean;
   onClose: () => void;
 }) {
   const t = useT();
@@ -54,25 +105,33 @@ export function ReturnsPanel({
   const [reference, setReference] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<ReturnResult | null>(null);
+  const [done, setDone] = useState<(ReturnResult & { queued: boolean }) | null>(null);
   const [busy, setBusy] = useState(false);
   // One return id per sale picked: the server refuses a second return under it (RETURN_DUPLICATE).
   const returnId = useMemo(() => (sale ? newId('ret') : ''), [sale]);
-  const postOnce = usePostOnce();
 
   async function find(e: FormEvent) {
     e.preventDefault();
     setError(null);
     try {
-      const q = ticketNumber.trim()
-        ? { ticketNumber: ticketNumber.trim(), locationId: cfg.location.id }
-        : phone.trim()
-          ? { phone: phone.trim() }
-          : { from: date, to: date, locationId: cfg.location.id };
-      const r = await get<{ items: Sale[] }>(`/sales/for-return${qs(q)}`);
-      setSales(r.items);
-      if (r.items.length === 1) choose(r.items[0]!);
-      if (r.items.length === 0) setError(t('ret.noneFound'));
+      const items = online
+        ? (
+            await get<{ items: Sale[] }>(
+              `/sales/for-return${qs(
+                ticketNumber.trim()
+                  ? { ticketNumber: ticketNumber.trim(), locationId: cfg.location.id }
+                  : phone.trim()
+                    ? { phone: phone.trim() }
+                    : { from: date, to: date, locationId: cfg.location.id },
+              )}`,
+            )
+          ).items
+        : await localSales(tenantId, cfg.location.id, {
+            ...(ticketNumber.trim() ? { ticketNumber: ticketNumber.trim() } : { date }),
+          });
+      setSales(items);
+      if (items.length === 1) choose(items[0]!);
+      if (items.length === 0) setError(t('ret.noneFound'));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -125,10 +184,60 @@ export function ReturnsPanel({
         })),
         refund,
       };
-      // Sent again after no answer: the same body replays the first answer (Idempotency-Key);
-      // a changed one keeps the return's id, so a return that did go through is not made twice.
-      const r = await postOnce<ReturnResult>('/returns', body);
-      setDone(r);
+      // Kept in the queue before it is sent, under the return's id, which is also its
+      // Idempotency-Key: sent again after no answer (now or by the queue), the server answers
+      // what it did the first time; refused, the key is free for a corrected return.
+      const db = dbFor(tenantId);
+      const queued: ReturnResult & { queued: boolean } = {
+        id: returnId,
+        refund: { method: refundMethod, amount: estimate.toFixed(2) },
+        lines: picked.map((x) => ({
+          description: x.line.description,
+          quantity: x.q,
+          amount: new D(x.line.total).times(x.q).div(x.line.quantity).toFixed(2),
+        })),
+        queued: true,
+      };
+      await db.outbox.put({
+        id: returnId,
+        kind: 'return',
+        path: '/returns',
+        status: online ? 'charging' : 'pending',
+        body,
+        receipt: {
+          description: `${t('ret.title')} · ${t('receipt.ticket')} ${sale.ticketNumber}`,
+          refund: queued.refund,
+        },
+        createdAt: serverNow().toISOString(),
+        attempts: 0,
+        lastError: null,
+        result: null,
+      });
+      if (!online) {
+        setDone(queued);
+        return;
+      }
+      try {
+        const r = await post<ReturnResult>('/returns', body, { idempotencyKey: returnId, timeoutMs: 8000 });
+        await db.outbox.update(returnId, {
+          status: 'sent',
+          result: r as unknown as Record<string, unknown>,
+          sentAt: new Date().toISOString(),
+          attempts: 1,
+        });
+        setDone({ ...r, queued: false });
+      } catch (err) {
+        if (err instanceof NetworkError) {
+          // No answer: the return stands in the queue; the server will take it exactly once.
+          await db.outbox.update(returnId, { status: 'pending', attempts: 1 });
+          setDone(queued);
+          void flushOutbox(tenantId);
+        } else {
+          // Refused while the cashier is here: nothing was returned; fix and send again.
+          await db.outbox.delete(returnId);
+          throw err;
+        }
+      }
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('ret.noAnswer'));
     } finally {
@@ -140,7 +249,7 @@ export function ReturnsPanel({
     <Modal title={t('ret.title')} onClose={onClose} wide>
       {done ? (
         <div className="stack" data-testid="return-done">
-          <p className="ok-box">{t('ret.done')}</p>
+          <p className={done.queued ? 'warn-box' : 'ok-box'}>{t(done.queued ? 'ret.queued' : 'ret.done')}</p>
           <p className="big-amount">
             {t(
               refundMethod === 'cash'
@@ -161,6 +270,7 @@ export function ReturnsPanel({
         </div>
       ) : !sale ? (
         <form className="stack" onSubmit={find}>
+          {!online && <p className="muted">{t('ret.offlineSearch')}</p>}
           <div className="row">
             <label>
               {t('ret.ticketNumber')}
@@ -174,7 +284,13 @@ export function ReturnsPanel({
             </label>
             <label>
               {t('ret.phone')}
-              <input name="phone" inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
+              <input
+                name="phone"
+                inputMode="tel"
+                value={phone}
+                disabled={!online}
+                onChange={(e) => setPhone(e.target.value)}
+              />
             </label>
             <label>
               {t('ret.date')}

@@ -286,7 +286,7 @@ export function SellScreen({
     },
     { key: 'F7', label: 'sell.f.note', action: () => setDialog({ kind: 'note' }) },
     { key: 'F8', label: ticket.lines.length ? 'sell.f.park' : 'sell.f.resume', action: () => void park() },
-    { key: 'F9', label: 'sell.f.returns', action: () => setDialog({ kind: 'returns' }), disabled: !online },
+    { key: 'F9', label: 'sell.f.returns', action: () => setDialog({ kind: 'returns' }) },
     { key: 'F10', label: 'sell.f.cash', action: () => setDialog({ kind: 'cash' }) },
   ];
 
@@ -634,7 +634,7 @@ export function SellScreen({
         <ReceiptDialog tenantId={tenantId} cfg={cfg} saleId={dialog.saleId} onClose={closeDialog} />
       )}
       {dialog?.kind === 'returns' && (
-        <ReturnsPanel tenantId={tenantId} cfg={cfg} session={session} onClose={closeDialog} />
+        <ReturnsPanel tenantId={tenantId} cfg={cfg} session={session} online={online} onClose={closeDialog} />
       )}
       {dialog?.kind === 'cash' && (
         <CashPanel tenantId={tenantId} cfg={cfg} session={session} onClose={closeDialog} />

@@ -14,7 +14,7 @@ import type { TerminalConfig } from './terminal-state';
 /**
  * Counts of the queue, live from the browser database: sales (pending, conflict, rejected),
  * everything waiting (`pendingAll`: also a session opening, cash in/out and abonos) and the cash
- * in/out and abonos the server refused (`refusedMovements`).
+ * in/out, abonos, cortes and returns the server refused (`refusedMovements`).
  */
 export function useQueueCounts(tenantId: string) {
   return useLiveQuery(
@@ -29,7 +29,7 @@ export function useQueueCounts(tenantId: string) {
         db.outbox
           .where('status')
           .equals('rejected')
-          .filter((r) => ['cash_movement', 'account_payment', 'cash_close'].includes(kindOf(r)))
+          .filter((r) => ['cash_movement', 'account_payment', 'cash_close', 'return'].includes(kindOf(r)))
           .count(),
       ]);
       return { pending, pendingAll, conflict, rejected, refusedMovements };
@@ -121,6 +121,8 @@ export function TerminalFrame({
             : sync.running
               ? t('frame.sending', { n: counts.pending })
               : t('frame.pendingBanner', { n: counts.pending })}
+          {counts.pendingAll > counts.pending &&
+            ` ${t('frame.otherPending', { n: counts.pendingAll - counts.pending })}`}
         </div>
       )}
       {(problems > 0 || counts.refusedMovements > 0) && (

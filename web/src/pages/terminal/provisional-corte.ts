@@ -25,7 +25,7 @@ interface StoredCorte {
   at: string;
 }
 
-/** A sale, opening, cash movement or abono of this terminal the server may not have yet. */
+/** A sale, opening, cash movement, abono or return of this terminal the server may not have yet. */
 function inFlight(row: QueuedSale): boolean {
   return row.status === 'pending' || row.status === 'charging';
 }
@@ -118,6 +118,7 @@ export function addQueued(
   let salesTotal = new D(base.salesTotal);
   let cashIn = new D(base.cashIn);
   let cashOut = new D(base.cashOut);
+  let cashRefunds = new D(base.cashRefunds);
   let added = 0;
   for (const row of rows) {
     if (!unseenSince(row, since)) continue;
@@ -141,6 +142,15 @@ export function addQueued(
       const m = of(body.method as string);
       m.collections = m.collections.plus(body.amount as string);
       added++;
+    } else if (kind === 'return') {
+      // A refund from this register (store credit has none): what the till worked out and paid.
+      const refund = body.refund as { method: string; registerId?: string };
+      const amount = (row.receipt as { refund?: { amount: string } }).refund?.amount;
+      if (refund.registerId === session.registerId && amount) {
+        of(refund.method).refunds = of(refund.method).refunds.plus(amount);
+        if (refund.method === 'cash') cashRefunds = cashRefunds.plus(amount);
+        added++;
+      }
     }
   }
   const byMethod = [...methods.entries()].map(([method, m]) => {
@@ -164,6 +174,7 @@ export function addQueued(
       byMethod,
       cashIn: cashIn.toFixed(2),
       cashOut: cashOut.toFixed(2),
+      cashRefunds: cashRefunds.toFixed(2),
       expectedCash: byMethod.find((m) => m.method === 'cash')!.expected,
     },
   };
