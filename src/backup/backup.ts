@@ -71,13 +71,7 @@ async function rebuildDerived(trx: Exec): Promise<void> {
     insert into sku_search_words (tenant_id, word)
     select distinct tenant_id, term from sku_search_terms`.execute(trx);
   // A backup made before prices kept their versions (032): each SKU's current one, at least.
-  await sql`
-    insert into sku_price_versions (tenant_id, sku_id, version, price, channels, price_includes_tax,
-                                    iva, ieps_type, ieps_value, active, valid_from)
-    select s.tenant_id, s.id, s.version, s.price, s.channels, p.price_includes_tax, p.iva,
-           p.ieps_type, p.ieps_value, s.active and p.active, s.updated_at
-      from skus s join products p on p.tenant_id = s.tenant_id and p.id = s.product_id
-    on conflict do nothing`.execute(trx);
+  await sql`insert into sku_price_versions select * from sku_price_now on conflict do nothing`.execute(trx);
 }
 
 async function tablesOf(db: Exec): Promise<TableInfo[]> {

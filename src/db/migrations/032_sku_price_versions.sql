@@ -19,27 +19,28 @@ create table sku_price_versions (
   foreign key (tenant_id, sku_id) references skus (tenant_id, id) on delete cascade
 );
 
+-- Each SKU's current version as a row of sku_price_versions: what the triggers, this
+-- migration's backfill and a restore (src/backup) write.
+create view sku_price_now as
+select s.tenant_id, s.id as sku_id, s.version, s.price, s.channels, p.price_includes_tax, p.iva,
+       p.ieps_type, p.ieps_value, s.active and p.active as active, s.updated_at as valid_from
+  from skus s
+  join products p on p.tenant_id = s.tenant_id and p.id = s.product_id;
+
 create function sku_price_versions_insert() returns trigger language plpgsql as $$
 begin
-  insert into sku_price_versions (tenant_id, sku_id, version, price, channels, price_includes_tax,
-                                  iva, ieps_type, ieps_value, active, valid_from)
-  select n.tenant_id, n.id, n.version, n.price, n.channels, p.price_includes_tax, p.iva,
-         p.ieps_type, p.ieps_value, n.active and p.active, n.updated_at
-    from new_skus n
-    join products p on p.tenant_id = n.tenant_id and p.id = n.product_id
+  insert into sku_price_versions
+  select v.* from sku_price_now v join new_skus n on n.tenant_id = v.tenant_id and n.id = v.sku_id
   on conflict do nothing;
   return null;
 end $$;
 
 create function sku_price_versions_update() returns trigger language plpgsql as $$
 begin
-  insert into sku_price_versions (tenant_id, sku_id, version, price, channels, price_includes_tax,
-                                  iva, ieps_type, ieps_value, active, valid_from)
-  select n.tenant_id, n.id, n.version, n.price, n.channels, p.price_includes_tax, p.iva,
-         p.ieps_type, p.ieps_value, n.active and p.active, n.updated_at
-    from new_skus n
+  insert into sku_price_versions
+  select v.* from sku_price_now v
+    join new_skus n on n.tenant_id = v.tenant_id and n.id = v.sku_id
     join old_skus o on o.tenant_id = n.tenant_id and o.id = n.id
-    join products p on p.tenant_id = n.tenant_id and p.id = n.product_id
    where n.version is distinct from o.version
   on conflict do nothing;
   return null;
@@ -51,10 +52,4 @@ create trigger skus_price_versions_update after update on skus
   referencing old table as old_skus new table as new_skus
   for each statement execute function sku_price_versions_update();
 
--- The SKUs there are now: their current version (earlier ones were not kept).
-insert into sku_price_versions (tenant_id, sku_id, version, price, channels, price_includes_tax,
-                                iva, ieps_type, ieps_value, active, valid_from)
-select s.tenant_id, s.id, s.version, s.price, s.channels, p.price_includes_tax, p.iva,
-       p.ieps_type, p.ieps_value, s.active and p.active, s.updated_at
-  from skus s
-  join products p on p.tenant_id = s.tenant_id and p.id = s.product_id;
+insert into sku_price_versions select * from sku_price_now;

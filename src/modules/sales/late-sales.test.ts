@@ -8,7 +8,7 @@ import {
   testClock,
 } from '../../../test/helpers/app.js';
 import { givenProduct } from '../../../test/helpers/factories.js';
-import { onHandAtStore, saleTraces } from '../../../test/helpers/shift.js';
+import { onHandAtStore, openRegisterViaApi, saleTraces } from '../../../test/helpers/shift.js';
 import { newId } from '../../shared/ids.js';
 import { updateProduct, updateSku } from '../catalog/catalog.service.js';
 import { receiveStock } from '../inventory/inventory.service.js';
@@ -44,6 +44,15 @@ async function later(ms: number) {
   }
 }
 
+/** A one-line counter sale paid with exact cash. */
+const saleOf = (skuId: string, quantity: string, cash: string, extra: Record<string, unknown> = {}) => ({
+  id: newId('sale'),
+  registerId,
+  lines: [{ skuId, quantity, ...(extra.skuVersion !== undefined ? { skuVersion: extra.skuVersion } : {}) }],
+  payments: [{ method: 'cash', amount: cash }],
+  ...(extra.soldAt !== undefined ? { soldAt: extra.soldAt } : {}),
+});
+
 const sell = (body: unknown, who: 'cashier' | 'manager' = 'cashier') =>
   call(env.app, biz.as[who], 'POST', '/api/v1/sales', body);
 
@@ -59,17 +68,7 @@ const auditOf = (saleId: string) =>
 beforeAll(async () => {
   env = await createTestEnv({ clock });
   biz = await env.givenBusiness();
-  const reg = await call(env.app, biz.as.manager, 'POST', '/api/v1/registers', {
-    locationId: biz.storeId,
-    name: 'Caja 1',
-  });
-  expect(reg.statusCode, reg.body).toBe(201);
-  registerId = reg.json().id;
-  const open = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
-    registerId,
-    openingFloat: '500.00',
-  });
-  expect(open.statusCode, open.body).toBe(201);
+  ({ registerId } = await openRegisterViaApi(env, biz));
 });
 afterAll(() => env.close());
 
@@ -84,12 +83,7 @@ describe('a sale the till priced before a price change', () => {
     clock.advance(HOUR);
 
     // The till still had the first version: 2 × $20.00 with IVA 16 % included, paid exactly.
-    const body = {
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '2', skuVersion: version }],
-      payments: [{ method: 'cash', amount: '40.00' }],
-    };
+    const body = saleOf(skuId, '2', '40.00', { skuVersion: version });
     const res = await sell(body);
     expect(res.statusCode, res.body).toBe(201);
     const sale = res.json();
@@ -115,12 +109,7 @@ describe('a sale the till priced before a price change', () => {
     expect((await auditOf(body.id)).length).toBe(2);
 
     // A line with the current version, or none, is priced now: $25.00, exempt.
-    const now = await sell({
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1', skuVersion: version + 2 }],
-      payments: [{ method: 'cash', amount: '25.00' }],
-    });
+    const now = await sell(saleOf(skuId, '1', '25.00', { skuVersion: version + 2 }));
     expect(now.statusCode, now.body).toBe(201);
     expect(now.json().lines[0].taxes).toEqual([
       { tax: 'IVA', factor: 'Exento', rate: null, base: '25.000000', amount: null },
@@ -132,24 +121,14 @@ describe('a sale the till priced before a price change', () => {
     await updateSku(biz.ctx, skuId, { price: '32.00' });
     const before = await onHandAtStore(env, biz, skuId);
 
-    const future = {
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1', skuVersion: version + 5 }],
-      payments: [{ method: 'cash', amount: '32.00' }],
-    };
+    const future = saleOf(skuId, '1', '32.00', { skuVersion: version + 5 });
     const unknown = await sell(future);
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().error.code).toBe('PRICE_VERSION_UNKNOWN');
     expect(unknown.json().error.details).toEqual({ skuId, version: version + 5 });
 
     await later(49 * HOUR);
-    const stale = {
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1', skuVersion: version }],
-      payments: [{ method: 'cash', amount: '30.00' }],
-    };
+    const stale = saleOf(skuId, '1', '30.00', { skuVersion: version });
     const expired = await sell(stale);
     expect(expired.statusCode).toBe(409);
     expect(expired.json().error.code).toBe('PRICE_VERSION_EXPIRED');
@@ -164,13 +143,7 @@ describe('a sale sent late', () => {
   it('is dated when the till sold it: the sale, its stock movement and its event', async () => {
     const { skuId } = await givenStocked('10.00');
     const soldAt = new Date(clock.now.getTime() - 5 * HOUR).toISOString();
-    const body = {
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1' }],
-      payments: [{ method: 'cash', amount: '10.00' }],
-      soldAt,
-    };
+    const body = saleOf(skuId, '1', '10.00', { soldAt });
     const res = await sell(body);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().createdAt).toBe(soldAt);
@@ -195,23 +168,15 @@ describe('a sale sent late', () => {
 
   it('takes a time ahead of the server’s clock as now, and refuses one over 48 h old with nothing written', async () => {
     const { skuId } = await givenStocked('12.00');
-    const ahead = await sell({
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1' }],
-      payments: [{ method: 'cash', amount: '12.00' }],
-      soldAt: new Date(clock.now.getTime() + 10 * 60_000).toISOString(),
-    });
+    const ahead = await sell(
+      saleOf(skuId, '1', '12.00', { soldAt: new Date(clock.now.getTime() + 10 * 60_000).toISOString() }),
+    );
     expect(ahead.statusCode, ahead.body).toBe(201);
     expect(ahead.json().createdAt).toBe(clock.now.toISOString());
 
-    const old = {
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1' }],
-      payments: [{ method: 'cash', amount: '12.00' }],
+    const old = saleOf(skuId, '1', '12.00', {
       soldAt: new Date(clock.now.getTime() - 49 * HOUR).toISOString(),
-    };
+    });
     const res = await sell(old);
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('SALE_SOLD_AT_OUT_OF_RANGE');
@@ -227,13 +192,7 @@ describe('a sale sent late', () => {
     clock.advance(HOUR);
     await updateSku(biz.ctx, skuId, { price: '55.00' });
     await later(72 * HOUR);
-    const sale = {
-      id: newId('sale'),
-      registerId,
-      lines: [{ skuId, quantity: '1', skuVersion: version }],
-      payments: [{ method: 'cash', amount: '50.00' }],
-      soldAt,
-    };
+    const sale = saleOf(skuId, '1', '50.00', { skuVersion: version, soldAt });
     const refused = await sell(sale);
     expect(refused.json().error.code).toBe('SALE_SOLD_AT_OUT_OF_RANGE');
     const reported = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
