@@ -216,4 +216,33 @@ describe('a sale sent late', () => {
     expect(stored.userId).toBe(biz.as.cashier.userId);
     expect((await auditOf(sale.id)).map((a) => a.action)).toContain('sale.priced_earlier');
   });
+
+  it('retried by a manager with a version from before prices kept their history, is charged today’s price', async () => {
+    const { skuId, version } = await givenStocked('40.00');
+    await updateSku(biz.ctx, skuId, { price: '44.00' });
+    // As after the upgrade that began the history: the till's version has no row.
+    await env.db.db
+      .deleteFrom('sku_price_versions')
+      .where('sku_id', '=', skuId)
+      .where('version', '=', version)
+      .execute();
+    const sale = saleOf(skuId, '1', '44.00', { skuVersion: version });
+    const refused = await sell(sale);
+    expect(refused.json().error.code).toBe('PRICE_VERSION_UNKNOWN');
+    const reported = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+      sale,
+      error: { code: 'PRICE_VERSION_UNKNOWN' },
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const retried = await call(
+      env.app,
+      biz.as.manager,
+      'POST',
+      `/api/v1/sale-conflicts/${reported.json().id}/resolve`,
+      { action: 'retry' },
+    );
+    expect(retried.statusCode, retried.body).toBe(200);
+    const stored = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${sale.id}`)).json();
+    expect(stored.lines[0].unitPrice).toBe('44.00');
+  });
 });

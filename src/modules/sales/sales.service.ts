@@ -188,7 +188,8 @@ function saleTime(ctx: Ctx, soldAt: string | undefined, anyAge: boolean): Date {
  * The SKUs as they stood at the earlier versions the till priced some lines with (its copy of
  * the catalog was older than a price change), keyed by line index; empty when every line names
  * the current version or none. A version is honoured while it was in force up to 48 h before
- * the sale (any age for a manager's retry). Errors: PRICE_VERSION_UNKNOWN, PRICE_VERSION_EXPIRED.
+ * the sale (any age for a manager's retry, which prices a version from before the history began
+ * at today's price). Errors: PRICE_VERSION_UNKNOWN, PRICE_VERSION_EXPIRED.
  */
 async function earlierPrices(
   ctx: Ctx,
@@ -216,7 +217,11 @@ async function earlierPrices(
   for (const e of earlier) {
     const versions = rows.filter((r) => r.sku_id === e.skuId);
     const row = e.version < e.current.version ? versions.find((r) => r.version === e.version) : undefined;
-    if (!row) throw new AppError(E.PRICE_VERSION_UNKNOWN, { skuId: e.skuId, version: e.version });
+    if (!row) {
+      // A manager's retry of a version from before prices kept their history: today's price.
+      if (anyAge && e.version < e.current.version) continue;
+      throw new AppError(E.PRICE_VERSION_UNKNOWN, { skuId: e.skuId, version: e.version });
+    }
     // In force until the next version came in.
     const until = versions.find((r) => r.version > e.version)?.valid_from ?? ctx.now;
     if (!anyAge && until.getTime() < earliest)
