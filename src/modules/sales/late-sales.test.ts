@@ -116,6 +116,16 @@ describe('a sale the till priced before a price change', () => {
     ]);
   });
 
+  it('a till that got the new price before this server’s cache did is charged the new price', async () => {
+    const { skuId, version } = await givenStocked('15.00');
+    // A first sale puts the SKU in the server's cache at its first version.
+    expect((await sell(saleOf(skuId, '1', '15.00', { skuVersion: version }))).statusCode).toBe(201);
+    await updateSku(biz.ctx, skuId, { price: '16.00' });
+    const res = await sell(saleOf(skuId, '1', '16.00', { skuVersion: version + 1 }));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().lines[0].unitPrice).toBe('16.00');
+  });
+
   it('refuses a version the SKU never had, and one that ended over 48 h before the sale, writing nothing', async () => {
     const { skuId, version } = await givenStocked('30.00');
     await updateSku(biz.ctx, skuId, { price: '32.00' });

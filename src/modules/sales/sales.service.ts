@@ -295,6 +295,17 @@ export async function recordSale(
       );
       skuIds = [...new Set(lines.map((l) => l.skuId))];
       skus = await loadSkus(ctx, skuIds, fresh);
+      // A till that knows a newer version than this process's cache: the cache is behind.
+      if (
+        !fresh &&
+        lines.some(
+          (l) => l.skuVersion !== undefined && l.skuVersion > (skus.get(l.skuId)?.version ?? l.skuVersion),
+        )
+      ) {
+        forgetSkus(ctx.tenantId, skuIds);
+        fresh = true;
+        skus = await loadSkus(ctx, skuIds, fresh);
+      }
       earlier = await earlierPrices(ctx, lines, skus, at, anyAge);
       priced = priceSale(
         {
