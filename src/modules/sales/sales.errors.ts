@@ -64,8 +64,8 @@ export const SalesErrors = defineErrors({
   },
   SALE_SOLD_AT_OUT_OF_RANGE: {
     status: 422,
-    es: 'La venta dice haberse hecho el {soldAt}: solo se registran ventas de las últimas 48 horas (desde {earliest}); un gerente puede registrarla desde Ventas en conflicto.',
-    en: 'The sale says it was made at {soldAt}: only sales of the last 48 hours are recorded (since {earliest}); a manager may record it from the sale conflicts.',
+    es: 'La venta se hizo hace más de 48 horas y ya no se registra sola; un gerente puede registrarla desde Ventas en conflicto.',
+    en: 'The sale was made over 48 hours ago and is no longer recorded on its own; a manager may record it from the sale conflicts.',
   },
   PRICE_VERSION_UNKNOWN: {
     status: 422,
@@ -74,8 +74,8 @@ export const SalesErrors = defineErrors({
   },
   PRICE_VERSION_EXPIRED: {
     status: 409,
-    es: 'La caja cobró {description} con un precio que dejó de valer el {until}, más de 48 horas antes de la venta; un gerente puede registrarla desde Ventas en conflicto.',
-    en: 'The till charged {description} at a price that ended at {until}, over 48 hours before the sale; a manager may record it from the sale conflicts.',
+    es: 'La caja cobró {description} con un precio que dejó de valer más de 48 horas antes de la venta; un gerente puede registrarla desde Ventas en conflicto.',
+    en: 'The till charged {description} at a price that ended over 48 hours before the sale; a manager may record it from the sale conflicts.',
   },
   PARKED_TICKET_NOT_FOUND: {
     status: 404,
