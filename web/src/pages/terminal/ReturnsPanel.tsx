@@ -114,21 +114,25 @@ export function ReturnsPanel({
     e.preventDefault();
     setError(null);
     try {
+      const local = () =>
+        localSales(tenantId, cfg.location.id, {
+          ...(ticketNumber.trim() ? { ticketNumber: ticketNumber.trim() } : { date }),
+        });
       const items = online
-        ? (
-            await get<{ items: Sale[] }>(
-              `/sales/for-return${qs(
-                ticketNumber.trim()
-                  ? { ticketNumber: ticketNumber.trim(), locationId: cfg.location.id }
-                  : phone.trim()
-                    ? { phone: phone.trim() }
-                    : { from: date, to: date, locationId: cfg.location.id },
-              )}`,
-            )
-          ).items
-        : await localSales(tenantId, cfg.location.id, {
-            ...(ticketNumber.trim() ? { ticketNumber: ticketNumber.trim() } : { date }),
-          });
+        ? await get<{ items: Sale[] }>(
+            `/sales/for-return${qs(
+              ticketNumber.trim()
+                ? { ticketNumber: ticketNumber.trim(), locationId: cfg.location.id }
+                : phone.trim()
+                  ? { phone: phone.trim() }
+                  : { from: date, to: date, locationId: cfg.location.id },
+            )}`,
+          ).then(
+            (r) => r.items,
+            // the connection went before the till noticed: its own sales, as offline
+            (err: unknown) => (err instanceof NetworkError ? local() : Promise.reject(err)),
+          )
+        : await local();
       setSales(items);
       if (items.length === 1) choose(items[0]!);
       if (items.length === 0) setError(t('ret.noneFound'));
