@@ -53,6 +53,29 @@ const saleOf = (skuId: string, quantity: string, cash: string, extra: Record<str
   ...(extra.soldAt !== undefined ? { soldAt: extra.soldAt } : {}),
 });
 
+/** The till reports a refused sale, a manager retries it: the sale as the server then holds it. */
+async function reportedAndRetried(
+  sale: { id: string },
+  error: { code: string; message: string },
+  extra: Record<string, unknown> = {},
+) {
+  const reported = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+    sale,
+    error: { code: error.code, message: error.message },
+    ...extra,
+  });
+  expect(reported.statusCode, reported.body).toBe(201);
+  const retried = await call(
+    env.app,
+    biz.as.manager,
+    'POST',
+    `/api/v1/sale-conflicts/${reported.json().id}/resolve`,
+    { action: 'retry' },
+  );
+  expect(retried.statusCode, retried.body).toBe(200);
+  return (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${sale.id}`)).json();
+}
+
 const sell = (body: unknown, who: 'cashier' | 'manager' = 'cashier') =>
   call(env.app, biz.as[who], 'POST', '/api/v1/sales', body);
 
@@ -205,22 +228,7 @@ describe('a sale sent late', () => {
     const sale = saleOf(skuId, '1', '50.00', { skuVersion: version, soldAt });
     const refused = await sell(sale);
     expect(refused.json().error.code).toBe('SALE_SOLD_AT_OUT_OF_RANGE');
-    const reported = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
-      sale,
-      error: { code: refused.json().error.code, message: refused.json().error.message },
-      soldAt,
-      total: '50.00',
-    });
-    expect(reported.statusCode, reported.body).toBe(201);
-    const retried = await call(
-      env.app,
-      biz.as.manager,
-      'POST',
-      `/api/v1/sale-conflicts/${reported.json().id}/resolve`,
-      { action: 'retry' },
-    );
-    expect(retried.statusCode, retried.body).toBe(200);
-    const stored = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${sale.id}`)).json();
+    const stored = await reportedAndRetried(sale, refused.json().error, { soldAt, total: '50.00' });
     expect(stored.createdAt).toBe(soldAt);
     expect(stored.total).toBe('50.00');
     expect(stored.userId).toBe(biz.as.cashier.userId);
@@ -239,20 +247,7 @@ describe('a sale sent late', () => {
     const sale = saleOf(skuId, '1', '44.00', { skuVersion: version });
     const refused = await sell(sale);
     expect(refused.json().error.code).toBe('PRICE_VERSION_UNKNOWN');
-    const reported = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
-      sale,
-      error: { code: 'PRICE_VERSION_UNKNOWN' },
-    });
-    expect(reported.statusCode, reported.body).toBe(201);
-    const retried = await call(
-      env.app,
-      biz.as.manager,
-      'POST',
-      `/api/v1/sale-conflicts/${reported.json().id}/resolve`,
-      { action: 'retry' },
-    );
-    expect(retried.statusCode, retried.body).toBe(200);
-    const stored = (await call(env.app, biz.as.manager, 'GET', `/api/v1/sales/${sale.id}`)).json();
+    const stored = await reportedAndRetried(sale, refused.json().error);
     expect(stored.lines[0].unitPrice).toBe('44.00');
   });
 });
