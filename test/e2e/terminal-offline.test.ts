@@ -162,6 +162,18 @@ describe('selling without a connection', () => {
     await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
     await page.screenshot({ path: join(SCREENSHOTS, '56-devolucion-sin-conexion.png') });
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
+
+    // A Coca-Cola sold now, offline, comes straight back: the sale is still in the queue (no
+    // ticket number yet), found by today's date; its return queues behind it.
+    await scan(page, p.coca.barcode);
+    await chargeExactCash(page, '$18.00');
+    await page.keyboard.press('F9');
+    await page.getByRole('button', { name: 'Buscar venta' }).click();
+    await page.getByRole('button', { name: /Venta por enviar/ }).click();
+    await page.getByLabel('Devolver Coca-Cola 600 ml').fill('1');
+    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $18.00 en efectivo');
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
     await page.keyboard.press('F10');
     await page.keyboard.press('Alt+2');
     await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$319.90');
@@ -173,17 +185,30 @@ describe('selling without a connection', () => {
     await context.setOffline(false);
     await expect
       .poll(
-        async () => (await browserQueue(page, tenantId)).outbox.find((o) => o.kind === 'return')?.status,
+        async () =>
+          (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === 'return').map((o) => o.status),
         { ...POLL, timeout: 20_000 },
       )
-      .toBe('sent');
+      .toEqual(['sent', 'sent']);
+    const coca = await server.database.db
+      .selectFrom('sales')
+      .select('id')
+      .where(
+        'id',
+        'not in',
+        sales.map((s) => s.id),
+      )
+      .executeTakeFirstOrThrow();
     const returns = await server.database.db
       .selectFrom('returns')
       .select(['sale_id', 'refund_method', 'refund_amount'])
+      .orderBy('id')
       .execute();
     expect(returns).toEqual([
       { sale_id: sales.find((s) => s.total === '32.00')!.id, refund_method: 'cash', refund_amount: '16.00' },
+      { sale_id: coca.id, refund_method: 'cash', refund_amount: '18.00' },
     ]);
     expect(await storeStock(server, p.gansito.skuId)).toBe('49.000');
+    expect(await storeStock(server, p.coca.skuId)).toBe('48.000');
   });
 });

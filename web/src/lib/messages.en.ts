@@ -266,10 +266,11 @@ export const en: Record<MessageKey, string> = {
   'ret.submit': 'Record return',
   'ret.noAnswer': 'No answer from the server. Try again: if the return was recorded, it is not repeated.',
   'ret.done': 'Return recorded.',
+  'ret.notSentYet': 'Sale not sent yet (no ticket number)',
   'ret.queued':
     'The return is saved on this till: it goes to the server as soon as it answers, once (if it is refused, it shows in this till’s queue).',
   'ret.offlineSearch':
-    'Offline: only this till’s sales that reached the server are searched, by ticket number or date.',
+    'Offline: only this till’s sales are searched, by ticket number or date (those not sent yet, by date).',
   'ret.giveCash': 'Give {amount} in cash',
   'ret.toCard': 'Refund {amount} to the card',
   'ret.toTransfer': 'Transfer {amount} to the customer’s account',

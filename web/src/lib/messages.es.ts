@@ -266,10 +266,11 @@ export const es = {
   'ret.noAnswer':
     'No llegó la respuesta del servidor. Vuelve a intentarlo: si la devolución ya quedó registrada, no se repite.',
   'ret.done': 'Devolución registrada.',
+  'ret.notSentYet': 'Venta por enviar (sin ticket aún)',
   'ret.queued':
     'La devolución quedó guardada en esta caja: se enviará al servidor en cuanto responda, una sola vez (si la rechaza, aparecerá en la cola de esta caja).',
   'ret.offlineSearch':
-    'Sin conexión: se buscan solo las ventas de esta caja que ya llegaron al servidor, por número de ticket o fecha.',
+    'Sin conexión: se buscan solo las ventas de esta caja, por número de ticket o fecha (las que aún no se envían, por fecha).',
   'ret.giveCash': 'Entrega {amount} en efectivo',
   'ret.toCard': 'Reembolsa {amount} a la tarjeta',
   'ret.toTransfer': 'Transfiere {amount} a la cuenta del cliente',

@@ -15,6 +15,7 @@ import {
 import { type MessageKey, useT } from '../../lib/i18n';
 import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
 import { flushOutbox } from '../../offline/outbox';
+import type { ReceiptSnapshot } from './ChargeDialog';
 import type { TerminalConfig } from './terminal-state';
 
 const REASONS: { value: string; label: MessageKey }[] = [
@@ -36,9 +37,38 @@ interface ReturnResult {
 /** A return that is (or was) on its way through this till's queue: not refused. */
 const LIVE: QueuedSale['status'][] = ['charging', 'pending', 'sent'];
 
+/** A sale still in the queue: not on the server yet, so no ticket number. */
+const QUEUED: QueuedSale['status'][] = ['charging', 'pending'];
+
 /**
- * Without the server: this till's sales it has an answer for (ticket number, lines), with what
- * was returned of each line through this till since, found by ticket number or business day.
+ * A sale still in the queue as the return form needs it: its lines as the till priced them,
+ * numbered as the server will number them (in the order sent), no ticket number yet.
+ */
+function queuedSale(row: QueuedSale, locationId: string): Sale {
+  const receipt = row.receipt as unknown as ReceiptSnapshot;
+  const body = row.body as { lines: { skuId: string }[]; customerId?: string };
+  return {
+    id: row.id,
+    ticketNumber: null,
+    locationId,
+    customerId: body.customerId ?? null,
+    createdAt: row.createdAt,
+    total: receipt.total,
+    lines: receipt.lines.map((l, i) => ({
+      lineNo: i + 1,
+      skuId: body.lines[i]?.skuId ?? '',
+      description: l.description,
+      quantity: l.quantity,
+      returnedQuantity: '0',
+      total: l.total,
+    })),
+  } as unknown as Sale;
+}
+
+/**
+ * Without the server: this till's sales, those it has an answer for (ticket number, lines) and
+ * those still in its queue (the return is queued behind the sale), with what was returned of
+ * each line through this till since, found by ticket number or business day.
  */
 async function localSales(
   tenantId: string,
@@ -56,8 +86,8 @@ async function localSales(
     }
   }
   return rows
-    .filter((r) => kindOf(r) === 'sale' && r.status === 'sent' && r.result)
-    .map((r) => r.result as unknown as Sale)
+    .filter((r) => kindOf(r) === 'sale' && (r.status === 'sent' ? !!r.result : QUEUED.includes(r.status)))
+    .map((r) => (r.status === 'sent' ? (r.result as unknown as Sale) : queuedSale(r, locationId)))
     .filter(
       (s) =>
         s.locationId === locationId &&
@@ -109,6 +139,9 @@ export function ReturnsPanel({
   const [busy, setBusy] = useState(false);
   // One return id per sale picked: the server refuses a second return under it (RETURN_DUPLICATE).
   const returnId = useMemo(() => (sale ? newId('ret') : ''), [sale]);
+
+  const ticketLabel = (s: Sale) =>
+    s.ticketNumber === null ? t('ret.notSentYet') : `${t('receipt.ticket')} ${s.ticketNumber}`;
 
   async function find(e: FormEvent) {
     e.preventDefault();
@@ -209,7 +242,7 @@ export function ReturnsPanel({
         status: online ? 'charging' : 'pending',
         body,
         receipt: {
-          description: `${t('ret.title')} · ${t('receipt.ticket')} ${sale.ticketNumber}`,
+          description: `${t('ret.title')} · ${ticketLabel(sale)}`,
           refund: queued.refund,
         },
         createdAt: serverNow().toISOString(),
@@ -314,10 +347,8 @@ export function ReturnsPanel({
               {sales.map((s) => (
                 <li key={s.id}>
                   <button type="button" className="plain" onClick={() => choose(s)}>
-                    <strong>
-                      {t('receipt.ticket')} {s.ticketNumber}
-                    </strong>{' '}
-                    {formatDate(s.createdAt)} {formatTime(s.createdAt)} · {formatMoney(s.total)}
+                    <strong>{ticketLabel(s)}</strong> {formatDate(s.createdAt)} {formatTime(s.createdAt)} ·{' '}
+                    {formatMoney(s.total)}
                   </button>
                 </li>
               ))}
@@ -327,10 +358,8 @@ export function ReturnsPanel({
       ) : (
         <form className="stack" onSubmit={submit}>
           <p>
-            <strong>
-              {t('receipt.ticket')} {sale.ticketNumber}
-            </strong>{' '}
-            · {formatDate(sale.createdAt)} {formatTime(sale.createdAt)} · {formatMoney(sale.total)}{' '}
+            <strong>{ticketLabel(sale)}</strong> · {formatDate(sale.createdAt)} {formatTime(sale.createdAt)} ·{' '}
+            {formatMoney(sale.total)}{' '}
             <button type="button" className="link" onClick={() => setSale(null)}>
               {t('ret.otherSale')}
             </button>
