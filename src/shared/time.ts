@@ -61,3 +61,10 @@ export function businessDayRange(
 export function iso(at: Date): string {
   return at.toISOString();
 }
+
+/**
+ * How far back what a till did without the server is taken at its own time (an offline opening,
+ * corte Z or sale) and at the prices it charged: a shop offline over a long weekend day, not a
+ * lost week.
+ */
+export const OFFLINE_MAX_AGE_MS = 48 * 3600_000;

@@ -7,6 +7,7 @@ import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D, sum } from '../../shared/money.js';
+import { OFFLINE_MAX_AGE_MS } from '../../shared/time.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import { sessionSalesSummary } from '../sales/sales.service.js';
@@ -134,8 +135,6 @@ function requestHash(input: unknown): string {
 
 /** How far a terminal's clock may run ahead of the server's (an opening is then taken as "now"). */
 const OPENED_AT_SKEW_MS = 5 * 60_000;
-/** The oldest offline opening accepted: a shop offline over a long weekend day, not a lost week. */
-const OPENED_AT_MAX_AGE_MS = 48 * 3600_000;
 
 export interface OpenCashSessionResult {
   session: CashSession;
@@ -181,7 +180,7 @@ export async function recordCashSessionOpening(
   let openedAt = ctx.now;
   if (input.openedAt) {
     const at = new Date(input.openedAt);
-    const earliest = new Date(ctx.now.getTime() - OPENED_AT_MAX_AGE_MS);
+    const earliest = new Date(ctx.now.getTime() - OFFLINE_MAX_AGE_MS);
     const latest = new Date(ctx.now.getTime() + OPENED_AT_SKEW_MS);
     if (at < earliest || at > latest)
       throw new AppError(E.CASH_SESSION_OPENED_AT_OUT_OF_RANGE, {
@@ -683,7 +682,7 @@ function closeReplay(s: SessionRow, input: CloseCashSessionInput): CashReport | 
 /** When an offline corte Z was made: the terminal's clock, kept within range of the server's. */
 function offlineClosedAt(ctx: Ctx, s: SessionRow, closedAt: string): Date {
   const at = new Date(closedAt);
-  const earliest = new Date(Math.max(ctx.now.getTime() - OPENED_AT_MAX_AGE_MS, s.opened_at.getTime()));
+  const earliest = new Date(Math.max(ctx.now.getTime() - OFFLINE_MAX_AGE_MS, s.opened_at.getTime()));
   const latest = new Date(ctx.now.getTime() + OPENED_AT_SKEW_MS);
   if (at < earliest || at > latest)
     throw new AppError(E.CASH_SESSION_CLOSED_AT_OUT_OF_RANGE, {

@@ -11,7 +11,7 @@ import { type Ctx, inTransaction, systemCtx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { D } from '../../shared/money.js';
-import { businessDayRange } from '../../shared/time.js';
+import { businessDayRange, OFFLINE_MAX_AGE_MS } from '../../shared/time.js';
 import { getSellableSkus, lookupBarcode, priceFor, type SellableSku } from '../catalog/catalog.service.js';
 import { recordAudit } from '../events/events.service.js';
 import { mergedSessionTarget } from '../cash/merged-sessions.js';
@@ -47,12 +47,25 @@ function remember(key: string, sku: SellableSku): void {
   if (skuCache.size > CACHE_LIMIT) skuCache.delete(skuCache.keys().next().value!);
 }
 
-async function loadSkus(ctx: Ctx, ids: string[], fresh: boolean): Promise<Map<string, SellableSku>> {
+/**
+ * The SKUs by id, from the cache when it has them. `known`: versions a till has seen; a cached
+ * SKU older than that is behind (a price changed since it was read) and is read again.
+ */
+async function loadSkus(
+  ctx: Ctx,
+  ids: string[],
+  fresh: boolean,
+  known: { skuId: string; skuVersion?: number }[] = [],
+): Promise<Map<string, SellableSku>> {
   const out = new Map<string, SellableSku>();
   const missing: string[] = [];
+  const newest = new Map<string, number>();
+  for (const k of known)
+    if (k.skuVersion !== undefined) newest.set(k.skuId, Math.max(newest.get(k.skuId) ?? 0, k.skuVersion));
   for (const id of ids) {
     const key = skuKey(ctx.tenantId, id);
-    const hit = fresh ? undefined : skuCache.get(key);
+    const cached = fresh ? undefined : skuCache.get(key);
+    const hit = cached && cached.version >= (newest.get(id) ?? 0) ? cached : undefined;
     if (hit) {
       out.set(id, hit);
       remember(key, hit);
@@ -166,9 +179,6 @@ function requestHash(input: RecordSaleInput): string {
   return createHash('sha256').update(JSON.stringify(sale)).digest('hex');
 }
 
-/** How far back a till's sale time, and the prices it charged, are taken as they were. */
-const LATE_SALE_MAX_AGE_MS = 48 * 3600_000;
-
 /**
  * When the sale is recorded as made: the till's `soldAt` (a sale queued offline), a time ahead
  * of the server's clock taken as now. Errors: SALE_SOLD_AT_OUT_OF_RANGE (older than 48 h, unless
@@ -178,7 +188,7 @@ function saleTime(ctx: Ctx, soldAt: string | undefined, anyAge: boolean): Date {
   if (soldAt === undefined) return ctx.now;
   const at = new Date(soldAt);
   if (at >= ctx.now) return ctx.now;
-  const earliest = new Date(ctx.now.getTime() - LATE_SALE_MAX_AGE_MS);
+  const earliest = new Date(ctx.now.getTime() - OFFLINE_MAX_AGE_MS);
   if (at < earliest && !anyAge)
     throw new AppError(E.SALE_SOLD_AT_OUT_OF_RANGE, { soldAt, earliest: earliest.toISOString() });
   return at;
@@ -213,7 +223,7 @@ async function earlierPrices(
     .where('sku_id', 'in', [...new Set(earlier.map((e) => e.skuId))])
     .orderBy('version')
     .execute();
-  const earliest = at.getTime() - LATE_SALE_MAX_AGE_MS;
+  const earliest = at.getTime() - OFFLINE_MAX_AGE_MS;
   for (const e of earlier) {
     const versions = rows.filter((r) => r.sku_id === e.skuId);
     const row = e.version < e.current.version ? versions.find((r) => r.version === e.version) : undefined;
@@ -294,18 +304,7 @@ export async function recordSale(
         ),
       );
       skuIds = [...new Set(lines.map((l) => l.skuId))];
-      skus = await loadSkus(ctx, skuIds, fresh);
-      // A till that knows a newer version than this process's cache: the cache is behind.
-      if (
-        !fresh &&
-        lines.some(
-          (l) => l.skuVersion !== undefined && l.skuVersion > (skus.get(l.skuId)?.version ?? l.skuVersion),
-        )
-      ) {
-        forgetSkus(ctx.tenantId, skuIds);
-        fresh = true;
-        skus = await loadSkus(ctx, skuIds, fresh);
-      }
+      skus = await loadSkus(ctx, skuIds, fresh, lines);
       earlier = await earlierPrices(ctx, lines, skus, at, anyAge);
       priced = priceSale(
         {
