@@ -1,6 +1,6 @@
 import { ApiError, NetworkError, post, serverNow } from '../lib/api';
 import { createStore } from '../lib/store';
-import { markServerReachable } from './connectivity';
+import { isOnline, markServerReachable } from './connectivity';
 import { dbFor, kindOf, type QueuedKind, type QueuedSale, queueOrder } from './db';
 
 /** Error codes that mean the sale cannot be honoured as it is now: a conflict for the manager. */
@@ -39,6 +39,51 @@ export async function enqueueSale(
     lastError: null,
     result: null,
   });
+}
+
+/**
+ * Records what the cashier just did (a sale, a return): kept in the queue first, so a reload or a
+ * dead network loses nothing, then sent at once when `sendNow`. Answered: 'sent', with the
+ * server's record, which is returned. No answer, or not sent now: it waits in the queue, which
+ * the server takes exactly once (the id, or `idempotencyKey`), and null is returned. Refused
+ * while the cashier is still here: taken out of the queue and the ApiError thrown, to fix and
+ * try again.
+ */
+export async function recordNow<T>(
+  tenantId: string,
+  row: Omit<QueuedSale, 'status' | 'attempts'>,
+  opts: { sendNow: boolean; idempotencyKey?: string; flushOnNoAnswer?: boolean },
+): Promise<T | null> {
+  const db = dbFor(tenantId);
+  await db.outbox.put({ ...row, status: opts.sendNow ? 'charging' : 'pending', attempts: 0 });
+  if (!opts.sendNow) {
+    // online but held back (behind an opening not yet on the server): the queue goes now
+    if (isOnline()) void flushOutbox(tenantId);
+    return null;
+  }
+  try {
+    const result = await post<T>(row.path ?? '/sales', row.body, {
+      timeoutMs: 8000,
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+    });
+    markServerReachable(true);
+    await db.outbox.update(row.id, {
+      status: 'sent',
+      result: result as unknown as Record<string, unknown>,
+      sentAt: new Date().toISOString(),
+      attempts: 1,
+    });
+    return result;
+  } catch (err) {
+    if (!(err instanceof NetworkError)) {
+      await db.outbox.delete(row.id);
+      throw err;
+    }
+    markServerReachable(false);
+    await db.outbox.update(row.id, { status: 'pending', attempts: 1 });
+    if (opts.flushOnNoAnswer) void flushOutbox(tenantId);
+    return null;
+  }
 }
 
 /**

@@ -3,14 +3,13 @@ import { D } from '@server/shared/money.js';
 import { useEffect, useRef, useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { Modal } from '../../app/Modal';
-import { ApiError, NetworkError, post, serverNow } from '../../lib/api';
+import { ApiError, serverNow } from '../../lib/api';
 import type { PaymentInput, PaymentMethod, Sale } from '../../lib/endpoints';
 import { formatMoney, formatQuantity, parseMoneyInput } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
 import { useStore } from '../../lib/store';
-import { connectivity, isOnline, markServerReachable } from '../../offline/connectivity';
-import { dbFor } from '../../offline/db';
-import { flushOutbox } from '../../offline/outbox';
+import { connectivity, isOnline } from '../../offline/connectivity';
+import { recordNow } from '../../offline/outbox';
 import type { TerminalConfig, TerminalSession } from './terminal-state';
 import type { Ticket, TicketTotals } from './ticket';
 
@@ -223,46 +222,18 @@ export function ChargeDialog({
       payments: payments.map((p) => ({ ...p })),
       change: change.toFixed(2),
     };
-    const db = dbFor(tenantId);
-    const createdAt = receipt.createdAt;
-    await db.outbox.put({
-      id,
-      status: 'charging',
-      body,
-      receipt: receipt as unknown as Record<string, unknown>,
-      createdAt,
-      attempts: 0,
-    });
-    // A session opened offline is not on the server until its queued opening is: the sale
-    // queues behind it (sending it now would find no such session).
-    if (!online || session.pendingSync) {
-      await db.outbox.update(id, { status: 'pending' });
-      setBusy(false);
-      onCharged({ saleId: id, sale: null });
-      if (online) void flushOutbox(tenantId);
-      return;
-    }
     try {
-      const sale = await post<Sale>('/sales', body, { timeoutMs: 8000 });
-      markServerReachable(true);
-      await db.outbox.update(id, {
-        status: 'sent',
-        result: sale as unknown as Record<string, unknown>,
-        sentAt: new Date().toISOString(),
-        attempts: 1,
-      });
+      // A session opened offline is not on the server until its queued opening is: the sale
+      // queues behind it (sending it now would find no such session).
+      const sale = await recordNow<Sale>(
+        tenantId,
+        { id, body, receipt: receipt as unknown as Record<string, unknown>, createdAt: receipt.createdAt },
+        { sendNow: online && !session.pendingSync },
+      );
       onCharged({ saleId: id, sale });
     } catch (err) {
-      if (err instanceof NetworkError) {
-        // No answer: the sale stands and waits in the queue; the server will take it exactly once.
-        markServerReachable(false);
-        await db.outbox.update(id, { status: 'pending', attempts: 1 });
-        onCharged({ saleId: id, sale: null });
-      } else {
-        // The server refused it while the cashier is still here: nothing was sold, fix and retry.
-        await db.outbox.delete(id);
-        setError(err instanceof ApiError ? err.message : String(err));
-      }
+      // The server refused it while the cashier is still here: nothing was sold, fix and retry.
+      setError(err instanceof ApiError ? err.message : String(err));
     } finally {
       setBusy(false);
     }

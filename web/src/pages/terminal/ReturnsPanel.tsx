@@ -2,7 +2,7 @@ import { newId } from '@server/shared/ids.js';
 import { D } from '@server/shared/money.js';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Modal } from '../../app/Modal';
-import { ApiError, get, NetworkError, post, qs, serverNow } from '../../lib/api';
+import { ApiError, get, NetworkError, qs, serverNow } from '../../lib/api';
 import type { CashSession, Sale } from '../../lib/endpoints';
 import {
   businessToday,
@@ -14,7 +14,7 @@ import {
 } from '../../lib/format';
 import { type MessageKey, useT } from '../../lib/i18n';
 import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
-import { flushOutbox } from '../../offline/outbox';
+import { recordNow } from '../../offline/outbox';
 import type { ReceiptSnapshot } from './ChargeDialog';
 import type { TerminalConfig } from './terminal-state';
 
@@ -224,8 +224,7 @@ export function ReturnsPanel({
       // Kept in the queue before it is sent, under the return's id, which is also its
       // Idempotency-Key: sent again after no answer (now or by the queue), the server answers
       // what it did the first time; refused, the key is free for a corrected return.
-      const db = dbFor(tenantId);
-      const queued: ReturnResult & { queued: boolean } = {
+      const queued: ReturnResult = {
         id: returnId,
         refund: { method: refundMethod, amount: estimate.toFixed(2) },
         lines: picked.map((x) => ({
@@ -233,48 +232,20 @@ export function ReturnsPanel({
           quantity: x.q,
           amount: new D(x.line.total).times(x.q).div(x.line.quantity).toFixed(2),
         })),
-        queued: true,
       };
-      await db.outbox.put({
-        id: returnId,
-        kind: 'return',
-        path: '/returns',
-        status: online ? 'charging' : 'pending',
-        body,
-        receipt: {
-          description: `${t('ret.title')} · ${ticketLabel(sale)}`,
-          refund: queued.refund,
+      const r = await recordNow<ReturnResult>(
+        tenantId,
+        {
+          id: returnId,
+          kind: 'return',
+          path: '/returns',
+          body,
+          receipt: { description: `${t('ret.title')} · ${ticketLabel(sale)}`, refund: queued.refund },
+          createdAt: serverNow().toISOString(),
         },
-        createdAt: serverNow().toISOString(),
-        attempts: 0,
-        lastError: null,
-        result: null,
-      });
-      if (!online) {
-        setDone(queued);
-        return;
-      }
-      try {
-        const r = await post<ReturnResult>('/returns', body, { idempotencyKey: returnId, timeoutMs: 8000 });
-        await db.outbox.update(returnId, {
-          status: 'sent',
-          result: r as unknown as Record<string, unknown>,
-          sentAt: new Date().toISOString(),
-          attempts: 1,
-        });
-        setDone({ ...r, queued: false });
-      } catch (err) {
-        if (err instanceof NetworkError) {
-          // No answer: the return stands in the queue; the server will take it exactly once.
-          await db.outbox.update(returnId, { status: 'pending', attempts: 1 });
-          setDone(queued);
-          void flushOutbox(tenantId);
-        } else {
-          // Refused while the cashier is here: nothing was returned; fix and send again.
-          await db.outbox.delete(returnId);
-          throw err;
-        }
-      }
+        { sendNow: online, idempotencyKey: returnId, flushOnNoAnswer: true },
+      );
+      setDone(r ? { ...r, queued: false } : { ...queued, queued: true });
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('ret.noAnswer'));
     } finally {
