@@ -20,6 +20,10 @@ describe('API reference', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('/openapi.json');
+    // Scalar's inline scripts: no content policy here, the other security headers still
+    expect(page.headers['content-security-policy']).toBeUndefined();
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
     const script = await env.app.inject({ method: 'GET', url: '/docs/js/scalar.js' });
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toBe('application/javascript; charset=utf-8');

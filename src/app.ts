@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
@@ -14,6 +13,7 @@ import type { Database } from './db/database.js';
 import { type Access, allows, isCrossSiteWrite } from './http/access.js';
 import { errorBody, handleError } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { API_TOKEN_PREFIX, resolveCredential, SESSION_COOKIE } from './modules/identity/identity.service.js';
 import { announceEvents } from './modules/events/announce.js';
 import { apiModules } from './modules/index.js';
@@ -85,8 +85,8 @@ function registerDocs(app: FastifyInstance): void {
   };
   for (const url of ['/docs', '/docs/', '/docs/js/scalar.js']) {
     // Scalar's page runs inline scripts of its own: the app's content policy is not for it.
-    const helmet = { contentSecurityPolicy: false } as const;
-    app.get(url, { config: { access: 'public' }, schema: { hide: true }, helmet }, async (req, reply) => {
+    const config = { access: 'public', securityHeaders: 'no-csp' } as const;
+    app.get(url, { config, schema: { hide: true } }, async (req, reply) => {
       docs ??= load();
       const res = await (await docs).inject({ method: 'GET', url: req.url, headers: req.headers });
       const { connection: _c, 'transfer-encoding': _t, 'keep-alive': _k, date: _d, ...headers } = res.headers;
@@ -100,7 +100,7 @@ function registerDocs(app: FastifyInstance): void {
 }
 
 /**
- * Security headers on every answer (@fastify/helmet): the web app may run only its own scripts
+ * Security headers on every answer (helmet's, see http/security-headers.ts): the web app may run only its own scripts
  * and talk only to this server (QR codes are data: images, printer files blob: URLs), no site may
  * frame it (a till in a hidden frame is a clickjacking target), no MIME sniffing, no referrer.
  * HTTP stays HTTP: shops reach the server on the local network as http://192.168.x.x, so neither
@@ -196,7 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, securityHeaders(options.secureCookies ?? false));
+  registerSecurityHeaders(app, securityHeaders(options.secureCookies ?? false));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
