@@ -21,7 +21,10 @@ async function realHeaders(options: HelmetOptions): Promise<Record<string, strin
 describe('security headers worked out once', () => {
   it('are exactly the ones helmet sets on a real answer, for defaults, our policy and no policy', async () => {
     const ours: HelmetOptions = {
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] },
+      },
       frameguard: { action: 'deny' },
       strictTransportSecurity: false,
       referrerPolicy: { policy: 'no-referrer' },
