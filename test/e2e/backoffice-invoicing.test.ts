@@ -30,6 +30,15 @@ const UUID_RE = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/
 /** The counter sales of the day: the first one gets a customer's invoice, the rest go global. */
 const tickets: { id: string; ticketNumber: number; total: string }[] = [];
 
+async function cashierId(): Promise<string> {
+  const row = await server.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', server.biz.cashier.email)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** A day at the counter, a customer with fiscal data, a manager, and one offline sale refused. */
 async function seed(s: E2eServer): Promise<void> {
   const { ctx, registerId, products: p } = s.biz;
@@ -422,13 +431,59 @@ describe('back-office invoicing', () => {
 
     // Voiding needs a reason: the server's message appears next to the note.
     await detail.getByRole('button', { name: 'Anular la venta' }).click();
-    await expect
-      .poll(textOf(detail.locator('.field-error')), POLL)
-      .toBe('Escribe por qué se anula la venta.');
+    await expect.poll(textOf(detail.locator('.field-error')), POLL).toBe('Escribe por qué se anula.');
     await detail.getByLabel(/Nota/).fill('Se le devolvió el dinero al cliente.');
     await detail.getByRole('button', { name: 'Anular la venta' }).click();
     await expect.poll(textOf(detail.getByTestId('conflict-status')), POLL).toBe('Anulada');
     await expect.poll(textOf(page.getByTestId('conflicts-open')), POLL).toBe('0 por resolver');
+
+    // A return the register made offline, refused because its drawer had been closed meanwhile:
+    // the refund was paid at the counter, so it waits here too, and is recorded once the drawer is open.
+    const { ctx, registerId, products: p } = server.biz;
+    const cashier = { ...ctx, userId: await cashierId(), role: 'cashier' as const };
+    const { sale } = await recordSale(cashier, {
+      id: newId('sale'),
+      registerId,
+      lines: [{ skuId: p.sabritas.skuId, quantity: '1' }],
+      payments: [{ method: 'cash', amount: '21.50' }],
+    });
+    const returnId = newId('ret');
+    await reportSaleConflict(cashier, {
+      return: {
+        id: returnId,
+        saleId: sale.id,
+        reason: 'defectuoso',
+        lines: [{ lineNo: 1, quantity: '1', disposition: 'restock' }],
+        refund: { method: 'cash', registerId },
+      },
+      error: { code: 'CASH_SESSION_REQUIRED', message: 'La caja no tiene un turno abierto.' },
+      soldAt: new Date().toISOString(),
+      total: '21.50',
+      summary: `Devolución · Ticket ${sale.ticketNumber}`,
+    });
+    await page.reload();
+    await expect.poll(textOf(page.getByTestId('conflicts-open')), POLL).toBe('1 por resolver');
+    await page.getByTestId('conflicts-table').getByText(`Devolución · Ticket ${sale.ticketNumber}`).click();
+    await expect.poll(textOf(detail.locator('h2')), POLL).toMatch(/^Devolución del/);
+    expect(await textOf(detail.getByTestId('conflict-refund'))()).toContain(
+      'Reembolso ya pagado en la caja: $21.50 · Efectivo',
+    );
+    await expect
+      .poll(textOf(detail.getByTestId('conflict-returned-sale')), POLL)
+      .toMatch(new RegExp(`^Del ticket #${sale.ticketNumber} · .* · \\$21\\.50$`));
+    expect(await detail.textContent()).toContain('1 × Sabritas');
+    await page.screenshot({ path: join(SCREENSHOTS, '57-devolucion-en-conflicto.png') });
+    await detail.getByRole('button', { name: 'Registrar la devolución ahora' }).click();
+    await expect
+      .poll(textOf(detail.getByTestId('conflict-resolution')), POLL)
+      .toMatch(/^Registrada como devolución/);
+    await expect.poll(textOf(page.getByTestId('conflicts-open')), POLL).toBe('0 por resolver');
+    const recorded = await server.database.db
+      .selectFrom('returns')
+      .select(['sale_id', 'refund_amount'])
+      .where('id', '=', returnId)
+      .execute();
+    expect(recorded).toEqual([{ sale_id: sale.id, refund_amount: '21.50' }]);
   });
 
   it('keeps a cashier out of invoicing and sale conflicts', async () => {

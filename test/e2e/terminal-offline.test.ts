@@ -17,6 +17,7 @@ import {
   textOf,
 } from './harness.js';
 import { updateSku } from '../../src/modules/catalog/catalog.service.js';
+import { recordReturn } from '../../src/modules/returns/returns.service.js';
 import { systemCtx } from '../../src/shared/context.js';
 
 let server: E2eServer;
@@ -210,5 +211,56 @@ describe('selling without a connection', () => {
     ]);
     expect(await storeStock(server, p.gansito.skuId)).toBe('49.000');
     expect(await storeStock(server, p.coca.skuId)).toBe('48.000');
+
+    // Offline once more, the till takes back the other Gansito of that ticket and pays $16.00,
+    // while the same piece is returned on the server meanwhile (at another till, say). Back
+    // online the server refuses the till's return; it is not lost: the manager's conflict list has
+    // it, refund included, and the till says so.
+    const gansitoSale = sales.find((s) => s.total === '32.00')!.id;
+    await context.setOffline(true);
+    await page.getByTestId('offline-banner').waitFor();
+    await page.keyboard.press('F9');
+    await page.getByLabel('Número de ticket').fill(String(gansitoTicket));
+    await page.getByRole('button', { name: 'Buscar venta' }).click();
+    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
+    await page.getByLabel('Devolver Gansito Marinela').fill('1');
+    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    const register = await server.database.db
+      .selectFrom('registers')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    await recordReturn(systemCtx(server.database.db, tenantId), {
+      saleId: gansitoSale,
+      reason: 'defectuoso',
+      lines: [{ lineNo: 1, quantity: '1', disposition: 'restock' }],
+      refund: { method: 'cash', registerId: register.id },
+    });
+    await context.setOffline(false);
+    await expect
+      .poll(
+        async () =>
+          (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === 'return').map((o) => o.status),
+        { ...POLL, timeout: 20_000 },
+      )
+      .toEqual(['sent', 'sent', 'reported']);
+    const conflicts = await server.database.db
+      .selectFrom('sale_conflicts')
+      .select(['kind', 'sale_id', 'error_code', 'total', 'status'])
+      .where('tenant_id', '=', tenantId)
+      .execute();
+    expect(conflicts).toEqual([
+      {
+        kind: 'return',
+        sale_id: gansitoSale,
+        error_code: 'RETURN_EXCEEDS_SOLD',
+        total: '16.00',
+        status: 'open',
+      },
+    ]);
+    // stock came back once, with the server's return
+    expect(await storeStock(server, p.gansito.skuId)).toBe('50.000');
   });
 });

@@ -25,9 +25,9 @@ export const salesConflictsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Report a queued sale the server refused (201); the same sale again answers the stored conflict (200)',
+          'Report a queued sale or return the server refused (201); the same one again answers the stored conflict (200)',
         description:
-          'The terminal sends the original POST /sales body and the error it got (STOCK_INSUFFICIENT, CASH_SESSION_CLOSED, …). Idempotent by `sale.id`.',
+          'The terminal sends the original POST /sales body as `sale` (or the POST /returns body, with its `ret_` id, as `return`: a return made offline whose refund was already paid) and the error it got (STOCK_INSUFFICIENT, CASH_SESSION_CLOSED, RETURN_EXCEEDS_SOLD, …). Idempotent by `sale.id` or `return.id`.',
         body: zReportSaleConflictInput,
         response: { 200: zSaleConflict, 201: zSaleConflict },
       },
@@ -44,7 +44,7 @@ export const salesConflictsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: MANAGERS },
       schema: {
         tags,
-        summary: 'Sale conflicts, open ones first, then newest first',
+        summary: 'Sale and return conflicts, open ones first, then newest first',
         querystring: zListSaleConflictsQuery,
         response: { 200: z.object({ items: z.array(zSaleConflict), openCount: z.number() }) },
       },
@@ -73,7 +73,7 @@ export const salesConflictsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Settle a sale conflict: 'retry' records the sale now (same id), 'void' closes it with a note",
+          "Settle a conflict: 'retry' records the sale or return now (same id), 'void' closes it with a note",
         params: z.object({ conflictId: zId('scf') }),
         body: zResolveSaleConflictInput,
         response: { 200: zSaleConflict },

@@ -7,6 +7,9 @@ import { newId } from '../../shared/ids.js';
 import { listRegisters } from '../cash/cash.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
+import { ReturnsErrors } from '../returns/returns.errors.js';
+import { zReturnInput } from '../returns/returns.schemas.js';
+import { getReturn, recordReturn } from '../returns/returns.service.js';
 import { SalesErrors } from '../sales/sales.errors.js';
 import { zSaleInput } from '../sales/sales.schemas.js';
 import { getSale, type RecordSaleInput, recordSale } from '../sales/sales.service.js';
@@ -27,7 +30,9 @@ export type ListSaleConflictsInput = z.infer<typeof zListSaleConflictsQuery>;
 function toConflict(r: Selectable<SaleConflictsTable>): SaleConflict {
   return {
     id: r.id,
+    kind: r.kind,
     saleId: r.sale_id,
+    returnId: r.return_id,
     registerId: r.register_id,
     locationId: r.location_id,
     cashSessionId: r.cash_session_id,
@@ -45,16 +50,18 @@ function toConflict(r: Selectable<SaleConflictsTable>): SaleConflict {
     resolutionNote: r.resolution_note,
     ticketNumber: r.ticket_number === null ? null : Number(r.ticket_number),
     sale: r.sale,
+    return: r.return_body,
   };
 }
 
-async function conflictBySaleId(ctx: Ctx, saleId: string) {
-  return ctx.db
-    .selectFrom('sale_conflicts')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('sale_id', '=', saleId)
-    .executeTakeFirst();
+/** The conflict of a refused sale, or of a refused return (by the till's ids). */
+async function conflictOf(ctx: Ctx, what: { saleId: string } | { returnId: string }) {
+  const q = ctx.db.selectFrom('sale_conflicts').selectAll().where('tenant_id', '=', ctx.tenantId);
+  return (
+    'saleId' in what
+      ? q.where('kind', '=', 'sale').where('sale_id', '=', what.saleId)
+      : q.where('kind', '=', 'return').where('return_id', '=', what.returnId)
+  ).executeTakeFirst();
 }
 
 export interface ReportSaleConflictResult {
@@ -64,30 +71,43 @@ export interface ReportSaleConflictResult {
 }
 
 /**
- * Records a sale the server refused after the terminal queued it (offline), so a manager sees
- * it; idempotent by the terminal's sale id (a second report answers the stored conflict). The
- * register decides the location; an unknown register still records the conflict, without one.
+ * Records a sale (or a return) the server refused after the terminal queued it (offline), so a
+ * manager sees it; idempotent by the terminal's sale or return id (a second report answers the
+ * stored conflict). The register decides the location (a return's refund register, else the
+ * returned sale's location); an unknown register still records the conflict, without one.
  */
 export async function reportSaleConflict(
   ctx: Ctx,
   input: ReportSaleConflictInput,
 ): Promise<ReportSaleConflictResult> {
-  const known = await conflictBySaleId(ctx, input.sale.id);
+  const ret = input.return;
+  const key = ret ? { returnId: ret.id } : { saleId: input.sale!.id };
+  const known = await conflictOf(ctx, key);
   if (known) return { conflict: toConflict(known), created: false };
-  const register = (await listRegisters({ ...ctx, locationIds: null })).find(
-    (r) => r.id === input.sale.registerId,
-  );
+  const registerId = ret
+    ? 'registerId' in ret.refund
+      ? (ret.refund.registerId ?? null)
+      : null
+    : input.sale!.registerId;
+  const register = registerId
+    ? (await listRegisters({ ...ctx, locationIds: null })).find((r) => r.id === registerId)
+    : undefined;
+  const saleId = ret ? ret.saleId : input.sale!.id;
+  const locationId = register?.locationId ?? (ret ? await saleLocation(ctx, saleId) : null);
   const id = newId('scf');
   const row = await ctx.db
     .insertInto('sale_conflicts')
     .values({
       tenant_id: ctx.tenantId,
       id,
-      sale_id: input.sale.id,
-      register_id: input.sale.registerId,
-      location_id: register?.locationId ?? null,
-      cash_session_id: input.sale.cashSessionId ?? null,
-      sale: json(input.sale),
+      kind: ret ? 'return' : 'sale',
+      sale_id: saleId,
+      return_id: ret?.id ?? null,
+      register_id: registerId,
+      location_id: locationId,
+      cash_session_id: ret ? null : (input.sale!.cashSessionId ?? null),
+      sale: ret ? null : json(input.sale!),
+      return_body: ret ? json(ret) : null,
       total: input.total ?? null,
       summary: input.summary ?? null,
       error_code: input.error.code,
@@ -97,18 +117,25 @@ export async function reportSaleConflict(
       reported_by: ctx.userId,
       created_at: ctx.now,
     })
-    // Two reports of the same sale at once (a retrying terminal): the first one stands.
-    .onConflict((oc) => oc.columns(['tenant_id', 'sale_id']).doNothing())
+    // Two reports of the same sale or return at once (a retrying terminal): the first one stands.
+    .onConflict((oc) =>
+      (ret
+        ? oc.columns(['tenant_id', 'return_id']).where('kind', '=', 'return')
+        : oc.columns(['tenant_id', 'sale_id']).where('kind', '=', 'sale')
+      ).doNothing(),
+    )
     .returningAll()
     .executeTakeFirst();
   if (!row) {
-    const other = await conflictBySaleId(ctx, input.sale.id);
-    if (!other) throw new AppError(E.SALE_CONFLICT_DUPLICATE, { saleId: input.sale.id });
+    const other = await conflictOf(ctx, key);
+    if (!other) throw new AppError(E.SALE_CONFLICT_DUPLICATE, { saleId, returnId: ret?.id ?? null });
     return { conflict: toConflict(other), created: false };
   }
   const payload = {
     conflictId: id,
-    saleId: input.sale.id,
+    kind: row.kind,
+    saleId,
+    returnId: row.return_id,
     registerId: row.register_id,
     locationId: row.location_id,
     errorCode: row.error_code,
@@ -117,11 +144,22 @@ export async function reportSaleConflict(
   await recordEvent(ctx, 'sale_conflict.recorded', payload);
   await recordAudit(ctx, {
     action: 'sale_conflict.recorded',
-    entityType: 'sale',
-    entityId: input.sale.id,
+    entityType: ret ? 'return' : 'sale',
+    entityId: ret ? ret.id : saleId,
     data: payload,
   });
   return { conflict: toConflict(row), created: true };
+}
+
+/** The location of a recorded sale, or null (a refused sale is not recorded). */
+async function saleLocation(ctx: Ctx, saleId: string): Promise<string | null> {
+  const r = await ctx.db
+    .selectFrom('sales')
+    .select('location_id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', saleId)
+    .executeTakeFirst();
+  return r?.location_id ?? null;
 }
 
 /** Sale conflicts of the business (the caller's locations), open ones first, then newest first. */
@@ -131,6 +169,7 @@ export async function listSaleConflicts(
 ): Promise<{ items: SaleConflict[]; openCount: number }> {
   let q = ctx.db.selectFrom('sale_conflicts').where('tenant_id', '=', ctx.tenantId);
   if (input.locationId) q = q.where('location_id', '=', input.locationId);
+  if (input.kind) q = q.where('kind', '=', input.kind);
   if (ctx.locationIds !== null)
     q = q.where('location_id', 'in', ctx.locationIds.length ? ctx.locationIds : ['']);
   const [rows, open] = await Promise.all([
@@ -170,14 +209,26 @@ async function saleIfRecorded(ctx: Ctx, saleId: string) {
   }
 }
 
+async function returnIfRecorded(ctx: Ctx, returnId: string) {
+  try {
+    return await getReturn(ctx, returnId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === ReturnsErrors.RETURN_NOT_FOUND) return null;
+    throw err;
+  }
+}
+
 /**
  * Settles an open sale conflict in the caller's transaction. `retry` records the sale through
  * recordSale, with the terminal's id, at the time and prices the till sold it (its `soldAt` and
  * price versions, however old), in the register's open session, attributed to the cashier who
  * sold it; if it fails again (stock still short, no
- * open session) nothing changes and the error is the sales one. `void` closes it with a note.
- * Errors: SALE_CONFLICT_NOT_FOUND, SALE_CONFLICT_RESOLVED, LOCATION_FORBIDDEN and those of
- * recordSale (STOCK_INSUFFICIENT, CASH_SESSION_REQUIRED, …).
+ * open session) nothing changes and the error is the sales one. A return's retry records it
+ * through recordReturn with the till's id, attributed to its cashier, its cash refund in the
+ * refund register's open session (e.g. once the sale it returns was recorded). `void` closes it
+ * with a note. Errors: SALE_CONFLICT_NOT_FOUND, SALE_CONFLICT_RESOLVED, LOCATION_FORBIDDEN and
+ * those of recordSale (STOCK_INSUFFICIENT, CASH_SESSION_REQUIRED, …) or recordReturn
+ * (RETURN_EXCEEDS_SOLD, SALE_NOT_FOUND, …).
  */
 export async function resolveSaleConflict(
   ctx: Ctx,
@@ -203,12 +254,18 @@ export async function resolveSaleConflict(
     throw new AppError(E.SALE_CONFLICT_RESOLVED, { conflictId: input.conflictId, status: again.status });
   }
   let ticketNumber: number | null = null;
-  if (input.action === 'retry') {
+  if (input.action === 'retry' && current.kind === 'return') {
+    // The till may have sent it again successfully meanwhile: then it is already recorded.
+    if (!(await returnIfRecorded(ctx, current.returnId!))) {
+      const seller: Ctx = { ...ctx, userId: current.reportedBy ?? ctx.userId };
+      await recordReturn(seller, zReturnInput.parse(current.return));
+    }
+  } else if (input.action === 'retry') {
     // The terminal may have sent it again successfully meanwhile: then it is already recorded.
     const existing = await saleIfRecorded(ctx, current.saleId);
     if (existing) ticketNumber = existing.ticketNumber;
     else {
-      const original = zSaleInput.parse(current.sale) as RecordSaleInput;
+      const original = zSaleInput.parse(current.sale!) as RecordSaleInput;
       // The session it was sold in may be closed by now: the register's open session takes it.
       const { cashSessionId: _closed, ...sale } = original;
       // A report from a till that did not send the time with the sale has it on the report.
@@ -226,7 +283,9 @@ export async function resolveSaleConflict(
   }
   const payload = {
     conflictId: input.conflictId,
+    kind: current.kind,
     saleId: current.saleId,
+    returnId: current.returnId,
     action: input.action,
     note: input.note ?? null,
     ticketNumber,
@@ -235,8 +294,8 @@ export async function resolveSaleConflict(
   await recordEvent(ctx, 'sale_conflict.resolved', payload);
   await recordAudit(ctx, {
     action: input.action === 'retry' ? 'sale_conflict.retried' : 'sale_conflict.voided',
-    entityType: 'sale',
-    entityId: current.saleId,
+    entityType: current.kind,
+    entityId: current.kind === 'return' ? current.returnId! : current.saleId,
     data: payload,
   });
   return toConflict({ ...claimed, ticket_number: ticketNumber });

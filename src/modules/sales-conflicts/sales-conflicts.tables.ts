@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { Json, JsonDefault, Numeric, Timestamp } from '../../db/types.js';
 
 export type SaleConflictStatus = 'open' | 'recorded' | 'voided';
+export type SaleConflictKind = 'sale' | 'return';
 
 export interface SaleConflictsTable {
   tenant_id: string;
@@ -10,7 +11,12 @@ export interface SaleConflictsTable {
   register_id: string | null;
   location_id: string | null;
   cash_session_id: string | null;
-  sale: Json<Record<string, unknown>>;
+  kind: Generated<SaleConflictKind>;
+  /** kind 'sale': the POST /sales body; null for a return */
+  sale: Json<Record<string, unknown>> | null;
+  /** kind 'return': the till's id for the return and the POST /returns body */
+  return_id: string | null;
+  return_body: Json<Record<string, unknown>> | null;
   total: Numeric | null;
   summary: string | null;
   error_code: string;

@@ -199,7 +199,7 @@ describe('sale conflicts', () => {
       action: 'void',
     });
     expect(noNote.statusCode).toBe(400);
-    expect(noNote.body).toContain('Escribe por qué se anula la venta.');
+    expect(noNote.body).toContain('Escribe por qué se anula.');
     const cashier = await call(env.app, biz.as.cashier, 'POST', `/api/v1/sale-conflicts/${c.id}/resolve`, {
       action: 'void',
       note: 'x',
@@ -265,5 +265,164 @@ describe('sale conflicts', () => {
     expect(await traces(body.id)).toEqual({ sales: 1, ledger: 1 });
     expect(await onHandAtStore(env, biz, skuId)).toBe('2.000');
     expect(await eventsOf('sale_conflict.resolved', body.id)).toBe(1);
+  });
+});
+
+describe('return conflicts: a return made offline that the server refused, its refund already paid', () => {
+  const returnBody = (saleId: string, quantity: string) => ({
+    id: newId('ret'),
+    saleId,
+    reason: 'defectuoso',
+    lines: [{ lineNo: 1, quantity, disposition: 'restock' }],
+    refund: { method: 'cash', registerId },
+  });
+  /** Sends the return like the till's queue would (its id as Idempotency-Key); answers the refusal. */
+  async function returnRefused(body: { id: string }) {
+    const res = await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', body, {
+      'idempotency-key': body.id,
+    });
+    expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+    return res.json().error as { code: string; message: string; details: Record<string, unknown> };
+  }
+  const reportReturn = (body: Record<string, unknown>, error: unknown, extra: Record<string, unknown> = {}) =>
+    call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+      return: body,
+      error,
+      soldAt: '2026-11-23T16:10:00.000Z',
+      ...extra,
+    });
+  async function returnTraces(returnId: string) {
+    const [returns, ledger, cash] = await Promise.all([
+      env.db.db.selectFrom('returns').select('id').where('id', '=', returnId).execute(),
+      env.db.db.selectFrom('stock_movements').select('id').where('ref_id', '=', returnId).execute(),
+      env.db.db.selectFrom('cash_movements').select('id').where('ref_id', '=', returnId).execute(),
+    ]);
+    return { returns: returns.length, ledger: ledger.length, cash: cash.length };
+  }
+  const resolve = (id: string, body: Record<string, unknown>) =>
+    call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${id}/resolve`, body);
+
+  it('keeps the return of a refused queued sale beside that sale, and records it once the sale is', async () => {
+    const skuId = await givenStocked(biz, '20.00', '1');
+    // Offline, the till sold 2 (only 1 in stock) and then took one back: both refused later.
+    const sale = saleBody(skuId, '2', '40.00');
+    const saleConflict = (await report(sale, await refused(sale))).json();
+    const ret = returnBody(sale.id, '1');
+    const error = await returnRefused(ret);
+    expect(error.code).toBe('SALE_NOT_FOUND');
+
+    const first = await reportReturn(ret, error, { total: '20.00', summary: 'Devolución: Refresco ×1' });
+    expect(first.statusCode, first.body).toBe(201);
+    const c = first.json();
+    expect(c).toMatchObject({
+      kind: 'return',
+      saleId: sale.id,
+      returnId: ret.id,
+      registerId,
+      locationId: biz.storeId,
+      status: 'open',
+      errorCode: 'SALE_NOT_FOUND',
+      total: '20.00',
+      sale: null,
+      return: ret,
+      reportedBy: biz.as.cashier.userId,
+    });
+    const again = await reportReturn(ret, error);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().id).toBe(c.id);
+    // the sale's conflict and its return's are two entries of the manager's list
+    const list = (await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts')).json();
+    const mine = list.items.filter((i: { saleId: string }) => i.saleId === sale.id);
+    expect(mine.map((i: { kind: string }) => i.kind).sort()).toEqual(['return', 'sale']);
+    const returnsOnly = (
+      await call(env.app, biz.as.manager, 'GET', '/api/v1/sale-conflicts?kind=return')
+    ).json();
+    expect(returnsOnly.items.every((i: { kind: string }) => i.kind === 'return')).toBe(true);
+    expect(returnsOnly.items.map((i: { id: string }) => i.id)).toContain(c.id);
+
+    // the sale it returns is not recorded yet: the retry fails and leaves nothing
+    const early = await resolve(c.id, { action: 'retry' });
+    expect(early.statusCode, early.body).toBe(404);
+    expect(early.json().error.code).toBe('SALE_NOT_FOUND');
+    expect(await returnTraces(ret.id)).toEqual({ returns: 0, ledger: 0, cash: 0 });
+    expect((await call(env.app, biz.as.manager, 'GET', `/api/v1/sale-conflicts/${c.id}`)).json().status).toBe(
+      'open',
+    );
+
+    await receiveStock(biz.ctx, { locationId: biz.storeId, lines: [{ skuId, quantity: '5' }] });
+    expect((await resolve(saleConflict.id, { action: 'retry' })).statusCode).toBe(200);
+    expect(await onHandAtStore(env, biz, skuId)).toBe('4.000');
+    const done = await resolve(c.id, { action: 'retry', note: 'Ya se registró la venta' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'recorded', resolvedBy: biz.as.manager.userId });
+    const recorded = await call(env.app, biz.as.manager, 'GET', `/api/v1/returns/${ret.id}`);
+    expect(recorded.statusCode, recorded.body).toBe(200);
+    expect(recorded.json()).toMatchObject({
+      id: ret.id,
+      saleId: sale.id,
+      userId: biz.as.cashier.userId,
+      refund: { method: 'cash', amount: '20.00', registerId, cashSessionId: sessionId },
+    });
+    expect(await onHandAtStore(env, biz, skuId)).toBe('5.000');
+    expect(await returnTraces(ret.id)).toEqual({ returns: 1, ledger: 1, cash: 1 });
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_type'])
+      .where('entity_id', '=', ret.id)
+      .where('action', 'like', 'sale_conflict.%')
+      .orderBy('id')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'sale_conflict.recorded', entity_type: 'return' },
+      { action: 'sale_conflict.retried', entity_type: 'return' },
+    ]);
+  });
+
+  it('two tills returned the same piece: the second return is kept, voided with a note, writing nothing', async () => {
+    const skuId = await givenStocked(biz, '30.00', '3');
+    const sale = saleBody(skuId, '1', '30.00');
+    expect((await call(env.app, biz.as.cashier, 'POST', '/api/v1/sales', sale)).statusCode).toBe(201);
+    const online = returnBody(sale.id, '1');
+    expect((await call(env.app, biz.as.cashier, 'POST', '/api/v1/returns', online)).statusCode).toBe(201);
+    const offline = returnBody(sale.id, '1');
+    const error = await returnRefused(offline);
+    expect(error.code).toBe('RETURN_EXCEEDS_SOLD');
+    const c = (await reportReturn(offline, error, { total: '30.00' })).json();
+    expect(c).toMatchObject({ kind: 'return', locationId: biz.storeId, errorCode: 'RETURN_EXCEEDS_SOLD' });
+
+    const retry = await resolve(c.id, { action: 'retry' });
+    expect(retry.statusCode).toBe(409);
+    expect(retry.json().error.code).toBe('RETURN_EXCEEDS_SOLD');
+    const stock = await onHandAtStore(env, biz, skuId);
+    const res = await resolve(c.id, {
+      action: 'void',
+      note: 'Se devolvieron $30 de más; la cajera lo repone',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'voided', kind: 'return' });
+    expect(await returnTraces(offline.id)).toEqual({ returns: 0, ledger: 0, cash: 0 });
+    expect(await onHandAtStore(env, biz, skuId)).toBe(stock);
+  });
+
+  it('refuses a report with both a sale and a return, or neither, or a return without its id', async () => {
+    const ret = returnBody(newId('sale'), '1');
+    const error = { code: 'SALE_NOT_FOUND' };
+    const sale = saleBody(await givenStocked(biz, '5.00', '1'), '1', '5.00');
+    for (const body of [
+      { sale, return: ret, error },
+      { error },
+      { return: { ...ret, id: undefined }, error },
+    ]) {
+      const res = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    const both = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+      sale,
+      return: ret,
+      error,
+    });
+    expect(both.body).toContain('una de las dos');
+    expect(await returnTraces(ret.id)).toEqual({ returns: 0, ledger: 0, cash: 0 });
   });
 });

@@ -333,11 +333,11 @@ export const en: Record<MessageKey, string> = {
 
   'conflicts.title': 'Sales with problems',
   'conflicts.help':
-    'These sales were made offline and the server could not record them. They are kept: check the reason, fix it (e.g. receive the stock) and send them again.',
+    'These sales and movements were made offline and the server could not record them. They are kept: check the reason, fix it (e.g. receive the stock) and send them again.',
   'conflicts.none': 'No sales with problems.',
   'conflicts.movementRefused': 'Not recorded on the server: check it with the manager.',
   'conflicts.retry': 'Send again',
-  'conflicts.reported': 'The manager has it on the list (Sales with problems, in the back office).',
-  'conflicts.reportFailed': 'The server did not take it as a sale conflict either: {message}',
+  'conflicts.reported': 'The manager has it on the list (Sale conflicts, in the back office).',
+  'conflicts.reportFailed': 'The server did not take it onto the manager’s list either: {message}',
   'conflicts.reporting': 'The manager will be told as soon as the connection is back.',
 };

@@ -332,12 +332,12 @@ export const es = {
 
   'conflicts.title': 'Ventas con problema',
   'conflicts.help':
-    'Estas ventas se hicieron sin conexión y el servidor no pudo registrarlas. No se pierden: revisa el motivo, corrige (p. ej. da entrada a la mercancía) y vuelve a enviarlas.',
+    'Estas ventas y movimientos se hicieron sin conexión y el servidor no pudo registrarlos. No se pierden: revisa el motivo, corrige (p. ej. da entrada a la mercancía) y vuelve a enviarlos.',
   'conflicts.none': 'No hay ventas con problema.',
   'conflicts.movementRefused': 'No quedó registrada en el servidor: revísala con el encargado.',
   'conflicts.retry': 'Enviar de nuevo',
-  'conflicts.reported': 'Ya está en la lista del encargado (Ventas con problema, en la oficina).',
-  'conflicts.reportFailed': 'El servidor tampoco la aceptó como venta con problema: {message}',
+  'conflicts.reported': 'Ya está en la lista del encargado (Ventas en conflicto, en la oficina).',
+  'conflicts.reportFailed': 'El servidor tampoco la aceptó en la lista del encargado: {message}',
   'conflicts.reporting': 'Pendiente de avisar al encargado (se envía al volver la conexión).',
 } as const;
 

@@ -20,6 +20,13 @@ const CONFLICT_CODES = new Set([
 /** Statuses of a refused sale the server does not hold yet: shown here until it does. */
 export const UNREPORTED: QueuedSale['status'][] = ['conflict', 'rejected'];
 
+/**
+ * What the server keeps on its conflict list for the manager when it refuses one from the queue:
+ * sales, and returns (their refund was already paid at the counter). A refused cash in/out, abono
+ * or corte is shown on this terminal only.
+ */
+const REPORTABLE: QueuedKind[] = ['sale', 'return'];
+
 export interface SyncState {
   running: boolean;
   lastRunAt: string | null;
@@ -150,14 +157,14 @@ export async function sendQueuedSale(tenantId: string, id: string): Promise<Queu
         await db.outbox.update(id, { attempts: row.attempts + 1, lastError });
         throw err;
       }
-      if (kind !== 'sale') {
-        // Only sales have a conflict list on the server: the refusal is shown on this terminal.
+      if (!REPORTABLE.includes(kind)) {
+        // No conflict list on the server for these: the refusal is shown on this terminal.
         await db.outbox.update(id, { status: 'rejected', attempts: row.attempts + 1, lastError });
         return db.outbox.get(id);
       }
-      const status = CONFLICT_CODES.has(err.code) ? 'conflict' : 'rejected';
+      const status = kind === 'sale' && CONFLICT_CODES.has(err.code) ? 'conflict' : 'rejected';
       await db.outbox.update(id, { status, attempts: row.attempts + 1, lastError, reportError: null });
-      // Never lost: the refused sale goes to the server's conflict list for the manager.
+      // Never lost: the refused sale or return goes to the server's conflict list for the manager.
       await reportConflict(tenantId, id).catch(() => {});
     } else throw err;
   }
@@ -176,27 +183,37 @@ function queuedBody(row: QueuedSale): Record<string, unknown> {
 }
 
 /**
- * Reports a refused queued sale to the server (POST /sale-conflicts, idempotent by sale id) so a
- * manager sees it; until the server has it, the sale stays on this terminal's conflict list.
+ * Reports a refused queued sale or return to the server (POST /sale-conflicts, idempotent by its
+ * id) so a manager sees it; until the server has it, it stays on this terminal's conflict list.
  */
 export async function reportConflict(tenantId: string, id: string): Promise<QueuedSale | undefined> {
   const db = dbFor(tenantId);
   const row = await db.outbox.get(id);
-  if (!row || kindOf(row) !== 'sale' || !UNREPORTED.includes(row.status) || !row.lastError) return row;
-  const receipt = row.receipt as { total?: string; lines?: { description: string; quantity: string }[] };
-  const summary = (receipt.lines ?? []).map((l) => `${l.description} ×${l.quantity}`).join(', ');
+  if (!row || !REPORTABLE.includes(kindOf(row)) || !UNREPORTED.includes(row.status) || !row.lastError)
+    return row;
+  const isReturn = kindOf(row) === 'return';
+  const receipt = row.receipt as {
+    total?: string;
+    lines?: { description: string; quantity: string }[];
+    description?: string;
+    refund?: { amount?: string };
+  };
+  const total = isReturn ? receipt.refund?.amount : receipt.total;
+  const summary = isReturn
+    ? (receipt.description ?? '')
+    : (receipt.lines ?? []).map((l) => `${l.description} ×${l.quantity}`).join(', ');
   try {
     const conflict = await post<{ id: string }>(
       '/sale-conflicts',
       {
-        sale: queuedBody(row),
+        ...(isReturn ? { return: row.body } : { sale: queuedBody(row) }),
         error: {
           code: row.lastError.code,
           message: row.lastError.message.slice(0, 500),
           details: row.lastError.details ?? {},
         },
         soldAt: row.createdAt,
-        ...(receipt.total ? { total: receipt.total } : {}),
+        ...(total ? { total } : {}),
         ...(summary ? { summary: summary.slice(0, 500) } : {}),
       },
       { timeoutMs: 10_000 },
@@ -218,7 +235,7 @@ export async function reportConflict(tenantId: string, id: string): Promise<Queu
 /** Refused sales not on the server yet, whose report may still succeed (network, session). */
 async function unreportedConflicts(tenantId: string): Promise<QueuedSale[]> {
   const rows = await dbFor(tenantId).outbox.where('status').anyOf(UNREPORTED).sortBy('id');
-  return rows.filter((r) => !r.reportError && kindOf(r) === 'sale');
+  return rows.filter((r) => !r.reportError && REPORTABLE.includes(kindOf(r)));
 }
 
 let running: Promise<void> | null = null;

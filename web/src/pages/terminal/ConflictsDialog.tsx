@@ -7,9 +7,10 @@ import { retryConflict } from '../../offline/outbox';
 import type { ReceiptSnapshot } from './ChargeDialog';
 
 /**
- * Sales made offline that the server would not take (stock gone, session closed…). They stay
- * here, with the server's reason, until the server holds them as sale conflicts for the manager
- * (then they are listed as such, without a retry: the manager settles them in the back office).
+ * Sales and returns made offline that the server would not take (stock gone, session closed,
+ * pieces already returned…). They stay here, with the server's reason, until the server holds
+ * them as conflicts for the manager (then they are listed as such, without a retry: the manager
+ * settles them in the back office). A refused cash in/out, abono or corte stays here only.
  */
 export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
   const t = useT();
@@ -31,6 +32,7 @@ export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClo
           {rows.map((r) => {
             const s = r.receipt as unknown as ReceiptSnapshot;
             const sale = kindOf(r) === 'sale';
+            const reportable = sale || kindOf(r) === 'return';
             return (
               <tr key={r.id}>
                 <td>
@@ -42,7 +44,7 @@ export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClo
                   </div>
                   <div className="error">{r.lastError?.message ?? r.status}</div>
                   <div className="muted small" data-testid="conflict-state">
-                    {!sale
+                    {!reportable
                       ? t('conflicts.movementRefused')
                       : r.status === 'reported'
                         ? t('conflicts.reported')
