@@ -16,6 +16,7 @@ import {
   storeStock,
   textOf,
 } from './harness.js';
+import { closeCashSession } from '../../src/modules/cash/cash.service.js';
 import { updateSku } from '../../src/modules/catalog/catalog.service.js';
 import { recordReturn } from '../../src/modules/returns/returns.service.js';
 import { systemCtx } from '../../src/shared/context.js';
@@ -262,5 +263,54 @@ describe('selling without a connection', () => {
     ]);
     // stock came back once, with the server's return
     expect(await storeStock(server, p.gansito.skuId)).toBe('50.000');
+
+    // Offline again, $20.00 goes out of the drawer for ice while the manager, online, closes this
+    // register's session (a corte Z at the office). The server refuses the cash-out when it
+    // arrives; the manager's list has it, to record in the next session or void.
+    await context.setOffline(true);
+    await page.getByTestId('offline-banner').waitFor();
+    await page.keyboard.press('F10');
+    await page.keyboard.press('Alt+1');
+    await page.getByLabel('Salida de efectivo').check();
+    await page.getByLabel('Importe').fill('20');
+    await page.getByLabel('Motivo').fill('Bolsa de hielo');
+    await page.getByRole('button', { name: 'Registrar' }).click();
+    await page.getByText('Salida de $20.00 guardada en esta caja').waitFor();
+    await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
+    const open = await server.database.db
+      .selectFrom('cash_sessions')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
+    await closeCashSession(systemCtx(server.database.db, tenantId), {
+      cashSessionId: open.id,
+      countedCash: '0.00',
+    });
+    await context.setOffline(false);
+    await expect
+      .poll(
+        async () =>
+          (await browserQueue(page, tenantId)).outbox
+            .filter((o) => o.kind === 'cash_movement')
+            .map((o) => o.status),
+        { ...POLL, timeout: 20_000 },
+      )
+      .toEqual(['reported']);
+    const refused = await server.database.db
+      .selectFrom('sale_conflicts')
+      .select(['kind', 'target_id', 'error_code', 'total', 'summary'])
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', 'cash_movement')
+      .execute();
+    expect(refused).toEqual([
+      {
+        kind: 'cash_movement',
+        target_id: open.id,
+        error_code: 'CASH_SESSION_CLOSED',
+        total: '20.00',
+        summary: 'Salida de efectivo $20.00 — Bolsa de hielo',
+      },
+    ]);
   });
 });

@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { zId, zMoney } from '../../http/schemas.js';
+import { zMoney } from '../../http/schemas.js';
+import { zAccountPaymentInput } from '../accounts/accounts.schemas.js';
+import { zCashMovementInput } from '../cash/cash.schemas.js';
 import { zReturnInput } from '../returns/returns.schemas.js';
 import { zSaleInput } from '../sales/sales.schemas.js';
+
+/** What a till may report as refused: one of these per report. */
+const REPORTED = ['sale', 'return', 'cashMovement', 'accountPayment'] as const;
 
 export const zReportSaleConflictInput = z
   .object({
@@ -9,10 +14,18 @@ export const zReportSaleConflictInput = z
     sale: zSaleInput.optional(),
     /**
      * Or a return the till made offline (its refund already paid): the POST /returns body as the
-     * till sent it, with the till's id for it.
+     * till sent it, with the till's `ret_` id.
      */
-    return: zReturnInput.extend({ id: zId('ret') }).optional(),
-    /** What the server answered when the terminal sent the sale. */
+    return: zReturnInput.optional(),
+    /** Or cash in/out made offline: the session it was made in and the body, with its `cmv_` id. */
+    cashMovement: z
+      .object({ cashSessionId: z.string().trim().min(1).max(64), movement: zCashMovementInput })
+      .optional(),
+    /** Or an abono taken offline: the customer and the body, with its `acm_` id. */
+    accountPayment: z
+      .object({ customerId: z.string().trim().min(1).max(64), payment: zAccountPaymentInput })
+      .optional(),
+    /** What the server answered when the terminal sent it. */
     error: z.object({
       code: z
         .string()
@@ -23,16 +36,38 @@ export const zReportSaleConflictInput = z
       message: z.string().max(500).optional(),
       details: z.record(z.string(), z.unknown()).optional(),
     }),
-    /** The terminal's clock when the cashier charged. */
+    /** The terminal's clock when the cashier charged (or returned, moved cash, took the abono). */
     soldAt: z.iso.datetime({ message: 'Fecha y hora ISO 8601, p. ej. 2026-11-23T16:00:00Z.' }).optional(),
-    /** The total the terminal showed the customer. */
+    /** The total the terminal showed: charged, refunded, moved or received. */
     total: zMoney.optional(),
-    /** A short description of the lines (what the cashier saw). */
+    /** A short description (what the cashier saw). */
     summary: z.string().trim().max(500).optional(),
   })
-  .refine((r) => (r.sale === undefined) !== (r.return === undefined), {
-    message: 'Envía la venta (sale) o la devolución (return) que el servidor rechazó, una de las dos.',
-    path: ['sale'],
+  .superRefine((r, ctx) => {
+    const sent = REPORTED.filter((k) => r[k] !== undefined);
+    if (sent.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sale'],
+        message:
+          'Envía una sola operación rechazada: la venta (sale), la devolución (return), el movimiento de efectivo (cashMovement) o el abono (accountPayment).',
+      });
+      return;
+    }
+    const missingId =
+      sent[0] === 'return'
+        ? !r.return?.id && ['return', 'id']
+        : sent[0] === 'cashMovement'
+          ? !r.cashMovement?.movement.id && ['cashMovement', 'movement', 'id']
+          : sent[0] === 'accountPayment'
+            ? !r.accountPayment?.payment.id && ['accountPayment', 'payment', 'id']
+            : false;
+    if (missingId)
+      ctx.addIssue({
+        code: 'custom',
+        path: missingId,
+        message: 'Falta el id que la caja le dio a la operación (con él se registra una sola vez).',
+      });
   });
 
 export const zResolveSaleConflictInput = z.discriminatedUnion(
@@ -52,15 +87,21 @@ export const zResolveSaleConflictInput = z.discriminatedUnion(
 );
 
 export const zSaleConflictStatus = z.enum(['open', 'recorded', 'voided']);
+export const zSaleConflictKind = z.enum(['sale', 'return', 'cash_movement', 'account_payment']);
 
 export const zSaleConflict = z.object({
   id: z.string(),
-  /** `sale`: a sale the server refused; `return`: a return (its refund already paid at the till). */
-  kind: z.enum(['sale', 'return']),
-  /** The terminal's sale id; for a return, the sale it returns. */
-  saleId: z.string(),
-  /** kind `return`: the till's id for the return (also the return's id once recorded). */
-  returnId: z.string().nullable(),
+  /**
+   * `sale`: a sale the server refused; `return`: a return (its refund already paid at the till);
+   * `cash_movement`: cash in/out; `account_payment`: an abono on a customer's account.
+   */
+  kind: zSaleConflictKind,
+  /** The terminal's sale id; for a return, the sale it returns; null for the other kinds. */
+  saleId: z.string().nullable(),
+  /** The till's id for a return, movement or abono (also its id once recorded). */
+  operationId: z.string().nullable(),
+  /** cash_movement: the cash session it was made in; account_payment: the customer. */
+  targetId: z.string().nullable(),
   registerId: z.string().nullable(),
   locationId: z.string().nullable(),
   cashSessionId: z.string().nullable(),
@@ -80,13 +121,16 @@ export const zSaleConflict = z.object({
   ticketNumber: z.number().nullable(),
   /** kind `sale`: the POST /sales body; `total` is what the till charged. */
   sale: z.record(z.string(), z.unknown()).nullable(),
-  /** kind `return`: the POST /returns body; `total` is the refund the till paid. */
-  return: z.record(z.string(), z.unknown()).nullable(),
+  /**
+   * The other kinds: the body as the till sent it; `total` is the refund paid, the cash moved or
+   * the abono received.
+   */
+  operation: z.record(z.string(), z.unknown()).nullable(),
 });
 
 export const zListSaleConflictsQuery = z.object({
   status: zSaleConflictStatus.optional(),
-  kind: z.enum(['sale', 'return']).optional(),
+  kind: zSaleConflictKind.optional(),
   locationId: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });

@@ -4,11 +4,15 @@ import { json } from '../../db/types.js';
 import type { Ctx } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
-import { listRegisters } from '../cash/cash.service.js';
+import { recordAccountPayment } from '../accounts/accounts.service.js';
+import { CashErrors } from '../cash/cash.errors.js';
+import { getCashSession, listRegisters, openSessionOf, recordCashMovement } from '../cash/cash.service.js';
 import { recordAudit, recordEvent } from '../events/events.service.js';
 import { assertLocationAccess } from '../identity/identity.service.js';
 import { ReturnsErrors } from '../returns/returns.errors.js';
 import { zReturnInput } from '../returns/returns.schemas.js';
+import { zAccountPaymentInput } from '../accounts/accounts.schemas.js';
+import { zCashMovementInput } from '../cash/cash.schemas.js';
 import { getReturn, recordReturn } from '../returns/returns.service.js';
 import { SalesErrors } from '../sales/sales.errors.js';
 import { zSaleInput } from '../sales/sales.schemas.js';
@@ -20,7 +24,7 @@ import type {
   zResolveSaleConflictInput,
   zSaleConflict,
 } from './sales-conflicts.schemas.js';
-import type { SaleConflictsTable } from './sales-conflicts.tables.js';
+import type { SaleConflictKind, SaleConflictsTable } from './sales-conflicts.tables.js';
 
 export type SaleConflict = z.infer<typeof zSaleConflict>;
 export type ReportSaleConflictInput = z.infer<typeof zReportSaleConflictInput>;
@@ -32,7 +36,8 @@ function toConflict(r: Selectable<SaleConflictsTable>): SaleConflict {
     id: r.id,
     kind: r.kind,
     saleId: r.sale_id,
-    returnId: r.return_id,
+    operationId: r.operation_id,
+    targetId: r.target_id,
     registerId: r.register_id,
     locationId: r.location_id,
     cashSessionId: r.cash_session_id,
@@ -50,18 +55,89 @@ function toConflict(r: Selectable<SaleConflictsTable>): SaleConflict {
     resolutionNote: r.resolution_note,
     ticketNumber: r.ticket_number === null ? null : Number(r.ticket_number),
     sale: r.sale,
-    return: r.return_body,
+    operation: r.operation,
   };
 }
 
-/** The conflict of a refused sale, or of a refused return (by the till's ids). */
-async function conflictOf(ctx: Ctx, what: { saleId: string } | { returnId: string }) {
+/** The conflict of a refused sale, or of another refused operation, by the till's id for it. */
+async function conflictOf(ctx: Ctx, what: { saleId: string } | { operationId: string }) {
   const q = ctx.db.selectFrom('sale_conflicts').selectAll().where('tenant_id', '=', ctx.tenantId);
   return (
     'saleId' in what
       ? q.where('kind', '=', 'sale').where('sale_id', '=', what.saleId)
-      : q.where('kind', '=', 'return').where('return_id', '=', what.returnId)
+      : q.where('kind', '<>', 'sale').where('operation_id', '=', what.operationId)
   ).executeTakeFirst();
+}
+
+/** What a report holds, whatever was refused: the columns it fills. */
+interface Reported {
+  kind: SaleConflictKind;
+  saleId: string | null;
+  operationId: string | null;
+  targetId: string | null;
+  registerId: string | null;
+  cashSessionId: string | null;
+  sale: Record<string, unknown> | null;
+  operation: Record<string, unknown> | null;
+}
+
+function reportedOf(input: ReportSaleConflictInput): Reported {
+  const none = { saleId: null, targetId: null, registerId: null, cashSessionId: null, sale: null };
+  if (input.return) {
+    const ret = input.return;
+    return {
+      ...none,
+      kind: 'return',
+      saleId: ret.saleId,
+      operationId: ret.id!,
+      registerId: 'registerId' in ret.refund ? (ret.refund.registerId ?? null) : null,
+      operation: ret,
+    };
+  }
+  if (input.cashMovement) {
+    const { cashSessionId, movement } = input.cashMovement;
+    return {
+      ...none,
+      kind: 'cash_movement',
+      operationId: movement.id!,
+      targetId: cashSessionId,
+      cashSessionId,
+      operation: movement,
+    };
+  }
+  if (input.accountPayment) {
+    const { customerId, payment } = input.accountPayment;
+    return {
+      ...none,
+      kind: 'account_payment',
+      operationId: payment.id!,
+      targetId: customerId,
+      registerId: payment.registerId ?? null,
+      operation: payment,
+    };
+  }
+  const sale = input.sale!;
+  return {
+    kind: 'sale',
+    saleId: sale.id,
+    operationId: null,
+    targetId: null,
+    registerId: sale.registerId,
+    cashSessionId: sale.cashSessionId ?? null,
+    sale,
+    operation: null,
+  };
+}
+
+/** The register a cash movement's session belongs to, if the session exists in this business. */
+async function registerOfSession(ctx: Ctx, cashSessionId: string): Promise<string | null> {
+  const r = await ctx.db
+    .selectFrom('cash_sessions')
+    .select('register_id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', cashSessionId)
+    .executeTakeFirst();
+  return r?.register_id ?? null;
 }
 
 export interface ReportSaleConflictResult {
@@ -71,43 +147,41 @@ export interface ReportSaleConflictResult {
 }
 
 /**
- * Records a sale (or a return) the server refused after the terminal queued it (offline), so a
- * manager sees it; idempotent by the terminal's sale or return id (a second report answers the
- * stored conflict). The register decides the location (a return's refund register, else the
- * returned sale's location); an unknown register still records the conflict, without one.
+ * Records a sale, return, cash in/out or abono the server refused after the terminal queued it
+ * (offline), so a manager sees it; idempotent by the terminal's id for it (a second report
+ * answers the stored conflict). The register decides the location (a return's refund register,
+ * else the returned sale's; a cash movement's session's register; an abono's register); an
+ * unknown register still records the conflict, without one.
  */
 export async function reportSaleConflict(
   ctx: Ctx,
   input: ReportSaleConflictInput,
 ): Promise<ReportSaleConflictResult> {
-  const ret = input.return;
-  const key = ret ? { returnId: ret.id } : { saleId: input.sale!.id };
+  const r = reportedOf(input);
+  const key = r.kind === 'sale' ? { saleId: r.saleId! } : { operationId: r.operationId! };
   const known = await conflictOf(ctx, key);
   if (known) return { conflict: toConflict(known), created: false };
-  const registerId = ret
-    ? 'registerId' in ret.refund
-      ? (ret.refund.registerId ?? null)
-      : null
-    : input.sale!.registerId;
+  const registerId = r.kind === 'cash_movement' ? await registerOfSession(ctx, r.targetId!) : r.registerId;
   const register = registerId
-    ? (await listRegisters({ ...ctx, locationIds: null })).find((r) => r.id === registerId)
+    ? (await listRegisters({ ...ctx, locationIds: null })).find((x) => x.id === registerId)
     : undefined;
-  const saleId = ret ? ret.saleId : input.sale!.id;
-  const locationId = register?.locationId ?? (ret ? await saleLocation(ctx, saleId) : null);
+  const locationId =
+    register?.locationId ?? (r.kind === 'return' ? await saleLocation(ctx, r.saleId!) : null);
   const id = newId('scf');
   const row = await ctx.db
     .insertInto('sale_conflicts')
     .values({
       tenant_id: ctx.tenantId,
       id,
-      kind: ret ? 'return' : 'sale',
-      sale_id: saleId,
-      return_id: ret?.id ?? null,
+      kind: r.kind,
+      sale_id: r.saleId,
+      operation_id: r.operationId,
+      target_id: r.targetId,
       register_id: registerId,
       location_id: locationId,
-      cash_session_id: ret ? null : (input.sale!.cashSessionId ?? null),
-      sale: ret ? null : json(input.sale!),
-      return_body: ret ? json(ret) : null,
+      cash_session_id: r.cashSessionId,
+      sale: r.sale ? json(r.sale) : null,
+      operation: r.operation ? json(r.operation) : null,
       total: input.total ?? null,
       summary: input.summary ?? null,
       error_code: input.error.code,
@@ -117,38 +191,41 @@ export async function reportSaleConflict(
       reported_by: ctx.userId,
       created_at: ctx.now,
     })
-    // Two reports of the same sale or return at once (a retrying terminal): the first one stands.
+    // Two reports of the same operation at once (a retrying terminal): the first one stands.
     .onConflict((oc) =>
-      (ret
-        ? oc.columns(['tenant_id', 'return_id']).where('kind', '=', 'return')
-        : oc.columns(['tenant_id', 'sale_id']).where('kind', '=', 'sale')
+      (r.kind === 'sale'
+        ? oc.columns(['tenant_id', 'sale_id']).where('kind', '=', 'sale')
+        : oc.columns(['tenant_id', 'operation_id']).where('kind', '<>', 'sale')
       ).doNothing(),
     )
     .returningAll()
     .executeTakeFirst();
   if (!row) {
     const other = await conflictOf(ctx, key);
-    if (!other) throw new AppError(E.SALE_CONFLICT_DUPLICATE, { saleId, returnId: ret?.id ?? null });
+    if (!other)
+      throw new AppError(E.SALE_CONFLICT_DUPLICATE, { saleId: r.saleId, operationId: r.operationId });
     return { conflict: toConflict(other), created: false };
   }
   const payload = {
     conflictId: id,
     kind: row.kind,
-    saleId,
-    returnId: row.return_id,
+    saleId: row.sale_id,
+    operationId: row.operation_id,
     registerId: row.register_id,
     locationId: row.location_id,
     errorCode: row.error_code,
     total: row.total,
   };
   await recordEvent(ctx, 'sale_conflict.recorded', payload);
-  await recordAudit(ctx, {
-    action: 'sale_conflict.recorded',
-    entityType: ret ? 'return' : 'sale',
-    entityId: ret ? ret.id : saleId,
-    data: payload,
-  });
+  await recordAudit(ctx, { action: 'sale_conflict.recorded', ...auditEntity(row), data: payload });
   return { conflict: toConflict(row), created: true };
+}
+
+/** What the bitácora files a conflict under: the sale, or the till's return, movement or abono. */
+function auditEntity(r: { kind: SaleConflictKind; sale_id: string | null; operation_id: string | null }) {
+  return r.kind === 'sale'
+    ? { entityType: 'sale', entityId: r.sale_id! }
+    : { entityType: r.kind, entityId: r.operation_id! };
 }
 
 /** The location of a recorded sale, or null (a refused sale is not recorded). */
@@ -219,16 +296,46 @@ async function returnIfRecorded(ctx: Ctx, returnId: string) {
 }
 
 /**
+ * Records a refused return, cash in/out or abono as the till made it, under the till's id, unless
+ * the till's own resend got it recorded meanwhile. Cash in/out goes to the open session of the
+ * register it was made at (its own session may be closed by now).
+ */
+async function recordOperation(seller: Ctx, c: SaleConflict): Promise<void> {
+  const id = c.operationId!;
+  if (c.kind === 'return') {
+    if (!(await returnIfRecorded(seller, id))) await recordReturn(seller, zReturnInput.parse(c.operation));
+    return;
+  }
+  if (c.kind === 'account_payment') {
+    // the same id and body again is answered as recorded: no check needed first
+    await recordAccountPayment(seller, c.targetId!, zAccountPaymentInput.parse(c.operation));
+    return;
+  }
+  const recorded = await seller.db
+    .selectFrom('cash_movements')
+    .select('id')
+    .where('tenant_id', '=', seller.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (recorded) return;
+  const made = await getCashSession(seller, c.targetId!);
+  const open = await openSessionOf(seller, made.registerId);
+  if (!open) throw new AppError(CashErrors.CASH_SESSION_REQUIRED, { registerId: made.registerId });
+  await recordCashMovement(seller, { ...zCashMovementInput.parse(c.operation), cashSessionId: open.id });
+}
+
+/**
  * Settles an open sale conflict in the caller's transaction. `retry` records the sale through
  * recordSale, with the terminal's id, at the time and prices the till sold it (its `soldAt` and
  * price versions, however old), in the register's open session, attributed to the cashier who
  * sold it; if it fails again (stock still short, no
- * open session) nothing changes and the error is the sales one. A return's retry records it
- * through recordReturn with the till's id, attributed to its cashier, its cash refund in the
- * refund register's open session (e.g. once the sale it returns was recorded). `void` closes it
- * with a note. Errors: SALE_CONFLICT_NOT_FOUND, SALE_CONFLICT_RESOLVED, LOCATION_FORBIDDEN and
- * those of recordSale (STOCK_INSUFFICIENT, CASH_SESSION_REQUIRED, …) or recordReturn
- * (RETURN_EXCEEDS_SOLD, SALE_NOT_FOUND, …).
+ * open session) nothing changes and the error is the sales one. The other kinds are recorded
+ * with the till's id, attributed to its cashier: a return through recordReturn (its cash refund
+ * in the refund register's open session, e.g. once the sale it returns was recorded), cash
+ * in/out in the open session of the register it was made at, an abono through
+ * recordAccountPayment. `void` closes it with a note. Errors: SALE_CONFLICT_NOT_FOUND,
+ * SALE_CONFLICT_RESOLVED, LOCATION_FORBIDDEN and those of the recording (STOCK_INSUFFICIENT,
+ * CASH_SESSION_REQUIRED, RETURN_EXCEEDS_SOLD, SALE_NOT_FOUND, ACCOUNT_NOTHING_OWED, …).
  */
 export async function resolveSaleConflict(
   ctx: Ctx,
@@ -254,15 +361,11 @@ export async function resolveSaleConflict(
     throw new AppError(E.SALE_CONFLICT_RESOLVED, { conflictId: input.conflictId, status: again.status });
   }
   let ticketNumber: number | null = null;
-  if (input.action === 'retry' && current.kind === 'return') {
-    // The till may have sent it again successfully meanwhile: then it is already recorded.
-    if (!(await returnIfRecorded(ctx, current.returnId!))) {
-      const seller: Ctx = { ...ctx, userId: current.reportedBy ?? ctx.userId };
-      await recordReturn(seller, zReturnInput.parse(current.return));
-    }
+  if (input.action === 'retry' && current.kind !== 'sale') {
+    await recordOperation({ ...ctx, userId: current.reportedBy ?? ctx.userId }, current);
   } else if (input.action === 'retry') {
     // The terminal may have sent it again successfully meanwhile: then it is already recorded.
-    const existing = await saleIfRecorded(ctx, current.saleId);
+    const existing = await saleIfRecorded(ctx, current.saleId!);
     if (existing) ticketNumber = existing.ticketNumber;
     else {
       const original = zSaleInput.parse(current.sale!) as RecordSaleInput;
@@ -285,7 +388,7 @@ export async function resolveSaleConflict(
     conflictId: input.conflictId,
     kind: current.kind,
     saleId: current.saleId,
-    returnId: current.returnId,
+    operationId: current.operationId,
     action: input.action,
     note: input.note ?? null,
     ticketNumber,
@@ -294,8 +397,7 @@ export async function resolveSaleConflict(
   await recordEvent(ctx, 'sale_conflict.resolved', payload);
   await recordAudit(ctx, {
     action: input.action === 'retry' ? 'sale_conflict.retried' : 'sale_conflict.voided',
-    entityType: current.kind,
-    entityId: current.kind === 'return' ? current.returnId! : current.saleId,
+    ...auditEntity({ kind: current.kind, sale_id: current.saleId, operation_id: current.operationId }),
     data: payload,
   });
   return toConflict({ ...claimed, ticket_number: ticketNumber });

@@ -2,21 +2,24 @@ import type { Generated } from 'kysely';
 import type { Json, JsonDefault, Numeric, Timestamp } from '../../db/types.js';
 
 export type SaleConflictStatus = 'open' | 'recorded' | 'voided';
-export type SaleConflictKind = 'sale' | 'return';
+export type SaleConflictKind = 'sale' | 'return' | 'cash_movement' | 'account_payment';
 
 export interface SaleConflictsTable {
   tenant_id: string;
   id: string;
-  sale_id: string;
+  /** kind 'sale': the till's sale id; 'return': the sale it returns; otherwise null */
+  sale_id: string | null;
   register_id: string | null;
   location_id: string | null;
   cash_session_id: string | null;
   kind: Generated<SaleConflictKind>;
-  /** kind 'sale': the POST /sales body; null for a return */
+  /** kind 'sale': the POST /sales body; null for the other kinds */
   sale: Json<Record<string, unknown>> | null;
-  /** kind 'return': the till's id for the return and the POST /returns body */
-  return_id: string | null;
-  return_body: Json<Record<string, unknown>> | null;
+  /** the other kinds: the till's id for the operation (ret_, cmv_, acm_) and its POST body */
+  operation_id: string | null;
+  operation: Json<Record<string, unknown>> | null;
+  /** cash_movement: the cash session it was made in; account_payment: the customer */
+  target_id: string | null;
   total: Numeric | null;
   summary: string | null;
   error_code: string;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, type TestBusiness, type TestEnv } from '../../../test/helpers/app.js';
-import { givenStocked, onHandAtStore } from '../../../test/helpers/shift.js';
+import { givenStocked, onHandAtStore, openRegisterViaApi } from '../../../test/helpers/shift.js';
+import { createCustomer } from '../customers/customers.service.js';
 import { newId } from '../../shared/ids.js';
 import { receiveStock } from '../inventory/inventory.service.js';
 
@@ -317,14 +318,15 @@ describe('return conflicts: a return made offline that the server refused, its r
     expect(c).toMatchObject({
       kind: 'return',
       saleId: sale.id,
-      returnId: ret.id,
+      operationId: ret.id,
+      targetId: null,
       registerId,
       locationId: biz.storeId,
       status: 'open',
       errorCode: 'SALE_NOT_FOUND',
       total: '20.00',
       sale: null,
-      return: ret,
+      operation: ret,
       reportedBy: biz.as.cashier.userId,
     });
     const again = await reportReturn(ret, error);
@@ -422,7 +424,147 @@ describe('return conflicts: a return made offline that the server refused, its r
       return: ret,
       error,
     });
-    expect(both.body).toContain('una de las dos');
+    expect(both.body).toContain('Envía una sola operación rechazada');
     expect(await returnTraces(ret.id)).toEqual({ returns: 0, ledger: 0, cash: 0 });
+  });
+});
+
+describe('cash in/out and abonos made offline that the server refused', () => {
+  const resolve = (id: string, body: Record<string, unknown>) =>
+    call(env.app, biz.as.manager, 'POST', `/api/v1/sale-conflicts/${id}/resolve`, body);
+
+  it('keeps a cash-out from a session closed meanwhile and records it in the register’s next session', async () => {
+    const { registerId: reg2, cashSessionId: s1 } = await openRegisterViaApi(env, biz, 'Caja 2');
+    const close = await call(env.app, biz.as.manager, 'POST', `/api/v1/cash-sessions/${s1}/close`, {
+      countedCash: '500.00',
+    });
+    expect(close.statusCode, close.body).toBe(200);
+    // the till, offline, paid the water delivery out of the drawer before it knew
+    const movement = { id: newId('cmv'), kind: 'out', amount: '50.00', reason: 'Pago al garrafonero' };
+    const sent = await call(
+      env.app,
+      biz.as.cashier,
+      'POST',
+      `/api/v1/cash-sessions/${s1}/movements`,
+      movement,
+    );
+    expect(sent.statusCode).toBe(409);
+    const error = sent.json().error;
+    expect(error.code).toBe('CASH_SESSION_CLOSED');
+    const report = () =>
+      call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+        cashMovement: { cashSessionId: s1, movement },
+        error,
+        total: '50.00',
+        summary: 'Salida $50.00 — Pago al garrafonero',
+      });
+    const first = await report();
+    expect(first.statusCode, first.body).toBe(201);
+    const c = first.json();
+    expect(c).toMatchObject({
+      kind: 'cash_movement',
+      saleId: null,
+      operationId: movement.id,
+      targetId: s1,
+      registerId: reg2,
+      locationId: biz.storeId,
+      cashSessionId: s1,
+      errorCode: 'CASH_SESSION_CLOSED',
+      total: '50.00',
+      operation: movement,
+    });
+    expect((await report()).json().id).toBe(c.id);
+
+    const noSession = await resolve(c.id, { action: 'retry' });
+    expect(noSession.statusCode).toBe(409);
+    expect(noSession.json().error.code).toBe('CASH_SESSION_REQUIRED');
+    const s2 = await call(env.app, biz.as.cashier, 'POST', '/api/v1/cash-sessions', {
+      registerId: reg2,
+      openingFloat: '300.00',
+    });
+    expect(s2.statusCode, s2.body).toBe(201);
+    const done = await resolve(c.id, { action: 'retry' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().status).toBe('recorded');
+    const rows = await env.db.db
+      .selectFrom('cash_movements')
+      .select(['cash_session_id', 'kind', 'amount', 'user_id'])
+      .where('id', '=', movement.id)
+      .execute();
+    expect(rows).toEqual([
+      { cash_session_id: s2.json().id, kind: 'out', amount: '50.00', user_id: biz.as.cashier.userId },
+    ]);
+    const corte = await call(env.app, biz.as.manager, 'GET', `/api/v1/cash-sessions/${s2.json().id}/corte-x`);
+    expect(corte.json().expectedCash).toBe('250.00');
+  });
+
+  it('keeps an abono taken offline for a debt paid meanwhile; a retry is refused, a void writes nothing', async () => {
+    const customer = await createCustomer(biz.ctx, { name: 'Don Chema', phone: '5511119901' });
+    const skuId = await givenStocked(biz, '100.00', '5');
+    const sold = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sales', {
+      id: newId('sale'),
+      registerId,
+      customerId: customer.id,
+      lines: [{ skuId, quantity: '1' }],
+      payments: [{ method: 'on_account', amount: '100.00' }],
+    });
+    expect(sold.statusCode, sold.body).toBe(201);
+    const path = `/api/v1/customers/${customer.id}/account/payments`;
+    const online = { id: newId('acm'), amount: '100.00', method: 'cash', registerId };
+    expect((await call(env.app, biz.as.cashier, 'POST', path, online)).statusCode).toBe(201);
+    const offline = { id: newId('acm'), amount: '100.00', method: 'cash', registerId };
+    const sent = await call(env.app, biz.as.cashier, 'POST', path, offline);
+    expect(sent.statusCode).toBeGreaterThanOrEqual(400);
+    const error = sent.json().error;
+    expect(error.code).toBe('ACCOUNT_NOTHING_OWED');
+    const reported = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+      accountPayment: { customerId: customer.id, payment: offline },
+      error,
+      total: '100.00',
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const c = reported.json();
+    expect(c).toMatchObject({
+      kind: 'account_payment',
+      operationId: offline.id,
+      targetId: customer.id,
+      registerId,
+      locationId: biz.storeId,
+    });
+    const retry = await resolve(c.id, { action: 'retry' });
+    expect(retry.statusCode).toBeGreaterThanOrEqual(400);
+    expect(retry.json().error.code).toBe('ACCOUNT_NOTHING_OWED');
+    const voided = await resolve(c.id, { action: 'void', note: 'Pagó dos veces: se le devolvieron $100' });
+    expect(voided.statusCode, voided.body).toBe(200);
+    const written = await env.db.db
+      .selectFrom('account_movements')
+      .select('id')
+      .where('id', '=', offline.id)
+      .execute();
+    expect(written).toEqual([]);
+    const audit = await env.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_type'])
+      .where('entity_id', '=', offline.id)
+      .orderBy('id')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'sale_conflict.recorded', entity_type: 'account_payment' },
+      { action: 'sale_conflict.voided', entity_type: 'account_payment' },
+    ]);
+  });
+
+  it('refuses a cash movement or abono reported without the till’s id', async () => {
+    for (const body of [
+      { cashMovement: { cashSessionId: sessionId, movement: { kind: 'in', amount: '5.00', reason: 'x' } } },
+      { accountPayment: { customerId: 'cus_x', payment: { amount: '5.00', method: 'cash', registerId } } },
+    ]) {
+      const res = await call(env.app, biz.as.cashier, 'POST', '/api/v1/sale-conflicts', {
+        ...body,
+        error: { code: 'CASH_SESSION_CLOSED' },
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.body).toContain('Falta el id que la caja le dio a la operación');
+    }
   });
 });

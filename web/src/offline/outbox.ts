@@ -22,10 +22,22 @@ export const UNREPORTED: QueuedSale['status'][] = ['conflict', 'rejected'];
 
 /**
  * What the server keeps on its conflict list for the manager when it refuses one from the queue:
- * sales, and returns (their refund was already paid at the counter). A refused cash in/out, abono
- * or corte is shown on this terminal only.
+ * sales, returns (their refund already paid at the counter), cash in/out and abonos: money that
+ * moved at the till. A refused opening or corte Z is shown on this terminal only.
  */
-const REPORTABLE: QueuedKind[] = ['sale', 'return'];
+export const REPORTABLE: QueuedKind[] = ['sale', 'return', 'cash_movement', 'account_payment'];
+
+/** What POST /sale-conflicts takes for a refused row other than a sale (its id is the till's). */
+function reportedOperation(row: QueuedSale): Record<string, unknown> {
+  const kind = kindOf(row);
+  if (kind === 'return') return { return: row.body };
+  if (kind === 'cash_movement') {
+    const cashSessionId = /^\/cash-sessions\/([^/]+)\/movements$/.exec(row.path ?? '')?.[1] ?? '';
+    return { cashMovement: { cashSessionId, movement: row.body } };
+  }
+  const customerId = /^\/customers\/([^/]+)\/account\/payments$/.exec(row.path ?? '')?.[1] ?? '';
+  return { accountPayment: { customerId, payment: row.body } };
+}
 
 export interface SyncState {
   running: boolean;
@@ -191,22 +203,28 @@ export async function reportConflict(tenantId: string, id: string): Promise<Queu
   const row = await db.outbox.get(id);
   if (!row || !REPORTABLE.includes(kindOf(row)) || !UNREPORTED.includes(row.status) || !row.lastError)
     return row;
-  const isReturn = kindOf(row) === 'return';
+  const kind = kindOf(row);
   const receipt = row.receipt as {
     total?: string;
     lines?: { description: string; quantity: string }[];
     description?: string;
     refund?: { amount?: string };
   };
-  const total = isReturn ? receipt.refund?.amount : receipt.total;
-  const summary = isReturn
-    ? (receipt.description ?? '')
-    : (receipt.lines ?? []).map((l) => `${l.description} ×${l.quantity}`).join(', ');
+  const total =
+    kind === 'sale'
+      ? receipt.total
+      : kind === 'return'
+        ? receipt.refund?.amount
+        : (row.body.amount as string | undefined);
+  const summary =
+    kind === 'sale'
+      ? (receipt.lines ?? []).map((l) => `${l.description} ×${l.quantity}`).join(', ')
+      : (receipt.description ?? '');
   try {
     const conflict = await post<{ id: string }>(
       '/sale-conflicts',
       {
-        ...(isReturn ? { return: row.body } : { sale: queuedBody(row) }),
+        ...(kind === 'sale' ? { sale: queuedBody(row) } : reportedOperation(row)),
         error: {
           code: row.lastError.code,
           message: row.lastError.message.slice(0, 500),

@@ -3,14 +3,14 @@ import { formatDateTime, formatMoney } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { useLiveQuery } from '../../lib/store';
 import { dbFor, kindOf, type QueuedSale } from '../../offline/db';
-import { retryConflict } from '../../offline/outbox';
+import { REPORTABLE, retryConflict } from '../../offline/outbox';
 import type { ReceiptSnapshot } from './ChargeDialog';
 
 /**
- * Sales and returns made offline that the server would not take (stock gone, session closed,
- * pieces already returned…). They stay here, with the server's reason, until the server holds
- * them as conflicts for the manager (then they are listed as such, without a retry: the manager
- * settles them in the back office). A refused cash in/out, abono or corte stays here only.
+ * Sales, returns, cash in/out and abonos made offline that the server would not take (stock
+ * gone, session closed, pieces already returned…). They stay here, with the server's reason,
+ * until the server holds them as conflicts for the manager (then they are listed as such, without
+ * a retry: the manager settles them in the back office). A refused corte Z stays here only.
  */
 export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
   const t = useT();
@@ -32,7 +32,7 @@ export function ConflictsDialog({ tenantId, onClose }: { tenantId: string; onClo
           {rows.map((r) => {
             const s = r.receipt as unknown as ReceiptSnapshot;
             const sale = kindOf(r) === 'sale';
-            const reportable = sale || kindOf(r) === 'return';
+            const reportable = REPORTABLE.includes(kindOf(r));
             return (
               <tr key={r.id}>
                 <td>
