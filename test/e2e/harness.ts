@@ -257,7 +257,7 @@ export interface QueuedRow {
 export async function browserQueue(
   page: Page,
   tenantId: string,
-): Promise<{ outbox: QueuedRow[]; skuCount: number }> {
+): Promise<{ outbox: QueuedRow[]; skuCount: number; saleIds: string[] }> {
   return page.evaluate(async (name) => {
     const db = await new Promise<IDBDatabase>((ok, ko) => {
       const r = indexedDB.open(name);
@@ -280,6 +280,7 @@ export async function browserQueue(
       createdAt: string;
     }>('outbox');
     const skus = await all<{ id: string }>('skus');
+    const sales = db.objectStoreNames.contains('sales') ? await all<{ id: string }>('sales') : [];
     db.close();
     return {
       outbox: outbox.map((o) => ({
@@ -292,6 +293,7 @@ export async function browserQueue(
         createdAt: o.createdAt,
       })),
       skuCount: skus.length,
+      saleIds: sales.map((x) => x.id),
     };
   }, `mostrador-${tenantId}`);
 }

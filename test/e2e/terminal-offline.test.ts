@@ -16,9 +16,11 @@ import {
   storeStock,
   textOf,
 } from './harness.js';
-import { closeCashSession } from '../../src/modules/cash/cash.service.js';
+import { closeCashSession, createRegister, openCashSession } from '../../src/modules/cash/cash.service.js';
 import { updateSku } from '../../src/modules/catalog/catalog.service.js';
 import { recordReturn } from '../../src/modules/returns/returns.service.js';
+import { recordSale } from '../../src/modules/sales/sales.service.js';
+import { newId } from '../../src/shared/ids.js';
 import { systemCtx } from '../../src/shared/context.js';
 
 let server: E2eServer;
@@ -151,10 +153,32 @@ describe('selling without a connection', () => {
     // (it has the server's answer: ticket number and lines), pays $16.00 out of the drawer and
     // queues the return under its id; the provisional corte X counts the refund.
     const gansitoTicket = Number(sales.find((s) => s.total === '32.00')!.ticket_number);
+    // Meanwhile the other till of the shop sold a Sabritas: this till keeps a copy of it (the
+    // live stream said so), so that sale can be returned here without a connection too.
+    const ctx = systemCtx(server.database.db, tenantId);
+    const caja2 = await createRegister(ctx, { locationId: server.biz.storeId, name: 'Caja 2' });
+    await openCashSession(ctx, { registerId: caja2.id, openingFloat: '300.00' });
+    const { sale: other } = await recordSale(ctx, {
+      id: newId('sale'),
+      registerId: caja2.id,
+      lines: [{ skuId: p.sabritas.skuId, quantity: '1' }],
+      payments: [{ method: 'cash', amount: '21.50' }],
+    });
+    await expect
+      .poll(async () => (await browserQueue(page, tenantId)).saleIds.includes(other.id), POLL)
+      .toBe(true);
     await context.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
     await page.keyboard.press('F9');
-    await page.getByText('Sin conexión: se buscan solo las ventas de esta caja').waitFor();
+    await page.getByText('Sin conexión: se buscan las ventas de esta sucursal').waitFor();
+    await page.getByLabel('Número de ticket').fill(String(other.ticketNumber));
+    await page.getByRole('button', { name: 'Buscar venta' }).click();
+    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
+    await page.getByLabel('Devolver Sabritas Original 45 g').fill('1');
+    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $21.50 en efectivo');
+    await page.getByRole('button', { name: 'Cerrar' }).last().click();
+    await page.keyboard.press('F9');
     await page.getByLabel('Número de ticket').fill(String(gansitoTicket));
     await page.getByRole('button', { name: 'Buscar venta' }).click();
     await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
@@ -178,7 +202,7 @@ describe('selling without a connection', () => {
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
     await page.keyboard.press('F10');
     await page.keyboard.press('Alt+2');
-    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$319.90');
+    await expect.poll(textOf(page.getByTestId('expected-cash')), POLL).toBe('$298.40');
     await page.getByRole('button', { name: 'Cerrar (Esc)' }).click();
     await page.getByTestId('corte-provisional').waitFor({ state: 'detached' });
     expect(await server.database.db.selectFrom('returns').select('id').execute()).toHaveLength(0);
@@ -191,15 +215,11 @@ describe('selling without a connection', () => {
           (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === 'return').map((o) => o.status),
         { ...POLL, timeout: 20_000 },
       )
-      .toEqual(['sent', 'sent']);
+      .toEqual(['sent', 'sent', 'sent']);
     const coca = await server.database.db
       .selectFrom('sales')
       .select('id')
-      .where(
-        'id',
-        'not in',
-        sales.map((s) => s.id),
-      )
+      .where('id', 'not in', [...sales.map((s) => s.id), other.id])
       .executeTakeFirstOrThrow();
     const returns = await server.database.db
       .selectFrom('returns')
@@ -207,6 +227,7 @@ describe('selling without a connection', () => {
       .orderBy('id')
       .execute();
     expect(returns).toEqual([
+      { sale_id: other.id, refund_method: 'cash', refund_amount: '21.50' },
       { sale_id: sales.find((s) => s.total === '32.00')!.id, refund_method: 'cash', refund_amount: '16.00' },
       { sale_id: coca.id, refund_method: 'cash', refund_amount: '18.00' },
     ]);
@@ -246,7 +267,7 @@ describe('selling without a connection', () => {
           (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === 'return').map((o) => o.status),
         { ...POLL, timeout: 20_000 },
       )
-      .toEqual(['sent', 'sent', 'reported']);
+      .toEqual(['sent', 'sent', 'sent', 'reported']);
     const conflicts = await server.database.db
       .selectFrom('sale_conflicts')
       .select(['kind', 'sale_id', 'error_code', 'total', 'status'])
@@ -282,6 +303,7 @@ describe('selling without a connection', () => {
       .select('id')
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'open')
+      .where('register_id', '<>', caja2.id)
       .executeTakeFirstOrThrow();
     await closeCashSession(systemCtx(server.database.db, tenantId), {
       cashSessionId: open.id,

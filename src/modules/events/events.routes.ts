@@ -65,7 +65,8 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Server-sent events of this business (text/event-stream)',
         description:
           'Each event is `id: <n>`, `event: <type>`, `data: {id, type, createdAt, data}`. Reconnect with ' +
-          '`Last-Event-ID` to get what was missed. Only events of locations the user may access. ' +
+          '`Last-Event-ID` (or `?lastEventId=`, for a client that opens a new EventSource and cannot set ' +
+          'the header) to get what was missed. Only events of locations the user may access. ' +
           `A comment line arrives every ${SSE_HEARTBEAT_MS / 1000} s.`,
         querystring: z.object({
           types: z
@@ -76,6 +77,11 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
               message: 'Tipos de evento inválidos: usa p. ej. "stock.changed,sale.completed" o "stock.*".',
             })
             .describe('Comma-separated: `stock.changed,sale.completed`, `stock.*`'),
+          lastEventId: z
+            .string()
+            .regex(/^\d{1,18}$/, 'lastEventId debe ser un número de evento.')
+            .optional()
+            .describe('Like the Last-Event-ID header, which wins when both are sent'),
         }),
         headers: z.looseObject({
           'last-event-id': z
@@ -93,7 +99,7 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
             .map((t) => t.trim())
             .filter(Boolean)
         : ['*'];
-      const lastEventId = req.headers['last-event-id'];
+      const lastEventId = req.headers['last-event-id'] ?? req.query.lastEventId;
       dispatcherUsed = true;
       const dispatcher = await sharedDispatcher(app.database);
       const wanted = (e: OutboxEvent) =>

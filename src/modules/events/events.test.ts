@@ -288,6 +288,15 @@ describe('GET /events/stream', () => {
     } finally {
       s.close();
     }
+    // a browser's new EventSource cannot set the header: the same through ?lastEventId=
+    const q = await openStream(biz.as.owner, `?types=test.replay&lastEventId=${mark.max}`);
+    try {
+      await waitFor(() => (q.frames.length >= 3 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(q.frames.map((f) => f.data!.data.n)).toEqual([2, 3, 4]);
+    } finally {
+      q.close();
+    }
   });
 
   it('refuses a stream without credentials and a malformed types filter', async () => {
@@ -296,6 +305,9 @@ describe('GET /events/stream', () => {
     const bad = await call(env.app, biz.as.owner, 'GET', '/api/v1/events/stream?types=DROP%20TABLE');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+    const badId = await call(env.app, biz.as.owner, 'GET', '/api/v1/events/stream?lastEventId=ayer');
+    expect(badId.statusCode).toBe(400);
+    expect(badId.body).toContain('lastEventId debe ser un número de evento.');
   });
 
   it('drops the subscriber when the terminal disconnects', async () => {

@@ -134,6 +134,42 @@ describe('returns', () => {
     expect(stored.json().lines[0].returnedQuantity).toBe('3.000');
   });
 
+  it('pages through a location’s whole sales for a till’s offline copy, returned quantities included', async () => {
+    const a = await givenStocked('12.00', '20');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await sellOne([{ skuId: a, quantity: '2' }])).id);
+    const back = await returnIt({
+      saleId: ids[1],
+      reason: 'cambio',
+      lines: [{ lineNo: 1, quantity: '1' }],
+      refund: { method: 'cash', registerId },
+    });
+    expect(back.statusCode, back.body).toBe(201);
+    const seen: { id: string; lines: { returnedQuantity: string }[] }[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await call(
+        env.app,
+        biz.as.cashier,
+        'GET',
+        `/api/v1/sales/for-return?locationId=${biz.storeId}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.json().items);
+      cursor = res.json().nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    const mine = seen.filter((x) => ids.includes(x.id));
+    // newest first, each once, whole
+    expect(mine.map((x) => x.id)).toEqual([...ids].reverse());
+    expect(new Set(seen.map((x) => x.id)).size).toBe(seen.length);
+    expect(mine.find((x) => x.id === ids[1])!.lines[0]!.returnedQuantity).toBe('1.000');
+    const tooMany = await call(env.app, biz.as.cashier, 'GET', '/api/v1/sales/for-return?limit=201');
+    expect(tooMany.statusCode).toBe(400);
+  });
+
   it('refunds to store credit that pays a later sale, and finds the sale by phone', async () => {
     const customer = await createCustomer(biz.ctx, { name: 'Don Beto', phone: '5598765432' });
     const a = await givenStocked('40.00', '5');

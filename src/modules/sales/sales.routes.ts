@@ -86,6 +86,8 @@ export const salesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Find the original sale for a return: by ticket number, customer phone or dates',
+        description:
+          'Whole sales (lines with what was returned of each, payments), newest first. A terminal keeps a copy of its location’s recent sales for returns without a connection, paging through a date range with `limit` and `cursor`.',
         querystring: z.object({
           ticketNumber: z.coerce.number().int().min(1).optional(),
           locationId: z.string().optional(),
@@ -93,19 +95,22 @@ export const salesRoutes: FastifyPluginAsyncZod = async (app) => {
           phone: z.string().max(30).optional(),
           from: zBusinessDate.optional(),
           to: zBusinessDate.optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(20),
+          cursor: z.string().max(200).optional(),
         }),
-        response: { 200: z.object({ items: z.array(zSale) }) },
+        response: { 200: z.object({ items: z.array(zSale), nextCursor: z.string().nullable() }) },
       },
     },
     async (req) => {
       const ctx = app.ctxFor(req);
-      const { phone, ...q } = req.query;
+      const { phone, cursor, ...q } = req.query;
       if (phone) {
         const customerId = await customerIdForPhone(ctx, phone);
-        if (!customerId) return { items: [] };
+        if (!customerId) return { items: [], nextCursor: null };
         q.customerId = customerId;
       }
-      return { items: await findSalesForReturn(ctx, q) };
+      const r = await findSalesForReturn(ctx, { ...q, after: decodeCursor(cursor) });
+      return { items: r.items, nextCursor: r.last ? encodeCursor(r.last) : null };
     },
   );
 

@@ -637,10 +637,18 @@ export async function listSales(
  */
 export async function findSalesForReturn(
   ctx: Ctx,
-  input: { ticketNumber?: number; locationId?: string; customerId?: string; from?: string; to?: string },
-): Promise<Sale[]> {
-  const { items } = await listSales(ctx, { ...input, limit: 20 });
-  if (items.length === 0) return [];
+  input: {
+    ticketNumber?: number;
+    locationId?: string;
+    customerId?: string;
+    from?: string;
+    to?: string;
+    limit?: number;
+    after?: Parameters<typeof listSales>[1]['after'];
+  },
+): Promise<{ items: Sale[]; last: Awaited<ReturnType<typeof listSales>>['last'] }> {
+  const { items, last } = await listSales(ctx, { ...input, limit: input.limit ?? 20 });
+  if (items.length === 0) return { items: [], last: null };
   // their lines and payments in the same few queries for all of them
   const rows = await ctx.db
     .selectFrom('sales')
@@ -653,7 +661,7 @@ export async function findSalesForReturn(
     )
     .orderBy('id', 'desc')
     .execute();
-  return withDetails(ctx, rows);
+  return { items: await withDetails(ctx, rows), last };
 }
 
 /** Sales and payments of a cash session, per method (cash net of change), for the cortes. */

@@ -268,9 +268,9 @@ export const en: Record<MessageKey, string> = {
   'ret.done': 'Return recorded.',
   'ret.notSentYet': 'Sale not sent yet (no ticket number)',
   'ret.queued':
-    'The return is saved on this till: it goes to the server as soon as it answers, once (if it is refused, it shows in this till’s queue).',
+    'The return is saved on this till: it goes to the server as soon as it answers, once (if it is refused, it goes to the manager’s list: Sale conflicts).',
   'ret.offlineSearch':
-    'Offline: only this till’s sales are searched, by ticket number or date (those not sent yet, by date).',
+    'Offline: the search covers this branch’s sales of the last 7 days kept at this till (from any till) and its own not sent yet, by ticket number or date.',
   'ret.giveCash': 'Give {amount} in cash',
   'ret.toCard': 'Refund {amount} to the card',
   'ret.toTransfer': 'Transfer {amount} to the customer’s account',

@@ -268,9 +268,9 @@ export const es = {
   'ret.done': 'Devolución registrada.',
   'ret.notSentYet': 'Venta por enviar (sin ticket aún)',
   'ret.queued':
-    'La devolución quedó guardada en esta caja: se enviará al servidor en cuanto responda, una sola vez (si la rechaza, aparecerá en la cola de esta caja).',
+    'La devolución quedó guardada en esta caja: se enviará al servidor en cuanto responda, una sola vez (si la rechaza, pasa a la lista del encargado: Ventas en conflicto).',
   'ret.offlineSearch':
-    'Sin conexión: se buscan solo las ventas de esta caja, por número de ticket o fecha (las que aún no se envían, por fecha).',
+    'Sin conexión: se buscan las ventas de esta sucursal de los últimos 7 días que esta caja tiene guardadas (de cualquier caja) y las suyas por enviar, por número de ticket o fecha.',
   'ret.giveCash': 'Entrega {amount} en efectivo',
   'ret.toCard': 'Reembolsa {amount} a la tarjeta',
   'ret.toTransfer': 'Transfiere {amount} a la cuenta del cliente',

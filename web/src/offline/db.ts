@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { SellableSku } from '../lib/catalog-types';
+import type { Sale } from '../lib/endpoints';
 
 export interface CachedSku extends SellableSku {
   /** Lower-case, accent-free name + SKU, for searching without the server. */
@@ -62,6 +63,13 @@ export interface QueuedSale {
   reportError?: { code: string; message: string } | null;
 }
 
+/**
+ * A sale of this location as the server answered it (lines with what was returned of each), kept
+ * for returns without a connection, with when it was read: a return this till sent after that is
+ * not in its `returnedQuantity` yet.
+ */
+export type CachedSale = Sale & { syncedAt: string };
+
 export interface KvRow {
   key: string;
   value: unknown;
@@ -72,6 +80,7 @@ export type MostradorDb = Dexie & {
   stock: Table<CachedStock, [string, string]>;
   outbox: EntityTable<QueuedSale, 'id'>;
   kv: EntityTable<KvRow, 'key'>;
+  sales: EntityTable<CachedSale, 'id'>;
 };
 
 const open = new Map<string, MostradorDb>();
@@ -87,6 +96,8 @@ export function dbFor(tenantId: string): MostradorDb {
       outbox: 'id, status, createdAt',
       kv: 'key',
     });
+    // The location's recent sales, for returns of any till's sale without a connection.
+    db.version(2).stores({ sales: 'id, locationId, ticketNumber, createdAt' });
     open.set(tenantId, db);
   }
   return db;

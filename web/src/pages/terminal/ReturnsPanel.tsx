@@ -66,28 +66,48 @@ function queuedSale(row: QueuedSale, locationId: string): Sale {
 }
 
 /**
- * Without the server: this till's sales, those it has an answer for (ticket number, lines) and
- * those still in its queue (the return is queued behind the sale), with what was returned of
- * each line through this till since, found by ticket number or business day.
+ * Without the server: the location's recent sales as last read from the server (from any till,
+ * kept by offline/sales.ts), this till's sales it has an answer for, and those still in its queue
+ * (the return is queued behind the sale), found by ticket number or business day, with what this
+ * till returned of each line since the copy was read.
  */
 async function localSales(
   tenantId: string,
   locationId: string,
   q: { ticketNumber?: string; date?: string },
 ): Promise<Sale[]> {
-  const rows = await dbFor(tenantId).outbox.toArray();
+  const db = dbFor(tenantId);
+  const [rows, kept] = await Promise.all([
+    db.outbox.toArray(),
+    q.ticketNumber
+      ? db.sales.where('ticketNumber').equals(Number(q.ticketNumber)).toArray()
+      : db.sales.where('locationId').equals(locationId).toArray(),
+  ]);
+  const found = new Map<string, { sale: Sale; syncedAt: string | null }>();
+  for (const s of kept) {
+    const { syncedAt, ...sale } = s;
+    found.set(s.id, { sale, syncedAt });
+  }
+  for (const r of rows) {
+    if (kindOf(r) !== 'sale' || found.has(r.id)) continue;
+    if (r.status === 'sent' && r.result)
+      found.set(r.id, { sale: r.result as unknown as Sale, syncedAt: null });
+    else if (QUEUED.includes(r.status)) found.set(r.id, { sale: queuedSale(r, locationId), syncedAt: null });
+  }
+  // This till's returns not in the copy yet: queued, or sent after the copy was read.
   const returned = new Map<string, InstanceType<typeof D>>();
   for (const r of rows) {
     if (kindOf(r) !== 'return' || !LIVE.includes(r.status)) continue;
     const body = r.body as { saleId: string; lines: { lineNo: number; quantity: string }[] };
+    const copy = found.get(body.saleId);
+    if (copy?.syncedAt && r.status === 'sent' && (r.sentAt ?? '') <= copy.syncedAt) continue;
     for (const l of body.lines) {
       const k = `${body.saleId}/${l.lineNo}`;
       returned.set(k, (returned.get(k) ?? new D(0)).plus(l.quantity));
     }
   }
-  return rows
-    .filter((r) => kindOf(r) === 'sale' && (r.status === 'sent' ? !!r.result : QUEUED.includes(r.status)))
-    .map((r) => (r.status === 'sent' ? (r.result as unknown as Sale) : queuedSale(r, locationId)))
+  return [...found.values()]
+    .map((f) => f.sale)
     .filter(
       (s) =>
         s.locationId === locationId &&
@@ -162,7 +182,7 @@ export function ReturnsPanel({
             )}`,
           ).then(
             (r) => r.items,
-            // the connection went before the till noticed: its own sales, as offline
+            // the connection went before the till noticed: the copy kept here, as offline
             (err: unknown) => (err instanceof NetworkError ? local() : Promise.reject(err)),
           )
         : await local();

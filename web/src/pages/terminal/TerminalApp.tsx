@@ -5,6 +5,7 @@ import { useStore } from '../../lib/store';
 import { refreshCatalog } from '../../offline/catalog';
 import { startConnectivityWatch } from '../../offline/connectivity';
 import { startLiveStream } from '../../offline/live';
+import { keepSalesOf, refreshRecentSales } from '../../offline/sales';
 import { startOutboxWorker } from '../../offline/outbox';
 import { useOfflineSessionSync } from './offline-session';
 import { OpenSessionScreen } from './OpenSessionScreen';
@@ -35,9 +36,20 @@ export function TerminalApp() {
   const locationId = cfg?.location.id;
   useEffect(() => {
     if (!locationId) return;
-    void refreshCatalog(tenantId, locationId).catch((e) => console.warn(e));
-    const timer = setInterval(() => void refreshCatalog(tenantId, locationId).catch(() => {}), 10 * 60_000);
-    return () => clearInterval(timer);
+    keepSalesOf(locationId);
+    const refresh = () =>
+      refreshCatalog(tenantId, locationId).then((ok) =>
+        ok ? refreshRecentSales(tenantId, locationId) : false,
+      );
+    void refresh().catch((e) => console.warn(e));
+    const timer = setInterval(() => void refresh().catch(() => {}), 10 * 60_000);
+    // back from a cut: what changed meanwhile (the live stream also resumes where it stopped)
+    const back = () => void refresh().catch(() => {});
+    window.addEventListener('online', back);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', back);
+    };
   }, [tenantId, locationId]);
 
   useEffect(() => setBusinessTimeZone(cfg?.business?.timezone), [cfg?.business?.timezone]);
