@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  browserQueue,
   type E2eBrowser,
   type E2eServer,
   launchBrowser,
@@ -30,7 +31,7 @@ afterAll(async () => {
 describe('fiado at the counter', () => {
   it('sells on account to a neighbour registered at the till, then takes part of it back into the drawer, once even when an answer is lost, and offline', async () => {
     const { page } = browser;
-    const { products: p } = server.biz;
+    const { products: p, tenantId } = server.biz;
     /** In the open abono dialog: pays `amount` and sees it kept in the register's queue. */
     const abonoKeptOnTheRegister = async (amount: string) => {
       await page.getByLabel(/Importe del abono/).fill(amount);
@@ -108,15 +109,34 @@ describe('fiado at the counter', () => {
       .execute();
     expect(abonos.map((a) => a.amount)).toEqual(['10.00', '3.00']);
 
-    // offline again, $50 against a debt of $5: queued, then refused when sent; the till says so
-    // and the corte does not expect it
+    // offline again, $50 against a debt of $5: queued, then refused when sent; the money is in
+    // the drawer, so the refusal goes to the manager's list (Ventas en conflicto), and the corte
+    // does not expect it
     await browser.context.setOffline(true);
     await page.getByTestId('customer-debt').click();
     await abonoKeptOnTheRegister('50');
     await browser.context.setOffline(false);
     await expect
-      .poll(textOf(page.getByTestId('conflict-banner')), POLL)
-      .toContain('1 entradas, salidas de efectivo, abonos o cortes hechos sin conexión no se registraron');
+      .poll(
+        async () =>
+          (await browserQueue(page, tenantId)).outbox
+            .filter((o) => o.kind === 'account_payment')
+            .map((o) => o.status),
+        { ...POLL, timeout: 20_000 },
+      )
+      .toEqual(['sent', 'sent', 'reported']);
+    const refused = await server.database.db
+      .selectFrom('sale_conflicts')
+      .select(['kind', 'error_code', 'total', 'status'])
+      .execute();
+    expect(refused).toEqual([
+      {
+        kind: 'account_payment',
+        error_code: 'ACCOUNT_PAYMENT_EXCEEDS_BALANCE',
+        total: '50.00',
+        status: 'open',
+      },
+    ]);
     await expect.poll(textOf(page.getByTestId('customer-debt')), POLL).toBe('Debe $5.00 · abonar');
 
     // corte X: the drawer expects the float and the $13 received, each once; the sale is on account
