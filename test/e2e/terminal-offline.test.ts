@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   browserQueue,
   chargeExactCash,
@@ -35,6 +36,27 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/**
+ * F9, the sale found by its ticket number (its one line listed), one piece of `product` back: the
+ * till says to hand `refund` over in cash. `notice`: a text the search form must show first.
+ */
+async function returnOnePiece(
+  page: Page,
+  ticket: number | string,
+  product: string,
+  refund: string,
+  opts: { notice?: string } = {},
+): Promise<void> {
+  await page.keyboard.press('F9');
+  if (opts.notice) await page.getByText(opts.notice).waitFor();
+  await page.getByLabel('Número de ticket').fill(String(ticket));
+  await page.getByRole('button', { name: 'Buscar venta' }).click();
+  await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
+  await page.getByLabel(`Devolver ${product}`).fill('1');
+  await page.getByRole('button', { name: 'Registrar devolución' }).click();
+  await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain(`Entrega ${refund} en efectivo`);
+}
 
 describe('selling without a connection', () => {
   it('keeps selling offline, survives a reload, and records each queued sale exactly once when back online', async () => {
@@ -169,23 +191,12 @@ describe('selling without a connection', () => {
       .toBe(true);
     await context.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
-    await page.keyboard.press('F9');
-    await page.getByText('Sin conexión: se buscan las ventas de esta sucursal').waitFor();
-    await page.getByLabel('Número de ticket').fill(String(other.ticketNumber));
-    await page.getByRole('button', { name: 'Buscar venta' }).click();
-    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
-    await page.getByLabel('Devolver Sabritas Original 45 g').fill('1');
-    await page.getByRole('button', { name: 'Registrar devolución' }).click();
-    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $21.50 en efectivo');
+    await returnOnePiece(page, other.ticketNumber, 'Sabritas Original 45 g', '$21.50', {
+      notice: 'Sin conexión: se buscan las ventas de esta sucursal',
+    });
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
-    await page.keyboard.press('F9');
-    await page.getByLabel('Número de ticket').fill(String(gansitoTicket));
-    await page.getByRole('button', { name: 'Buscar venta' }).click();
-    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
-    await page.getByLabel('Devolver Gansito Marinela').fill('1');
-    await page.getByRole('button', { name: 'Registrar devolución' }).click();
+    await returnOnePiece(page, gansitoTicket, 'Gansito Marinela', '$16.00');
     await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('quedó guardada en esta caja');
-    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
     await page.screenshot({ path: join(SCREENSHOTS, '56-devolucion-sin-conexion.png') });
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
 
@@ -241,13 +252,7 @@ describe('selling without a connection', () => {
     const gansitoSale = sales.find((s) => s.total === '32.00')!.id;
     await context.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
-    await page.keyboard.press('F9');
-    await page.getByLabel('Número de ticket').fill(String(gansitoTicket));
-    await page.getByRole('button', { name: 'Buscar venta' }).click();
-    await expect.poll(() => page.getByTestId('return-line').count(), POLL).toBe(1);
-    await page.getByLabel('Devolver Gansito Marinela').fill('1');
-    await page.getByRole('button', { name: 'Registrar devolución' }).click();
-    await expect.poll(textOf(page.getByTestId('return-done')), POLL).toContain('Entrega $16.00 en efectivo');
+    await returnOnePiece(page, gansitoTicket, 'Gansito Marinela', '$16.00');
     await page.getByRole('button', { name: 'Cerrar' }).last().click();
     const register = await server.database.db
       .selectFrom('registers')

@@ -1,6 +1,6 @@
-import { get, NetworkError, qs } from '../lib/api';
+import { get, qs } from '../lib/api';
 import type { SellableSku } from '../lib/catalog-types';
-import { markServerReachable } from './connectivity';
+import { readFromServer } from './connectivity';
 import { type CachedSku, type CachedStock, dbFor, normalizeSearch } from './db';
 
 interface ProductPage {
@@ -85,21 +85,15 @@ async function fetchLevels(locationId: string): Promise<LevelRow[]> {
  */
 export async function refreshCatalog(tenantId: string, locationId: string): Promise<boolean> {
   const db = dbFor(tenantId);
-  try {
+  const copied = await readFromServer(async () => {
     const skus = await fetchAllSkus();
     await db.transaction('rw', db.skus, db.kv, async () => {
       await db.skus.clear();
       await db.skus.bulkPut(skus.map(toCached));
       await db.kv.put({ key: 'catalogRefreshedAt', value: new Date().toISOString() });
     });
-    markServerReachable(true);
-  } catch (err) {
-    if (err instanceof NetworkError) {
-      markServerReachable(false);
-      return false;
-    }
-    throw err;
-  }
+  });
+  if (!copied) return false;
   try {
     const levels = await fetchLevels(locationId);
     const now = new Date().toISOString();

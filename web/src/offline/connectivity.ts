@@ -1,3 +1,4 @@
+import { NetworkError } from '../lib/api';
 import { createStore } from '../lib/store';
 
 export interface Connectivity {
@@ -20,6 +21,24 @@ export function markServerReachable(ok: boolean): void {
   const c = connectivity.get();
   if (c.serverUnreachable === !ok) return;
   connectivity.set({ ...c, serverUnreachable: !ok });
+}
+
+/**
+ * Runs a copy from the server (catalog, recent sales): true once done, false when the server did
+ * not answer (the terminal then shows itself offline); any other error is thrown.
+ */
+export async function readFromServer(read: () => Promise<void>): Promise<boolean> {
+  try {
+    await read();
+    markServerReachable(true);
+    return true;
+  } catch (err) {
+    if (err instanceof NetworkError) {
+      markServerReachable(false);
+      return false;
+    }
+    throw err;
+  }
 }
 
 let probe: ReturnType<typeof setInterval> | null = null;

@@ -1,7 +1,7 @@
-import { get, NetworkError, qs } from '../lib/api';
+import { get, qs } from '../lib/api';
 import type { Sale } from '../lib/endpoints';
 import { businessToday } from '../lib/format';
-import { markServerReachable } from './connectivity';
+import { readFromServer } from './connectivity';
 import { type CachedSale, dbFor } from './db';
 
 /** How many days back a till keeps its location's sales, for returns without a connection. */
@@ -32,7 +32,7 @@ export async function refreshRecentSales(tenantId: string, locationId: string): 
   const oldest = businessToday(new Date(Date.now() - RECENT_SALE_DAYS * 86_400_000));
   const mark = `${locationId}:${today}`;
   const whole = (await db.kv.get('recentSalesDay'))?.value !== mark;
-  try {
+  const copied = await readFromServer(async () => {
     let cursor: string | null = null;
     do {
       const page: { items: Sale[]; nextCursor: string | null } = await get(
@@ -42,14 +42,8 @@ export async function refreshRecentSales(tenantId: string, locationId: string): 
       await db.sales.bulkPut(page.items.map(cached));
       cursor = page.nextCursor;
     } while (cursor);
-    markServerReachable(true);
-  } catch (err) {
-    if (err instanceof NetworkError) {
-      markServerReachable(false);
-      return false;
-    }
-    throw err;
-  }
+  });
+  if (!copied) return false;
   if (whole) {
     // the oldest day kept starts at its business midnight, at most a day earlier than this cut
     const cut = new Date(Date.now() - (RECENT_SALE_DAYS + 1) * 86_400_000).toISOString();
