@@ -1072,4 +1072,39 @@ describe('the back office', () => {
       ).status(),
     ).toBe(403);
   });
+
+  it('keeps the owner’s home live after the server refused its event stream once', async () => {
+    const { page } = browser;
+    onFail('home-after-refusal');
+    await browser.context.clearCookies();
+    await login(page, server.url, server.biz.owner);
+    await page.waitForURL(/\/admin$/);
+    await expect.poll(textOf(page.getByTestId('home-orders')), POLL).toMatch(/Nuevos\s*\d+/);
+    const orders = await textOf(page.getByTestId('home-orders'))();
+    const waiting = Number(/Nuevos\s*(\d+)/.exec(orders ?? '')?.[1]);
+    // the owner moves to another page and back while the server answers the stream with an error
+    // (a proxy's 503 during a restart, say): the browser closes such a stream for good and never
+    // retries it by itself; the page opens another one
+    let refused = 0;
+    await page.route('**/api/v1/events/stream**', (route) =>
+      refused++ === 0 ? route.fulfill({ status: 503, body: 'reiniciando' }) : route.continue(),
+    );
+    await page.getByRole('link', { name: 'Ventas', exact: true }).click();
+    await page.waitForURL(/\/admin\/sales$/);
+    await page.getByRole('link', { name: 'Inicio', exact: true }).click();
+    await page.waitForURL(/\/admin$/);
+    await expect.poll(() => refused, POLL).toBeGreaterThan(0);
+    await page.unroute('**/api/v1/events/stream**');
+    await new Promise((r) => setTimeout(r, 4000));
+    const { ctx, storeId, products: p } = server.biz;
+    await createOrder(ctx, {
+      channel: 'storefront',
+      locationId: storeId,
+      fulfilment: 'pickup',
+      lines: [{ skuId: p.coca.skuId, quantity: '1' }],
+    });
+    await expect
+      .poll(textOf(page.getByTestId('home-orders')), POLL)
+      .toMatch(new RegExp(`Nuevos\\s*${waiting + 1}`));
+  });
 });

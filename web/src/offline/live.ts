@@ -1,4 +1,5 @@
-import { API_BASE, get } from '../lib/api';
+import { get } from '../lib/api';
+import { openEventStream } from '../lib/event-stream';
 import type { SellableSku } from '../lib/catalog-types';
 import { createStore } from '../lib/store';
 import { dbFor, normalizeSearch } from './db';
@@ -80,76 +81,39 @@ async function refreshProduct(tenantId: string, productId: string): Promise<void
  * Listens to the server's event stream: stock changes from any channel land in the browser's
  * stock copy (the sell screen reads it live), catalog changes refresh the product, and a sale of
  * this location made or returned at any till refreshes its copy (for returns without a
- * connection). EventSource reconnects by itself and resumes from the last event id, except when
- * a reconnection fails outright (the network was down): the browser then gives up, so a new one
- * is opened a few seconds later, or as soon as the browser is back online, resuming from the last
- * event seen (`?lastEventId=`).
+ * connection). The stream is kept open across network cuts (lib/event-stream.ts).
  */
 export function startLiveStream(tenantId: string): () => void {
-  const types = 'stock.changed,product.*,sale.completed,return.recorded';
-  let es: EventSource | null = null;
-  let lastId: string | null = null;
-  let retry: ReturnType<typeof setTimeout> | null = null;
-  let stopped = false;
-  const seen = (ev: Event) => {
-    const id = (ev as MessageEvent).lastEventId;
-    if (id) lastId = id;
-    liveState.set({ connected: true, lastEventAt: new Date().toISOString() });
-  };
-  const onStock = (ev: Event) => {
-    seen(ev);
-    const msg = JSON.parse((ev as MessageEvent<string>).data) as { data: StockChanged };
-    const d = msg.data;
-    void dbFor(tenantId).stock.put({
-      locationId: d.locationId,
-      skuId: d.skuId,
-      onHand: d.onHand,
-      available: d.available,
-      updatedAt: new Date().toISOString(),
-    });
-  };
-  const onProduct = (ev: Event) => {
-    seen(ev);
-    const msg = JSON.parse((ev as MessageEvent<string>).data) as { data: { productId: string } };
+  const seen = () => liveState.set({ connected: true, lastEventAt: new Date().toISOString() });
+  const onProduct = (ev: MessageEvent<string>) => {
+    seen();
+    const msg = JSON.parse(ev.data) as { data: { productId: string } };
     void refreshProduct(tenantId, msg.data.productId).catch(() => {});
   };
-  const onSale = (ev: Event) => {
-    seen(ev);
-    const msg = JSON.parse((ev as MessageEvent<string>).data) as {
-      data: { saleId?: string; locationId?: string };
-    };
+  const onSale = (ev: MessageEvent<string>) => {
+    seen();
+    const msg = JSON.parse(ev.data) as { data: { saleId?: string; locationId?: string } };
     void refreshSaleCopy(tenantId, msg.data).catch((e) => console.warn('sale copy not refreshed', e));
   };
-  const connect = () => {
-    if (stopped) return;
-    if (retry) clearTimeout(retry);
-    retry = null;
-    es?.close();
-    const resume = lastId ? `&lastEventId=${encodeURIComponent(lastId)}` : '';
-    const source = new EventSource(`${API_BASE}/events/stream?types=${types}${resume}`, {
-      withCredentials: true,
-    });
-    es = source;
-    source.onopen = () => liveState.set({ ...liveState.get(), connected: true });
-    source.onerror = () => {
-      liveState.set({ ...liveState.get(), connected: false });
-      if (source.readyState === EventSource.CLOSED && !retry) retry = setTimeout(connect, 3000);
-    };
-    source.addEventListener('stock.changed', onStock);
-    source.addEventListener('product.created', onProduct);
-    source.addEventListener('product.updated', onProduct);
-    source.addEventListener('sale.completed', onSale);
-    source.addEventListener('return.recorded', onSale);
-  };
-  const back = () => {
-    if (es?.readyState !== EventSource.OPEN) connect();
-  };
-  window.addEventListener('online', back);
-  connect();
-  return () => {
-    stopped = true;
-    if (retry) clearTimeout(retry);
-    window.removeEventListener('online', back);
-    es?.close();
-  };
+  return openEventStream(
+    'stock.changed,product.*,sale.completed,return.recorded',
+    {
+      'stock.changed': (ev) => {
+        seen();
+        const d = (JSON.parse(ev.data) as { data: StockChanged }).data;
+        void dbFor(tenantId).stock.put({
+          locationId: d.locationId,
+          skuId: d.skuId,
+          onHand: d.onHand,
+          available: d.available,
+          updatedAt: new Date().toISOString(),
+        });
+      },
+      'product.created': onProduct,
+      'product.updated': onProduct,
+      'sale.completed': onSale,
+      'return.recorded': onSale,
+    },
+    (connected) => liveState.set({ ...liveState.get(), connected }),
+  );
 }

@@ -1,6 +1,6 @@
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { API_BASE } from '../../lib/api';
+import { openEventStream } from '../../lib/event-stream';
 
 /** An event's own data (`data.data` of the stream's message); empty when it cannot be read. */
 function payloadOf(ev: Event): Record<string, unknown> {
@@ -16,7 +16,7 @@ function payloadOf(ev: Event): Record<string, unknown> {
  * Reads again what a page shows when the server says it changed: `refresh` maps event types
  * (`sale.completed`, …) to the queries they make stale, or to a function of the event's data
  * that says which. Events come from the business's event
- * stream (SSE, resumed by the browser after a drop); a burst of them (a busy counter) asks again
+ * stream (SSE, kept open across network cuts: lib/event-stream.ts); a burst of them (a busy counter) asks again
  * at most once every `everyMs` per query.
  */
 export function useLiveRefresh(
@@ -29,9 +29,6 @@ export function useLiveRefresh(
   const types = Object.keys(refresh).sort().join(',');
   useEffect(() => {
     if (!types || typeof EventSource === 'undefined') return;
-    const es = new EventSource(`${API_BASE}/events/stream?types=${encodeURIComponent(types)}`, {
-      withCredentials: true,
-    });
     const due = new Map<string, QueryKey>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = 0;
@@ -47,10 +44,10 @@ export function useLiveRefresh(
         due.set(JSON.stringify(key), key);
       if (timer === undefined) timer = setTimeout(flush, Math.max(0, last + everyMs - Date.now()));
     };
-    for (const type of types.split(',')) es.addEventListener(type, on);
+    const close = openEventStream(types, Object.fromEntries(types.split(',').map((type) => [type, on])));
     return () => {
       clearTimeout(timer);
-      es.close();
+      close();
     };
   }, [qc, types, everyMs]);
 }
