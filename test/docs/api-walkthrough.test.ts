@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { D } from '../../src/shared/money.js';
 import { freshDatabase, TEST_DB, type TestDatabase } from '../helpers/db.js';
-import { spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
+import { freePort, spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mostrador-walkthrough-'));
 let pg: TestDatabase | undefined;
@@ -46,7 +46,7 @@ describe('docs/api-walkthrough.md', () => {
     } else {
       env.DATA_DIR = join(dir, 'data');
     }
-    const port = 4900 + Math.floor(Math.random() * 500);
+    const port = await freePort();
     // First start seeds the demo; stopped right after its first answer, it closes gracefully
     // (exit 0) once the sales history it began is in.
     expect(await stopServer(await start({ ...env, SEED_DEMO: 'true' }, port))).toEqual({

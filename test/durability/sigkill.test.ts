@@ -13,7 +13,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createOpenSessionFixture } from '../helpers/shift.js';
 import { freshDatabase, TEST_DB, type TestDatabase } from '../helpers/db.js';
-import { spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
+import { freePort, spawnServer, stopServer, waitReady } from '../helpers/server-process.js';
 import { checkLedger } from '../../src/modules/inventory/inventory.service.js';
 
 const ulid = monotonicFactory();
@@ -43,7 +43,7 @@ describe('durability', () => {
     const fx = await createOpenSessionFixture(setup, { products: 5, stock: '100000' });
     await setup.close();
 
-    const port = 4100 + Math.floor(Math.random() * 800);
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let server = spawnServer(env, port);
     await waitReady(port, server);

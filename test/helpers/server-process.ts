@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -58,4 +59,20 @@ export async function stopServer(
     await exited;
   }
   return { code: proc.exitCode, signal: proc.signalCode };
+}
+
+/**
+ * A TCP port nothing listens on now, chosen by the OS, for a server a test spawns (a random one
+ * in a range once landed on NATS's 4222, which every machine here runs).
+ */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ok, ko) => {
+    probe.once('error', ko);
+    probe.listen(0, '127.0.0.1', ok);
+  });
+  const address = probe.address();
+  await new Promise((ok) => probe.close(ok));
+  if (!address || typeof address === 'string') throw new Error('no port from the OS');
+  return address.port;
 }
