@@ -298,6 +298,11 @@ export async function browserQueue(
   }, `mostrador-${tenantId}`);
 }
 
+/** The statuses of the till's queued rows of one kind, oldest first (`sent`, `reported`…). */
+export async function queueStatuses(page: Page, tenantId: string, kind: string): Promise<string[]> {
+  return (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === kind).map((o) => o.status);
+}
+
 /** Once the ticket shows `total`: F2, Enter (adds the exact cash), F2, then Enter for the next sale. */
 export async function chargeExactCash(page: Page, total: string): Promise<void> {
   await expect.poll(textOf(page.getByTestId('total')), POLL).toBe(total);

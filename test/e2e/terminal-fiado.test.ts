@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserQueue,
+  queueStatuses,
   type E2eBrowser,
   type E2eServer,
   launchBrowser,
@@ -117,13 +118,7 @@ describe('fiado at the counter', () => {
     await abonoKeptOnTheRegister('50');
     await browser.context.setOffline(false);
     await expect
-      .poll(
-        async () =>
-          (await browserQueue(page, tenantId)).outbox
-            .filter((o) => o.kind === 'account_payment')
-            .map((o) => o.status),
-        { ...POLL, timeout: 20_000 },
-      )
+      .poll(() => queueStatuses(page, tenantId, 'account_payment'), { ...POLL, timeout: 20_000 })
       .toEqual(['sent', 'sent', 'reported']);
     const refused = await server.database.db
       .selectFrom('sale_conflicts')

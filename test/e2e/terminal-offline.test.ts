@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import type { Page } from 'playwright-core';
 import {
   browserQueue,
+  queueStatuses,
   chargeExactCash,
   type E2eBrowser,
   type E2eServer,
@@ -221,11 +222,7 @@ describe('selling without a connection', () => {
     // Back online: the return reaches the server once, the Gansito is back on the shelf.
     await context.setOffline(false);
     await expect
-      .poll(
-        async () =>
-          (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === 'return').map((o) => o.status),
-        { ...POLL, timeout: 20_000 },
-      )
+      .poll(() => queueStatuses(page, tenantId, 'return'), { ...POLL, timeout: 20_000 })
       .toEqual(['sent', 'sent', 'sent']);
     const coca = await server.database.db
       .selectFrom('sales')
@@ -267,11 +264,7 @@ describe('selling without a connection', () => {
     });
     await context.setOffline(false);
     await expect
-      .poll(
-        async () =>
-          (await browserQueue(page, tenantId)).outbox.filter((o) => o.kind === 'return').map((o) => o.status),
-        { ...POLL, timeout: 20_000 },
-      )
+      .poll(() => queueStatuses(page, tenantId, 'return'), { ...POLL, timeout: 20_000 })
       .toEqual(['sent', 'sent', 'sent', 'reported']);
     const conflicts = await server.database.db
       .selectFrom('sale_conflicts')
@@ -316,13 +309,7 @@ describe('selling without a connection', () => {
     });
     await context.setOffline(false);
     await expect
-      .poll(
-        async () =>
-          (await browserQueue(page, tenantId)).outbox
-            .filter((o) => o.kind === 'cash_movement')
-            .map((o) => o.status),
-        { ...POLL, timeout: 20_000 },
-      )
+      .poll(() => queueStatuses(page, tenantId, 'cash_movement'), { ...POLL, timeout: 20_000 })
       .toEqual(['reported']);
     const refused = await server.database.db
       .selectFrom('sale_conflicts')

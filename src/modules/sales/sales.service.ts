@@ -633,20 +633,15 @@ export async function listSales(
 
 /**
  * Sales a customer may bring back, with their lines (and what was already returned): by
- * ticket number (at a location), by customer or by business dates. At most 20.
+ * ticket number (at a location), by customer or by business dates, newest first: `limit` of them
+ * (20 by default) after the id `after`, and the last id when more follow.
  */
 export async function findSalesForReturn(
   ctx: Ctx,
-  input: {
-    ticketNumber?: number;
-    locationId?: string;
-    customerId?: string;
-    from?: string;
-    to?: string;
+  input: Pick<ListSalesInput, 'ticketNumber' | 'locationId' | 'customerId' | 'from' | 'to' | 'after'> & {
     limit?: number;
-    after?: Parameters<typeof listSales>[1]['after'];
   },
-): Promise<{ items: Sale[]; last: Awaited<ReturnType<typeof listSales>>['last'] }> {
+): Promise<{ items: Sale[]; last: string | null }> {
   const { items, last } = await listSales(ctx, { ...input, limit: input.limit ?? 20 });
   if (items.length === 0) return { items: [], last: null };
   // their lines and payments in the same few queries for all of them

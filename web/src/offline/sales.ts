@@ -22,16 +22,22 @@ function cached(sale: Sale): CachedSale {
 /**
  * Copies the location's sales of the last RECENT_SALE_DAYS business days (whole: lines, what was
  * returned of each) into the browser: the first copy of a business day takes them all, later
- * ones only today's (the live stream keeps them current in between); older ones are dropped.
- * Returns false when the server is unreachable.
+ * ones only today's; older ones are dropped. With `streamLive` (the live stream is connected and
+ * keeps the copy current by itself) a copy of the day already made is not read again. Returns
+ * false when the server is unreachable.
  */
-export async function refreshRecentSales(tenantId: string, locationId: string): Promise<boolean> {
+export async function refreshRecentSales(
+  tenantId: string,
+  locationId: string,
+  opts: { streamLive?: boolean } = {},
+): Promise<boolean> {
   keptLocation = locationId;
   const db = dbFor(tenantId);
   const today = businessToday();
   const oldest = businessToday(new Date(Date.now() - RECENT_SALE_DAYS * 86_400_000));
   const mark = `${locationId}:${today}`;
   const whole = (await db.kv.get('recentSalesDay'))?.value !== mark;
+  if (!whole && opts.streamLive) return true;
   const copied = await readFromServer(async () => {
     let cursor: string | null = null;
     do {

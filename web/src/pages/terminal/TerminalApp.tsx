@@ -4,7 +4,7 @@ import { setBusinessTimeZone } from '../../lib/format';
 import { useStore } from '../../lib/store';
 import { refreshCatalog } from '../../offline/catalog';
 import { startConnectivityWatch } from '../../offline/connectivity';
-import { startLiveStream } from '../../offline/live';
+import { liveState, startLiveStream } from '../../offline/live';
 import { keepSalesOf, refreshRecentSales } from '../../offline/sales';
 import { startOutboxWorker } from '../../offline/outbox';
 import { useOfflineSessionSync } from './offline-session';
@@ -37,12 +37,13 @@ export function TerminalApp() {
   useEffect(() => {
     if (!locationId) return;
     keepSalesOf(locationId);
-    const refresh = () =>
+    const refresh = (streamLive = false) =>
       refreshCatalog(tenantId, locationId).then((ok) =>
-        ok ? refreshRecentSales(tenantId, locationId) : false,
+        ok ? refreshRecentSales(tenantId, locationId, { streamLive }) : false,
       );
     void refresh().catch((e) => console.warn(e));
-    const timer = setInterval(() => void refresh().catch(() => {}), 10 * 60_000);
+    // every 10 minutes the catalog; the day's sales only if the live stream is not keeping them
+    const timer = setInterval(() => void refresh(liveState.get().connected).catch(() => {}), 10 * 60_000);
     // back from a cut: what changed meanwhile (the live stream also resumes where it stopped)
     const back = () => void refresh().catch(() => {});
     window.addEventListener('online', back);
